@@ -1,0 +1,13 @@
+export {
+  initBackend,
+  backendNames,
+  parseBackendEnv,
+  parseThreadsEnv,
+  type BackendName,
+  type BackendOptions,
+  type BackendReport,
+  type CandidateReport,
+} from './init.js';
+export { registerWasmTrainingKernels, wasmTrainingKernels, type RegisteredKernel } from './wasm/register.js';
+export { registerFastGradients } from './gradients.js';
+export { batchNormTraining, registerBatchNormKernels, type BatchNormTrainingResult } from './ops/batch-norm.js';

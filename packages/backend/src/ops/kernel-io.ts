@@ -1,0 +1,37 @@
+import type { DataType, KernelBackend, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * Typed-array access to tensors inside a kernel, for the two backends whose memory JS can touch:
+ * wasm (views on the heap, no copy) and cpu (its own arrays).
+ */
+export interface KernelIO {
+  read(info: TensorInfo): Float32Array;
+  /** Allocates every output first: a wasm allocation can move the heap and stale earlier views. */
+  alloc(shapes: number[][], dtype?: DataType): { infos: TensorInfo[]; data: () => Float32Array[] };
+}
+
+export function kernelIO(backend: KernelBackend): KernelIO {
+  if ('typedArrayFromHeap' in backend) {
+    const wasm = backend as unknown as BackendWasm;
+    return {
+      read: (info) => wasm.typedArrayFromHeap(info) as Float32Array,
+      alloc: (shapes, dtype = 'float32') => {
+        const infos = shapes.map((shape) => wasm.makeOutput(shape, dtype));
+        return { infos, data: () => infos.map((info) => wasm.typedArrayFromHeap(info) as Float32Array) };
+      },
+    };
+  }
+  return {
+    read: (info) => backend.readSync(info.dataId) as Float32Array,
+    alloc: (shapes, dtype = 'float32') => {
+      const arrays = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)) as TypedArray);
+      const infos = shapes.map((shape, i) => ({
+        dataId: backend.write(arrays[i]!, shape, dtype),
+        shape,
+        dtype,
+      }));
+      return { infos, data: () => arrays as Float32Array[] };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heapF32, makeZeros, type MgdlKernel } from '../wasm-kernel.js';
+
+/**
+ * Routes each output gradient to the first maximum of its window (the rule of tfjs's cpu kernel),
+ * scanning channels innermost so every read is contiguous.
+ */
+export const maxPoolGrad: MgdlKernel = {
+  kernelName: 'MaxPoolGrad',
+  why: 'faster',
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const dy = inputs['dy'] as TensorInfo;
+    const input = inputs['input'] as TensorInfo;
+    const info = backend_util.computePool2DInfo(
+      input.shape as [number, number, number, number],
+      attrs['filterSize'] as [number, number] | number,
+      attrs['strides'] as [number, number] | number,
+      1,
+      attrs['pad'] as 'valid' | 'same' | number,
+      attrs['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined,
+    );
+    const dx = makeZeros(backend, input.shape);
+    const xs = heapF32(backend, input);
+    const dys = heapF32(backend, dy);
+    const dxs = heapF32(backend, dx);
+    const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
+    const channels = info.inChannels;
+    const best = new Float32Array(channels);
+    const where = new Int32Array(channels);
+    for (let n = 0; n < batchSize; n++) {
+      for (let y = 0; y < outHeight; y++) {
+        const y0 = y * info.strideHeight - info.padInfo.top;
+        for (let x = 0; x < outWidth; x++) {
+          const x0 = x * info.strideWidth - info.padInfo.left;
+          best.fill(-Infinity);
+          where.fill(-1);
+          for (let r = Math.max(0, -y0); r < filterHeight && y0 + r < inHeight; r++) {
+            for (let c = Math.max(0, -x0); c < filterWidth && x0 + c < inWidth; c++) {
+              const base = ((n * inHeight + y0 + r) * inWidth + x0 + c) * channels;
+              for (let ch = 0; ch < channels; ch++) {
+                const v = xs[base + ch]!;
+                if (v > best[ch]! || where[ch] === -1) {
+                  best[ch] = v;
+                  where[ch] = base + ch;
+                }
+              }
+            }
+          }
+          const dyBase = ((n * outHeight + y) * outWidth + x) * channels;
+          for (let ch = 0; ch < channels; ch++) {
+            if (where[ch]! >= 0) dxs[where[ch]!] += dys[dyBase + ch]!;
+          }
+        }
+      }
+    }
+    return dx;
+  },
+};

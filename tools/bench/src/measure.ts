@@ -1,0 +1,53 @@
+/**
+ * One (backend, threads) measurement per process: tfjs backends are process-global and the wasm
+ * thread pool is fixed when the backend starts. Prints one JSON line per net on stdout.
+ *   measure.ts --backend wasm --threads 2 --nets mlp,mcnn3 --batch 128 --seconds 5
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import { initBackend, type BackendName } from '@mgdl/backend';
+import { selectNets } from './nets.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    nets: { type: 'string' },
+    batch: { type: 'string', default: '128' },
+    seconds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
+  },
+});
+
+const report = await initBackend({ backend: values.backend as BackendName, threads: Number(values.threads) });
+const batch = Number(values.batch);
+for (const net of selectNets(values.nets)) {
+  const model = net.build();
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, net.classes, 'int32', 2) as tf.Tensor1D, net.classes);
+  const step = (): void => {
+    const loss = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+      true,
+    );
+    loss!.dataSync();
+    loss!.dispose();
+  };
+  for (let i = 0; i < Number(values.warmup); i++) step();
+  const budget = Number(values.seconds) * 1000;
+  const start = performance.now();
+  let steps = 0;
+  while (steps < 3 || performance.now() - start < budget) {
+    step();
+    steps++;
+  }
+  const seconds = (performance.now() - start) / 1000;
+  console.log(
+    JSON.stringify({ net: net.name, backend: report.name, threads: report.threads || 1, samplesPerSec: (steps * batch) / seconds, steps }),
+  );
+  tf.dispose([x, y]);
+  model.dispose();
+  optimizer.dispose();
+}
+process.exit(0);
