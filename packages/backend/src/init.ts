@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { registerWasmTrainingKernels, type RegisteredKernel } from './wasm/register.js';
 import { prepareThreadedWasm } from './wasm/threads.js';
 import { registerFastGradients } from './gradients.js';
+import { registerBatchNormKernels } from './ops/batch-norm.js';
 
 /** Candidates in the order mgdl tries them. */
 export const backendNames = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -33,7 +34,7 @@ export interface BackendReport {
   threads: number;
   simd: boolean;
   candidates: CandidateReport[];
-  /** Kernels mgdl registered for this backend (empty unless wasm). */
+  /** Kernels mgdl registered for this backend (wasm: missing and faster ones; wasm and cpu: fused batch norm). */
   kernels: RegisteredKernel[];
   /** Gradients mgdl replaced (all backends). */
   gradients: string[];
@@ -68,15 +69,19 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
       const onWasm = name === 'wasm';
       candidates.push({ name, status: 'chosen', reason: forced ? 'requested' : 'first candidate that loads' });
       for (const rest of backendNames.slice(backendNames.indexOf(name) + 1)) {
-        if (!forced) candidates.push({ name: rest, status: 'skipped', reason: `${name} is faster` });
+        const reason = forced ? `MGDL_BACKEND/--backend asks for ${forced}` : `${name} is preferred`;
+        candidates.push({ name: rest, status: 'skipped', reason });
       }
       current = {
         name,
         tfjsBackend: tf.getBackend(),
         threads: onWasm ? wasm.getThreadsCount() : 0,
         simd: onWasm ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : false,
-        candidates: forced ? candidates.filter((c) => c.name === name || c.status !== 'skipped') : candidates,
-        kernels: onWasm ? registerWasmTrainingKernels() : [],
+        candidates,
+        kernels: [
+          ...(onWasm ? registerWasmTrainingKernels() : []),
+          ...(onWasm || name === 'cpu' ? registerBatchNormKernels().map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
+        ],
         gradients,
       };
       return current;
@@ -135,7 +140,9 @@ async function loadOptional(specifier: string): Promise<string | undefined> {
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const message = (error as Error).message;
+    // Bundlers and test runners (vite) report a missing package without Node's error code.
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve|Failed to load url/.test(message)) {
       return `not installed (optional; see README "GPU and native TensorFlow")`;
     }
     return `installed but failed to load: ${(error as Error).message.split('\n')[0]}`;

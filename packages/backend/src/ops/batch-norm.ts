@@ -23,25 +23,21 @@ export function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Ten
   if (!JS_BACKENDS.has(tf.getBackend())) return composite(x, gamma, beta, epsilon);
   registerBatchNormKernels();
   let stats: [tf.Tensor1D, tf.Tensor1D] | undefined;
-  const normalise = tf.customGrad((input, scale, offset, save) => {
-    const [y, mean, variance] = tf.engine().runKernel(
-      BATCH_NORM_TRAIN,
-      { x: input as tf.Tensor, gamma: scale as tf.Tensor, beta: offset as tf.Tensor },
-      { epsilon },
-    ) as tf.Tensor[];
-    save([input as tf.Tensor, scale as tf.Tensor, mean!, variance!]);
+  const forward = (input: tf.Tensor, scale: tf.Tensor, offset: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x: input, gamma: scale, beta: offset }, { epsilon }) as tf.Tensor[];
+    save([input, scale, mean!, variance!]);
     stats = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
     return {
       value: y!,
-      gradFunc: (dy, saved) =>
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.engine().runKernel(
           BATCH_NORM_TRAIN_GRAD,
           { dy: dy as tf.Tensor, x: saved[0]!, gamma: saved[1]!, mean: saved[2]!, variance: saved[3]! },
           { epsilon },
         ) as tf.Tensor[],
     };
-  });
-  const y = normalise(x, gamma, beta);
+  };
+  const y = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0])(x, gamma, beta);
   const [mean, variance] = stats!;
   return { y, mean, variance };
 }
@@ -50,7 +46,8 @@ function composite(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon:
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
   const y = tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
-  return { y, mean: tf.stopGradient(mean) as tf.Tensor1D, variance: tf.stopGradient(variance) as tf.Tensor1D };
+  // Callers use mean and variance for running statistics only, never in a loss.
+  return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
 }
 
 interface Args {
@@ -75,8 +72,8 @@ function forward({ inputs, attrs, backend }: Args): TensorInfo[] {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < channels; c++, i++) {
       const v = xs[i]!;
-      sum[c] += v;
-      sumSq[c] += v * v;
+      sum[c]! += v;
+      sumSq[c]! += v * v;
     }
   }
   const scale = new Float32Array(channels);
@@ -114,8 +111,8 @@ function backward({ inputs, attrs, backend }: Args): TensorInfo[] {
   for (let r = 0, i = 0; r < rows; r++) {
     for (let c = 0; c < channels; c++, i++) {
       const g = dy[i]!;
-      sumDy[c] += g;
-      sumDyXhat[c] += g * (xs[i]! - mean[c]!) * invStd[c]!;
+      sumDy[c]! += g;
+      sumDyXhat[c]! += g * (xs[i]! - mean[c]!) * invStd[c]!;
     }
   }
   // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂)), written as dy·a + x·b + k per channel.

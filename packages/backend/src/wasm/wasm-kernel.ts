@@ -12,7 +12,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** A kernel mgdl registers for `wasm`, with the reason it exists (shown by `mgdl backend`). */
 export interface MgdlKernel {
   kernelName: string;
-  why: 'missing' | 'faster';
+  why: 'missing' | 'faster' | 'fused';
   kernelFunc: (args: {
     inputs: NamedTensorInfoMap;
     attrs: NamedAttrMap;

@@ -23,11 +23,14 @@ export const conv2DBackpropInput: MgdlKernel = {
     const left = spanW - 1 - info.padInfo.left;
     const bottom = info.inHeight - 1 + spanH - dilatedH - top;
     const right = info.inWidth - 1 + spanW - dilatedW - left;
-    if (Math.min(top, left, bottom, right) < 0) {
-      // Padding wider than the filter span: rare, and the shipped loop handles it.
-      return runShipped(backend, 'Conv2DBackpropInput', inputs, attrs);
-    }
-    const spread = dilateByStride(backend, dy, info.strideHeight, info.strideWidth);
+    // Forward padding wider than the filter span makes these negative: the full convolution then
+    // starts inside dy, i.e. those rows and columns of dy are cropped.
+    const spread = cropEdges(
+      backend,
+      dilateByStride(backend, dy, info.strideHeight, info.strideWidth),
+      [Math.max(0, -top), Math.max(0, -bottom), Math.max(0, -left), Math.max(0, -right)],
+      dy,
+    );
     const reversed = runShipped(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
     const flipped = transposeInfo(backend, reversed, [0, 1, 3, 2]);
     const dx = runShipped(
@@ -37,7 +40,7 @@ export const conv2DBackpropInput: MgdlKernel = {
       {
         strides: [1, 1],
         dilations: [info.dilationHeight, info.dilationWidth],
-        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+        pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
         dataFormat: 'NHWC',
       },
     );
@@ -46,6 +49,15 @@ export const conv2DBackpropInput: MgdlKernel = {
     return dx;
   },
 };
+
+/** Slices [top, bottom, left, right] off x; releases x when it was an intermediate (not `keep`). */
+function cropEdges(backend: BackendWasm, x: TensorInfo, [top, bottom, left, right]: [number, number, number, number], keep: TensorInfo): TensorInfo {
+  if (top === 0 && bottom === 0 && left === 0 && right === 0) return x;
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const cropped = runShipped(backend, 'Slice', { x }, { begin: [0, top, left, 0], size: [n, h - top - bottom, w - left - right, c] });
+  if (x !== keep) release(backend, x);
+  return cropped;
+}
 
 function dilateByStride(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return dy;

@@ -51,7 +51,7 @@ export const depthwiseBackpropFilter: MgdlKernel = {
         const xv = xs[xBase + ch]!;
         for (let q = 0; q < multiplier; q++) {
           const o = ch * multiplier + q;
-          dWs[wBase + o] += xv * dys[dyBase + o]!;
+          dWs[wBase + o]! += xv * dys[dyBase + o]!;
         }
       }
     });
@@ -80,7 +80,7 @@ export const depthwiseBackpropInput: MgdlKernel = {
           const o = ch * multiplier + q;
           sum += ws[wBase + o]! * dys[dyBase + o]!;
         }
-        dxs[xBase + ch] += sum;
+        dxs[xBase + ch]! += sum;
       }
     });
     return dx;

@@ -1,6 +1,6 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
+import { release, runShipped, sizeOf, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
 
 /**
  * tfjs-wasm multiplies a transposed operand in a scalar loop (every backward pass has one); an
@@ -11,18 +11,43 @@ function untransposed(kernelName: 'BatchMatMul' | '_FusedMatMul'): MgdlKernel {
     kernelName,
     why: 'faster',
     kernelFunc: ({ inputs, attrs, backend }) => {
-      if (!attrs['transposeA'] && !attrs['transposeB']) return runShipped(backend, kernelName, inputs, attrs);
       const a = inputs['a'] as TensorInfo;
       const b = inputs['b'] as TensorInfo;
       const a2 = attrs['transposeA'] ? swapLastTwo(backend, a) : a;
       const b2 = attrs['transposeB'] ? swapLastTwo(backend, b) : b;
-      const out = runShipped(backend, kernelName, { ...inputs, a: a2, b: b2 }, { ...attrs, transposeA: false, transposeB: false });
+      const plain = { ...attrs, transposeA: false, transposeB: false };
+      const out =
+        kernelName === '_FusedMatMul' && inputs['bias'] && batchOf(a2, b2) > 1
+          ? biasThenActivate(backend, runShipped(backend, 'BatchMatMul', { a: a2, b: b2 }, plain), inputs, attrs)
+          : runShipped(backend, kernelName, { ...inputs, a: a2, b: b2 }, plain);
       if (a2 !== a) release(backend, a2);
       if (b2 !== b) release(backend, b2);
       return out;
     },
   };
 }
+
+const batchOf = (a: TensorInfo, b: TensorInfo): number =>
+  Math.max(sizeOf(a.shape.slice(0, -2)), sizeOf(b.shape.slice(0, -2)));
+
+/** tfjs-wasm 4.22's fused kernel adds the bias to the first row of each batch only; do it by hand. */
+function biasThenActivate(backend: BackendWasm, product: TensorInfo, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo {
+  const biased = runShipped(backend, 'Add', { a: product, b: inputs['bias'] as TensorInfo });
+  release(backend, product);
+  const activation = attrs['activation'] as string | undefined;
+  if (!activation || activation === 'linear') return biased;
+  const activated =
+    activation === 'prelu'
+      ? runShipped(backend, 'Prelu', { x: biased, alpha: inputs['preluActivationWeights'] as TensorInfo })
+      : runShipped(backend, ACTIVATION_KERNELS[activation] ?? unknownActivation(activation), { x: biased }, { alpha: attrs['leakyreluAlpha'] as number });
+  release(backend, biased);
+  return activated;
+}
+
+const ACTIVATION_KERNELS: Record<string, string> = { relu: 'Relu', relu6: 'Relu6', elu: 'Elu', sigmoid: 'Sigmoid', leakyrelu: 'LeakyRelu' };
+const unknownActivation = (name: string): never => {
+  throw new Error(`mgdl wasm _FusedMatMul: unknown activation '${name}'`);
+};
 
 function swapLastTwo(backend: BackendWasm, x: TensorInfo): TensorInfo {
   const rank = x.shape.length;

@@ -48,7 +48,7 @@ export const maxPoolGrad: MgdlKernel = {
           }
           const dyBase = ((n * outHeight + y) * outWidth + x) * channels;
           for (let ch = 0; ch < channels; ch++) {
-            if (where[ch]! >= 0) dxs[where[ch]!] += dys[dyBase + ch]!;
+            if (where[ch]! >= 0) dxs[where[ch]!]! += dys[dyBase + ch]!;
           }
         }
       }

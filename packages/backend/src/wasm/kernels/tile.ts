@@ -15,6 +15,7 @@ export const tile: MgdlKernel = {
     if (x.dtype === 'string' || x.shape.length === 0) return runShipped(backend, 'Tile', inputs, attrs);
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const out = backend.makeOutput(outShape, x.dtype);
+    if (outShape.includes(0)) return out;
     tileInto(view(backend, x), x.shape, reps, view(backend, out));
     return out;
   },

@@ -20,7 +20,7 @@ export const unsortedSegmentSum: MgdlKernel = {
       if (segment < 0 || segment >= numSegments) continue;
       const from = i * rowSize;
       const to = segment * rowSize;
-      for (let k = 0; k < rowSize; k++) dst[to + k] += src[from + k]!;
+      for (let k = 0; k < rowSize; k++) dst[to + k]! += src[from + k]!;
     }
     return out;
   },

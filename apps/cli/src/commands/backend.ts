@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { initBackend, type BackendReport } from '@mgdl/backend';
+import { backendOptions } from '../program.js';
+
+export function backendCommand(): Command {
+  return backendOptions(new Command('backend'))
+    .description('show the TensorFlow.js backend mgdl chooses, why, its threads and the kernels mgdl registered')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: { backend?: BackendReport['name']; threads?: number; json?: boolean }) => {
+      const report = await initBackend({ backend: options.backend, threads: options.threads });
+      console.log(options.json ? JSON.stringify(report, null, 2) : formatBackendReport(report));
+    });
+}
+
+const WHY = {
+  missing: 'missing in tfjs-wasm',
+  faster: 'faster than the tfjs-wasm kernel',
+  fused: 'fused batch-norm training (one kernel forward, one backward)',
+} as const;
+
+export function formatBackendReport(report: BackendReport): string {
+  const lines = [
+    `backend: ${report.name} (tfjs '${report.tfjsBackend}')`,
+    `threads: ${report.name === 'wasm' ? `${report.threads}${report.simd ? ', SIMD' : ''}` : 'managed by the backend'}`,
+    'candidates:',
+    ...report.candidates.map((c) => `  ${c.status === 'chosen' ? '*' : ' '} ${c.name.padEnd(14)} ${c.status}: ${c.reason}`),
+    `kernels registered by mgdl (${report.kernels.length}):`,
+    ...(report.kernels.length === 0
+      ? ['  none (this backend has every kernel training needs)']
+      : report.kernels.map((k) => `  ${k.kernelName.padEnd(36)} ${WHY[k.why]}`)),
+    `gradients replaced: ${report.gradients.join(', ')}`,
+  ];
+  return lines.join('\n');
+}

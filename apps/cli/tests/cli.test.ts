@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const mgdl = (...args: string[]) =>
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 120_000 });
+
+describe('mgdl backend', () => {
+  it('reports the chosen backend, every candidate with a reason, threads and registered kernels', () => {
+    const run = mgdl('backend', '--backend', 'wasm', '--threads', '1', '--json');
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.name).toBe('wasm');
+    expect(report.threads).toBe(1);
+    expect(report.candidates.map((c: { name: string }) => c.name)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    for (const candidate of report.candidates) expect(candidate.reason).not.toBe('');
+    expect(report.kernels.map((k: { kernelName: string }) => k.kernelName)).toContain('Conv2DBackpropFilter');
+  });
+
+  it('prints a readable table by default', () => {
+    const run = mgdl('backend', '--backend', 'cpu');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^backend: cpu/);
+    expect(run.stdout).toMatch(/\* cpu +chosen: requested/);
+  });
+
+  it('rejects bad input with a message and exit code 2', () => {
+    const threads = mgdl('backend', '--threads', '0');
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toContain('--threads must be a positive integer');
+    const backend = mgdl('backend', '--backend', 'tpu');
+    expect(backend.status).toBe(2);
+    expect(backend.stderr).toMatch(/Allowed choices are tfjs-node-gpu, tfjs-node, wasm, cpu/);
+  });
+
+  it('rejects a bad MGDL_BACKEND with a clear error', () => {
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'backend'], {
+      encoding: 'utf8',
+      env: { ...process.env, MGDL_BACKEND: 'gpu' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("MGDL_BACKEND='gpu' is not a backend");
+  });
+});
+
+describe('mgdl demo', () => {
+  it('trains the CNN for real: accuracy rises well above chance', () => {
+    const run = mgdl('demo', '--backend', 'wasm', '--threads', '1', '--epochs', '2', '--train', '4096');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/samples\/s/);
+    const accuracy = Number(/test accuracy ([\d.]+)%/.exec(run.stdout)![1]);
+    expect(accuracy).toBeGreaterThan(30);
+  });
+});
