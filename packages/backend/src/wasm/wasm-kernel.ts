@@ -57,6 +57,13 @@ export function transposeInfo(backend: BackendWasm, x: TensorInfo, perm: number[
   return runShipped(backend, 'Transpose', { x }, { perm });
 }
 
+/** Slices [top, bottom, left, right] rows/columns off an NHWC tensor; returns x itself when all are 0. */
+export function cropSpatial(backend: BackendWasm, x: TensorInfo, [top, bottom, left, right]: [number, number, number, number]): TensorInfo {
+  if (top === 0 && bottom === 0 && left === 0 && right === 0) return x;
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  return runShipped(backend, 'Slice', { x }, { begin: [0, top, left, 0], size: [n, h - top - bottom, w - left - right, c] });
+}
+
 /** A float32 view of a tensor's bytes on the wasm heap; take views only after allocating outputs. */
 export function heapF32(backend: BackendWasm, info: TensorInfo): Float32Array {
   return backend.typedArrayFromHeap(info) as Float32Array;

@@ -1,6 +1,5 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
+import { cropSpatial, release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
 import { convInfoFromAttrs } from './conv-info.js';
 
 /**
@@ -22,7 +21,7 @@ export const conv2DBackpropFilter: MgdlKernel = {
     const usedW = (info.filterWidth - 1) * info.dilationWidth + (info.outWidth - 1) * info.strideWidth + 1;
     const bottom = usedH - info.inHeight - top;
     const right = usedW - info.inWidth - left;
-    const cropped = cropBottomRight(backend, x, Math.min(0, bottom), Math.min(0, right));
+    const cropped = cropSpatial(backend, x, [0, Math.max(0, -bottom), 0, Math.max(0, -right)]);
     const xT = transposeInfo(backend, cropped, [3, 1, 2, 0]);
     const dyT = transposeInfo(backend, dy, [1, 2, 0, 3]);
     const dWT = runShipped(
@@ -43,8 +42,3 @@ export const conv2DBackpropFilter: MgdlKernel = {
   },
 };
 
-function cropBottomRight(backend: BackendWasm, x: TensorInfo, dh: number, dw: number): TensorInfo {
-  if (dh === 0 && dw === 0) return x;
-  const [n, h, w, c] = x.shape as [number, number, number, number];
-  return runShipped(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [n, h + dh, w + dw, c] });
-}

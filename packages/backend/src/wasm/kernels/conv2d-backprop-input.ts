@@ -1,6 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { heapF32, makeZeros, release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
+import { cropSpatial, heapF32, makeZeros, release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
 import { convInfoFromAttrs } from './conv-info.js';
 
 /**
@@ -25,12 +25,9 @@ export const conv2DBackpropInput: MgdlKernel = {
     const right = info.inWidth - 1 + spanW - dilatedW - left;
     // Forward padding wider than the filter span makes these negative: the full convolution then
     // starts inside dy, i.e. those rows and columns of dy are cropped.
-    const spread = cropEdges(
-      backend,
-      dilateByStride(backend, dy, info.strideHeight, info.strideWidth),
-      [Math.max(0, -top), Math.max(0, -bottom), Math.max(0, -left), Math.max(0, -right)],
-      dy,
-    );
+    const dilated = dilateByStride(backend, dy, info.strideHeight, info.strideWidth);
+    const spread = cropSpatial(backend, dilated, [Math.max(0, -top), Math.max(0, -bottom), Math.max(0, -left), Math.max(0, -right)]);
+    if (dilated !== dy && dilated !== spread) release(backend, dilated);
     const reversed = runShipped(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
     const flipped = transposeInfo(backend, reversed, [0, 1, 3, 2]);
     const dx = runShipped(
@@ -49,15 +46,6 @@ export const conv2DBackpropInput: MgdlKernel = {
     return dx;
   },
 };
-
-/** Slices [top, bottom, left, right] off x; releases x when it was an intermediate (not `keep`). */
-function cropEdges(backend: BackendWasm, x: TensorInfo, [top, bottom, left, right]: [number, number, number, number], keep: TensorInfo): TensorInfo {
-  if (top === 0 && bottom === 0 && left === 0 && right === 0) return x;
-  const [n, h, w, c] = x.shape as [number, number, number, number];
-  const cropped = runShipped(backend, 'Slice', { x }, { begin: [0, top, left, 0], size: [n, h - top - bottom, w - left - right, c] });
-  if (x !== keep) release(backend, x);
-  return cropped;
-}
 
 function dilateByStride(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {
   if (sh === 1 && sw === 1) return dy;
