@@ -20,65 +20,38 @@ const convs: [string, ConvCase][] = [
   ['dilation 2', convCase([1, 7, 7, 2], [3, 3, 2, 2], [1, 1], 'same', [2, 2])],
 ];
 
-describe.each(convs)('Conv2D backprop kernels leak nothing: %s', (_, c) => {
-  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations };
-  it('Conv2DBackpropFilter', () =>
+/** Both backprop kernels of one conv family, on one geometry. */
+function backpropKernelsLeakNothing(filterKernel: string, inputKernel: string, c: ConvCase, attrs: tf.NamedAttrMap): void {
+  it(filterKernel, () =>
     expectNoLeak(
       'wasm',
       () => [rand(c.xShape), rand(c.dyShape)],
-      ([x, dy]) =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropFilter',
-            { x: x as tf.Tensor, dy: dy as tf.Tensor },
-            { ...attrs, filterShape: c.filterShape },
-          ),
+      ([x, dy]) => tf.engine().runKernel(filterKernel, { x: x!, dy: dy! }, { ...attrs, filterShape: c.filterShape }),
     ));
-  it('Conv2DBackpropInput', () =>
+  it(inputKernel, () =>
     expectNoLeak(
       'wasm',
       () => [rand(c.dyShape), rand(c.filterShape)],
-      ([dy, filter]) =>
-        tf
-          .engine()
-          .runKernel(
-            'Conv2DBackpropInput',
-            { dy: dy as tf.Tensor, filter: filter as tf.Tensor },
-            { ...attrs, inputShape: c.xShape },
-          ),
+      ([dy, filter]) => tf.engine().runKernel(inputKernel, { dy: dy!, filter: filter! }, { ...attrs, inputShape: c.xShape }),
     ));
+}
+
+describe.each(convs)('Conv2D backprop kernels leak nothing: %s', (_, c) => {
+  backpropKernelsLeakNothing('Conv2DBackpropFilter', 'Conv2DBackpropInput', c, {
+    strides: c.strides,
+    pad: c.pad,
+    dataFormat: 'NHWC',
+    dilations: c.dilations,
+  });
 });
 
 describe('depthwise backprop kernels leak nothing', () => {
   const c = convCase([2, 6, 5, 3], [3, 3, 3, 2], [2, 2], 'same', [1, 1], true);
-  const attrs = { strides: c.strides, pad: c.pad, dilations: c.dilations };
-  it('DepthwiseConv2dNativeBackpropFilter', () =>
-    expectNoLeak(
-      'wasm',
-      () => [rand(c.xShape), rand(c.dyShape)],
-      ([x, dy]) =>
-        tf
-          .engine()
-          .runKernel(
-            'DepthwiseConv2dNativeBackpropFilter',
-            { x: x as tf.Tensor, dy: dy as tf.Tensor },
-            { ...attrs, filterShape: c.filterShape },
-          ),
-    ));
-  it('DepthwiseConv2dNativeBackpropInput', () =>
-    expectNoLeak(
-      'wasm',
-      () => [rand(c.dyShape), rand(c.filterShape)],
-      ([dy, filter]) =>
-        tf
-          .engine()
-          .runKernel(
-            'DepthwiseConv2dNativeBackpropInput',
-            { dy: dy as tf.Tensor, filter: filter as tf.Tensor },
-            { ...attrs, inputShape: c.xShape },
-          ),
-    ));
+  backpropKernelsLeakNothing('DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', c, {
+    strides: c.strides,
+    pad: c.pad,
+    dilations: c.dilations,
+  });
 });
 
 describe('other kernels leak nothing', () => {
