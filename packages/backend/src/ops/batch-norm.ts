@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { kernelIO } from './kernel-io.js';
+import { backwardSimd, forwardSimd } from './batch-norm-wasm.js';
+import { simdKernels } from '../wasm/simd/module.js';
 
 /**
  * Batch normalisation in training mode over every axis but the last (channels), as one forward
@@ -61,6 +64,11 @@ function forward({ inputs, attrs, backend }: Args): TensorInfo[] {
   const channels = x.shape[x.shape.length - 1]!;
   const io = kernelIO(backend);
   const { infos, data } = io.alloc([x.shape, [channels], [channels]]);
+  const simd = simdOf(backend);
+  if (simd) {
+    forwardSimd(simd, backend as unknown as BackendWasm, x, infos, inputs['gamma']!, inputs['beta']!, attrs['epsilon'] as number);
+    return infos;
+  }
   const [y, mean, variance] = data() as [Float32Array, Float32Array, Float32Array];
   const xs = io.read(x);
   const gamma = io.read(inputs['gamma']!);
@@ -93,6 +101,12 @@ function backward({ inputs, attrs, backend }: Args): TensorInfo[] {
   const channels = x.shape[x.shape.length - 1]!;
   const io = kernelIO(backend);
   const { infos, data } = io.alloc([x.shape, [channels], [channels]]);
+  const simd = simdOf(backend);
+  if (simd) {
+    const [dy, gamma, mean, variance] = (['dy', 'gamma', 'mean', 'variance'] as const).map((name) => inputs[name]!);
+    backwardSimd(simd, backend as unknown as BackendWasm, { dy: dy!, x, gamma: gamma!, mean: mean!, variance: variance! }, infos, attrs['epsilon'] as number);
+    return infos;
+  }
   const [dx, dGamma, dBeta] = data() as [Float32Array, Float32Array, Float32Array];
   const xs = io.read(x);
   const dy = io.read(inputs['dy']!);
@@ -122,6 +136,10 @@ function backward({ inputs, attrs, backend }: Args): TensorInfo[] {
   }
   return infos;
 }
+
+/** mgdl's SIMD loops when running on wasm (undefined on cpu, or where wasm lacks SIMD). */
+const simdOf = (backend: KernelBackend) =>
+  'typedArrayFromHeap' in backend ? simdKernels(backend as unknown as BackendWasm) : undefined;
 
 let registered = false;
 

@@ -7,6 +7,7 @@ import { unsortedSegmentSum } from './kernels/unsorted-segment-sum.js';
 import { tile } from './kernels/tile.js';
 import { maxPoolGrad } from './kernels/max-pool-grad.js';
 import { batchMatMul, fusedMatMul } from './kernels/mat-mul.js';
+import { sum } from './kernels/sum.js';
 
 export const wasmTrainingKernels: readonly MgdlKernel[] = [
   conv2DBackpropFilter,
@@ -18,6 +19,7 @@ export const wasmTrainingKernels: readonly MgdlKernel[] = [
   maxPoolGrad,
   batchMatMul,
   fusedMatMul,
+  sum,
 ];
 
 export interface RegisteredKernel {

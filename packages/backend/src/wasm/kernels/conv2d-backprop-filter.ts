@@ -1,6 +1,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { cropSpatial, release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
 import { convInfoFromAttrs } from './conv-info.js';
+import { conv2DBackpropFilterSimd } from './conv-filter-simd.js';
+import { simdKernels } from '../simd/module.js';
 
 /**
  * dW[r,c,i,o] = Σ_{n,y,x} X[n, y·s + r·d − pad, x·s + c·d − pad, i] · dY[n,y,x,o] is itself a
@@ -15,6 +17,9 @@ export const conv2DBackpropFilter: MgdlKernel = {
     const dy = inputs['dy'] as TensorInfo;
     const filterShape = attrs['filterShape'] as number[];
     const info = convInfoFromAttrs('Conv2DBackpropFilter', x.shape, filterShape, attrs);
+    const simd = simdKernels(backend);
+    const direct = simd && conv2DBackpropFilterSimd(simd, backend, x, dy, info);
+    if (direct) return direct;
     const { top, left } = info.padInfo;
     // Rows/columns of the padded input the forward conv read; beyond them the input did not count.
     const usedH = (info.filterHeight - 1) * info.dilationHeight + (info.outHeight - 1) * info.strideHeight + 1;

@@ -1,5 +1,6 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, makeZeros, type MgdlKernel } from '../wasm-kernel.js';
+import { memoryOffset, simdKernels } from '../simd/module.js';
 
 /**
  * Routes each output gradient to the first maximum of its window (the rule of tfjs's cpu kernel),
@@ -19,12 +20,27 @@ export const maxPoolGrad: MgdlKernel = {
       attrs['pad'] as 'valid' | 'same' | number,
       attrs['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined,
     );
+    const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
+    const channels = info.inChannels;
+    // Windows that tile the input (stride = filter, no padding, ≥ 4 channels): the SIMD loop.
+    const tiled =
+      info.strideHeight === filterHeight &&
+      info.strideWidth === filterWidth &&
+      info.padInfo.top === 0 &&
+      info.padInfo.left === 0 &&
+      outHeight * filterHeight <= inHeight &&
+      outWidth * filterWidth <= inWidth &&
+      channels >= 4;
+    const simd = tiled ? simdKernels(backend) : undefined;
     const dx = makeZeros(backend, input.shape);
+    if (simd) {
+      const [xPtr, dyPtr, dxPtr] = [input, dy, dx].map((t) => memoryOffset(backend, t)) as [number, number, number];
+      simd.maxPoolGrad(xPtr, dyPtr, dxPtr, batchSize, outHeight, outWidth, filterHeight, filterWidth, inHeight, inWidth, channels);
+      return dx;
+    }
     const xs = heapF32(backend, input);
     const dys = heapF32(backend, dy);
     const dxs = heapF32(backend, dx);
-    const { batchSize, inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
-    const channels = info.inChannels;
     const best = new Float32Array(channels);
     const where = new Int32Array(channels);
     for (let n = 0; n < batchSize; n++) {

@@ -1,0 +1,77 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
+import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../simd/module.js';
+
+/**
+ * dW[r,c,i,o] = Σ_{n,y,x} X[n, y·s + r·d − pad, x·s + c·d − pad, i] · dY[n,y,x,o], computed image by
+ * image and tap by tap straight from the NHWC tensors: for each (image, tap) the output pixels whose
+ * input is inside the image form one rectangle, and the SIMD GEMM tile (conv-filter-loops) sums over
+ * it. One image's x and dy stay in cache across its 9 taps and all channel tiles; no transposes,
+ * no padded copies. Returns undefined for fewer than 4 output channels (the caller's path).
+ */
+export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
+  const { inChannels: ci, outChannels: co, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  if (co < 4) return undefined;
+  const coVecs = co >= 8 ? 2 : 1;
+  const coTile = 4 * coVecs;
+  const ciTile = Math.min(4, ci);
+  const ciBlocks = Math.ceil(ci / ciTile);
+  const coBlocks = Math.ceil(co / coTile);
+  const tileFloats = ciTile * coTile;
+  const perTap = ciBlocks * coBlocks * tileFloats;
+  const kernel = simd[`convFilter${ciTile}x${coVecs}`];
+  if (!kernel) return undefined;
+  const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
+  const scratch = heapScratch(backend, fh * fw * perTap);
+  try {
+    heapFloats(backend, scratch.ptr, fh * fw * perTap).fill(0);
+    const [xPtr, dyPtr] = [x, dy].map((t) => memoryOffset(backend, t)) as [number, number];
+    const { top, left } = info.padInfo;
+    for (let n = 0; n < info.batchSize; n++) {
+      for (let r = 0; r < fh; r++) {
+        const [y0, y1] = validRange(r * dh - top, sh, h, oh);
+        for (let c = 0; c < fw && y1 > y0; c++) {
+          const [x0, x1] = validRange(c * dw - left, sw, w, ow);
+          if (x1 <= x0) continue;
+          const xAt = xPtr + ((n * h + y0 * sh + r * dh - top) * w + x0 * sw + c * dw - left) * ci * 4;
+          const dyAt = dyPtr + ((n * oh + y0) * ow + x0) * co * 4;
+          const accAt = scratch.ptr + (r * fw + c) * perTap * 4;
+          for (let b = 0; b < ciBlocks; b++) {
+            const ci0 = Math.min(b * ciTile, ci - ciTile);
+            kernel(xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, (co - coTile) * 4);
+          }
+        }
+      }
+    }
+    gather(heapFloats(backend, scratch.ptr, fh * fw * perTap), backend.typedArrayFromHeap(dW) as Float32Array, { ci, co, ciTile, coTile, ciBlocks, coBlocks });
+  } finally {
+    scratch.free();
+  }
+  return dW;
+}
+
+/** Output positions [lo, hi) whose input index o·stride + offset lies in [0, size). */
+function validRange(offset: number, stride: number, size: number, outSize: number): [number, number] {
+  const lo = Math.max(0, Math.ceil(-offset / stride));
+  const hi = Math.min(outSize, Math.floor((size - 1 - offset) / stride) + 1);
+  return [lo, Math.max(lo, hi)];
+}
+
+/** Copies each tile's accumulators to its (ci, co) place in dW; overlapping tiles agree. */
+function gather(acc: Float32Array, dW: Float32Array, t: { ci: number; co: number; ciTile: number; coTile: number; ciBlocks: number; coBlocks: number }): void {
+  const taps = dW.length / (t.ci * t.co);
+  let k = 0;
+  for (let tap = 0; tap < taps; tap++) {
+    for (let b = 0; b < t.ciBlocks; b++) {
+      const ci0 = Math.min(b * t.ciTile, t.ci - t.ciTile);
+      for (let cb = 0; cb < t.coBlocks; cb++) {
+        const co0 = Math.min(cb * t.coTile, t.co - t.coTile);
+        for (let i = 0; i < t.ciTile; i++) {
+          const row = (tap * t.ci + ci0 + i) * t.co + co0;
+          for (let j = 0; j < t.coTile; j++) dW[row + j] = acc[k++]!;
+        }
+      }
+    }
+  }
+}

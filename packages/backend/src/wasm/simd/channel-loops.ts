@@ -1,0 +1,110 @@
+import { FunctionBuilder, I32, op, V128, type ValType } from './assembler.js';
+
+/**
+ * Per-channel loops over NHWC data with SIMD128. A "block" is 4 rows of C channels (4·C floats, a
+ * whole number of vectors whatever C is), so every lane of the j-th vector of a block always holds
+ * the same channels; per-channel arrays (scale, shift, accumulators) are laid out the same way,
+ * `width` = 4·C floats, and callers fold the 4 copies of a channel together. Rows past the last
+ * whole block are the caller's to handle.
+ */
+
+type Streams = { stream: string[]; channel: string[] };
+
+/**
+ * for (block = 0; block < blocks; block++) for (o = 0; o < width·4 bytes; o += 16) body(o)
+ * Every `stream` pointer advances by one block after each row of vectors; `channel` pointers do not.
+ */
+function blockLoop(name: string, { stream, channel }: Streams, body: (f: FunctionBuilder) => (readonly number[])[]): FunctionBuilder {
+  // `u`: a spare v128 for bodies that use a loaded value twice.
+  const params: [string, ValType][] = [...stream, ...channel].map((n) => [n, I32]);
+  params.push(['blocks', I32], ['width', I32]);
+  const f = new FunctionBuilder(name, params, [
+    ['block', I32],
+    ['o', I32],
+    ['bytes', I32],
+    ['u', V128],
+  ]);
+  f.emit(f.get('width'), op.i32(2), op.i32Shl, f.set('bytes'));
+  f.emit(op.block, op.loop, f.get('block'), f.get('blocks'), op.i32GeS, op.brIf(1));
+  f.emit(op.i32(0), f.set('o'));
+  f.emit(op.block, op.loop, f.get('o'), f.get('bytes'), op.i32GeS, op.brIf(1));
+  f.emit(...body(f));
+  f.emit(f.bump('o', 16), op.br(0), op.end, op.end);
+  for (const s of stream) f.emit(f.bump(s, f.get('bytes')));
+  f.emit(f.bump('block', 1), op.br(0), op.end, op.end);
+  return f;
+}
+
+/** v128 at pointer local `p` plus the current vector offset `o`. */
+const at = (f: FunctionBuilder, p: string): number[] => [...f.get(p), ...f.get('o'), ...op.i32Add];
+const load = (f: FunctionBuilder, p: string): number[] => [...at(f, p), ...op.v128Load()];
+
+/** acc1 += x − pivot; acc2 += (x − pivot)²: shifted sums, so the variance does not cancel. */
+export const momentsFn = (): FunctionBuilder =>
+  blockLoop('moments', { stream: ['x'], channel: ['pivot', 'acc1', 'acc2'] }, (g) => [
+    load(g, 'x'),
+    load(g, 'pivot'),
+    op.f32x4Sub,
+    g.set('u'),
+    at(g, 'acc1'),
+    load(g, 'acc1'),
+    g.get('u'),
+    op.f32x4Add,
+    op.v128Store(),
+    at(g, 'acc2'),
+    load(g, 'acc2'),
+    g.get('u'),
+    g.get('u'),
+    op.f32x4Mul,
+    op.f32x4Add,
+    op.v128Store(),
+  ]);
+
+/** acc1 += dy; acc2 += dy·(x − mean): the two sums batch norm's backward needs. */
+export const gradMomentsFn = (): FunctionBuilder =>
+  blockLoop('gradMoments', { stream: ['dy', 'x'], channel: ['mean', 'acc1', 'acc2'] }, (g) => [
+    load(g, 'dy'),
+    g.set('u'),
+    at(g, 'acc1'),
+    load(g, 'acc1'),
+    g.get('u'),
+    op.f32x4Add,
+    op.v128Store(),
+    at(g, 'acc2'),
+    load(g, 'acc2'),
+    g.get('u'),
+    load(g, 'x'),
+    load(g, 'mean'),
+    op.f32x4Sub,
+    op.f32x4Mul,
+    op.f32x4Add,
+    op.v128Store(),
+  ]);
+
+/** y = x·scale + shift, per channel. */
+export const affineFn = (): FunctionBuilder =>
+  blockLoop('affine', { stream: ['x', 'y'], channel: ['scale', 'shift'] }, (g) => [
+    at(g, 'y'),
+    load(g, 'x'),
+    load(g, 'scale'),
+    op.f32x4Mul,
+    load(g, 'shift'),
+    op.f32x4Add,
+    op.v128Store(),
+  ]);
+
+/** out = dy·a + x·b + k, per channel: batch norm's input gradient in closed form. */
+export const affine2Fn = (): FunctionBuilder =>
+  blockLoop('affine2', { stream: ['dy', 'x', 'out'], channel: ['a', 'b', 'k'] }, (g) => [
+    at(g, 'out'),
+    load(g, 'dy'),
+    load(g, 'a'),
+    op.f32x4Mul,
+    load(g, 'x'),
+    load(g, 'b'),
+    op.f32x4Mul,
+    op.f32x4Add,
+    load(g, 'k'),
+    op.f32x4Add,
+    op.v128Store(),
+  ]);
