@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { backendNames } from '@mgdl/backend';
 import { backendCommand } from './commands/backend.js';
+import { dataCommand } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
 
 export const positiveInt = (flag: string) => (value: string): number => {
@@ -18,12 +19,15 @@ export function backendOptions(command: Command): Command {
 
 export function program(): Command {
   const root = new Command('mgdl').description('mesoscience-guided deep learning on TensorFlow.js');
-  for (const command of [root, backendCommand(), demoCommand()]) {
-    if (command !== root) root.addCommand(command);
-    // Usage errors exit 2 (commander already printed why); failures while running exit 1.
-    command.showHelpAfterError().exitOverride((error) => {
-      process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2);
-    });
-  }
+  for (const command of [backendCommand(), dataCommand(), demoCommand()]) root.addCommand(command);
+  exitCodesForUsageErrors(root);
   return root;
+}
+
+/** Usage errors exit 2 (commander already printed why); failures while running exit 1. */
+function exitCodesForUsageErrors(command: Command): void {
+  command.showHelpAfterError().exitOverride((error) => {
+    process.exit(error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? 0 : 2);
+  });
+  for (const sub of command.commands) exitCodesForUsageErrors(sub);
 }

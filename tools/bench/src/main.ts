@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '@mgdl/io';
 import { selectNets } from './nets.js';
 import { ensureTorch, runTorch } from './torch.js';
 import { formatTable, joinRows, type TfjsRow } from './rows.js';

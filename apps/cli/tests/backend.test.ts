@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const mgdl = (...args: string[]) =>
-  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 120_000 });
+import { main, mgdl } from './run.js';
 
 describe('mgdl backend', () => {
   it('reports the chosen backend, every candidate with a reason, threads and registered kernels', () => {

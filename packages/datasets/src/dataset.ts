@@ -1,0 +1,39 @@
+import type { Vocabulary } from './text/vocabulary.js';
+import type { LabelNoise } from './noise.js';
+import type { SourceFile } from './sources/open.js';
+
+export type Split = 'train' | 'test';
+
+/**
+ * A dataset split held once, as typed arrays. Row i of `x` (a `sampleShape`-sized block) has label
+ * `labels[i]` and original index `ids[i]` in the source split: subsets, splits and shuffles keep
+ * `ids`, so per-sample statistics always name the same sample.
+ */
+export interface Dataset {
+  name: string;
+  split: Split;
+  kind: 'image' | 'text';
+  /** Images: raw pixels 0–255, NHWC rows. Text: token ids, one fixed-length row per sample. */
+  x: Uint8Array | Int32Array;
+  sampleShape: readonly number[];
+  /** The labels training uses: the noisy ones when noise was applied. */
+  labels: Int32Array;
+  ids: Int32Array;
+  classNames: readonly string[];
+  /** Per-channel mean and standard deviation of pixel/255 over the training split. */
+  normalization?: { mean: readonly number[]; std: readonly number[] };
+  noise?: LabelNoise;
+  vocabulary?: Vocabulary;
+  sources: readonly SourceFile[];
+}
+
+export const sampleCount = (dataset: Dataset): number => dataset.labels.length;
+
+export const sampleSize = (dataset: Dataset): number => dataset.sampleShape.reduce((a, b) => a * b, 1);
+
+/** The class histogram of the training labels (noisy ones when noise was applied). */
+export function classHistogram(dataset: Dataset, labels: Int32Array = dataset.labels): number[] {
+  const counts = new Array<number>(dataset.classNames.length).fill(0);
+  for (const label of labels) counts[label]!++;
+  return counts;
+}

@@ -1,0 +1,18 @@
+export { DatasetError, type DatasetErrorCode, type DatasetErrorDetails } from './errors.js';
+export { classHistogram, sampleCount, sampleSize, type Dataset, type Split } from './dataset.js';
+export { loadMnist, loadFashionMnist, type SplitOptions } from './loaders/idx-images.js';
+export { loadCifar10 } from './loaders/cifar10.js';
+export { loadTrec, type TrecOptions } from './loaders/trec.js';
+export { loadDataset } from './loaders/load.js';
+export { labelNoise, withLabelNoise, type LabelNoise, type NoiseKind, type NoiseOptions } from './noise.js';
+export { selectRows, splitTrainValidation, takeFirst, takeIds, takeStratified, type ValidationSplitOptions } from './subset.js';
+export { padImages } from './transforms.js';
+export { Batcher, type Batch, type BatcherOptions } from './batcher.js';
+export { Vocabulary, readVocabulary, tokenize, writeVocabulary, OOV_TOKEN, PAD_TOKEN, type VocabularyOptions } from './text/vocabulary.js';
+export { datasetNames, datasetSpec, datasetSpecs } from './sources/registry.js';
+export { openFiles, type SourceFile } from './sources/open.js';
+export { download, type DownloadRequest } from './sources/download.js';
+export { resolvePlaces, type Places, type ProgressEvent, type SourceOptions } from './sources/places.js';
+export { verifyFiles, type VerifyRow } from './sources/verify.js';
+export type { ArchiveSpec, Checksum, ChecksumAlgorithm, DatasetSpec, FileSpec, FileVariant } from './sources/spec.js';
+export { createRandom, hashInts, hashString, permutation } from './random.js';

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@mgdl/backend';
+import { Batcher, DatasetError } from '../src/index.js';
+import { toyImages } from './fixtures/toy.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
+
+const idsOfEpoch = (batcher: Batcher, epoch: number) => [...batcher.epoch(epoch)].flatMap((b) => Array.from(b.ids));
+
+describe('Batcher', () => {
+  it('yields every id exactly once per epoch, in a seeded order that changes between epochs', () => {
+    const data = toyImages(103);
+    const batcher = new Batcher(data, { batchSize: 10, seed: 4 });
+    expect(batcher.batchesPerEpoch).toBe(11);
+    const first = idsOfEpoch(batcher, 0);
+    expect([...first].sort((a, b) => a - b)).toEqual(Array.from(data.ids));
+    expect(idsOfEpoch(batcher, 1)).not.toEqual(first);
+    expect(idsOfEpoch(new Batcher(data, { batchSize: 10, seed: 4 }), 0)).toEqual(first);
+    expect(idsOfEpoch(new Batcher(data, { batchSize: 10, seed: 5 }), 0)).not.toEqual(first);
+  });
+
+  it('drops the last short batch on request and resumes mid-epoch', () => {
+    const batcher = new Batcher(toyImages(25), { batchSize: 10, dropLast: true });
+    const batches = [...batcher.epoch(2)].map((b) => Array.from(b.ids));
+    expect(batches.map((b) => b.length)).toEqual([10, 10]);
+    expect([...batcher.epoch(2, 1)].map((b) => Array.from(b.ids))).toEqual(batches.slice(1));
+  });
+
+  it('makes normalised image tensors and label tensors that match the ids', async () => {
+    const data = toyImages(12, 3);
+    const batcher = new Batcher(data, { batchSize: 5, seed: 1 });
+    for (const batch of batcher.epoch(0)) {
+      expect(batch.x.shape).toEqual([batch.ids.length, 2, 2, 1]);
+      const pixels = await batch.x.data();
+      const labels = await batch.y.data();
+      batch.ids.forEach((id, k) => {
+        expect(pixels[k * 4]).toBeCloseTo((id / 255 - 0.5) / 0.25, 5);
+        expect(labels[k]).toBe(id % 3);
+        expect(batch.labels[k]).toBe(id % 3);
+      });
+    }
+  });
+
+  it('makes int32 token tensors for text', async () => {
+    const text = { ...toyImages(4), kind: 'text' as const, x: Int32Array.from({ length: 12 }, (_, j) => j), sampleShape: [3] };
+    for (const batch of new Batcher(text, { batchSize: 4, shuffle: false }).epoch(0)) {
+      expect(batch.x.dtype).toBe('int32');
+      expect(Array.from(await batch.x.data())).toEqual(Array.from(text.x));
+    }
+  });
+
+  it('disposes each batch when the next is requested, and the last when the epoch ends or breaks', () => {
+    const batcher = new Batcher(toyImages(100), { batchSize: 8 });
+    const before = tf.memory().numTensors;
+    for (const batch of batcher.epoch(0)) expect(tf.memory().numTensors - before).toBe(batch.x.isDisposed ? 0 : 2);
+    expect(tf.memory().numTensors).toBe(before);
+    for (const batch of batcher.epoch(1)) if (batch.index === 3) break;
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('partitions the training set into fixed batch-sized meso groups: the batches of epoch 0', () => {
+    const data = toyImages(23);
+    const batcher = new Batcher(data, { batchSize: 5, seed: 9, dropLast: true });
+    const groups = batcher.mesoGroups();
+    expect(groups.map((g) => g.length)).toEqual([5, 5, 5, 5, 3]);
+    expect(groups.flatMap((g) => Array.from(g)).sort((a, b) => a - b)).toEqual(Array.from(data.ids));
+    expect([...batcher.epoch(0)].map((b) => Array.from(b.ids))).toEqual(groups.slice(0, 4).map((g) => Array.from(g)));
+    expect(batcher.mesoGroups()).toEqual(groups);
+  });
+
+  it('rejects a batch size that is not a positive integer', () => {
+    expect(() => new Batcher(toyImages(5), { batchSize: 0 })).toThrow(DatasetError);
+    expect(() => new Batcher(toyImages(5), { batchSize: 6, dropLast: true })).toThrow(/leaves no batch/);
+  });
+});
