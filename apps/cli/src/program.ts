@@ -3,6 +3,7 @@ import { backendNames } from '@mgdl/backend';
 import { backendCommand } from './commands/backend.js';
 import { dataCommand } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
+import { modelsCommand } from './commands/models.js';
 
 export const positiveInt = (flag: string) => (value: string): number => {
   const n = Number(value);
@@ -19,7 +20,7 @@ export function backendOptions(command: Command): Command {
 
 export function program(): Command {
   const root = new Command('mgdl').description('mesoscience-guided deep learning on TensorFlow.js');
-  for (const command of [backendCommand(), dataCommand(), demoCommand()]) root.addCommand(command);
+  for (const command of [backendCommand(), dataCommand(), demoCommand(), modelsCommand()]) root.addCommand(command);
   exitCodesForUsageErrors(root);
   return root;
 }

@@ -1,3 +1,12 @@
-export { mlp, type MlpOptions } from './mlp.js';
-export { mcnn, type McnnOptions } from './mcnn.js';
+export { buildModel, modelNames, modelZoo, zooEntry, type ZooEntry, type ZooOptions } from './registry.js';
+export { describeModel, type LayerSummary, type ModelSummary } from './describe.js';
+export { regularizationLoss, trainableParams } from './regularization.js';
+export { ModelOptionError, type CommonOptions } from './options.js';
+export { fcnn, type FcnnOptions } from './zoo/fcnn.js';
+export { cnn4, type Cnn4Options } from './zoo/cnn4.js';
+export { mcnn, type McnnOptions } from './zoo/mcnn.js';
+export { textcnn, type TextCnnOptions } from './zoo/textcnn.js';
+export { tonevaMnist, type TonevaMnistOptions } from './zoo/toneva-mnist.js';
+export { regressionMlp, type RegressionMlpOptions } from './zoo/regression-mlp.js';
+export { mlp, type MlpOptions } from './zoo/mlp.js';
 export { BatchNorm, type BatchNormArgs } from './batch-norm.js';

@@ -2,14 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@mgdl/backend';
-import { mcnn, mlp } from '../src/index.js';
+import { mcnn, mlp, trainableParams } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
 });
 
-const trainableParams = (model: tfl.LayersModel): number =>
-  model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 const runningMean = (model: tfl.LayersModel): Float32Array =>
   model.weights.find((w) => w.name.includes('running_mean'))!.read().dataSync() as Float32Array;
 

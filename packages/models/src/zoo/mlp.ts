@@ -1,0 +1,26 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { kernelL2 } from '../options.js';
+
+export interface MlpOptions {
+  /** Flattened input size. */
+  inputSize?: number;
+  hidden?: readonly number[];
+  /** Output units: classes (logits) or regression targets. */
+  classes?: number;
+  activation?: 'relu' | 'tanh';
+  dropout?: number;
+  l2?: number;
+  name?: string;
+}
+
+/** A multilayer perceptron: inputSize → hidden… (activation, optional dropout after each) → linear out. */
+export function mlp({ inputSize = 784, hidden = [512], classes = 10, activation = 'relu', dropout = 0, l2 = 0, name = 'mlp' }: MlpOptions = {}): tfl.Sequential {
+  const model = tfl.sequential({ name });
+  model.add(tfl.layers.inputLayer({ inputShape: [inputSize] }));
+  for (const units of hidden) {
+    model.add(tfl.layers.dense({ units, activation, ...kernelL2(l2) }));
+    if (dropout > 0) model.add(tfl.layers.dropout({ rate: dropout }));
+  }
+  model.add(tfl.layers.dense({ units: classes, ...kernelL2(l2) }));
+  return model;
+}
