@@ -19,10 +19,23 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-KNOWN_NETS = "mlp, mcnn<K> (K >= 1 is the width, e.g. mcnn3, mcnn10)"
+KNOWN_NETS = "mlp, fcnn<W>, cnn4, mcnn<K>, textcnn, toneva-mnist, regression-mlp (W, K >= 1 are widths, e.g. fcnn10, mcnn3)"
 
 # Trainable parameter counts the mgdl models must match.
-EXPECTED_PARAMS = {"mlp": 407_050, "mcnn1": 540, "mcnn3": 3_868, "mcnn10": 39_330}
+EXPECTED_PARAMS = {
+    "mlp": 407_050,
+    "fcnn10": 127_210,
+    "cnn4": 1_199_882,
+    "mcnn1": 540,
+    "mcnn3": 3_868,
+    "mcnn10": 39_330,
+    "textcnn": 3_056_406,
+    "toneva-mnist": 21_840,
+    "regression-mlp": 4_545,
+}
+
+TREC_VOCAB = 8680
+TREC_LENGTH = 40
 
 
 def make_mlp() -> nn.Module:
@@ -49,13 +62,65 @@ def make_mcnn(k: int) -> nn.Module:
     )
 
 
+def make_cnn4() -> nn.Module:
+    """Four-layer CNN of the SIGUA reproduction (MNIST), dropout 0.25 in both places as in mgdl."""
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(),
+        nn.Conv2d(32, 64, 3), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+        nn.Linear(12 * 12 * 64, 128), nn.ReLU(), nn.Dropout(0.25),
+        nn.Linear(128, 10),
+    )
+
+
+def make_toneva_mnist() -> nn.Module:
+    return nn.Sequential(
+        nn.Conv2d(1, 10, 5), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Conv2d(10, 20, 5), nn.MaxPool2d(2), nn.ReLU(),
+        nn.Flatten(), nn.Linear(320, 50), nn.ReLU(), nn.Linear(50, 10),
+    )
+
+
+class TextCnn(nn.Module):
+    """Embedding 300; conv heights 3, 4, 5 x 100 filters; max over time; dense 300; dropout 0.5."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(TREC_VOCAB, 300)
+        self.convs = nn.ModuleList(nn.Conv1d(300, 100, h) for h in (3, 4, 5))
+        self.hidden = nn.Linear(300, 300)
+        self.dropout = nn.Dropout(0.5)
+        self.logits = nn.Linear(300, 6)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        e = self.embedding(tokens).transpose(1, 2)  # (batch, 300, length)
+        pooled = [F.relu(conv(e)).amax(dim=2) for conv in self.convs]
+        return self.logits(self.dropout(F.relu(self.hidden(torch.cat(pooled, dim=1)))))
+
+
+def make_regression_mlp() -> nn.Module:
+    return nn.Sequential(nn.Linear(4, 64), nn.Tanh(), nn.Linear(64, 64), nn.Tanh(), nn.Linear(64, 1))
+
+
 def build(name: str) -> tuple[nn.Module, tuple[int, ...]]:
     """Return (model, per-sample input shape) for a net name; ValueError if unknown."""
-    if name == "mlp":
-        return make_mlp(), (784,)
+    fixed = {
+        "mlp": (make_mlp, (784,)),
+        "cnn4": (make_cnn4, (1, 28, 28)),
+        "textcnn": (TextCnn, (TREC_LENGTH,)),
+        "toneva-mnist": (make_toneva_mnist, (1, 28, 28)),
+        "regression-mlp": (make_regression_mlp, (4,)),
+    }
+    if name in fixed:
+        make, shape = fixed[name]
+        return make(), shape
     m = re.fullmatch(r"mcnn([1-9]\d*)", name)
     if m:
         return make_mcnn(int(m.group(1))), (3, 32, 32)
+    m = re.fullmatch(r"fcnn([1-9]\d*)", name)
+    if m:
+        w = int(m.group(1))
+        return nn.Sequential(nn.Linear(784, 16 * w), nn.ReLU(), nn.Linear(16 * w, 10)), (784,)
     raise ValueError(f"unknown net {name!r}; known nets: {KNOWN_NETS}")
 
 
@@ -69,13 +134,18 @@ def bench(name: str, args: argparse.Namespace) -> dict:
     model, shape = build(name)
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(args.batch, *shape)
-    y = torch.randint(0, 10, (args.batch,))
+    if name == "textcnn":
+        x = torch.randint(0, TREC_VOCAB, (args.batch, *shape))
+        y = torch.randint(0, 6, (args.batch,))
+    else:
+        x = torch.randn(args.batch, *shape)
+        y = torch.randn(args.batch, 1) if name == "regression-mlp" else torch.randint(0, 10, (args.batch,))
+    loss_fn = F.mse_loss if name == "regression-mlp" else F.cross_entropy
 
     def step() -> None:
         # set_to_none matches the torch 2.x default, so versions compare fairly.
         opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(model(x), y)
+        loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
 
@@ -136,7 +206,7 @@ def positive_float(s: str) -> float:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--nets", default="mlp,mcnn3,mcnn10", help=f"comma-separated; known: {KNOWN_NETS}")
+    p.add_argument("--nets", default="mlp,fcnn10,cnn4,mcnn3,mcnn10,textcnn,toneva-mnist,regression-mlp", help=f"comma-separated; known: {KNOWN_NETS}")
     p.add_argument("--threads", type=positive_int, default=1)
     p.add_argument("--batch", type=positive_int, default=128)
     p.add_argument("--warmup", type=non_negative_int, default=3)

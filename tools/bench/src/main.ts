@@ -9,12 +9,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
-import { selectNets } from './nets.js';
+import { benchNets, selectNets } from './nets.js';
 import { ensureTorch, runTorch } from './torch.js';
 import { formatTable, joinRows, type TfjsRow } from './rows.js';
 
 const HELP = `Usage: npm run bench -- [options]
-  --only NAMES      comma-separated nets (default: all): mlp, mcnn3, mcnn10
+  --only NAMES      comma-separated nets (default: all): ${benchNets.map((n) => n.name).join(', ')}
   --threads LIST    thread counts to compare at (default: 1,2)
   --seconds N       timed seconds per measurement (default: 5)
   --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed)

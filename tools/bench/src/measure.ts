@@ -24,13 +24,17 @@ const batch = Number(values.batch);
 for (const net of selectNets(values.nets)) {
   const model = net.build();
   const optimizer = tf.train.adam(1e-3);
-  const x = tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, net.classes, 'int32', 2) as tf.Tensor1D, net.classes);
+  const x = net.vocabSize
+    ? tf.randomUniformInt([batch, ...net.inputShape], 0, net.vocabSize, 1)
+    : tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', 1);
+  const y =
+    net.loss === 'mse'
+      ? tf.randomNormal([batch, net.outputs], 0, 1, 'float32', 2)
+      : tf.oneHot(tf.randomUniform([batch], 0, net.outputs, 'int32', 2) as tf.Tensor1D, net.outputs);
+  const lossOf = (out: tf.Tensor): tf.Scalar =>
+    (net.loss === 'mse' ? tf.losses.meanSquaredError(y, out) : tf.losses.softmaxCrossEntropy(y, out)) as tf.Scalar;
   const step = (): void => {
-    const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-      true,
-    );
+    const loss = optimizer.minimize(() => lossOf(model.apply(x, { training: true }) as tf.Tensor), true);
     loss!.dataSync();
     loss!.dispose();
   };

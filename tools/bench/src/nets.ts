@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mcnn, mlp } from '@mgdl/models';
+import { buildModel, mlp } from '@mgdl/models';
 
 /** A benchmark net: the same architecture as the PyTorch reference of the same name. */
 export interface BenchNet {
@@ -7,13 +7,30 @@ export interface BenchNet {
   build: () => tfl.LayersModel;
   /** Per-sample input shape in tfjs (NHWC) layout. */
   inputShape: number[];
-  classes: number;
+  /** Token ids below this bound instead of Gaussian floats. */
+  vocabSize?: number;
+  /** Softmax cross-entropy over classes, or mean squared error over regression outputs. */
+  loss: 'softmax' | 'mse';
+  outputs: number;
 }
 
+const classifier = (name: string, inputShape: number[], build: () => tfl.LayersModel, outputs = 10): BenchNet => ({
+  name,
+  build,
+  inputShape,
+  loss: 'softmax',
+  outputs,
+});
+
 export const benchNets: readonly BenchNet[] = [
-  { name: 'mlp', build: () => mlp({ inputSize: 784, hidden: [512], classes: 10 }), inputShape: [784], classes: 10 },
-  { name: 'mcnn3', build: () => mcnn({ width: 3 }), inputShape: [32, 32, 3], classes: 10 },
-  { name: 'mcnn10', build: () => mcnn({ width: 10 }), inputShape: [32, 32, 3], classes: 10 },
+  classifier('mlp', [784], () => mlp({ inputSize: 784, hidden: [512], classes: 10 })),
+  classifier('fcnn10', [784], () => buildModel('fcnn', { width: 10 })),
+  classifier('cnn4', [28, 28, 1], () => buildModel('cnn4')),
+  classifier('mcnn3', [32, 32, 3], () => buildModel('mcnn', { width: 3 })),
+  classifier('mcnn10', [32, 32, 3], () => buildModel('mcnn', { width: 10 })),
+  { ...classifier('textcnn', [40], () => buildModel('textcnn'), 6), vocabSize: 8680 },
+  classifier('toneva-mnist', [28, 28, 1], () => buildModel('toneva-mnist')),
+  { name: 'regression-mlp', build: () => buildModel('regression-mlp'), inputShape: [4], loss: 'mse', outputs: 1 },
 ];
 
 export function selectNets(only: string | undefined): BenchNet[] {
