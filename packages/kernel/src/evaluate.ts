@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { classificationStats, type LossFunction } from './loss.js';
+import type { EvaluationResult, PerSample, TrainingData } from './types.js';
+
+/** Loss and accuracy over one pass of `data` in inference mode (no dropout, batch norm on running statistics). */
+export async function evaluate(model: tfl.LayersModel, data: TrainingData, loss: LossFunction): Promise<EvaluationResult> {
+  let [lossSum, correct, samples] = [0, 0, 0];
+  for (const batch of data.epoch(0)) {
+    const sums = tf.tidy(() => {
+      const logits = model.apply(batch.x, { training: false }) as tf.Tensor;
+      const perSample = loss.perSample(logits, batch.y);
+      const hits = loss.classification ? tf.sum(classificationStats(logits, batch.y, perSample).correct) : tf.scalar(0);
+      return tf.stack([tf.sum(perSample), tf.cast(hits, 'float32')]);
+    });
+    const [batchLoss, batchHits] = await sums.data();
+    sums.dispose();
+    lossSum += batchLoss!;
+    correct += batchHits!;
+    samples += batch.ids.length;
+  }
+  return { loss: lossSum / samples, ...(loss.classification ? { accuracy: correct / samples } : {}), samples };
+}
+
+/** Per-sample correctness, loss and margin of every sample of `data`, in inference mode. */
+export async function sweep(model: tfl.LayersModel, data: TrainingData, loss: LossFunction): Promise<PerSample> {
+  const parts: PerSample[] = [];
+  for (const batch of data.epoch(0)) parts.push(await perSampleOf(model.apply(batch.x, { training: false }) as tf.Tensor, batch.y, batch.ids, loss));
+  const concat = <T extends Float32Array | Uint8Array | Int32Array>(pick: (p: PerSample) => T | undefined, make: (n: number) => T): T | undefined => {
+    if (parts.length === 0 || pick(parts[0]!) === undefined) return undefined;
+    const out = make(parts.reduce((n, p) => n + p.ids.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      out.set(pick(part)!, offset);
+      offset += part.ids.length;
+    }
+    return out;
+  };
+  return {
+    ids: concat((p) => p.ids, (n) => new Int32Array(n))!,
+    loss: concat((p) => p.loss, (n) => new Float32Array(n))!,
+    correct: concat((p) => p.correct, (n) => new Uint8Array(n)),
+    margin: concat((p) => p.margin, (n) => new Float32Array(n)),
+    pGold: concat((p) => p.pGold, (n) => new Float32Array(n)),
+  };
+}
+
+/** Downloads per-sample arrays of one batch in a single transfer; disposes `logits`. */
+export async function perSampleOf(logits: tf.Tensor, y: tf.Tensor, ids: Int32Array, loss: LossFunction, perSampleLoss?: tf.Tensor): Promise<PerSample> {
+  const packed = tf.tidy(() => {
+    const values = perSampleLoss ?? loss.perSample(logits, y);
+    if (!loss.classification) return tf.stack([values]);
+    const { correct, margin, pGold } = classificationStats(logits, y, values);
+    return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold]);
+  });
+  logits.dispose();
+  const flat = (await packed.data()) as Float32Array;
+  packed.dispose();
+  const n = ids.length;
+  const row = (r: number) => flat.slice(r * n, (r + 1) * n);
+  if (!loss.classification) return { ids, loss: row(0) };
+  return { ids, loss: row(0), correct: Uint8Array.from(row(1)), margin: row(2), pGold: row(3) };
+}

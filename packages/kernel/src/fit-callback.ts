@@ -1,0 +1,56 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { sweep } from './evaluate.js';
+import { resolveLoss, type LossFunction } from './loss.js';
+import { notify, sortPlugins, StopSignal } from './plugins.js';
+import type { EpochMetrics, KernelPlugin, TrainingData } from './types.js';
+
+export interface FitCallbackOptions {
+  model: tfl.LayersModel;
+  /** Observer plugins that need only epoch-level data: onRunStart, onSweep, onEpochEnd, onRunEnd. */
+  plugins: readonly KernelPlugin[];
+  /** The training set in a fixed order, swept in inference mode after every epoch. */
+  sweepData: TrainingData;
+  loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
+  batchesPerEpoch?: number;
+}
+
+/**
+ * Runs epoch-level observer plugins inside a user's own `model.fit`: after each epoch it sweeps
+ * the training set and calls onSweep and onEpochEnd; a plugin's stop() sets `model.stopTraining`.
+ * Per-batch hooks and mutators need the kernel's own step, so plugins that have them are refused.
+ */
+export function fitCallback({ model, plugins, sweepData, loss = 'softmax-cross-entropy', batchesPerEpoch = 0 }: FitCallbackOptions): tfl.CustomCallback {
+  const ordered = sortPlugins(plugins);
+  const unsupported = ordered.filter((p) => p.onBatchEnd || p.onEpochStart || p.lossTerms || p.transformGrads || p.adjustLearningRate);
+  if (unsupported.length > 0) {
+    throw new Error(`fitCallback runs epoch-level observers only; ${unsupported.map((p) => p.name).join(', ')} need the mgdl kernel (train())`);
+  }
+  const lossFunction = resolveLoss(loss);
+  const control = new StopSignal();
+  const history: EpochMetrics[] = [];
+  let epochs = 0;
+  return new tfl.CustomCallback({
+    onTrainBegin: async () => {
+      epochs = (model as unknown as { history?: { params?: { epochs?: number } } }).history?.params?.epochs ?? 0;
+      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0 }, control);
+    },
+    onEpochEnd: async (epoch, logs = {}) => {
+      const step = (epoch + 1) * batchesPerEpoch;
+      await notify(ordered, 'onSweep', { ...(await sweep(model, sweepData, lossFunction)), epoch, step, mode: 'sweep' }, control);
+      const metrics: EpochMetrics = {
+        epoch,
+        step,
+        train: { loss: logs['loss'] ?? Number.NaN, ...(logs['acc'] !== undefined ? { accuracy: logs['acc'] } : {}), samples: 0, samplesPerSec: 0, seconds: 0 },
+        terms: {},
+        learningRate: Number.NaN,
+        ...(logs['val_loss'] !== undefined ? { validation: { loss: logs['val_loss'], ...(logs['val_acc'] !== undefined ? { accuracy: logs['val_acc'] } : {}), samples: 0 } } : {}),
+      };
+      history.push(metrics);
+      await notify(ordered, 'onEpochEnd', metrics, control);
+      if (control.reason) model.stopTraining = true;
+    },
+    onTrainEnd: async () => {
+      for (const plugin of ordered) await plugin.onRunEnd?.({ epochs: history.length, steps: history.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: 0 });
+    },
+  });
+}

@@ -1,0 +1,29 @@
+export { train, type TrainOptions, type TrainResult } from './train.js';
+export type {
+  BatchEndEvent,
+  EpochMetrics,
+  EvaluationResult,
+  ForwardPass,
+  KernelBatch,
+  KernelPlugin,
+  MutatorHooks,
+  ObserverHooks,
+  PerSample,
+  RunControl,
+  RunInfo,
+  RunSummary,
+  StepContext,
+  SweepEvent,
+  TrainingData,
+} from './types.js';
+export { KernelError } from './errors.js';
+export { evaluate, sweep } from './evaluate.js';
+export { meanSquaredError, softmaxCrossEntropy, type LossFunction } from './loss.js';
+export { adam, createOptimizer, sgd } from './optimizers/index.js';
+export type { Optimizer, OptimizerState } from './optimizers/types.js';
+export { constant, cosine, createSchedule, inverseSqrt, stepDecay, type Schedule } from './schedules.js';
+export { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
+export { progressReporter, type ProgressOptions } from './progress.js';
+export { gradientClipping } from './clipping.js';
+export { fitCallback, type FitCallbackOptions } from './fit-callback.js';
+export { SeededMathRandom } from './random-scope.js';

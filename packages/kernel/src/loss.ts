@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { KernelError } from './errors.js';
+
+/**
+ * A training loss: per-sample values (the kernel averages them), and whether the task is a
+ * classification with per-sample correctness, margin and p(gold).
+ */
+export interface LossFunction {
+  name: string;
+  classification: boolean;
+  perSample(logits: tf.Tensor, y: tf.Tensor): tf.Tensor1D;
+}
+
+export const softmaxCrossEntropy: LossFunction = {
+  name: 'softmax-cross-entropy',
+  classification: true,
+  perSample: (logits, y) => tf.neg(tf.sum(tf.mul(tf.oneHot(tf.cast(y, 'int32') as tf.Tensor1D, logits.shape[1]!), tf.logSoftmax(logits)), 1)) as tf.Tensor1D,
+};
+
+export const meanSquaredError: LossFunction = {
+  name: 'mse',
+  classification: false,
+  perSample: (out, y) => tf.mean(tf.square(tf.sub(out, y)), out.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D,
+};
+
+export function resolveLoss(loss: 'softmax-cross-entropy' | 'mse' | LossFunction): LossFunction {
+  if (typeof loss !== 'string') return loss;
+  if (loss === 'softmax-cross-entropy') return softmaxCrossEntropy;
+  if (loss === 'mse') return meanSquaredError;
+  throw new KernelError(`unknown loss '${String(loss)}'; use 'softmax-cross-entropy', 'mse' or a LossFunction`);
+}
+
+/** Correctness, margin and p(gold) of a classification batch, as tensors (call inside tf.tidy). */
+export function classificationStats(logits: tf.Tensor, y: tf.Tensor, perSampleLoss: tf.Tensor) {
+  const labels = tf.cast(y, 'int32') as tf.Tensor1D;
+  const mask = tf.oneHot(labels, logits.shape[1]!);
+  const gold = tf.sum(tf.mul(mask, logits), 1);
+  const bestOther = tf.max(tf.where(tf.cast(mask, 'bool'), tf.fill(logits.shape, -Infinity), logits), 1);
+  return {
+    correct: tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'),
+    margin: tf.sub(gold, bestOther),
+    pGold: tf.exp(tf.neg(perSampleLoss)),
+  };
+}

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkBoolean, checkRange, Slots } from './sgd.js';
+import type { Optimizer } from './types.js';
+
+export interface AdamOptions {
+  /** First-moment decay in [0, 1). */
+  beta1?: number;
+  /** Second-moment decay in [0, 1). */
+  beta2?: number;
+  /** Added to the bias-corrected root second moment, > 0. */
+  epsilon?: number;
+  /** ≥ 0; folded into the gradient (torch Adam) or, when `decoupled`, applied to the weights (torch AdamW). */
+  weightDecay?: number;
+  decoupled?: boolean;
+}
+
+/**
+ * torch.optim.Adam, or AdamW when `decoupled`: the step's learning rate scales the whole update
+ * (and the decoupled decay), so schedules act on Adam exactly as on SGD.
+ */
+export function adam({ beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay = 0, decoupled = false }: AdamOptions = {}): Optimizer {
+  checkRange('adam', 'beta1', beta1, '[0, 1)');
+  checkRange('adam', 'beta2', beta2, '[0, 1)');
+  checkRange('adam', 'epsilon', epsilon, '(0, ∞)');
+  checkRange('adam', 'weightDecay', weightDecay, '[0, ∞)');
+  checkBoolean('adam', 'decoupled', decoupled);
+  const coupledDecay = !decoupled && weightDecay !== 0;
+  const decoupledDecay = decoupled && weightDecay !== 0;
+  const slots = new Slots('adam', ['m', 'v']);
+  return {
+    name: 'adam',
+    apply(variables, grads, learningRate) {
+      const [ms, vs] = slots.begin(variables, grads, learningRate);
+      const t = slots.step;
+      // Bias corrections in float64 on the host, as torch computes them in Python.
+      const stepSize = learningRate / (1 - beta1 ** t);
+      const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
+      variables.forEach((w, i) =>
+        tf.tidy(() => {
+          const g = coupledDecay ? tf.add(grads[i]!, tf.mul(w, weightDecay)) : grads[i]!;
+          const m = tf.add(tf.mul(ms![i]!, beta1), tf.mul(g, 1 - beta1));
+          const v = tf.add(tf.mul(vs![i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+          ms![i]!.assign(m);
+          vs![i]!.assign(v);
+          const denominator = tf.add(tf.div(tf.sqrt(v), rootCorrection2), epsilon);
+          const decayed = decoupledDecay ? tf.mul(w, 1 - learningRate * weightDecay) : w;
+          w.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)));
+        }),
+      );
+    },
+    state: () => slots.download(),
+    loadState: (state, variables) => slots.load(state, variables),
+    dispose: () => slots.dispose(),
+  };
+}

@@ -1,0 +1,215 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
+import { KernelError } from './errors.js';
+import { evaluate, perSampleOf, sweep } from './evaluate.js';
+import { resolveLoss, type LossFunction } from './loss.js';
+import { createOptimizer } from './optimizers/index.js';
+import type { Optimizer } from './optimizers/types.js';
+import { notify, sortPlugins, StopSignal } from './plugins.js';
+import { progressReporter, type ProgressOptions } from './progress.js';
+import { SeededMathRandom } from './random-scope.js';
+import { createSchedule, type Schedule } from './schedules.js';
+import { trainStep } from './step.js';
+import type { EpochMetrics, KernelPlugin, RunSummary, StepContext, TrainingData } from './types.js';
+
+export interface TrainOptions {
+  /** A model, or a factory the kernel calls with Math.random seeded (repeatable initial weights). */
+  model: tfl.LayersModel | (() => tfl.LayersModel);
+  data: TrainingData;
+  epochs: number;
+  learningRate: number;
+  /** Default Adam. */
+  optimizer?: Optimizer | Parameters<typeof createOptimizer>[0];
+  /** Default constant. */
+  schedule?: Schedule | Parameters<typeof createSchedule>[0];
+  loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
+  plugins?: readonly KernelPlugin[];
+  /** Seeds dropout masks and (with a model factory) initial weights. The batch order is the data's own seed. */
+  seed?: number;
+  /** Validation/test loss and accuracy after every `every`-th epoch (and the last), or after the listed epochs (1-based). */
+  evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
+  /** A full pass over the training set in inference mode, delivered to plugins' onSweep. */
+  sweep?: { data: TrainingData; every?: number | readonly number[] };
+  /** Atomic checkpoints every epoch (and every `everySteps` steps when set). */
+  checkpoint?: { dir: string; everySteps?: number };
+  /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
+  resume?: boolean;
+  /** Progress bar on a TTY, plain lines otherwise; false for none. Default: on. */
+  progress?: boolean | ProgressOptions;
+}
+
+export interface TrainResult extends RunSummary {
+  model: tfl.LayersModel;
+}
+
+const due = (epoch: number, epochs: number, every: number | readonly number[] | undefined): boolean =>
+  typeof every === 'object' ? every.includes(epoch + 1) : (epoch + 1) % (every ?? 1) === 0 || epoch === epochs - 1;
+
+/** Trains `model` on `data`; the one place where mgdl trains. */
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  validate(options);
+  const seed = options.seed ?? 0;
+  const random = new SeededMathRandom(seed);
+  random.install();
+  try {
+    return await run(options, seed, random);
+  } finally {
+    random.uninstall();
+  }
+}
+
+async function run(options: TrainOptions, seed: number, random: SeededMathRandom): Promise<TrainResult> {
+  const { data, epochs, checkpoint } = options;
+  const model = typeof options.model === 'function' ? options.model() : options.model;
+  const loss = resolveLoss(options.loss ?? 'softmax-cross-entropy');
+  const optimizer = options.optimizer && 'apply' in options.optimizer ? options.optimizer : createOptimizer(options.optimizer ?? { name: 'adam' });
+  const schedule = options.schedule && 'factor' in options.schedule ? options.schedule : createSchedule(options.schedule ?? { name: 'constant' });
+  const progress = options.progress === false ? [] : [progressReporter(options.progress === true || options.progress === undefined ? {} : options.progress)];
+  const plugins = sortPlugins([...(options.plugins ?? []), ...progress]);
+  const keepPerSample = plugins.some((p) => p.perSample && p.onBatchEnd);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const control = new StopSignal();
+  const started = performance.now();
+
+  let position = { epoch: 0, batchIndex: 0, step: 0 };
+  let history: EpochMetrics[] = [];
+  let totals: Record<string, number> = {};
+  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
+  if (restored) {
+    restore(restored, model, optimizer, variables, plugins, random);
+    position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
+    history = restored.history;
+    totals = restored.epochTotals;
+  }
+  const save = async (next: { epoch: number; batchIndex: number }) => {
+    if (checkpoint) writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, randomState: random.saved, history, epochTotals: totals }));
+  };
+
+  await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed }, control);
+  for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
+    if (position.batchIndex === 0) {
+      totals = { loss: 0, correct: 0, samples: 0, batches: 0, seconds: 0 };
+      await notify(plugins, 'onEpochStart', { epoch, step: position.step }, control);
+    }
+    for (const batch of data.epoch(epoch, position.batchIndex)) {
+      const t0 = performance.now();
+      const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, history };
+      const baseLearningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: data.batchesPerEpoch, epochs });
+      const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample });
+      const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
+      if (!Number.isFinite(total)) {
+        tf.dispose([result.logits, result.perSampleLoss].filter((t): t is tf.Tensor => t !== undefined));
+        const kept = checkpoint ? ` The last good checkpoint in ${checkpoint.dir} is kept.` : '';
+        throw new KernelError(`loss is ${total} at epoch ${epoch + 1}, step ${position.step + 1} (batch ${batch.index}); lower the learning rate or check the data.${kept}`);
+      }
+      position.step++;
+      const n = batch.ids.length;
+      totals['loss']! += result.meanLoss * n;
+      totals['correct']! += result.correct;
+      totals['samples']! += n;
+      totals['batches']!++;
+      for (const [name, value] of Object.entries(result.terms)) totals[`term:${name}`] = (totals[`term:${name}`] ?? 0) + value;
+      totals['lastLearningRate'] = result.learningRate;
+      const perSample = result.logits ? await perSampleOf(result.logits, batch.y, batch.ids, loss, result.perSampleLoss) : undefined;
+      result.perSampleLoss?.dispose();
+      totals['seconds']! += (performance.now() - t0) / 1000;
+      await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
+      const last = batch.index === data.batchesPerEpoch - 1;
+      if (checkpoint?.everySteps && position.step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batch.index + 1 });
+      if (control.reason) break;
+    }
+    position.batchIndex = 0;
+    const metrics = await epochMetrics(epoch, position.step, totals, model, loss, options);
+    history = [...history, metrics];
+    if (options.sweep && due(epoch, epochs, options.sweep.every)) {
+      await notify(plugins, 'onSweep', { ...(await sweep(model, options.sweep.data, loss)), epoch, step: position.step, mode: 'sweep' }, control);
+    }
+    await notify(plugins, 'onEpochEnd', metrics, control);
+    await save({ epoch: epoch + 1, batchIndex: 0 });
+  }
+  const summary: RunSummary = { epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 };
+  for (const plugin of plugins) await plugin.onRunEnd?.(summary);
+  return { ...summary, model };
+}
+
+async function epochMetrics(epoch: number, step: number, totals: Record<string, number>, model: tfl.LayersModel, loss: LossFunction, options: TrainOptions): Promise<EpochMetrics> {
+  const samples = totals['samples']!;
+  const terms = Object.fromEntries(
+    Object.entries(totals)
+      .filter(([key]) => key.startsWith('term:'))
+      .map(([key, sum]) => [key.slice(5), sum / totals['batches']!]),
+  );
+  const metrics: EpochMetrics = {
+    epoch,
+    step,
+    train: {
+      loss: totals['loss']! / samples,
+      ...(loss.classification ? { accuracy: totals['correct']! / samples } : {}),
+      samples,
+      samplesPerSec: samples / totals['seconds']!,
+      seconds: totals['seconds']!,
+    },
+    terms,
+    learningRate: totals['lastLearningRate'] ?? options.learningRate,
+  };
+  const { evaluation } = options;
+  if (evaluation && due(epoch, options.epochs, evaluation.every)) {
+    if (evaluation.validation) metrics.validation = await evaluate(model, evaluation.validation, loss);
+    if (evaluation.test) metrics.test = await evaluate(model, evaluation.test, loss);
+  }
+  return metrics;
+}
+
+async function snapshot(
+  model: tfl.LayersModel,
+  optimizer: Optimizer,
+  plugins: readonly KernelPlugin[],
+  state: Omit<CheckpointState, 'weights' | 'optimizer' | 'plugins'>,
+): Promise<CheckpointState> {
+  const weights: NamedArray[] = await Promise.all(
+    model.weights.map(async (w) => {
+      const value = w.read();
+      return { name: w.name, shape: value.shape, dtype: value.dtype === 'int32' ? 'int32' : 'float32', values: (await value.data()) as Float32Array | Int32Array } as NamedArray;
+    }),
+  );
+  const optimizerState = await optimizer.state();
+  return {
+    ...state,
+    weights,
+    optimizer: {
+      name: optimizer.name,
+      scalars: optimizerState.scalars,
+      slots: Object.entries(optimizerState.slots).map(([name, slot]) => ({ name, shape: slot.shape, dtype: 'float32', values: slot.values })),
+    },
+    plugins: Object.fromEntries(plugins.filter((p) => p.stateDict).map((p) => [p.name, p.stateDict!()])),
+  };
+}
+
+function restore(state: CheckpointState, model: tfl.LayersModel, optimizer: Optimizer, variables: tf.Variable[], plugins: readonly KernelPlugin[], random: SeededMathRandom): void {
+  const byName = new Map(state.weights.map((w) => [w.name, w]));
+  for (const weight of model.weights) {
+    const saved = byName.get(weight.name);
+    if (!saved || saved.shape.join() !== weight.shape.join()) {
+      throw new KernelError(`the checkpoint does not fit this model: weight '${weight.name}' [${weight.shape.join(', ')}] is ${saved ? `[${saved.shape.join(', ')}]` : 'missing'} there`);
+    }
+    weight.write(tf.tensor(saved.values, saved.shape, saved.dtype));
+  }
+  if (state.optimizer.name !== optimizer.name) throw new KernelError(`the checkpoint was written with optimizer '${state.optimizer.name}', this run uses '${optimizer.name}'`);
+  optimizer.loadState(
+    { scalars: state.optimizer.scalars, slots: Object.fromEntries(state.optimizer.slots.map((s) => [s.name, { shape: s.shape, values: s.values as Float32Array }])) },
+    variables,
+  );
+  for (const plugin of plugins) if (plugin.loadStateDict && plugin.name in state.plugins) plugin.loadStateDict(state.plugins[plugin.name]);
+  random.saved = state.randomState;
+}
+
+function validate({ epochs, learningRate, data, checkpoint, resume }: TrainOptions): void {
+  if (!Number.isInteger(epochs) || epochs < 1) throw new KernelError(`epochs must be a positive integer, got ${epochs}`);
+  if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new KernelError(`learningRate must be a positive number, got ${learningRate}`);
+  if (!data || !(data.batchesPerEpoch > 0)) throw new KernelError('data must provide at least one batch per epoch (batchesPerEpoch > 0)');
+  if (resume && !checkpoint) throw new KernelError('resume needs checkpoint.dir: where to resume from');
+  if (checkpoint?.everySteps !== undefined && !(Number.isInteger(checkpoint.everySteps) && checkpoint.everySteps > 0)) {
+    throw new KernelError(`checkpoint.everySteps must be a positive integer, got ${checkpoint.everySteps}`);
+  }
+}

@@ -1,0 +1,148 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+
+/** One mini-batch as the kernel consumes it; @mgdl/datasets' Batcher yields exactly this. */
+export interface KernelBatch {
+  x: tf.Tensor;
+  /** int32 class indices [b] for classification, float targets [b, k] for regression. */
+  y: tf.Tensor;
+  /** Original sample ids, so per-sample statistics follow a sample through shuffling. */
+  ids: Int32Array;
+  index: number;
+}
+
+/** A source of epochs of batches, resumable mid-epoch; the batch order must be a pure function of (epoch, batch). */
+export interface TrainingData {
+  readonly batchesPerEpoch: number;
+  epoch(epoch: number, fromBatch?: number): Iterable<KernelBatch>;
+}
+
+/** Per-sample arrays of one batch (or one sweep), in the order of `ids`. */
+export interface PerSample {
+  ids: Int32Array;
+  /** 1 where argmax(logits) = label (classification only). */
+  correct?: Uint8Array;
+  loss: Float32Array;
+  /** Logit of the label minus the largest other logit (classification only). */
+  margin?: Float32Array;
+  /** Softmax probability of the label (classification only). */
+  pGold?: Float32Array;
+}
+
+export interface BatchEndEvent extends Partial<PerSample> {
+  epoch: number;
+  /** Optimizer steps taken so far, this one included. */
+  step: number;
+  batchIndex: number;
+  ids: Int32Array;
+  /** The batch's mean data loss (without plugin terms). */
+  meanLoss: number;
+  /** Correctly classified samples in the batch (classification), without downloading per-sample arrays. */
+  correctCount?: number;
+  /** Named plugin loss terms of this step. */
+  terms: Record<string, number>;
+  learningRate: number;
+}
+
+export interface SweepEvent extends PerSample {
+  epoch: number;
+  step: number;
+  /** Where the sweep ran: over the training set in inference mode. */
+  mode: 'sweep';
+}
+
+export interface EvaluationResult {
+  loss: number;
+  accuracy?: number;
+  samples: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  step: number;
+  train: { loss: number; accuracy?: number; samples: number; samplesPerSec: number; seconds: number };
+  /** Mean of each plugin loss term over the epoch. */
+  terms: Record<string, number>;
+  learningRate: number;
+  validation?: EvaluationResult;
+  test?: EvaluationResult;
+}
+
+export interface RunInfo {
+  model: tfl.LayersModel;
+  epochs: number;
+  batchesPerEpoch: number;
+  /** Where training starts (after a resume: where it left off). */
+  startEpoch: number;
+  startStep: number;
+  resumed: boolean;
+  seed: number;
+}
+
+export interface RunSummary {
+  epochs: number;
+  steps: number;
+  stopped?: string;
+  history: EpochMetrics[];
+  seconds: number;
+}
+
+/** What mutators see: where training is and what the step has done so far. */
+export interface StepContext {
+  epoch: number;
+  /** Steps taken before this one. */
+  step: number;
+  batchIndex: number;
+  batchesPerEpoch: number;
+  epochs: number;
+  model: tfl.LayersModel;
+  /** The epoch metrics so far (the last entry is the previous epoch). */
+  history: readonly EpochMetrics[];
+}
+
+/** What a loss-term mutator gets, inside the gradient tape: tensors must stay in the tape. */
+export interface ForwardPass {
+  x: tf.Tensor;
+  y: tf.Tensor;
+  logits: tf.Tensor;
+  /** Per-sample data loss [b]. */
+  perSampleLoss: tf.Tensor1D;
+  ids: Int32Array;
+}
+
+/** Lets a plugin end the run: training stops after the current batch, with the reason in the summary. */
+export interface RunControl {
+  stop(reason: string): void;
+}
+
+/** Read-only hooks: they see what happened and may stop the run, never change training. */
+export interface ObserverHooks {
+  onRunStart?(info: RunInfo, control: RunControl): void | Promise<void>;
+  onEpochStart?(event: { epoch: number; step: number }, control: RunControl): void | Promise<void>;
+  onBatchEnd?(event: BatchEndEvent, control: RunControl): void | Promise<void>;
+  onSweep?(event: SweepEvent, control: RunControl): void | Promise<void>;
+  onEpochEnd?(metrics: EpochMetrics, control: RunControl): void | Promise<void>;
+  onRunEnd?(summary: RunSummary): void | Promise<void>;
+}
+
+/** Hooks that change training. Called inside the step, in plugin order. */
+export interface MutatorHooks {
+  /** Named scalar terms added to the mean loss (each logged by name). Runs inside the gradient tape. */
+  lossTerms?(forward: ForwardPass, ctx: StepContext): Record<string, tf.Scalar>;
+  /** Replaces gradients (e.g. clipping); return the same map or a new one (the kernel disposes replaced tensors). */
+  transformGrads?(grads: Record<string, tf.Tensor>, ctx: StepContext): Record<string, tf.Tensor>;
+  /** A factor on this step's learning rate (1 leaves it alone). */
+  adjustLearningRate?(ctx: StepContext): number;
+}
+
+export interface KernelPlugin extends ObserverHooks, MutatorHooks {
+  name: string;
+  /** Ordering: 'pre' plugins run first, 'post' last; within a group by `order`, then registration. */
+  enforce?: 'pre' | 'post';
+  order?: number;
+  /** Set when onBatchEnd needs the per-sample arrays; without any such plugin they are not downloaded. */
+  perSample?: boolean;
+  /** JSON-serialisable state, saved with every checkpoint. */
+  stateDict?(): unknown;
+  loadStateDict?(state: unknown): void;
+}
