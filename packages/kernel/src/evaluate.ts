@@ -42,6 +42,7 @@ export async function sweep(model: tfl.LayersModel, data: TrainingData, loss: Lo
     correct: concat((p) => p.correct, (n) => new Uint8Array(n)),
     margin: concat((p) => p.margin, (n) => new Float32Array(n)),
     pGold: concat((p) => p.pGold, (n) => new Float32Array(n)),
+    el2n: concat((p) => p.el2n, (n) => new Float32Array(n)),
   };
 }
 
@@ -50,8 +51,8 @@ export async function perSampleOf(logits: tf.Tensor, y: tf.Tensor, ids: Int32Arr
   const packed = tf.tidy(() => {
     const values = perSampleLoss ?? loss.perSample(logits, y);
     if (!loss.classification) return tf.stack([values]);
-    const { correct, margin, pGold } = classificationStats(logits, y, values);
-    return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold]);
+    const { correct, margin, pGold, el2n } = classificationStats(logits, y, values);
+    return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold, el2n]);
   });
   logits.dispose();
   const flat = (await packed.data()) as Float32Array;
@@ -59,5 +60,5 @@ export async function perSampleOf(logits: tf.Tensor, y: tf.Tensor, ids: Int32Arr
   const n = ids.length;
   const row = (r: number) => flat.slice(r * n, (r + 1) * n);
   if (!loss.classification) return { ids, loss: row(0) };
-  return { ids, loss: row(0), correct: Uint8Array.from(row(1)), margin: row(2), pGold: row(3) };
+  return { ids, loss: row(0), correct: Uint8Array.from(row(1)), margin: row(2), pGold: row(3), el2n: row(4) };
 }

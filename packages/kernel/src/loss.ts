@@ -30,7 +30,7 @@ export function resolveLoss(loss: 'softmax-cross-entropy' | 'mse' | LossFunction
   throw new KernelError(`unknown loss '${String(loss)}'; use 'softmax-cross-entropy', 'mse' or a LossFunction`);
 }
 
-/** Correctness, margin and p(gold) of a classification batch, as tensors (call inside tf.tidy). */
+/** Correctness, margin, p(gold) and EL2N of a classification batch, as tensors (call inside tf.tidy). */
 export function classificationStats(logits: tf.Tensor, y: tf.Tensor, perSampleLoss: tf.Tensor) {
   const labels = tf.cast(y, 'int32') as tf.Tensor1D;
   const mask = tf.oneHot(labels, logits.shape[1]!);
@@ -40,5 +40,7 @@ export function classificationStats(logits: tf.Tensor, y: tf.Tensor, perSampleLo
     correct: tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'),
     margin: tf.sub(gold, bestOther),
     pGold: tf.exp(tf.neg(perSampleLoss)),
+    // Paul et al.'s EL2N score: the L2 distance between the softmax and the one-hot label.
+    el2n: tf.sqrt(tf.sum(tf.square(tf.sub(tf.softmax(logits), mask)), 1)),
   };
 }

@@ -27,6 +27,8 @@ export interface PerSample {
   margin?: Float32Array;
   /** Softmax probability of the label (classification only). */
   pGold?: Float32Array;
+  /** ‖softmax − one-hot(label)‖₂, Paul et al.'s EL2N score (classification only). */
+  el2n?: Float32Array;
 }
 
 export interface BatchEndEvent extends Partial<PerSample> {

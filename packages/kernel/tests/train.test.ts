@@ -61,6 +61,8 @@ describe('train', () => {
       expect(mean).toBeCloseTo(e.meanLoss, 4);
       e.pGold!.forEach((p, i) => expect(p).toBeCloseTo(Math.exp(-e.loss![i]!), 4));
       e.margin!.forEach((m, i) => expect(m > 0).toBe(e.correct![i] === 1));
+      // Two classes: ‖softmax − onehot‖₂ = √2·(1 − p(gold)).
+      e.el2n!.forEach((v, i) => expect(v).toBeCloseTo(Math.SQRT2 * (1 - e.pGold![i]!), 4));
     }
     expect(sweeps.map((s) => s.ids.length)).toEqual([40, 40]);
     expect(Array.from(sweeps[0]!.ids)).toEqual(Array.from({ length: 40 }, (_, i) => i));
