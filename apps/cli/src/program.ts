@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { backendNames } from '@mgdl/backend';
+import { analyzeCommand } from './commands/analyze.js';
 import { backendCommand } from './commands/backend.js';
 import { dataCommand } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
@@ -20,7 +21,7 @@ export function backendOptions(command: Command): Command {
 
 export function program(): Command {
   const root = new Command('mgdl').description('mesoscience-guided deep learning on TensorFlow.js');
-  for (const command of [backendCommand(), dataCommand(), demoCommand(), modelsCommand()]) root.addCommand(command);
+  for (const command of [analyzeCommand(), backendCommand(), dataCommand(), demoCommand(), modelsCommand()]) root.addCommand(command);
   exitCodesForUsageErrors(root);
   return root;
 }

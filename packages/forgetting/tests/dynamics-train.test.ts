@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@mgdl/backend';
+import { Batcher, createRandom, type Dataset } from '@mgdl/datasets';
+import { train, type BatchEndEvent, type KernelPlugin, type SweepEvent } from '@mgdl/kernel';
+import { aum, dataMaps, el2n, type DynamicsSource } from '../src/dynamics/index.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', threads: 1 });
+});
+
+/** A learnable 8×8×1 two-class task: class 1 images are brighter in the top half (as in the kernel's tests). */
+function toyDataset(n: number): Dataset {
+  const random = createRandom(1);
+  const x = new Uint8Array(n * 64);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = random() < 0.5 ? 1 : 0;
+    for (let p = 0; p < 64; p++) x[i * 64 + p] = Math.round(((labels[i] === 1) === p < 32 ? 150 : 90) + 60 * (random() - 0.5));
+  }
+  const ids = Int32Array.from({ length: n }, (_, i) => i);
+  return { name: 'toy', split: 'train', kind: 'image', x, sampleShape: [8, 8, 1], labels, ids, classNames: ['dark top', 'bright top'], normalization: { mean: [0.47], std: [0.15] }, sources: [] };
+}
+
+function toyModel(): tfl.LayersModel {
+  const model = tfl.sequential();
+  model.add(tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu' }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dropout({ rate: 0.3 }));
+  model.add(tfl.layers.dense({ units: 2 }));
+  return model;
+}
+
+/** Each sample's values over the run, in epoch order, straight from the kernel's arrays. */
+type Series = Record<'pGold' | 'correct' | 'margin' | 'el2n', number[]>;
+
+function recorder(): KernelPlugin & { series: Record<DynamicsSource, Map<number, Series>> } {
+  const series = { presentation: new Map<number, Series>(), sweep: new Map<number, Series>() };
+  const record = (source: DynamicsSource) => (event: BatchEndEvent | SweepEvent) =>
+    event.ids.forEach((id, i) => {
+      const s = series[source].get(id) ?? { pGold: [], correct: [], margin: [], el2n: [] };
+      series[source].set(id, s);
+      s.pGold.push(event.pGold![i]!);
+      s.correct.push(event.correct![i]!);
+      s.margin.push(event.margin![i]!);
+      s.el2n.push(event.el2n![i]!);
+    });
+  return { name: 'recorder', perSample: true, onBatchEnd: record('presentation'), onSweep: record('sweep'), series };
+}
+
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+describe('training dynamics in a real run', () => {
+  it('match values computed from the kernel’s per-sample arrays, in both source modes, without leaking tensors', async () => {
+    const n = 64;
+    const epochs = 4;
+    const data = toyDataset(n);
+    const plugins = (['presentation', 'sweep'] as const).map((source) => ({ source, maps: dataMaps({ source }), margins: aum({ source }), scores: el2n({ source }) }));
+    const truth = recorder();
+    const tensors: number[] = [];
+    await train({
+      model: toyModel,
+      data: new Batcher(data, { batchSize: 16, seed: 3 }),
+      epochs,
+      learningRate: 0.02,
+      sweep: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
+      plugins: [...plugins.flatMap((p) => [p.maps, p.margins, p.scores]), truth, { name: 'memory', onEpochEnd: () => void tensors.push(tf.memory().numTensors) }],
+      progress: false,
+    });
+
+    expect(tensors).toHaveLength(epochs);
+    expect(new Set(tensors).size).toBe(1);
+    for (const { source, maps, margins, scores } of plugins) {
+      const series = truth.series[source];
+      const ids = Array.from({ length: n }, (_, i) => i);
+      const map = maps.result();
+      const margin = margins.result();
+      const score = scores.result();
+      for (const result of [map, margin, score]) expect(Array.from(result.ids)).toEqual(ids);
+      expect(scores.recordedEpochs()).toEqual([1, 2, 3, 4]);
+      for (const id of ids) {
+        const s = series.get(id)!;
+        expect(s.pGold).toHaveLength(epochs);
+        const confidence = mean(s.pGold);
+        expect(map.confidence[id]).toBeCloseTo(confidence, 12);
+        expect(map.variability[id]).toBeCloseTo(Math.sqrt(mean(s.pGold.map((p) => (p - confidence) ** 2))), 12);
+        expect(map.correctness[id]).toBe(mean(s.correct));
+        expect(margin.aum[id]).toBeCloseTo(mean(s.margin), 12);
+        expect(score.score[id]).toBeCloseTo(mean(s.el2n), 12);
+        for (let e = 0; e < epochs; e++) expect(scores.result(e + 1).score[id]).toBe(s.el2n[e]);
+      }
+    }
+    // Training-mode values (dropout on, before the update) differ from the sweep's.
+    expect(Array.from(plugins[0]!.margins.result().aum)).not.toEqual(Array.from(plugins[1]!.margins.result().aum));
+  });
+});

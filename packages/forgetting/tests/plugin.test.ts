@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@mgdl/backend';
+import { Batcher, createRandom, type Dataset } from '@mgdl/datasets';
+import { train, type KernelPlugin } from '@mgdl/kernel';
+import { analyze, forgettingStatistics, History } from '../src/index.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm', threads: 1 });
+});
+
+/** 8×8 noise images with random labels: a net memorises some, forgets others. */
+function noiseTask(n: number): Dataset {
+  const random = createRandom(4);
+  return {
+    name: 'noise', split: 'train', kind: 'image', sampleShape: [8, 8, 1], sources: [],
+    x: Uint8Array.from({ length: n * 64 }, () => Math.floor(random() * 256)),
+    labels: Int32Array.from({ length: n }, () => Math.floor(random() * 3)),
+    ids: Int32Array.from({ length: n }, (_, i) => 1000 + i),
+    classNames: ['a', 'b', 'c'],
+  };
+}
+
+const model = () => {
+  const m = tfl.sequential();
+  m.add(tfl.layers.flatten({ inputShape: [8, 8, 1] }));
+  m.add(tfl.layers.dense({ units: 32, activation: 'relu' }));
+  m.add(tfl.layers.dense({ units: 3 }));
+  return m;
+};
+
+describe('forgettingStatistics plugin', () => {
+  it('records exactly the predictions the kernel made, per presentation and per sweep', async () => {
+    const data = noiseTask(60);
+    const presented: { epoch: number; ids: Int32Array; correct: Uint8Array }[] = [];
+    const swept: { ids: Int32Array; correct: Uint8Array }[] = [];
+    const recorder: KernelPlugin = {
+      name: 'recorder',
+      perSample: true,
+      onBatchEnd: (e) => void presented.push({ epoch: e.epoch, ids: e.ids, correct: e.correct! }),
+      onSweep: (e) => void swept.push({ ids: e.ids, correct: e.correct! }),
+    };
+    const stats = forgettingStatistics({ ids: data.ids, mode: 'both', floats: ['loss'] });
+    const counts: number[] = [];
+    await train({
+      model,
+      data: new Batcher(data, { batchSize: 16, seed: 1 }),
+      epochs: 8,
+      learningRate: 0.01,
+      sweep: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
+      plugins: [stats, recorder, { name: 'count', enforce: 'post', onEpochEnd: () => void counts.push(tf.memory().numTensors) }],
+      progress: false,
+    });
+    const direct = new History({ ids: data.ids, series: 'presentation' });
+    for (const p of presented) direct.record(p.epoch, p.ids, p.correct);
+    const recorded = stats.history('presentation');
+    expect(recorded.steps).toBe(8);
+    expect(Array.from(recorded.words())).toEqual(Array.from(direct.words()));
+    const sweepHistory = stats.history('sweep');
+    expect(sweepHistory.steps).toBe(8);
+    swept.forEach((s, t) => s.ids.forEach((id, k) => expect(sweepHistory.correct(sweepHistory.positionOf(id), t)).toBe(s.correct[k])));
+    const analysis = stats.analyze('presentation');
+    expect(analysis.sets.S1 + analysis.sets.S2 + analysis.sets.S3).toBe(60);
+    expect(analysis.learningEvents).toBeGreaterThan(0);
+    expect(counts.slice(1)).toEqual(new Array(counts.length - 1).fill(counts[1]));
+  });
+
+  it('restores its histories from a saved state', async () => {
+    const data = noiseTask(40);
+    const first = forgettingStatistics({ ids: data.ids });
+    await train({ model, data: new Batcher(data, { batchSize: 8, seed: 2 }), epochs: 3, learningRate: 0.01, plugins: [first], progress: false });
+    const second = forgettingStatistics({ ids: data.ids });
+    second.loadStateDict!(JSON.parse(JSON.stringify(first.stateDict!())));
+    expect(Array.from(second.history('presentation').words())).toEqual(Array.from(first.history('presentation').words()));
+    expect(analyze(second.history('presentation')).perSample.forgettingEvents).toEqual(analyze(first.history('presentation')).perSample.forgettingEvents);
+    expect(() => second.history('sweep')).toThrow(/records 'presentation', not 'sweep'/);
+  });
+});
