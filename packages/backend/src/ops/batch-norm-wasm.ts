@@ -1,7 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../wasm/simd/module.js';
-import { channelSums, layoutOf, type Layout } from '../wasm/simd/channel-sums.js';
+import { blockTasks, channelSums, layoutOf, type Layout } from '../wasm/simd/channel-sums.js';
 
 // Batch norm's training kernels on the wasm heap with mgdl's SIMD loops (see simd/channel-loops):
 // ~10× faster than the JS loops in batch-norm.ts, which remain for the cpu backend.
@@ -39,9 +39,10 @@ export function forwardSimd(
   const pivotValues = Float64Array.from(view(x).subarray(0, channels));
   const [s1, s2] = channelSums(
     backend,
+    simd,
     layout,
     (c) => pivotValues[c]!,
-    (start, pivot, acc1, acc2, count) => simd.moments(xPtr + start * width * 4, pivot, acc1, acc2, count, width),
+    (list, start, pivot, acc1, acc2, count) => list.add('moments', xPtr + start * width * 4, pivot, acc1, acc2, count, width),
     (row, c) => {
       const u = view(x)[row * channels + c]! - pivotValues[c]!;
       return [u, u * u];
@@ -59,7 +60,9 @@ export function forwardSimd(
     scale[c] = gamma![c]! / Math.sqrt(v + epsilon);
     shift[c] = beta![c]! - m * scale[c]!;
   }
-  withCoefficients(backend, layout, [scale, shift], ([scalePtr, shiftPtr]) => simd.affine(xPtr, yPtr, scalePtr!, shiftPtr!, blocks, width));
+  withCoefficients(backend, layout, [scale, shift], ([scalePtr, shiftPtr]) =>
+    simd.team.run(blockTasks(blocks, (list, start, count) => list.add('affine', xPtr + start * width * 4, yPtr + start * width * 4, scalePtr!, shiftPtr!, count, width))),
+  );
   const xs = view(x);
   const ys = view(y!);
   for (let i = 4 * blocks * channels; i < rows * channels; i++) ys[i] = xs[i]! * scale[i % channels]! + shift[i % channels]!;
@@ -79,9 +82,10 @@ export function backwardSimd(
   const meanValues = Float64Array.from(view(inputs.mean));
   const [sumDy, sumDyXc] = channelSums(
     backend,
+    simd,
     layout,
     (c) => meanValues[c]!,
-    (start, mean, acc1, acc2, count) => simd.gradMoments(dyPtr + start * width * 4, xPtr + start * width * 4, mean, acc1, acc2, count, width),
+    (list, start, mean, acc1, acc2, count) => list.add('gradMoments', dyPtr + start * width * 4, xPtr + start * width * 4, mean, acc1, acc2, count, width),
     (row, c) => {
       const g = view(inputs.dy)[row * channels + c]!;
       return [g, g * (view(inputs.x)[row * channels + c]! - meanValues[c]!)];
@@ -101,7 +105,14 @@ export function backwardSimd(
     dGammaOut![c] = sumDyXhat;
     dBetaOut![c] = sumDy[c]!;
   }
-  withCoefficients(backend, layout, [a, b, k], ([aPtr, bPtr, kPtr]) => simd.affine2(dyPtr, xPtr, dxPtr, aPtr!, bPtr!, kPtr!, blocks, width));
+  withCoefficients(backend, layout, [a, b, k], ([aPtr, bPtr, kPtr]) =>
+    simd.team.run(
+      blockTasks(blocks, (list, start, count) => {
+        const at = start * width * 4;
+        list.add('affine2', dyPtr + at, xPtr + at, dxPtr + at, aPtr!, bPtr!, kPtr!, count, width);
+      }),
+    ),
+  );
   const [dys, xs, dxs] = [inputs.dy, inputs.x, dx!].map(view) as Float32Array[];
   for (let i = 4 * blocks * channels; i < rows * channels; i++) {
     const c = i % channels;

@@ -8,6 +8,7 @@ import { tile } from './kernels/tile.js';
 import { maxPoolGrad } from './kernels/max-pool-grad.js';
 import { batchMatMul, fusedMatMul } from './kernels/mat-mul.js';
 import { sum } from './kernels/sum.js';
+import { conv2D, fusedConv2D } from './kernels/fused-conv2d.js';
 
 export const wasmTrainingKernels: readonly MgdlKernel[] = [
   conv2DBackpropFilter,
@@ -20,6 +21,8 @@ export const wasmTrainingKernels: readonly MgdlKernel[] = [
   batchMatMul,
   fusedMatMul,
   sum,
+  conv2D,
+  fusedConv2D,
 ];
 
 export interface RegisteredKernel {

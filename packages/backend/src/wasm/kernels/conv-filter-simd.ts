@@ -1,6 +1,7 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../simd/module.js';
+import { CallList } from '../simd/call-list.js';
 
 /**
  * dW[r,c,i,o] = Σ_{n,y,x} X[n, y·s + r·d − pad, x·s + c·d − pad, i] · dY[n,y,x,o], computed image by
@@ -8,6 +9,8 @@ import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../simd
  * input is inside the image form one rectangle, and the SIMD GEMM tile (conv-filter-loops) sums over
  * it. One image's x and dy stay in cache across its 9 taps and all channel tiles; no transposes,
  * no padded copies. Returns undefined for fewer than 4 output channels (the caller's path).
+ * One task per image: with several threads each sums its images into its own accumulators, which
+ * are added when gathered.
  */
 export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const { inChannels: ci, outChannels: co, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
@@ -20,14 +23,18 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
   const coBlocks = Math.ceil(co / coTile);
   const tileFloats = ciTile * coTile;
   const perTap = ciBlocks * coBlocks * tileFloats;
-  const kernel = simd[`convFilter${ciTile}x${coVecs}`];
-  if (!kernel) return undefined;
+  const kernelName = `convFilter${ciTile}x${coVecs}` as const;
+  if (!simd[kernelName]) return undefined;
+  const threads = simd.team.size;
+  const accFloats = fh * fw * perTap;
   const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
-  const scratch = heapScratch(backend, fh * fw * perTap);
+  const scratch = heapScratch(backend, threads * accFloats);
   try {
-    heapFloats(backend, scratch.ptr, fh * fw * perTap).fill(0);
+    heapFloats(backend, scratch.ptr, threads * accFloats).fill(0);
     const [xPtr, dyPtr] = [x, dy].map((t) => memoryOffset(backend, t)) as [number, number];
     const { top, left } = info.padInfo;
+    const list = new CallList();
+    list.perThread = { arg: 2, bytes: accFloats * 4 };
     for (let n = 0; n < info.batchSize; n++) {
       for (let r = 0; r < fh; r++) {
         const [y0, y1] = validRange(r * dh - top, sh, h, oh);
@@ -39,12 +46,15 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
           const accAt = scratch.ptr + (r * fw + c) * perTap * 4;
           for (let b = 0; b < ciBlocks; b++) {
             const ci0 = Math.min(b * ciTile, ci - ciTile);
-            kernel(xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, (co - coTile) * 4);
+            list.add(kernelName, xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, (co - coTile) * 4);
           }
         }
       }
+      list.endTask();
     }
-    gather(heapFloats(backend, scratch.ptr, fh * fw * perTap), backend.typedArrayFromHeap(dW) as Float32Array, { ci, co, ciTile, coTile, ciBlocks, coBlocks });
+    simd.team.run(list);
+    const acc = heapFloats(backend, scratch.ptr, threads * accFloats);
+    gather(acc, threads, backend.typedArrayFromHeap(dW) as Float32Array, { ci, co, ciTile, coTile, ciBlocks, coBlocks });
   } finally {
     scratch.free();
   }
@@ -58,9 +68,10 @@ function validRange(offset: number, stride: number, size: number, outSize: numbe
   return [lo, Math.max(lo, hi)];
 }
 
-/** Copies each tile's accumulators to its (ci, co) place in dW; overlapping tiles agree. */
-function gather(acc: Float32Array, dW: Float32Array, t: { ci: number; co: number; ciTile: number; coTile: number; ciBlocks: number; coBlocks: number }): void {
+/** Adds the threads' accumulators of each tile into its (ci, co) place in dW; overlapping tiles agree. */
+function gather(acc: Float32Array, threads: number, dW: Float32Array, t: { ci: number; co: number; ciTile: number; coTile: number; ciBlocks: number; coBlocks: number }): void {
   const taps = dW.length / (t.ci * t.co);
+  const stride = acc.length / threads;
   let k = 0;
   for (let tap = 0; tap < taps; tap++) {
     for (let b = 0; b < t.ciBlocks; b++) {
@@ -69,7 +80,11 @@ function gather(acc: Float32Array, dW: Float32Array, t: { ci: number; co: number
         const co0 = Math.min(cb * t.coTile, t.co - t.coTile);
         for (let i = 0; i < t.ciTile; i++) {
           const row = (tap * t.ci + ci0 + i) * t.co + co0;
-          for (let j = 0; j < t.coTile; j++) dW[row + j] = acc[k++]!;
+          for (let j = 0; j < t.coTile; j++, k++) {
+            let sum = acc[k]!;
+            for (let p = 1; p < threads; p++) sum += acc[k + p * stride]!;
+            dW[row + j] = sum;
+          }
         }
       }
     }

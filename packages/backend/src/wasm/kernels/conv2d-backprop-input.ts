@@ -2,10 +2,13 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { cropSpatial, heapF32, makeZeros, release, runShipped, transposeInfo, type MgdlKernel } from '../wasm-kernel.js';
 import { convInfoFromAttrs } from './conv-info.js';
+import { conv2DSimd } from './conv-simd.js';
+import { simdKernels } from '../simd/module.js';
 
 /**
  * dX is the full convolution of dY (zero-dilated by the stride) with the filter rotated 180° and its
- * channel axes swapped. Running that through XNNPACK's conv replaces tfjs-wasm's scalar loop.
+ * channel axes swapped. Running that through a conv (mgdl's SIMD tile where it applies, else
+ * XNNPACK's) replaces tfjs-wasm's scalar loop.
  */
 export const conv2DBackpropInput: MgdlKernel = {
   kernelName: 'Conv2DBackpropInput',
@@ -30,17 +33,21 @@ export const conv2DBackpropInput: MgdlKernel = {
     if (dilated !== dy && dilated !== spread) release(backend, dilated);
     const reversed = runShipped(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
     const flipped = transposeInfo(backend, reversed, [0, 1, 3, 2]);
-    const dx = runShipped(
-      backend,
-      'Conv2D',
-      { x: spread, filter: flipped },
-      {
-        strides: [1, 1],
-        dilations: [info.dilationHeight, info.dilationWidth],
-        pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
-        dataFormat: 'NHWC',
-      },
-    );
+    const [padTop, padBottom, padLeft, padRight] = [top, bottom, left, right].map((p) => Math.max(0, p)) as [number, number, number, number];
+    const simd = info.dilationHeight === 1 && info.dilationWidth === 1 ? simdKernels(backend) : undefined;
+    const dx =
+      (simd && conv2DSimd(simd, backend, spread, flipped, undefined, [padTop, padBottom, padLeft, padRight])) ||
+      runShipped(
+        backend,
+        'Conv2D',
+        { x: spread, filter: flipped },
+        {
+          strides: [1, 1],
+          dilations: [info.dilationHeight, info.dilationWidth],
+          pad: [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]],
+          dataFormat: 'NHWC',
+        },
+      );
     release(backend, reversed, flipped);
     if (spread !== dy) release(backend, spread);
     return dx;

@@ -1,6 +1,7 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, makeZeros, type MgdlKernel } from '../wasm-kernel.js';
 import { memoryOffset, simdKernels } from '../simd/module.js';
+import { CallList } from '../simd/call-list.js';
 
 /**
  * Routes each output gradient to the first maximum of its window (the rule of tfjs's cpu kernel),
@@ -32,12 +33,21 @@ export const maxPoolGrad: MgdlKernel = {
       outWidth * filterWidth <= inWidth &&
       channels >= 4;
     const simd = tiled ? simdKernels(backend) : undefined;
-    const dx = makeZeros(backend, input.shape);
     if (simd) {
+      // Windows covering the whole input write every dx element: no zero fill needed.
+      const covered = outHeight * filterHeight === inHeight && outWidth * filterWidth === inWidth;
+      const dx = covered ? backend.makeOutput(input.shape, 'float32') : makeZeros(backend, input.shape);
       const [xPtr, dyPtr, dxPtr] = [input, dy, dx].map((t) => memoryOffset(backend, t)) as [number, number, number];
-      simd.maxPoolGrad(xPtr, dyPtr, dxPtr, batchSize, outHeight, outWidth, filterHeight, filterWidth, inHeight, inWidth, channels);
+      // One image per task: windows never cross images, so threads write disjoint parts of dx.
+      const list = new CallList();
+      const [xImage, dyImage] = [inHeight * inWidth * channels * 4, outHeight * outWidth * channels * 4];
+      for (let n = 0; n < batchSize; n++) {
+        list.add('maxPoolGrad', xPtr + n * xImage, dyPtr + n * dyImage, dxPtr + n * xImage, 1, outHeight, outWidth, filterHeight, filterWidth, inHeight, inWidth, channels).endTask();
+      }
+      simd.team.run(list);
       return dx;
     }
+    const dx = makeZeros(backend, input.shape);
     const xs = heapF32(backend, input);
     const dys = heapF32(backend, dy);
     const dxs = heapF32(backend, dx);

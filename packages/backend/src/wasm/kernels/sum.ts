@@ -25,9 +25,10 @@ export const sum: MgdlKernel = {
     const values = () => backend.typedArrayFromHeap(x) as Float32Array;
     const [sums] = channelSums(
       backend,
+      simd,
       layout,
       () => 0,
-      (start, pivot, acc1, acc2, count) => simd.moments(xPtr + start * layout.width * 4, pivot, acc1, acc2, count, layout.width),
+      (list, start, pivot, acc1, acc2, count) => list.add('moments', xPtr + start * layout.width * 4, pivot, acc1, acc2, count, layout.width),
       (row, c) => [values()[row * layout.channels + c]!, 0],
     );
     (backend.typedArrayFromHeap(out) as Float32Array).set(sums);

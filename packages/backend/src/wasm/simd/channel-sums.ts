@@ -1,11 +1,13 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { heapFloats, heapScratch } from './module.js';
+import { heapFloats, heapScratch, type SimdKernels } from './module.js';
+import { CallList } from './call-list.js';
 
 /**
  * Per-channel sums over NHWC rows with the SIMD block loops (see channel-loops): float32 lanes over
- * chunks of CHUNK blocks, folded into float64 per channel between chunks, so long reductions keep
- * float64-like accuracy.
+ * chunks of CHUNK blocks, folded into float64 per channel afterwards, so long reductions keep
+ * float64-like accuracy. Each chunk has its own accumulators (1/128 of the data's size), so
+ * threads can take chunks in any order and the result does not depend on the thread count.
  */
 const CHUNK = 256;
 
@@ -24,30 +26,40 @@ export const layoutOf = (x: TensorInfo): Layout => {
 };
 
 /**
- * Runs `reduce` over every whole block in chunks and returns the two per-channel float64 sums;
- * `tail(row, c)` adds the rows after the last block. Scratch: [pivot | acc1 | acc2], width each.
+ * Runs `reduce` over every whole block, a chunk per task, and returns the two per-channel float64
+ * sums; `tail(row, c)` adds the rows after the last block. Scratch: pivot, then per chunk acc1 | acc2.
  */
 export function channelSums(
   backend: BackendWasm,
+  simd: SimdKernels,
   { channels, rows, width, blocks }: Layout,
   pivotOf: (c: number) => number,
-  reduce: (start: number, pivot: number, acc1: number, acc2: number, count: number) => void,
+  reduce: (list: CallList, start: number, pivot: number, acc1: number, acc2: number, count: number) => void,
   tail: (row: number, c: number) => [number, number],
 ): [Float64Array, Float64Array] {
-  const scratch = heapScratch(backend, 3 * width);
-  const [pivotPtr, acc1Ptr, acc2Ptr] = [0, 1, 2].map((i) => scratch.ptr + i * width * 4) as [number, number, number];
+  const chunks = Math.ceil(blocks / CHUNK);
+  const scratch = heapScratch(backend, (1 + 2 * chunks) * width);
+  const pivotPtr = scratch.ptr;
+  const accPtr = (chunk: number, which: number) => scratch.ptr + (1 + 2 * chunk + which) * width * 4;
   const s1 = new Float64Array(channels);
   const s2 = new Float64Array(channels);
   try {
     const pivot = heapFloats(backend, pivotPtr, width);
     for (let j = 0; j < width; j++) pivot[j] = pivotOf(j % channels);
-    for (let start = 0; start < blocks; start += CHUNK) {
-      const acc = heapFloats(backend, acc1Ptr, 2 * width);
-      acc.fill(0);
-      reduce(start, pivotPtr, acc1Ptr, acc2Ptr, Math.min(CHUNK, blocks - start));
+    heapFloats(backend, accPtr(0, 0), 2 * chunks * width).fill(0);
+    const list = new CallList();
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const start = chunk * CHUNK;
+      reduce(list, start, pivotPtr, accPtr(chunk, 0), accPtr(chunk, 1), Math.min(CHUNK, blocks - start));
+      list.endTask();
+    }
+    simd.team.run(list);
+    const acc = heapFloats(backend, accPtr(0, 0), 2 * chunks * width);
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const base = 2 * chunk * width;
       for (let j = 0; j < width; j++) {
-        s1[j % channels]! += acc[j]!;
-        s2[j % channels]! += acc[width + j]!;
+        s1[j % channels]! += acc[base + j]!;
+        s2[j % channels]! += acc[base + width + j]!;
       }
     }
   } finally {
@@ -61,4 +73,14 @@ export function channelSums(
     }
   }
   return [s1, s2];
+}
+
+/** Calls `add(start, count)` for CHUNK-block pieces of [0, blocks), one task each. */
+export function blockTasks(blocks: number, add: (list: CallList, start: number, count: number) => void): CallList {
+  const list = new CallList();
+  for (let start = 0; start < blocks; start += CHUNK) {
+    add(list, start, Math.min(CHUNK, blocks - start));
+    list.endTask();
+  }
+  return list;
 }

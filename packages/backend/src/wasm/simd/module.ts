@@ -1,9 +1,9 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { assemble } from './assembler.js';
-import { affine2Fn, affineFn, gradMomentsFn, momentsFn } from './channel-loops.js';
-import { maxPoolGradFn } from './pool-loops.js';
-import { CONV_FILTER_TILES, convFilterFn } from './conv-filter-loops.js';
+import { buildSimdFunctions, SIMD_FUNCTION_NAMES } from './functions.js';
+import { createTeam, localTeam, type SimdTeam } from './team.js';
 
 /** Byte pointers into the tfjs heap, counts in blocks (4 rows) and floats (`width` = 4·channels). */
 export interface SimdKernels {
@@ -14,6 +14,10 @@ export interface SimdKernels {
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   /** `convFilter{ciTile}x{coVecs}` for each of CONV_FILTER_TILES; see conv-filter-loops. */
   [convFilter: `convFilter${number}x${number}`]: (...args: number[]) => void;
+  /** `conv{pixels}x{coVecs}` for each of CONV_TILES; see conv-loops. */
+  [conv: `conv${number}x${number}`]: (...args: number[]) => void;
+  /** Runs call lists of these functions on the backend's threads (size 1: this thread only). */
+  team: SimdTeam;
 }
 
 /** The slice of the WebAssembly JS API used here (this package's TS lib has no DOM/wasm types). */
@@ -49,20 +53,37 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   if (!memory || !wasmApi) return undefined;
   let kernels = instances.get(memory);
   if (kernels === undefined) {
-    kernels = instantiate(memory, wasmApi);
+    kernels = instantiate(module, memory, wasmApi);
     instances.set(memory, kernels);
   }
   return kernels ?? undefined;
 }
 
-function instantiate(memory: WasmMemory, api: WasmApi): SimdKernels | null {
+function instantiate(emscripten: EmscriptenModule, memory: WasmMemory, api: WasmApi): SimdKernels | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = assemble([momentsFn(), gradMomentsFn(), affineFn(), affine2Fn(), maxPoolGradFn(), ...CONV_FILTER_TILES.map(([ci, co]) => convFilterFn(ci, co))], shared);
+  const bytes = assemble(buildSimdFunctions(), shared);
+  let module: object;
+  let exports: Record<string, (...args: number[]) => void>;
   try {
-    const instance = new api.Instance(new api.Module(bytes), { env: { memory } });
-    return instance.exports as unknown as SimdKernels;
+    module = new api.Module(bytes);
+    exports = new api.Instance(module, { env: { memory } }).exports as typeof exports;
   } catch {
     return null; // no SIMD in this engine: callers keep their JS loops
+  }
+  const fns = SIMD_FUNCTION_NAMES.map((name) => exports[name]!);
+  // Only the threaded build's heap is shared, and only there can workers run the same loops.
+  const threads = shared ? backendThreads() : 1;
+  const heap = { memory, malloc: (bytes: number) => emscripten._malloc(bytes), free: (ptr: number) => emscripten._free(ptr) };
+  const team = threads > 1 ? createTeam(fns, module, heap, threads) : localTeam(fns);
+  return { ...exports, team } as unknown as SimdKernels;
+}
+
+/** XNNPACK's thread count: mgdl's loops use as many threads as the backend was started with. */
+function backendThreads(): number {
+  try {
+    return Math.max(1, getThreadsCount());
+  } catch {
+    return 1;
   }
 }
 
