@@ -5,6 +5,7 @@ import { backendCommand } from './commands/backend.js';
 import { dataCommand } from './commands/data.js';
 import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
+import { reportCommand } from './commands/report.js';
 
 export const positiveInt = (flag: string) => (value: string): number => {
   const n = Number(value);
@@ -21,7 +22,7 @@ export function backendOptions(command: Command): Command {
 
 export function program(): Command {
   const root = new Command('mgdl').description('mesoscience-guided deep learning on TensorFlow.js');
-  for (const command of [analyzeCommand(), backendCommand(), dataCommand(), demoCommand(), modelsCommand()]) root.addCommand(command);
+  for (const command of [analyzeCommand(), backendCommand(), dataCommand(), demoCommand(), modelsCommand(), reportCommand()]) root.addCommand(command);
   exitCodesForUsageErrors(root);
   return root;
 }

@@ -26,7 +26,7 @@ export const modelZoo: readonly ZooEntry[] = [
     name: 'fcnn',
     summary: 'MLP 784 → 16·w ReLU → classes (seed 2 FCNN, w ∈ [1, 10])',
     defaults: 'MNIST 28×28×1 flattened, 10 classes, w = 1',
-    options: [...common, 'inputSize', 'unitsPerWidth'],
+    options: [...common, 'inputSize', 'inputShape', 'unitsPerWidth'],
     build: fcnn,
   },
   {

@@ -33,6 +33,7 @@ describe('published parameter counts', () => {
 describe('output shapes and defaults', () => {
   it.each([
     ['fcnn', {}, [null, 784], [null, 10]],
+    ['fcnn', { inputShape: [28, 28, 1], width: 2 }, [null, 28, 28, 1], [null, 10]],
     ['cnn4', {}, [null, 28, 28, 1], [null, 10]],
     ['mcnn', {}, [null, 32, 32, 3], [null, 10]],
     ['mcnn', { inputShape: [32, 32, 1], classes: 100 }, [null, 32, 32, 1], [null, 100]],
@@ -60,7 +61,7 @@ describe('option validation', () => {
     ['fcnn', { l2: -0.1 }, /l2 = -0.1/],
     ['textcnn', { width: 2 }, /largest kernel height/],
     ['textcnn', { sequenceLength: 4 }, /sequenceLength = 4 .* ≥ 5/],
-    ['fcnn', { vocabSize: 10 }, /fcnn: no option 'vocabSize'; fcnn takes width, dropout, l2, classes, inputSize, unitsPerWidth/],
+    ['fcnn', { vocabSize: 10 }, /fcnn: no option 'vocabSize'; fcnn takes width, dropout, l2, classes, inputSize, inputShape, unitsPerWidth/],
     ['resnet', {}, /one of fcnn, cnn4, mcnn/],
   ])('%s %j is rejected', (name, options, message) => {
     expect(() => buildModel(name, options)).toThrow(ModelOptionError);

@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { cicWidth } from './experiment.js';
+
+await runExperiment(cicWidth);

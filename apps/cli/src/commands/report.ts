@@ -1,0 +1,27 @@
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { writeFileAtomic } from '@mgdl/io';
+import { buildReport } from '@mgdl/report';
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .argument('<run-dir...>', 'run directories (one run, or the cells of a sweep to compare)')
+    .description('one self-contained HTML report (opens offline): plots, params/metrics table, comparison across runs')
+    .option('--out <file>', 'where to write the HTML (default: RUN_DIR/report.html for one run, ./report.html for several)')
+    .option('--title <text>', 'page title', 'mgdl report')
+    .action(async (dirs: string[], options: { out?: string; title: string }) => {
+      const out = resolve(options.out ?? (dirs.length === 1 ? join(dirs[0]!, 'report.html') : 'report.html'));
+      const report = await buildReport(dirs.map((d) => resolve(d)), { title: options.title });
+      for (const run of report.runs) {
+        for (const missing of run.missing) process.stderr.write(`mgdl report: ${run.dir}: missing ${missing}\n`);
+        for (const problem of run.problems) process.stderr.write(`mgdl report: ${run.dir}: ${problem}\n`);
+      }
+      if (!report.usable) {
+        process.stderr.write(`mgdl report: nothing readable in ${dirs.join(', ')}: expected params.json, metrics.json or events.jsonl written by a run\n`);
+        process.exitCode = 1;
+        return;
+      }
+      writeFileAtomic(out, report.html);
+      console.log(out);
+    });
+}

@@ -1,0 +1,29 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mgdl } from './run.js';
+
+describe('mgdl report', () => {
+  it('writes one HTML file for a run directory and prints its path', () => {
+    const run = join(mkdtempSync(join(tmpdir(), 'mgdl-cli-report-')), 'run');
+    mkdirSync(run);
+    writeFileSync(join(run, 'params.json'), JSON.stringify({ config: { note: '<i>x</i>' } }));
+    writeFileSync(join(run, 'events.jsonl'), [0, 1, 2].map((epoch) => JSON.stringify({ wall_time: 1, step: epoch + 1, epoch, tag: 'train/loss', value: 1 / (epoch + 1) })).join('\n') + '\n');
+    const result = mgdl('report', run);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe(join(run, 'report.html'));
+    const html = readFileSync(join(run, 'report.html'), 'utf8');
+    expect(html).toContain('<figure>');
+    expect(html).toContain('&lt;i&gt;x&lt;/i&gt;');
+    expect(result.stderr).toContain('missing metrics.json');
+  });
+
+  it('fails when no run directory holds anything readable', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mgdl-cli-report-'));
+    const result = mgdl('report', empty, '--out', join(empty, 'r.html'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('nothing readable');
+    expect(existsSync(join(empty, 'r.html'))).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+import type { CellResult } from '@mgdl/sweep';
+
+/** A metric path in a cell's metrics.json, e.g. 'test.loss' or 'forgetting.settledRatio'. */
+export function metric(result: CellResult, path: string): number {
+  const value = path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), result.metrics);
+  return typeof value === 'number' ? value : Number.NaN;
+}
+
+export interface Aggregate {
+  x: number;
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/** Mean and spread (population std) of a metric over the cells sharing a value of `by` (e.g. over seeds). */
+export function aggregateBy(results: readonly CellResult[], by: string, path: string): Aggregate[] {
+  const groups = new Map<number, number[]>();
+  for (const result of results) {
+    const x = Number(result.values[by]);
+    const y = metric(result, path);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    groups.set(x, [...(groups.get(x) ?? []), y]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => a - b)
+    .map(([x, ys]) => {
+      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+      return { x, mean, std: Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length), n: ys.length };
+    });
+}
+
+/** Spearman's rank correlation: +1 when y rises with x everywhere, −1 when it falls. */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  if (xs.length < 2) return Number.NaN;
+  const rank = (values: readonly number[]) => {
+    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+    const ranks = new Array<number>(values.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+      for (let k = i; k <= j; k++) ranks[order[k]![1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return ranks;
+  };
+  const [rx, ry] = [rank(xs), rank(ys)];
+  const mean = (r: number[]) => r.reduce((a, b) => a + b, 0) / r.length;
+  const [mx, my] = [mean(rx), mean(ry)];
+  let [num, dx, dy] = [0, 0, 0];
+  for (let i = 0; i < rx.length; i++) {
+    num += (rx[i]! - mx) * (ry[i]! - my);
+    dx += (rx[i]! - mx) ** 2;
+    dy += (ry[i]! - my) ** 2;
+  }
+  return dx === 0 || dy === 0 ? Number.NaN : num / Math.sqrt(dx * dy);
+}
+
+export const formatSpread = (a: Aggregate | undefined, digits = 3): string => (a ? (a.n > 1 ? `${a.mean.toFixed(digits)} ± ${a.std.toFixed(digits)}` : a.mean.toFixed(digits)) : '—');

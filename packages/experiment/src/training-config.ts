@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Config fields every classification experiment shares, with what each means. */
+export const trainingFields = {
+  dataset: z.enum(['mnist', 'fashion-mnist', 'cifar-10', 'trec', 'cifar-10-or-fashion-mnist']).describe('dataset; cifar-10-or-fashion-mnist falls back to Fashion-MNIST padded to 32×32 when CIFAR-10 is absent'),
+  dataDir: z.string().optional().describe('dataset folder (else MGDL_DATA_DIR, the cache, or a download)'),
+  trainSize: z.number().int().positive().describe('training samples (stratified subset of the training split)'),
+  testSize: z.number().int().positive().describe('test samples (first n of the test split)'),
+  noise: z.number().min(0).lt(1).describe('label-noise rate p on the training set'),
+  noiseKind: z.enum(['symmetric', 'pair']).describe('symmetric: any other class; pair: class i → i+1'),
+  epochs: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  learningRate: z.number().positive(),
+  optimizer: z.enum(['adam', 'sgd']),
+  momentum: z.number().min(0).lt(1).describe('SGD momentum'),
+  seed: z.number().int().describe('seeds the data subset, noise, batch order, initial weights and dropout'),
+  series: z.enum(['presentation', 'sweep']).describe('forgetting statistics from each presentation (training mode) or an inference sweep per epoch'),
+  checkpointEverySteps: z.number().int().positive().optional().describe('checkpoint within epochs too (default: each epoch)'),
+};
+
+export const trainingSchema = z.object(trainingFields);
+export type TrainingConfig = z.output<typeof trainingSchema>;

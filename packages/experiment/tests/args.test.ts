@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { aggregateBy, defineExperiment, parseExperimentArgs, resolveConfig, spearman, UsageError } from '../src/index.js';
+
+const experiment = defineExperiment({
+  name: 'toy',
+  title: 'a toy experiment',
+  claim: 'none',
+  schema: z.object({ epochs: z.number().int().positive(), widths: z.array(z.number()), model: z.object({ dropout: z.number().min(0).lt(1) }) }),
+  presets: {
+    smoke: { epochs: 1, widths: [1], model: { dropout: 0 } },
+    default: { epochs: 10, widths: [1, 2], model: { dropout: 0.5 } },
+    paper: { epochs: 100, widths: [1, 2, 4], model: { dropout: 0.5 } },
+  },
+  grid: (config) => ({ width: config.widths }),
+  cell: async () => undefined,
+  conclude: () => ({ held: null, text: '' }),
+});
+
+describe('experiment arguments', () => {
+  it('picks a preset and applies --set overrides as JSON, dotted keys nested', () => {
+    const args = parseExperimentArgs(['--config', 'smoke', '--set', 'epochs=3', '--set', 'widths=[2,4]', '--set', 'model.dropout=0.25', '--workers', '2']);
+    expect(args).toMatchObject({ preset: 'smoke', name: 'smoke', runsDir: 'runs', workers: 2 });
+    expect(resolveConfig(experiment, args.preset, args.overrides)).toEqual({ epochs: 3, widths: [2, 4], model: { dropout: 0.25 } });
+    expect(experiment.presets.smoke.epochs).toBe(1); // presets are not mutated
+  });
+
+  it('names every invalid field after validation', () => {
+    expect(() => resolveConfig(experiment, 'default', { epochs: 0, 'model.dropout': 1 })).toThrow(UsageError);
+    expect(() => resolveConfig(experiment, 'default', { epochs: 0, 'model.dropout': 1 })).toThrow(/epochs: .*\n.*model.dropout: /);
+  });
+
+  it('rejects unknown presets, flags and malformed assignments', () => {
+    expect(() => parseExperimentArgs(['--config', 'huge'])).toThrow(/--config must be one of smoke, default, paper/);
+    expect(() => parseExperimentArgs(['--set', 'epochs'])).toThrow(/--set expects key=value/);
+    expect(() => parseExperimentArgs(['--workers', '0'])).toThrow(/--workers must be a positive integer/);
+    expect(() => parseExperimentArgs(['--epochs', '3'])).toThrow(/Unknown option '--epochs'/);
+  });
+});
+
+describe('conclusions', () => {
+  it('rank-correlates trends and averages over seeds with their spread', () => {
+    expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBe(1);
+    expect(spearman([1, 2, 3], [3, 2, 1])).toBe(-1);
+    expect(spearman([1, 2], [5, 5])).toBeNaN();
+    const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i] } } }));
+    expect(aggregateBy(results, 'width', 'test.loss')).toEqual([
+      { x: 1, mean: 2, std: 1, n: 2 },
+      { x: 2, mean: 5, std: 0, n: 1 },
+    ]);
+  });
+});

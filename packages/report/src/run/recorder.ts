@@ -1,0 +1,139 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { writeFileAtomic } from '@mgdl/io';
+import type { EpochMetrics, KernelPlugin, RunSummary } from '@mgdl/kernel';
+import { EventFileWriter } from '../tensorboard/index.js';
+import { runFiles, type RunEvent } from './layout.js';
+import { gitSha, packageVersions } from './params.js';
+
+export interface RunRecorderOptions {
+  dir: string;
+  /** The resolved configuration of the run (anything JSON). */
+  config: unknown;
+  /** Extra facts for params.json, e.g. the backend report. */
+  environment?: Record<string, unknown>;
+  /** Write TensorBoard event files too (default true). */
+  tensorboard?: boolean;
+  /** Also record the batch loss every this many steps (default: per epoch only). */
+  batchLossEvery?: number;
+}
+
+export interface RunRecorder extends KernelPlugin {
+  readonly dir: string;
+  /** Adds fields to metrics.json (e.g. a forgetting summary) and rewrites it atomically. */
+  summarize(key: string, value: unknown): void;
+  /** Writes samples/<name>.csv atomically. */
+  writeSamples(name: string, csv: string): void;
+  /** Stores named series for the report in traces.json, atomically. */
+  writeTraces(traces: Record<string, unknown>): void;
+  /** Records a value outside the kernel's hooks (e.g. from an app). */
+  record(tag: string, value: number, step: number, epoch: number): void;
+}
+
+const PACKAGES = ['@mgdl/backend', '@mgdl/datasets', '@mgdl/models', '@mgdl/kernel', '@mgdl/forgetting', '@mgdl/report', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
+
+/**
+ * Writes a run directory as training goes: values are buffered and appended once per epoch
+ * (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically. On resume,
+ * records past the checkpoint are dropped so no step appears twice.
+ */
+export function runRecorder({ dir, config, environment = {}, tensorboard = true, batchLossEvery }: RunRecorderOptions): RunRecorder {
+  const files = runFiles(dir);
+  let pending: RunEvent[] = [];
+  const summary: Record<string, unknown> = {};
+  let writer: EventFileWriter | undefined;
+  let latest: EpochMetrics | undefined;
+  let finished: RunSummary | undefined;
+
+  const record = (tag: string, value: number, step: number, epoch: number) => {
+    if (Number.isFinite(value)) pending.push({ wall_time: Date.now() / 1000, step, epoch, tag, value });
+  };
+  const flush = () => {
+    if (pending.length === 0) return;
+    appendFileSync(files.events, pending.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const byTag = new Map<string, RunEvent[]>();
+    for (const event of pending) byTag.set(event.tag, [...(byTag.get(event.tag) ?? []), event]);
+    for (const [tag, events] of byTag) {
+      const path = files.tagCsv(tag);
+      const header = existsSync(path) ? '' : 'step,epoch,value\n';
+      appendFileSync(path, header + events.map((e) => `${e.step},${e.epoch},${e.value}`).join('\n') + '\n');
+      for (const e of events) writer?.scalar(tag, e.value, e.step, e.wall_time);
+    }
+    writer?.flush();
+    pending = [];
+  };
+  const writeMetrics = (run?: RunSummary) => {
+    const final = latest && {
+      epoch: latest.epoch + 1,
+      step: latest.step,
+      train: latest.train,
+      ...(latest.validation ? { validation: latest.validation } : {}),
+      ...(latest.test ? { test: latest.test } : {}),
+      learningRate: latest.learningRate,
+      terms: latest.terms,
+    };
+    writeFileAtomic(files.metrics, JSON.stringify({ ...final, ...(run ? { run: { epochs: run.epochs, steps: run.steps, seconds: run.seconds, ...(run.stopped ? { stopped: run.stopped } : {}) } } : {}), ...summary }, null, 2) + '\n');
+  };
+
+  return {
+    name: 'run-recorder',
+    enforce: 'post',
+    dir,
+    onRunStart(info) {
+      mkdirSync(files.tagDir, { recursive: true });
+      mkdirSync(files.samplesDir, { recursive: true });
+      if (info.resumed) dropAfter(files, info.startStep);
+      else writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
+      if (tensorboard) writer = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
+    },
+    onBatchEnd(event) {
+      if (batchLossEvery && event.step % batchLossEvery === 0) record('train/batch_loss', event.meanLoss, event.step, event.epoch);
+    },
+    onEpochEnd(metrics) {
+      const { epoch, step, train } = metrics;
+      const put = (tag: string, value: number | undefined) => value !== undefined && record(tag, value, step, epoch);
+      put('train/loss', train.loss);
+      put('train/accuracy', train.accuracy);
+      put('train/samples_per_sec', train.samplesPerSec);
+      put('learning_rate', metrics.learningRate);
+      for (const [name, value] of Object.entries(metrics.terms)) put(`terms/${name}`, value);
+      for (const split of ['validation', 'test'] as const) {
+        put(`${split}/loss`, metrics[split]?.loss);
+        put(`${split}/accuracy`, metrics[split]?.accuracy);
+      }
+      latest = metrics;
+      flush();
+      writeMetrics();
+    },
+    onRunEnd(run) {
+      finished = run;
+      flush();
+      writeMetrics(run);
+      writer?.close();
+    },
+    summarize(key, value) {
+      summary[key] = value;
+      writeMetrics(finished);
+    },
+    writeSamples(name, csv) {
+      mkdirSync(files.samplesDir, { recursive: true });
+      writeFileAtomic(files.samples(name), csv);
+    },
+    writeTraces(traces) {
+      writeFileAtomic(files.traces, JSON.stringify(traces) + '\n');
+    },
+    record,
+  };
+}
+
+/** After a resume: keep only the records up to the checkpoint's step, in events.jsonl and the tag CSVs. */
+function dropAfter(files: ReturnType<typeof runFiles>, step: number): void {
+  if (existsSync(files.events)) {
+    const kept = readFileSync(files.events, 'utf8').split('\n').filter((line) => line && (JSON.parse(line) as RunEvent).step <= step);
+    writeFileAtomic(files.events, kept.length ? kept.join('\n') + '\n' : '');
+  }
+  for (const name of existsSync(files.tagDir) ? readdirSync(files.tagDir) : []) {
+    const path = `${files.tagDir}/${name}`;
+    const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    writeFileAtomic(path, [header, ...rows.filter((row) => Number(row.split(',')[0]) <= step)].join('\n') + '\n');
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildReport, readEventFile, runFiles, runRecorder } from '../src/index.js';
+import { writeFakeRun } from './fixtures/fake-run.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-report-'));
+
+describe('run directory', () => {
+  it('has params, events, metrics, per-tag CSVs, samples, traces and TensorBoard files', () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 3 });
+    const files = runFiles(dir);
+    const params = JSON.parse(readFileSync(files.params, 'utf8'));
+    expect(params.config.name).toBe('fake');
+    expect(params.packages['@tensorflow/tfjs-core']).toBe('4.22.0');
+    expect(params).toHaveProperty('git');
+    const events = readFileSync(files.events, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.tag === 'train/loss').map((e) => [e.epoch, e.step])).toEqual([[0, 10], [1, 20], [2, 30]]);
+    expect(Object.keys(events[0]).sort()).toEqual(['epoch', 'step', 'tag', 'value', 'wall_time']);
+    expect(readFileSync(files.tagCsv('test/loss'), 'utf8').split('\n')[0]).toBe('step,epoch,value');
+    const metrics = JSON.parse(readFileSync(files.metrics, 'utf8'));
+    expect(metrics).toMatchObject({ epoch: 3, step: 30, run: { epochs: 3 }, forgetting: { regime: 'compromise' } });
+    const tb = readdirSync(files.tensorboard);
+    expect(tb).toHaveLength(1);
+    const scalars = readEventFile(join(files.tensorboard, tb[0]!)).flatMap((r) => r.scalars.map((s) => ({ ...s, step: r.step })));
+    expect(scalars.filter((s) => s.tag === 'train/loss').map((s) => s.step)).toEqual([10, 20, 30]);
+  });
+});
+
+describe('resume', () => {
+  it('drops records past the checkpoint so no step appears twice', () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 5 });
+    const recorder = runRecorder({ dir, config: {} });
+    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0 }, { stop: () => undefined });
+    const steps = readFileSync(runFiles(dir).events, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number);
+    expect(Math.max(...steps)).toBe(20);
+    expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+});
+
+describe('HTML report', () => {
+  it('is one self-contained page with a figure per kind of record, user strings escaped', async () => {
+    const dir = tmp();
+    writeFakeRun(dir, { name: 'a <b>bold</b> run' });
+    const { html, usable } = await buildReport([dir], { title: 'Report <of> "runs"' });
+    expect(usable).toBe(true);
+    expect((html.match(/<figure>/g) ?? []).length).toBe(5); // loss, M and F, M/F bands, scales, histogram
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
+    expect(html).toContain('<title>Report &lt;of&gt; &quot;runs&quot;</title>');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+
+  it('compares a sweep: loss, M/F and regimes against the swept parameter', async () => {
+    const root = tmp();
+    const dirs = [1, 2, 4].map((width) => {
+      const dir = join(root, `width=${width}`);
+      writeFakeRun(dir, { sweep: { width } });
+      return dir;
+    });
+    const { html } = await buildReport(dirs);
+    expect(html).toContain('Across the sweep: width');
+    expect(html).toContain('Runs (3)');
+    expect((html.match(/<figure>/g) ?? []).length).toBe(3 + 3 * 5);
+  });
+
+  it('renders what exists, lists what is missing, and is unusable only when nothing is there', async () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 2 });
+    rmSync(runFiles(dir).metrics);
+    writeFileSync(runFiles(dir).events, readFileSync(runFiles(dir).events, 'utf8') + '{"wall_time": 1, "ste');
+    const partial = await buildReport([dir]);
+    expect(partial.usable).toBe(true);
+    expect(partial.html).toContain('missing: metrics.json');
+    expect(partial.html).toMatch(/events.jsonl line \d+: not valid JSON/);
+    const nothing = await buildReport([join(tmp(), 'absent')]);
+    expect(nothing.usable).toBe(false);
+  });
+});

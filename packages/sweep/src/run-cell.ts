@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { PROGRESS_MARKER, STDERR_LOG, STDOUT_LOG } from './files.js';
+
+/** How a cell is started: `file` is executed directly (no shell) with `args`, `env` added to ours. */
+export interface CellCommand {
+  file: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+export interface CellExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  seconds: number;
+  stderrTail: string[];
+}
+
+export interface RunningCell {
+  readonly pid: number | undefined;
+  /** Signals the cell's whole process group, so helpers it started stop with it. */
+  kill(signal: NodeJS.Signals): void;
+  /** Settles once the cell has exited and its logs are flushed; never rejects. */
+  readonly exited: Promise<CellExit>;
+}
+
+const STDERR_TAIL_LINES = 40;
+
+/**
+ * Starts one cell. It gets its own process group (`detached`), so a terminal's Ctrl-C reaches only
+ * the runner, which then stops cells in order (SIGTERM, grace period, SIGKILL). The price is that a
+ * cell no longer dies with the terminal, hence the stdin contract: stdin is a pipe that never
+ * carries data and reaches EOF when the runner dies, however it dies; a cell should exit on EOF.
+ */
+export function startCell(name: string, cellDir: string, command: CellCommand, onProgress: (message: string) => void): RunningCell {
+  const started = performance.now();
+  const child = spawn(command.file, command.args, {
+    env: { ...process.env, ...command.env, MGDL_SWEEP_CELL: name },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const stdoutLog = createWriteStream(join(cellDir, STDOUT_LOG), { flags: 'a' });
+  const stderrLog = createWriteStream(join(cellDir, STDERR_LOG), { flags: 'a' });
+  const stderrTail: string[] = [];
+  teeLines(child.stdout, stdoutLog, (line) => {
+    if (line.startsWith(PROGRESS_MARKER)) onProgress(line.slice(PROGRESS_MARKER.length).trim());
+  });
+  teeLines(child.stderr, stderrLog, (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+  });
+
+  let closed = false;
+  const exited = new Promise<CellExit>((resolve) => {
+    const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
+      if (closed) return;
+      closed = true;
+      stdoutLog.end();
+      stderrLog.end();
+      await Promise.all([finished(stdoutLog), finished(stderrLog)]).catch(() => undefined);
+      resolve({ code, signal, seconds: (performance.now() - started) / 1000, stderrTail });
+    };
+    // 'close' waits for the stdio pipes, so every line has been seen. A spawn failure (ENOENT,
+    // EACCES) has no pid; its 'error', which comes first, is the only place that says why.
+    child.on('close', (code, signal) => void finish(code, signal));
+    child.on('error', (error) => {
+      if (child.pid !== undefined) return;
+      stderrTail.push(`could not start ${command.file}: ${error.message}`);
+      void finish(null, null);
+    });
+  });
+
+  return {
+    pid: child.pid,
+    kill(signal) {
+      // Until 'close', the group may outlive its leader through helpers still holding our pipes.
+      if (child.pid === undefined || closed) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    },
+    exited,
+  };
+}
+
+function teeLines(source: Readable, log: Writable, onLine: (line: string) => void): void {
+  source.pipe(log, { end: false });
+  createInterface({ input: source, crlfDelay: Infinity }).on('line', onLine);
+}

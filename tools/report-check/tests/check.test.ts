@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildReport, runRecorder } from '@mgdl/report';
+import { checkReport } from '../src/check.js';
+import { findChromium } from '../src/chromium.js';
+
+const chromium = findChromium();
+if (!chromium) console.warn('report-check browser tests skipped: no Chromium (apt-get install chromium, or set MGDL_CHROMIUM)');
+
+/** A small real run directory written through the recorder. */
+function smallRun(dir: string): void {
+  const recorder = runRecorder({ dir, config: { title: '<b>not bold</b>' }, tensorboard: false });
+  const control = { stop: () => undefined };
+  void recorder.onRunStart!({ model: undefined as never, epochs: 6, batchesPerEpoch: 4, startEpoch: 0, startStep: 0, resumed: false, seed: 0 }, control);
+  for (let epoch = 0; epoch < 6; epoch++) {
+    const loss = 1 / (1 + epoch);
+    void recorder.onEpochEnd!({ epoch, step: 4 * (epoch + 1), train: { loss, accuracy: 1 - loss / 2, samples: 64, samplesPerSec: 900, seconds: 0.1 }, terms: {}, learningRate: 0.01, test: { loss: loss + 0.1, accuracy: 0.7, samples: 32 } }, control);
+  }
+  recorder.writeTraces({ compromise: { epoch: [1, 2, 3, 4, 5, 6], M: [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], F: [0.8, 0.7, 0.6, 0.5, 0.45, 0.4], ratio: [0.25, 0.43, 0.67, 1, 1.22, 1.5] } });
+  void recorder.onRunEnd!({ epochs: 6, steps: 24, history: [], seconds: 1 });
+}
+
+describe.runIf(chromium)('the report as a person sees it', () => {
+  it('renders every figure in headless Chromium without console errors, and saves a screenshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-report-check-'));
+    smallRun(join(dir, 'run'));
+    const { html } = await buildReport([join(dir, 'run')]);
+    writeFileSync(join(dir, 'report.html'), html);
+    const result = await checkReport(join(dir, 'report.html'), join(dir, 'report.png'), chromium!);
+    expect(result.consoleErrors).toEqual([]);
+    expect(result.pageErrors).toEqual([]);
+    expect(result.unrendered).toEqual([]);
+    expect(result.figures).toBe(3);
+    expect(existsSync(join(dir, 'report.png'))).toBe(true);
+  });
+
+  it('fails a page whose figure did not render', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-report-check-'));
+    writeFileSync(join(dir, 'broken.html'), '<!doctype html><html><body><figure><svg width="600" height="300"></svg><figcaption>empty plot</figcaption></figure><script>console.error("boom")</script></body></html>');
+    const result = await checkReport(join(dir, 'broken.html'), join(dir, 'broken.png'), chromium!);
+    expect(result.unrendered).toEqual(['empty plot']);
+    expect(result.consoleErrors).toEqual(['boom']);
+  });
+});
