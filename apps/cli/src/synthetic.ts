@@ -1,3 +1,5 @@
+import { createRandom } from '@mgdl/datasets';
+
 /**
  * A seeded, learnable 32×32×3 ten-class image task for the demo run (real datasets arrive with
  * @mgdl/datasets): class c is a grating of its own orientation, frequency and colour, each sample
@@ -12,23 +14,12 @@ export interface SyntheticImages {
   classes: number;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticGratings(count: number, seed: number, noise = 0.8): SyntheticImages {
   const size = 32;
   const classes = 10;
-  const random = mulberry32(seed);
+  const random = createRandom(seed);
   const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const palette = mulberry32(12345); // class colours are the same for every split
+  const palette = createRandom(12345); // class colours are the same for every split
   const colours = Array.from({ length: classes }, () => [palette(), palette(), palette()].map((v) => 0.4 + v));
   const x = new Float32Array(count * size * size * 3);
   const labels = new Int32Array(count);

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@mgdl/backend';
 import { mcnn } from '@mgdl/models';
 import { backendOptions, positiveInt } from '../program.js';
-import { mulberry32, syntheticGratings, type SyntheticImages } from '../synthetic.js';
+import { createRandom } from '@mgdl/datasets';
+import { syntheticGratings, type SyntheticImages } from '../synthetic.js';
 
 interface DemoOptions {
   backend?: BackendName;
@@ -33,7 +34,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   tf.randomUniform([1], 0, 1, 'float32', options.seed).dispose();
   const model = mcnn({ width: options.width });
   const optimizer = tf.train.adam(1e-3);
-  const shuffle = mulberry32(options.seed);
+  const shuffle = createRandom(options.seed);
   const batch = 128;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
     const order = permutation(train.count, shuffle);
