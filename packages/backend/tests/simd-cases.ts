@@ -35,6 +35,15 @@ export function describeSimdKernels(threads: number): void {
     // Odd batches: images (tasks) that do not split evenly between threads.
     convCase([7, 9, 11, 6], [3, 3, 6, 10], [1, 1], 'same'),
     convCase([5, 8, 8, 13], [3, 3, 13, 9], [2, 2], 'same'),
+    // 1–3 output channels: narrow conv tiles (forward, and the input gradient of 1–3-channel
+    // inputs) and the filter gradient's 4-lane tile with unused lanes.
+    convCase([3, 6, 7, 5], [3, 3, 5, 1], [1, 1], 'same'),
+    convCase([2, 5, 9, 8], [3, 3, 8, 2], [1, 1], 'valid'),
+    convCase([3, 7, 5, 6], [2, 3, 6, 3], [1, 1], 'same'),
+    convCase([3, 6, 6, 3], [3, 3, 3, 7], [1, 1], 'same'),
+    convCase([2, 6, 6, 1], [3, 3, 1, 9], [1, 1], 'same'),
+    convCase([2, 6, 6, 9], [3, 3, 9, 3], [1, 1], 'same'),
+    convCase([3, 9, 8, 2], [3, 3, 2, 2], [2, 1], 'same'),
     ...Array.from({ length: 24 }, () => randomConvCase(rng, { maxChannels: 19 })),
   ];
   // tfjs's cpu kernel ignores dilations here: these are checked against the brute-force reference.
@@ -86,6 +95,11 @@ export function describeSimdKernels(threads: number): void {
     // Rows narrower than the 4-pixel tile.
     convCase([1, 200, 2, 16], [3, 1, 16, 32], [1, 1], 'same'),
     convCase([2, 40, 40, 8], [4, 4, 8, 8], [1, 1], explicitPad(2, 0, 3, 1)),
+    // 1–3 output channels (≥ 4 in): the narrow tiles, any size, with rows of 1–4+ pixels.
+    convCase([2, 9, 7, 6], [3, 3, 6, 3], [1, 1], 'same'),
+    convCase([3, 5, 3, 4], [2, 2, 4, 2], [1, 1], 'valid'),
+    convCase([1, 6, 1, 9], [3, 1, 9, 1], [1, 1], 'same'),
+    convCase([2, 8, 10, 5], [3, 3, 5, 3], [1, 1], explicitPad(2, 0, 1, 2)),
     ...Array.from({ length: 16 }, () => randomConvCase(forwardRng, { maxChannels: 19 })),
   ];
 
@@ -110,6 +124,12 @@ export function describeSimdKernels(threads: number): void {
         () => [tf.randomNormal([2, 24, 24, 8]), tf.randomNormal([3, 3, 8, 17]), tf.randomNormal([17])],
         ([x, w, b]) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: 1, pad: 'same' }),
       ));
+    it('leaks nothing (narrow tile)', () =>
+      expectNoLeak(
+        'wasm',
+        () => [tf.randomNormal([2, 9, 9, 6]), tf.randomNormal([3, 3, 6, 3]), tf.randomNormal([3])],
+        ([x, w, b]) => [tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, bias: b, strides: 1, pad: 'same' }), tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'valid')],
+      ));
   });
 
   // Conv2DBackpropInput at dilation 1 with enough work per image runs its full convolution on the
@@ -118,6 +138,10 @@ export function describeSimdKernels(threads: number): void {
     convCase([3, 24, 24, 20], [3, 3, 20, 10], [1, 1], 'same'),
     convCase([2, 17, 15, 12], [3, 3, 12, 24], [2, 2], 'same'),
     convCase([1, 60, 5, 9], [2, 4, 9, 33], [1, 1], 'valid'),
+    // Inputs of 1–3 channels: the narrow tiles (mcnn w=3's second layer, 6 → 3).
+    convCase([3, 12, 12, 3], [3, 3, 3, 6], [1, 1], 'same'),
+    convCase([2, 11, 9, 2], [3, 3, 2, 5], [2, 2], 'same'),
+    convCase([2, 7, 8, 1], [2, 3, 1, 8], [1, 1], 'valid'),
   ];
 
   describe('Conv2DBackpropInput (SIMD conv tile) matches cpu', () => {

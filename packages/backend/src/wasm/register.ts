@@ -9,6 +9,7 @@ import { maxPoolGrad } from './kernels/max-pool-grad.js';
 import { batchMatMul, fusedMatMul } from './kernels/mat-mul.js';
 import { sum } from './kernels/sum.js';
 import { conv2D, fusedConv2D } from './kernels/fused-conv2d.js';
+import { cast, identity } from './kernels/identity.js';
 
 export const wasmTrainingKernels: readonly MgdlKernel[] = [
   conv2DBackpropFilter,
@@ -23,6 +24,8 @@ export const wasmTrainingKernels: readonly MgdlKernel[] = [
   sum,
   conv2D,
   fusedConv2D,
+  identity,
+  cast,
 ];
 
 export interface RegisteredKernel {

@@ -8,14 +8,18 @@ import { CallList } from '../simd/call-list.js';
  * image and tap by tap straight from the NHWC tensors: for each (image, tap) the output pixels whose
  * input is inside the image form one rectangle, and the SIMD GEMM tile (conv-filter-loops) sums over
  * it. One image's x and dy stay in cache across its 9 taps and all channel tiles; no transposes,
- * no padded copies. Returns undefined for fewer than 4 output channels (the caller's path).
- * One task per image: with several threads each sums its images into its own accumulators, which
- * are added when gathered.
+ * no padded copies. One task per image: with several threads each sums its images into its own
+ * accumulators, which are added when gathered.
+ *
+ * Fewer than 4 output channels (mcnn w=3's first layer: its transposed-conv fallback on XNNPACK took
+ * ~9 ms of a ~40 ms step) use the 4-lane tile anyway: lanes ≥ Co read the next pixel's first
+ * channels and sum garbage into accumulators that `gather` never reads. The last pixel of dy reads
+ * up to 12 bytes past the tensor's end, which is still heap: tfjs allocates tensors with malloc,
+ * whose chunks are always followed by the next chunk's header or the top chunk.
  */
 export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm, x: TensorInfo, dy: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | undefined {
   const { inChannels: ci, outChannels: co, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = info;
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
-  if (co < 4) return undefined;
   const coVecs = co >= 8 ? 2 : 1;
   const coTile = 4 * coVecs;
   const ciTile = Math.min(4, ci);
@@ -46,7 +50,7 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
           const accAt = scratch.ptr + (r * fw + c) * perTap * 4;
           for (let b = 0; b < ciBlocks; b++) {
             const ci0 = Math.min(b * ciTile, ci - ciTile);
-            list.add(kernelName, xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, (co - coTile) * 4);
+            list.add(kernelName, xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, Math.max(0, co - coTile) * 4);
           }
         }
       }
@@ -77,12 +81,14 @@ function gather(acc: Float32Array, threads: number, dW: Float32Array, t: { ci: n
     for (let b = 0; b < t.ciBlocks; b++) {
       const ci0 = Math.min(b * t.ciTile, t.ci - t.ciTile);
       for (let cb = 0; cb < t.coBlocks; cb++) {
-        const co0 = Math.min(cb * t.coTile, t.co - t.coTile);
-        for (let i = 0; i < t.ciTile; i++) {
+        // Co < coTile: one block at 0 whose lanes past Co hold garbage (see above) and are skipped.
+        const co0 = Math.max(0, Math.min(cb * t.coTile, t.co - t.coTile));
+        const lanes = Math.min(t.coTile, t.co);
+        for (let i = 0; i < t.ciTile; i++, k += t.coTile) {
           const row = (tap * t.ci + ci0 + i) * t.co + co0;
-          for (let j = 0; j < t.coTile; j++, k++) {
-            let sum = acc[k]!;
-            for (let p = 1; p < threads; p++) sum += acc[k + p * stride]!;
+          for (let j = 0; j < lanes; j++) {
+            let sum = acc[k + j]!;
+            for (let p = 1; p < threads; p++) sum += acc[k + j + p * stride]!;
             dW[row + j] = sum;
           }
         }

@@ -7,10 +7,15 @@ import { release, runShipped } from '../wasm-kernel.js';
 /**
  * y = conv(x, filter) + bias for stride 1 and dilation 1, NHWC / HWIO, with [top, bottom, left,
  * right] zero padding (≥ 0): pads x once (tfjs-wasm's PadV2), then runs the SIMD conv tile
- * (conv-loops) image by image, one task per image. Returns undefined where it does not apply
- * (fewer than 4 output channels) or does not pay: fewer than 4 input channels (XNNPACK measured
- * 15–25% faster on a 3-channel first layer) or under MIN_IMAGE_FLOPS per image (mcnn w=3's
- * 6→12 and 12→24 layers ran 30–50% slower than XNNPACK at 2 threads): the caller's XNNPACK path.
+ * (conv-loops) image by image, one task per image. Returns undefined where it does not pay: the
+ * caller's XNNPACK path.
+ * - 4+ output channels: needs 4+ input channels (XNNPACK measured 15–25% faster on a 3-channel
+ *   first layer) and MIN_IMAGE_FLOPS per image (mcnn w=3's 6→12 and 12→24 layers ran 30–50%
+ *   slower than XNNPACK at 2 threads).
+ * - 1–3 output channels (mcnn w=3's 6→3 input gradient): the narrow tile whenever there are 4+
+ *   input channels. XNNPACK took 3.3–11 ms (bimodal from run to run) for that 42 MFLOP layer, the
+ *   narrow tile a steady ~3.3 ms at 1 thread, and it runs on the team at 2. With 3 input channels
+ *   (3→3) it was ~40% slower than XNNPACK: those stay there.
  */
 const MIN_IMAGE_FLOPS = 1e6;
 
@@ -26,30 +31,39 @@ export function conv2DSimd(
   const [fh, fw, , co] = filter.shape as [number, number, number, number];
   const [ph, pw] = [h + top + bottom, w + left + right];
   const [oh, ow] = [ph - fh + 1, pw - fw + 1];
-  if (co < 4 || ci < 4 || oh <= 0 || ow <= 0 || (bias && bias.shape.join() !== String(co))) return undefined;
-  if (2 * oh * ow * fh * fw * ci * co < MIN_IMAGE_FLOPS) return undefined;
+  if (oh <= 0 || ow <= 0 || (bias && bias.shape.join() !== String(co))) return undefined;
+  const narrow = co < 4;
+  if (ci < 4 || (!narrow && 2 * oh * ow * fh * fw * ci * co < MIN_IMAGE_FLOPS)) return undefined;
   const pixels = Math.min(4, ow);
   const coVecs = co >= 8 ? 2 : 1;
-  const kernelName = `conv${pixels}x${coVecs}` as const;
+  const kernelName = narrow ? (`conv${pixels}n${co}` as const) : (`conv${pixels}x${coVecs}` as const);
   if (!simd[kernelName]) return undefined;
+  // The narrow tile reads filter rows and bias as whole vectors: both zero-padded to 4 channels.
+  const wide = Math.max(4, co);
+  const wideFilter = narrow ? runShipped(backend, 'PadV2', { x: filter }, { paddings: [[0, 0], [0, 0], [0, 0], [0, wide - co]], constantValue: 0 }) : filter;
   const padded = top + bottom + left + right > 0 ? runShipped(backend, 'PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
   const y = backend.makeOutput([n, oh, ow, co], 'float32');
-  const zeros = bias ? undefined : heapScratch(backend, co);
+  const biasScratch = bias && !narrow ? undefined : heapScratch(backend, wide);
   try {
-    if (zeros) heapFloats(backend, zeros.ptr, co).fill(0);
-    const [xPtr, wPtr, yPtr] = [padded, filter, y].map((t) => memoryOffset(backend, t)) as [number, number, number];
-    const biasPtr = bias ? memoryOffset(backend, bias) : zeros!.ptr;
+    if (biasScratch) {
+      const view = heapFloats(backend, biasScratch.ptr, wide).fill(0);
+      if (bias) view.set(backend.typedArrayFromHeap(bias) as Float32Array);
+    }
+    const [xPtr, wPtr, yPtr] = [padded, wideFilter, y].map((t) => memoryOffset(backend, t)) as [number, number, number];
+    const biasPtr = biasScratch ? biasScratch.ptr : memoryOffset(backend, bias!);
     const coBlocks = Math.ceil(co / (4 * coVecs));
+    const lastCo = Math.max(0, co - 4 * coVecs) * 4;
     const list = new CallList();
     for (let b = 0; b < n; b++) {
       const xAt = xPtr + b * ph * pw * ci * 4;
       const yAt = yPtr + b * oh * ow * co * 4;
-      list.add(kernelName, xAt, wPtr, yAt, biasPtr, oh, ow, fh, fw * ci, pw * ci * 4, ow * co * 4, ci * 4, co * 4, coBlocks, (co - 4 * coVecs) * 4).endTask();
+      list.add(kernelName, xAt, wPtr, yAt, biasPtr, oh, ow, fh, fw * ci, pw * ci * 4, ow * co * 4, ci * 4, co * 4, coBlocks, lastCo).endTask();
     }
     simd.team.run(list);
   } finally {
-    zeros?.free();
+    biasScratch?.free();
     if (padded !== x) release(backend, padded);
+    if (wideFilter !== filter) release(backend, wideFilter);
   }
   return y;
 }

@@ -63,6 +63,9 @@ export const op = {
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 2, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 2, ...uleb(offset)],
   v128Splat32: [0xfd, ...uleb(0x09), 2, 0],
+  // Lane stores (memarg, then the lane): write 1 or 2 floats of a vector, for rows narrower than 4.
+  v128Store32Lane: (offset: number, lane: number) => [0xfd, ...uleb(0x5a), 2, ...uleb(offset), lane],
+  v128Store64Lane: (offset: number, lane: number) => [0xfd, ...uleb(0x5b), 2, ...uleb(offset), lane],
   f32x4Splat: [0xfd, ...uleb(0x13)],
   f32x4Eq: [0xfd, ...uleb(0x41)],
   f32x4Gt: [0xfd, ...uleb(0x44)],

@@ -13,7 +13,8 @@ import { FunctionBuilder, I32, op, V128, type ValType } from './assembler.js';
  * w, y (first output pixel), bias, rows, cols, fh, k (= fw·ci, floats per filter row), xRow, yRow,
  * ciBytes (one input pixel), coBytes (one output pixel and one filter row of Co), coBlocks, lastCo.
  */
-export function convFn(pixels: number, coVecs: number): FunctionBuilder {
+export function convFn(pixels: number, coVecs: number, narrow?: number): FunctionBuilder {
+  if (narrow !== undefined && (coVecs !== 1 || narrow < 1 || narrow > 3)) throw new Error(`simd: no conv tile for ${narrow} lanes`);
   const params = ['x', 'w', 'y', 'bias', 'rows', 'cols', 'fh', 'k', 'xRow', 'yRow', 'ciBytes', 'coBytes', 'coBlocks', 'lastCo'];
   const accNames = Array.from({ length: pixels * coVecs }, (_, i) => `a${i}`);
   const wNames = Array.from({ length: coVecs }, (_, j) => `w${j}`);
@@ -23,7 +24,7 @@ export function convFn(pixels: number, coVecs: number): FunctionBuilder {
     ...[...accNames, ...wNames, 's'].map((n): [string, ValType] => [n, V128]),
   ];
   const f = new FunctionBuilder(
-    `conv${pixels}x${coVecs}`,
+    narrow ? `conv${pixels}n${narrow}` : `conv${pixels}x${coVecs}`,
     params.map((n): [string, ValType] => [n, I32]),
     locals,
   );
@@ -41,7 +42,8 @@ export function convFn(pixels: number, coVecs: number): FunctionBuilder {
       ...wNames.flatMap((wn, j) => [...get(acc(p, j)), ...get('s'), ...get(wn), ...op.f32x4Mul, ...op.f32x4Add, ...set(acc(p, j))]),
     ]),
     f.bump('px', 4),
-    f.bump('pw', get('coBytes')),
+    // Narrow tiles read a filter zero-padded to 4 output channels: one vector per filter row.
+    f.bump('pw', narrow ? op.i32(16) : get('coBytes')),
   ];
 
   const block: number[][] = [
@@ -55,7 +57,13 @@ export function convFn(pixels: number, coVecs: number): FunctionBuilder {
       f.forLoop('kk', op.i32(0), get('k'), 1, step),
     ]),
     ...Array.from({ length: pixels }, (_, p) =>
-      wNames.map((_, j) => [...get('tileY'), ...(p > 0 ? [...get('coBytes'), ...op.i32(p), ...op.i32Mul, ...op.i32Add] : []), ...get('coOff'), ...op.i32Add, ...get(acc(p, j)), ...op.v128Store(16 * j)]).flat(),
+      wNames.map((_, j) => {
+        const at = [...get('tileY'), ...(p > 0 ? [...get('coBytes'), ...op.i32(p), ...op.i32Mul, ...op.i32Add] : []), ...get('coOff'), ...op.i32Add];
+        if (!narrow) return [...at, ...get(acc(p, j)), ...op.v128Store(16 * j)];
+        // Only the first `narrow` lanes: the next pixel's channels start right after them.
+        const low = narrow === 1 ? op.v128Store32Lane(0, 0) : op.v128Store64Lane(0, 0);
+        return [...at, ...get(acc(p, j)), ...low, ...(narrow === 3 ? [...at, ...get(acc(p, j)), ...op.v128Store32Lane(8, 2)] : [])];
+      }).flat(),
     ),
   ];
 
@@ -79,6 +87,13 @@ export function convFn(pixels: number, coVecs: number): FunctionBuilder {
   );
   return f;
 }
+
+/** Narrow tiles: 1–4 pixels by 1–3 output channels (`conv{pixels}n{lanes}`). */
+export const CONV_NARROW_TILES: readonly [number, number][] = [1, 2, 3, 4].flatMap((p) => [
+  [p, 1],
+  [p, 2],
+  [p, 3],
+]) as [number, number][];
 
 /** The tiles the conv kernel is assembled for: 1–4 pixels (rows narrower than 4) by 4 or 8 channels. */
 export const CONV_TILES: readonly [number, number][] = [1, 2, 3, 4].flatMap((p) => [

@@ -2,7 +2,7 @@ import type { FunctionBuilder } from './assembler.js';
 import { affine2Fn, affineFn, gradMomentsFn, momentsFn } from './channel-loops.js';
 import { maxPoolGradFn } from './pool-loops.js';
 import { CONV_FILTER_TILES, convFilterFn } from './conv-filter-loops.js';
-import { CONV_TILES, convFn } from './conv-loops.js';
+import { CONV_NARROW_TILES, CONV_TILES, convFn } from './conv-loops.js';
 
 /**
  * The SIMD module's functions in export order. Call lists (call-list.ts) name a function by its
@@ -16,10 +16,11 @@ export const SIMD_FUNCTION_NAMES: readonly string[] = [
   'maxPoolGrad',
   ...CONV_FILTER_TILES.map(([ci, co]) => `convFilter${ci}x${co}`),
   ...CONV_TILES.map(([p, co]) => `conv${p}x${co}`),
+  ...CONV_NARROW_TILES.map(([p, lanes]) => `conv${p}n${lanes}`),
 ];
 
 export function buildSimdFunctions(): FunctionBuilder[] {
-  const functions = [momentsFn(), gradMomentsFn(), affineFn(), affine2Fn(), maxPoolGradFn(), ...CONV_FILTER_TILES.map(([ci, co]) => convFilterFn(ci, co)), ...CONV_TILES.map(([p, co]) => convFn(p, co))];
+  const functions = [momentsFn(), gradMomentsFn(), affineFn(), affine2Fn(), maxPoolGradFn(), ...CONV_FILTER_TILES.map(([ci, co]) => convFilterFn(ci, co)), ...CONV_TILES.map(([p, co]) => convFn(p, co)), ...CONV_NARROW_TILES.map(([p, lanes]) => convFn(p, 1, lanes))];
   functions.forEach((f, i) => {
     if (f.name !== SIMD_FUNCTION_NAMES[i]) throw new Error(`simd: function ${i} is ${f.name}, expected ${SIMD_FUNCTION_NAMES[i]}`);
   });

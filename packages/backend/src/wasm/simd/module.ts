@@ -16,6 +16,8 @@ export interface SimdKernels {
   [convFilter: `convFilter${number}x${number}`]: (...args: number[]) => void;
   /** `conv{pixels}x{coVecs}` for each of CONV_TILES; see conv-loops. */
   [conv: `conv${number}x${number}`]: (...args: number[]) => void;
+  /** `conv{pixels}n{lanes}` for each of CONV_NARROW_TILES (1–3 output channels). */
+  [narrowConv: `conv${number}n${number}`]: (...args: number[]) => void;
   /** Runs call lists of these functions on the backend's threads (size 1: this thread only). */
   team: SimdTeam;
 }
