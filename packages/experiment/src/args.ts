@@ -10,7 +10,8 @@ export interface ParsedArgs {
   runsDir: string;
   workers?: number;
   overrides: Record<string, unknown>;
-  cell?: { config: unknown; dir: string };
+  /** Set when this process is one cell of a sweep (internal: the runner passes these). */
+  cell?: { config: unknown; dir: string; runDir?: string };
   help: boolean;
 }
 
@@ -27,6 +28,7 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
       set: { type: 'string', multiple: true, default: [] },
       cell: { type: 'string' },
       'cell-dir': { type: 'string' },
+      'run-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -54,7 +56,7 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     runsDir: values['runs-dir'],
     ...(workers ? { workers } : {}),
     overrides,
-    ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.' } } : {}),
+    ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, loadDataset, padImages, takeFirst, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
+import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
 import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History } from '@mgdl/forgetting';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
@@ -13,6 +13,29 @@ export interface CellSpec {
   /** The model needs 32×32 images: pad 28×28 ones. */
   needs32?: boolean;
   plugins?: KernelPlugin[];
+  /** Which training samples the cell sees (see `trainingSubset`). */
+  trainSubset?: TrainSubset;
+}
+
+export interface TrainSubset {
+  /** Draws the stratified subset with this seed instead of `config.seed`: runs that differ in seed then see the same samples. */
+  seed?: number;
+  /** Drops these ids from the subset (after label noise, so the rest keep their labels); each must be in it. */
+  exclude?: Iterable<number>;
+}
+
+/**
+ * The training set of a cell: a stratified subset of `config.trainSize` samples (seeded by
+ * `subset.seed ?? config.seed`), label noise seeded by `config.seed`, minus `subset.exclude`.
+ */
+export function trainingSubset(dataset: Dataset, config: Pick<TrainingConfig, 'trainSize' | 'seed' | 'noise' | 'noiseKind'>, subset: TrainSubset = {}): Dataset {
+  const noisy = withLabelNoise(takeStratified(dataset, config.trainSize, subset.seed ?? config.seed), { kind: config.noiseKind, p: config.noise, seed: config.seed });
+  if (subset.exclude === undefined) return noisy;
+  const exclude = new Set(subset.exclude);
+  const present = new Set(noisy.ids);
+  for (const id of exclude) if (!present.has(id)) throw new Error(`trainSubset.exclude: id ${id} is not in the ${config.trainSize}-sample training subset`);
+  if (exclude.size >= noisy.ids.length) throw new Error(`trainSubset.exclude: removes all ${noisy.ids.length} training samples`);
+  return takeIds(noisy, Array.from(noisy.ids).filter((id) => !exclude.has(id)));
 }
 
 async function resolveDataset(config: TrainingConfig): Promise<{ name: string; note?: string }> {
@@ -32,7 +55,7 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
   const backend = await initBackend();
   const dataset = await resolveDataset(config);
   const source = { dataDir: config.dataDir, split: 'train' as const };
-  let trainSet = withLabelNoise(takeStratified(await loadDataset(dataset.name, source), config.trainSize, config.seed), { kind: config.noiseKind, p: config.noise, seed: config.seed });
+  let trainSet = trainingSubset(await loadDataset(dataset.name, source), config, spec.trainSubset);
   let testSet: Dataset = takeFirst(await loadDataset(dataset.name, { ...source, split: 'test', ...(trainSet.vocabulary ? { vocabulary: trainSet.vocabulary } : {}) }), config.testSize);
   if (spec.needs32 && trainSet.sampleShape[0] !== 32) [trainSet, testSet] = [padImages(trainSet), padImages(testSet)];
   const batcher = new Batcher(trainSet, { batchSize: config.batchSize, seed: config.seed });
@@ -76,7 +99,7 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
     regime: analysis.regime,
     clean: summarize(split.clean),
     noisy: summarize(split.noisy),
-    scales: scaleSummary(scaleTraces.scales),
+    scales: { ...scaleSummary(scaleTraces.scales), element: elementFluctuation(analysis, stats.history(config.series)) },
   });
   return analysis;
 }
@@ -85,7 +108,11 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
 function traces(analysis: Analysis, history: History) {
   const epochs = Array.from({ length: analysis.steps }, (_, t) => t + 1);
   const finite = (xs: Float64Array) => Array.from(xs, (x) => (Number.isFinite(x) ? x : null));
-  const s3 = Array.from(analysis.perSample.set.keys()).filter((p) => analysis.perSample.set[p] === 3).slice(0, 2);
+  // The seed's points A and B: two samples of S3; the most often forgotten show the element scale best.
+  const s3 = Array.from(analysis.perSample.set.keys())
+    .filter((p) => analysis.perSample.set[p] === 3)
+    .sort((a, b) => analysis.perSample.forgettingEvents[b]! - analysis.perSample.forgettingEvents[a]! || a - b)
+    .slice(0, 2);
   const element = s3.map((p) => ({ label: `sample ${analysis.perSample.ids[p]}`, epoch: epochs, value: epochs.map((_, t) => history.correct(p, t)) }));
   const meso = analysis.meso?.[1] ?? analysis.meso?.[0];
   const mesoM = meso ? Array.from(meso.M, (m) => (Number.isFinite(m) ? m : Number.NaN)) : [];
@@ -111,14 +138,28 @@ function traces(analysis: Analysis, history: History) {
 
 const pick = (s: { value: number; amplitude: number }) => ({ value: s.value, amplitude: s.amplitude });
 
-/** Settled M and its fluctuation per scale (element: the mean over the traced samples), for the verdicts. */
+/** Settled M and its fluctuation at meso and system scale, for the verdicts. */
 function scaleSummary(scales: ReturnType<typeof traces>['scales']) {
-  const of = (trace: { value: number[] } | undefined) => (trace ? pick(settle(Float64Array.from(trace.value))) : undefined);
-  const elements = scales.element.map(of).filter((s) => s !== undefined);
-  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-  return {
-    element: elements.length ? { value: mean(elements.map((e) => e.value)), amplitude: mean(elements.map((e) => e.amplitude)) } : null,
-    meso: of(scales.meso[0]) ?? null,
-    system: of(scales.system[0]) ?? null,
-  };
+  const of = (trace: { value: number[] } | undefined) => (trace ? pick(settle(Float64Array.from(trace.value))) : null);
+  return { meso: of(scales.meso[0]), system: of(scales.system[0]) };
+}
+
+/**
+ * The element scale over every sample of S3: each sample's correctness (its own M) in the same
+ * trailing window as the other scales, averaged — value = mean correctness, amplitude = mean of
+ * (max − min)/2, i.e. half the share of S3 samples still flipping in the window.
+ */
+function elementFluctuation(analysis: Analysis, history: History): { value: number; amplitude: number } | null {
+  const steps = analysis.steps;
+  const from = steps - Math.max(1, Math.ceil(0.2 * steps));
+  let [samples, correct, amplitude] = [0, 0, 0];
+  for (let p = 0; p < analysis.perSample.set.length; p++) {
+    if (analysis.perSample.set[p] !== 3) continue;
+    let [ones, count] = [0, 0];
+    for (let t = from; t < steps; t++, count++) ones += history.correct(p, t);
+    samples++;
+    correct += ones / count;
+    amplitude += ones > 0 && ones < count ? 0.5 : 0;
+  }
+  return samples ? { value: correct / samples, amplitude: amplitude / samples } : null;
 }

@@ -13,10 +13,11 @@ export interface Aggregate {
   n: number;
 }
 
-/** Mean and spread (population std) of a metric over the cells sharing a value of `by` (e.g. over seeds). */
+/** Mean and spread (population std) of a metric over the finished cells sharing a value of `by` (e.g. over seeds). */
 export function aggregateBy(results: readonly CellResult[], by: string, path: string): Aggregate[] {
   const groups = new Map<number, number[]>();
   for (const result of results) {
+    if (result.status !== 'done') continue; // a failed or unfinished cell's metrics are partial
     const x = Number(result.values[by]);
     const y = metric(result, path);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;

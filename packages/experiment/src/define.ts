@@ -10,10 +10,39 @@ export interface Verdict {
   table?: { header: string[]; rows: unknown[][] };
 }
 
+/** A cell's outcome as `conclude` and `Stage.complete` see it: `stage` names its stage in a staged experiment. */
+export type ExperimentResult = CellResult & { stage?: string };
+
+/** Where a cell runs, beyond its own directory. */
+export interface CellContext {
+  /** The run directory (`<runs dir>/<app>/<run name>`); stage `s` keeps its cells and outputs in `stageDirectory(runDir, s)`. */
+  runDir: string;
+  /** The cell's stage in a staged experiment (also `config.stage`); undefined for a single grid. */
+  stage?: string;
+}
+
+/**
+ * One stage of a staged experiment. Stages run in order, each a sweep of its own grid over the
+ * config, its cells in `cells/<stage name>/<cell name>`. Once every cell of a stage has finished,
+ * `complete` runs in the runner and may combine their outputs into files under `dir`
+ * (= `cells/<stage name>`), which the cells of later stages read through `CellContext.runDir`
+ * — e.g. a ranking from the first stage that decides what the second stage trains on.
+ * If a cell of a stage fails, the later stages do not run (their cells stay pending); a rerun
+ * skips finished cells, reruns `complete`, and carries on.
+ */
+export interface Stage {
+  /** A directory name: letters, digits, `.`, `_` and `-`. */
+  name: string;
+  /** The swept fields and their values, as `Experiment.grid`; {} runs one cell. */
+  grid: Record<string, readonly unknown[]>;
+  complete?(results: readonly ExperimentResult[], dir: string): void | Promise<void>;
+}
+
 /**
  * One experiment app: a config schema with three presets (smoke ≤ 1 min on 2 cores and run by CI;
- * default ≤ 30 min on real data; paper = the paper's settings), the sweep grid a config implies,
- * the training cell, and how the cells' results answer the seed's claim.
+ * default ≤ 30 min on real data; paper = the paper's settings), the sweep grid a config implies —
+ * or, when a later sweep depends on an earlier one's results, the stages — the training cell, and
+ * how the cells' results answer the seed's claim.
  */
 export interface Experiment<S extends z.ZodObject> {
   name: string;
@@ -22,11 +51,21 @@ export interface Experiment<S extends z.ZodObject> {
   claim: string;
   schema: S;
   presets: Record<PresetName, z.input<S>>;
-  /** The swept fields and their values (dotted keys set nested fields); {} runs one cell. */
-  grid(config: z.output<S>): Record<string, readonly unknown[]>;
-  /** Trains one cell in `cellDir`, resuming from its checkpoint there, and writes its run directory. */
-  cell(config: z.output<S> & { sweep: Record<string, unknown> }, cellDir: string): Promise<void>;
-  conclude(results: readonly CellResult[], config: z.output<S>): Verdict;
+  /** The swept fields and their values (dotted keys set nested fields); {} runs one cell. Give this or `stages`. */
+  grid?(config: z.output<S>): Record<string, readonly unknown[]>;
+  /**
+   * Sweeps that run one after another (see `Stage`), instead of one `grid`. Write
+   * `stages: (config): Stage[] => [...]`: without the return type, TypeScript widens stage grids
+   * with different keys (`seed?: undefined`) and rejects them.
+   */
+  stages?(config: z.output<S>): Stage[];
+  /**
+   * Trains one cell in `cellDir`, resuming from its checkpoint there, and writes its run directory.
+   * `config.sweep` holds the cell's grid values; `config.stage` its stage, in a staged experiment.
+   */
+  cell(config: z.output<S> & { sweep: Record<string, unknown>; stage?: string }, cellDir: string, context: CellContext): Promise<void>;
+  /** Every cell's result, stage by stage in a staged experiment; `context.runDir` holds what stages wrote. */
+  conclude(results: readonly ExperimentResult[], config: z.output<S>, context: { runDir: string }): Verdict;
 }
 
 export function defineExperiment<S extends z.ZodObject>(experiment: Experiment<S>): Experiment<S> {

@@ -1,6 +1,6 @@
-export { defineExperiment, type Experiment, type PresetName, type Verdict } from './define.js';
-export { runExperiment } from './run.js';
+export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './define.js';
+export { planStages, runExperiment, stageDirectory, type PlannedStage } from './run.js';
 export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.js';
 export { trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
-export { classificationCell, type CellSpec } from './cell.js';
+export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate } from './conclude.js';

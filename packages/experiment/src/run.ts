@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '@mgdl/io';
 import { buildReport, escapeHtml, tableHtml, type Section } from '@mgdl/report';
-import { collectResults, expandGrid, runSweep } from '@mgdl/sweep';
+import { collectResults, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
-import type { Experiment, Verdict } from './define.js';
+import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
 
 /**
  * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`. Without --cell it
@@ -22,7 +22,11 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
     if (args.cell) {
       // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies.
       process.stdin.on('end', () => process.exit(143)).resume().unref();
-      await experiment.cell(args.cell.config as Parameters<Experiment<S>['cell']>[0], args.cell.dir);
+      const config = args.cell.config as Parameters<Experiment<S>['cell']>[0];
+      const stage = typeof config.stage === 'string' ? config.stage : undefined;
+      // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
+      const runDir = resolve(args.cell.runDir ?? join(args.cell.dir, stage === undefined ? '../..' : '../../..'));
+      await experiment.cell(config, args.cell.dir, { runDir, ...(stage === undefined ? {} : { stage }) });
       process.exit(0);
     }
     const config = resolveConfig(experiment, args.preset, args.overrides);
@@ -34,45 +38,94 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
   }
 }
 
+/** The directory of a stage's cells and of the files its `complete` writes. */
+export function stageDirectory(runDir: string, stage: string): string {
+  return join(runDir, 'cells', stage);
+}
+
+type StageCell = SweepCell & { config: Record<string, unknown> & { sweep: Record<string, unknown>; stage?: string } };
+
+export interface PlannedStage {
+  /** Undefined for an experiment with one `grid`: its cells sit directly in `cells/`. */
+  name: string | undefined;
+  dir: string;
+  cells: StageCell[];
+  complete?: Stage['complete'];
+}
+
+/** The sweeps a config implies: one for `grid`, or one per stage, every cell expanded up front so a bad grid fails before anything runs. */
+export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, runDir: string): PlannedStage[] {
+  const expand = (grid: Record<string, readonly unknown[]>, stage?: string): StageCell[] =>
+    expandGrid(config as Record<string, unknown>, grid).map((cell) => ({ ...cell, config: { ...cell.config, sweep: cell.values, ...(stage === undefined ? {} : { stage }) } }));
+  if (experiment.grid && experiment.stages) throw new Error('an experiment has either a grid or stages, not both');
+  if (experiment.grid) return [{ name: undefined, dir: join(runDir, 'cells'), cells: expand(experiment.grid(config)) }];
+  if (!experiment.stages) throw new Error('an experiment needs a grid or stages');
+  const stages = experiment.stages(config);
+  if (stages.length === 0) throw new Error('stages() returned no stage');
+  const seen = new Set<string>();
+  return stages.map((stage) => {
+    if (!/^[A-Za-z0-9._-]+$/.test(stage.name) || stage.name === '.' || stage.name === '..') throw new Error(`stage name ${JSON.stringify(stage.name)}: use letters, digits, '.', '_' and '-'`);
+    if (seen.has(stage.name)) throw new Error(`two stages are named ${JSON.stringify(stage.name)}`);
+    seen.add(stage.name);
+    return { name: stage.name, dir: stageDirectory(runDir, stage.name), cells: expand(stage.grid, stage.name), ...(stage.complete ? { complete: stage.complete } : {}) };
+  });
+}
+
+const stageResults = (stage: PlannedStage): ExperimentResult[] =>
+  collectResults(stage.dir, stage.cells).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
+
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, workers?: number): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  const cells = expandGrid(config as Record<string, unknown>, experiment.grid(config)).map((cell) => ({ ...cell, config: { ...cell.config, sweep: cell.values } }));
+  const stages = planStages(experiment, config, dir);
   const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
-  log(`${cells.length} cell(s) in ${dir}`);
-  const result = await runSweep({
-    cells,
-    dir: join(dir, 'cells'),
-    ...(workers ? { workers } : {}),
-    command: (cell, cellDir) => ({
-      file: process.execPath,
-      args: [...process.execArgv, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir],
-      env: { MGDL_THREADS: '1' },
-    }),
-    onEvent: (event) => {
-      if (event.type === 'start') log(`start ${event.name}`);
-      else if (event.type === 'skip') log(`skip ${event.name} (complete)`);
-      else if (event.type === 'done') log(`done ${event.name} in ${event.seconds.toFixed(0)} s`);
-      else if (event.type === 'fail') log(`FAILED ${event.name} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(dir, 'cells', event.name, 'stderr.log')}`);
-      else if (event.type === 'progress') log(`${event.name}: ${event.message}`);
-    },
-  });
-  if (result.interrupted) {
-    log('interrupted: run the same command again to continue');
-    return 130;
+  const staged = stages[0]!.name !== undefined;
+  log(`${stages.reduce((n, stage) => n + stage.cells.length, 0)} cell(s) in ${dir}${staged ? ` in ${stages.length} stages: ${stages.map((s) => `${s.name} (${s.cells.length})`).join(', ')}` : ''}`);
+  let failed = 0;
+  for (const [index, stage] of stages.entries()) {
+    const label = (name: string) => (stage.name === undefined ? name : `${stage.name}/${name}`);
+    if (staged) log(`stage ${stage.name}: ${stage.cells.length} cell(s)`);
+    const result = await runSweep({
+      cells: stage.cells,
+      dir: stage.dir,
+      ...(workers ? { workers } : {}),
+      command: (cell, cellDir) => ({
+        file: process.execPath,
+        args: [...process.execArgv, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
+        env: { MGDL_THREADS: '1' },
+      }),
+      onEvent: (event) => {
+        if (event.type === 'start') log(`start ${label(event.name)}`);
+        else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
+        else if (event.type === 'done') log(`done ${label(event.name)} in ${event.seconds.toFixed(0)} s`);
+        else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(stage.dir, event.name, 'stderr.log')}`);
+        else if (event.type === 'progress') log(`${label(event.name)}: ${event.message}`);
+      },
+    });
+    if (result.interrupted) {
+      log('interrupted: run the same command again to continue');
+      return 130;
+    }
+    failed += result.failed.length;
+    if (result.failed.length > 0) {
+      const later = stages.slice(index + 1).map((s) => s.name);
+      if (later.length > 0) log(`stage ${stage.name}: ${result.failed.length} cell(s) failed, so stage(s) ${later.join(', ')} did not run`);
+      break;
+    }
+    if (stage.complete) await stage.complete(stageResults(stage), stage.dir);
   }
-  const results = collectResults(join(dir, 'cells'), cells);
-  const verdict = experiment.conclude(results, config);
+  const results = stages.flatMap(stageResults);
+  const verdict = experiment.conclude(results, config, { runDir: dir });
   const report = await buildReport(
-    cells.map((cell) => join(dir, 'cells', cell.name)),
+    stages.flatMap((stage) => stage.cells.map((cell) => join(stage.dir, cell.name))),
     { title: `${experiment.name}: ${experiment.title}`, intro: [verdictSection(experiment, verdict, config, dir)] },
   );
   writeFileAtomic(join(dir, 'report.html'), report.html);
   writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, table: verdict.table }, null, 2) + '\n');
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')}`);
-  return result.failed.length > 0 ? 1 : 0;
+  return failed > 0 ? 1 : 0;
 }
 
 function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Section {

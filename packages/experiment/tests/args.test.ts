@@ -44,6 +44,7 @@ describe('conclusions', () => {
     expect(spearman([1, 2, 3], [3, 2, 1])).toBe(-1);
     expect(spearman([1, 2], [5, 5])).toBeNaN();
     const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i] } } }));
+    expect(aggregateBy([{ ...results[0]!, status: 'failed' }], 'width', 'test.loss')).toEqual([]);
     expect(aggregateBy(results, 'width', 'test.loss')).toEqual([
       { x: 1, mean: 2, std: 1, n: 2 },
       { x: 2, mean: 5, std: 0, n: 1 },

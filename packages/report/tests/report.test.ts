@@ -67,6 +67,18 @@ describe('HTML report', () => {
     expect((html.match(/<figure>/g) ?? []).length).toBe(3 + 3 * 5);
   });
 
+  it('does not draw seeds as a swept parameter', async () => {
+    const root = tmp();
+    const dirs = [0, 1].map((seed) => {
+      const dir = join(root, `seed=${seed}`);
+      writeFakeRun(dir, { sweep: { seed } });
+      return dir;
+    });
+    const { html } = await buildReport(dirs);
+    expect(html).not.toContain('Across the sweep');
+    expect(html).toContain('Runs (2)');
+  });
+
   it('renders what exists, lists what is missing, and is unusable only when nothing is there', async () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 2 });

@@ -48,7 +48,8 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
       rows.map((row) => [row[0], ...row.slice(1, 1 + sweepKeys.length), ...present.map((m) => row[1 + sweepKeys.length + METRICS.indexOf(m)])]),
     ),
   });
-  const numericSweep = sweepKeys.find((k) => runs.filter((r) => Number.isFinite(Number(pick(r.params, `sweep.${k}`)))).length > 1);
+  // Seeds are replicates, not a parameter: the comparison is drawn against the first real one.
+  const numericSweep = sweepKeys.find((k) => k !== 'seed' && new Set(runs.map((r) => Number(pick(r.params, `sweep.${k}`))).filter(Number.isFinite)).size > 1);
   if (numericSweep) {
     const figures = await comparisonFigures(runs, numericSweep);
     if (figures.length) sections.push({ title: `Across the sweep: ${numericSweep}`, html: figureHtml(figures) });

@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { cicBatch } from './experiment.js';
+
+await runExperiment(cicBatch);

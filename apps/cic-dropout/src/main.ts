@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { cicDropout } from './experiment.js';
+
+await runExperiment(cicDropout);

@@ -1,0 +1,37 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const dataDir = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+const hasMnist = existsSync(join(dataDir, 'mnist'));
+if (!hasMnist) console.warn(`cic-dropout smoke test skipped: no MNIST in ${dataDir}`);
+
+describe.runIf(hasMnist)('cic-dropout smoke', () => {
+  it("sweeps the dropout rate, writes every cell's metrics with the fields the verdict needs, a verdict and the report", () => {
+    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-dropout-'));
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000 });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const out = join(runs, 'cic-dropout', 'smoke');
+    const cells = readdirSync(join(out, 'cells')).sort();
+    expect(cells).toEqual(['dropout=0,seed=0', 'dropout=0.7,seed=0']);
+    for (const [cell, dropout] of [[cells[0]!, 0], [cells[1]!, 0.7]] as const) {
+      const params = JSON.parse(readFileSync(join(out, 'cells', cell, 'params.json'), 'utf8'));
+      expect(params.config).toMatchObject({ dropout, noise: 0.2, dataset: 'mnist' });
+      const metrics = JSON.parse(readFileSync(join(out, 'cells', cell, 'metrics.json'), 'utf8'));
+      expect(metrics).toMatchObject({ epoch: 3, train: { loss: expect.any(Number) }, test: { loss: expect.any(Number), accuracy: expect.any(Number) } });
+      expect(Object.keys(metrics.forgetting)).toEqual(expect.arrayContaining(['samples', 'S1', 'S2', 'S3', 'M', 'F', 'ratio', 'settledRatio', 'regime', 'clean', 'noisy']));
+      expect(metrics.forgetting.samples).toBe(500);
+    }
+    const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
+    expect(verdict.held).toBeNull(); // two rates cannot show a trend
+    expect(verdict.table.rows.map((row: unknown[]) => row[0])).toEqual([0, 0.7]);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Claim and verdict');
+    expect(html).toContain('Across the sweep: dropout');
+    expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
+  });
+});

@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { cicEpochs } from './experiment.js';
+
+await runExperiment(cicEpochs);

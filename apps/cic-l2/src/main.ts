@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { cicL2 } from './experiment.js';
+
+await runExperiment(cicL2);

@@ -1,0 +1,207 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { hashInts, permutation } from '@mgdl/datasets';
+import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Stage, type Verdict } from '@mgdl/experiment';
+import { rankByForgetting, sumForgettingCounts, type SampleStats } from '@mgdl/forgetting';
+import { writeFileAtomic } from '@mgdl/io';
+
+export const STRATEGIES = ['least-forgotten', 'random'] as const;
+
+const schema = z.object({
+  ...trainingFields,
+  seeds: z.array(z.number().int()).min(1).describe('counting stage: one run per seed on the same training subset; forgetting counts are summed over them'),
+  subsetSeed: z.number().int().describe('draws the training subset every cell of both stages starts from'),
+  policy: z.enum(['infinite', 'steps', 'zero']).describe('what a never-learned sample counts as when ranking: forgotten infinitely often (Toneva et al.), `epochs` times (their code), or 0'),
+  fractions: z.array(z.number().gt(0).lt(1)).min(1).describe('removal stage: shares of the training subset removed before retraining'),
+  removalSeeds: z.array(z.number().int()).min(1).describe('removal stage: one retraining per seed, fraction and strategy; the seed also draws the random removals'),
+  fraction: z.number().gt(0).lt(1).optional().describe('set per removal cell by the sweep'),
+  strategy: z.enum(STRATEGIES).optional().describe('set per removal cell: remove the least-forgotten examples, or random ones'),
+});
+type Config = z.output<typeof schema>;
+
+/** Toneva et al.'s MNIST recipe: SGD lr 0.01, momentum 0.5, batch 64, no label noise; statistics per presentation. */
+const common = { dataset: 'mnist', noise: 0, noiseKind: 'symmetric', batchSize: 64, learningRate: 0.01, optimizer: 'sgd', momentum: 0.5, seed: 0, series: 'presentation', subsetSeed: 0, policy: 'infinite' } as const;
+
+const RANKING_FILE = 'ranking.csv';
+const SUMMARY_FILE = 'summary.json';
+
+export interface CountingSummary {
+  samples: number;
+  epochs: number;
+  policy: Config['policy'];
+  seeds: number[];
+  /** S2 (learned, never forgotten) of each seed's run. */
+  unforgettablePerSeed: number[];
+  /** Samples whose count summed over the seeds is 0: unforgettable in every run. */
+  unforgettableInEverySeed: number;
+  /** Samples never learned in at least one run (their summed count is infinite under the paper's policy). */
+  neverLearnedInSomeSeed: number;
+  /** How many samples have each summed count ('never learned' for the infinite ones). */
+  histogram: Record<string, number>;
+}
+
+/** A counting cell's per-sample statistics, read back from the `samples/forgetting.csv` it wrote. */
+export function readSampleStats(path: string): SampleStats {
+  const [header = '', ...rows] = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+  const columns = header.split(',');
+  const column = (name: string) => {
+    const c = columns.indexOf(name);
+    if (c < 0) throw new Error(`${path}: no column ${name}`);
+    return c;
+  };
+  const ints = (name: string) => {
+    const c = column(name);
+    return Int32Array.from(rows, (row) => Number(row.split(',')[c]));
+  };
+  const set = column('set');
+  const sets = new Map([['S1', 1], ['S2', 2], ['S3', 3]]);
+  return {
+    ids: ints('id'),
+    learningEvents: ints('learning_events'),
+    forgettingEvents: ints('forgetting_events'),
+    firstLearned: ints('first_learned'),
+    learnedForGood: ints('learned_for_good'),
+    firstForgotten: ints('first_forgotten'),
+    finalCorrect: Uint8Array.from(ints('final_correct')),
+    set: Uint8Array.from(rows, (row) => sets.get(row.split(',')[set]!) ?? 0),
+  };
+}
+
+/**
+ * The counting stage's conclusion: forgetting counts summed over the seeds (never-learned samples
+ * per `policy`), ranked from least to most forgotten (ties in a seeded order) into `ranking.csv`,
+ * and the unforgettable counts into `summary.json`; the removal cells read the ranking.
+ */
+export function writeRanking(results: readonly ExperimentResult[], dir: string, config: Config): void {
+  const runs = results.map((r) => ({ stats: readSampleStats(join(dir, r.name, 'samples', 'forgetting.csv')), steps: metric(r, 'forgetting.steps') }));
+  const totals = sumForgettingCounts(runs, config.policy);
+  const ids = Int32Array.from(totals.keys());
+  const sums = Array.from(totals.values());
+  // The summed counts as one run's statistics, never-learned (infinite) samples as S1, so that
+  // rankByForgetting orders them exactly as the paper orders the sums.
+  const summed: SampleStats = {
+    ...runs[0]!.stats,
+    ids,
+    forgettingEvents: Int32Array.from(sums, (s) => (Number.isFinite(s) ? s : 0)),
+    set: Uint8Array.from(sums, (s) => (!Number.isFinite(s) ? 1 : s > 0 ? 3 : 2)),
+  };
+  const ranking = rankByForgetting(summed, config.epochs, { policy: 'infinite', seed: config.subsetSeed });
+  writeFileAtomic(join(dir, RANKING_FILE), `rank,id,count\n${Array.from(ranking.ids, (id, k) => `${k},${id},${ranking.counts[k]}`).join('\n')}\n`);
+  const histogram: Record<string, number> = {};
+  for (const count of ranking.counts) {
+    const key = Number.isFinite(count) ? String(count) : 'never learned';
+    histogram[key] = (histogram[key] ?? 0) + 1;
+  }
+  const summary: CountingSummary = {
+    samples: ids.length,
+    epochs: config.epochs,
+    policy: config.policy,
+    seeds: results.map((r) => Number(r.values['seed'])),
+    unforgettablePerSeed: results.map((r) => metric(r, 'forgetting.unforgettable')),
+    unforgettableInEverySeed: sums.filter((s) => s === 0).length,
+    neverLearnedInSomeSeed: new Set(runs.flatMap(({ stats }) => Array.from(stats.ids).filter((_, p) => stats.set[p] === 1))).size,
+    histogram,
+  };
+  writeFileAtomic(join(dir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + '\n');
+}
+
+/** The ids a removal cell drops: the first k of the ranking, or k drawn at random (seeded; nested as k grows). */
+export function removedIds(ranking: Int32Array, fraction: number, strategy: (typeof STRATEGIES)[number], seed: number): Int32Array {
+  const k = Math.round(fraction * ranking.length);
+  if (strategy === 'least-forgotten') return ranking.slice(0, k);
+  const order = permutation(ranking.length, hashInts(seed, 0x72616e64));
+  return Int32Array.from(order.subarray(0, k), (p) => ranking[p]!);
+}
+
+function readRanking(runDir: string): Int32Array {
+  const path = join(stageDirectory(runDir, 'counting'), RANKING_FILE);
+  if (!existsSync(path)) throw new Error(`${path} is missing: the counting stage has not completed`);
+  const rows = readFileSync(path, 'utf8').split('\n').filter(Boolean).slice(1);
+  return Int32Array.from(rows, (row) => Number(row.split(',')[1]));
+}
+
+function readSummary(runDir: string): CountingSummary | undefined {
+  const path = join(stageDirectory(runDir, 'counting'), SUMMARY_FILE);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CountingSummary) : undefined;
+}
+
+export const forgettingToneva = defineExperiment({
+  name: 'forgetting-toneva',
+  title: 'Forgetting events and removing unforgettable examples (Toneva et al. 2019, MNIST)',
+  claim:
+    'Training Toneva et al.\'s MNIST network, many examples are unforgettable (learned once and never forgotten), and forgetting counts summed over seeds rank the examples; retraining without the least-forgotten examples hurts test accuracy much less than removing as many random examples.',
+  schema,
+  // Times on 2 cores, two single-thread cells at once (toneva-mnist trains ≈ 3,600 samples/s per thread at batch 64;
+  // evaluating the test set per epoch costs about as much as training a third as many samples; ≈ 3 s start-up per cell):
+  // smoke: 2 counting + 2 removal cells on 1,000 samples, 4 epochs: ≈ 20 s with process start-up.
+  // default: counting 4 seeds × 10,000 samples × 25 epochs = 1.0 M presentations ≈ 280 s of training;
+  //   removal 4 fractions × 2 strategies × 3 seeds, on (1 − k)·10,000 samples × 25 epochs = 3.0 M ≈ 830 s;
+  //   28 cells × 25 epochs × 10,000 test samples ≈ 700 s of evaluation; ≈ 90 s of start-up
+  //   → ≈ 1,900 s of cell time on two cores ≈ 16 min (about 20 min with two processes sharing the memory bus).
+  // paper: all 60,000 training samples, 200 epochs, 5 counting seeds, removal in 10% steps: weeks on 2 cores.
+  presets: {
+    smoke: { ...common, trainSize: 1000, testSize: 500, epochs: 4, seeds: [0, 1], fractions: [0.5], removalSeeds: [0] },
+    default: { ...common, trainSize: 10000, testSize: 10000, epochs: 25, seeds: [0, 1, 2, 3], fractions: [0.2, 0.4, 0.6, 0.8], removalSeeds: [0, 1, 2] },
+    paper: { ...common, trainSize: 60000, testSize: 10000, epochs: 200, seeds: [0, 1, 2, 3, 4], fractions: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9], removalSeeds: [0, 1, 2] },
+  },
+  // The removal stage needs the counting stage's ranking, so it runs after it.
+  stages: (config): Stage[] => [
+    { name: 'counting', grid: { seed: config.seeds }, complete: (results, dir) => writeRanking(results, dir, config) },
+    { name: 'removal', grid: { fraction: config.fractions, strategy: [...STRATEGIES], seed: config.removalSeeds } },
+  ],
+  cell: async (config, cellDir, context) => {
+    const spec = { model: 'toneva-mnist', modelOptions: {} };
+    if (config.stage === 'counting') {
+      await classificationCell(config, cellDir, { ...spec, trainSubset: { seed: config.subsetSeed } });
+      return;
+    }
+    const ranking = readRanking(context.runDir);
+    if (ranking.length !== config.trainSize) throw new Error(`the counting stage ranked ${ranking.length} samples, this config trains on ${config.trainSize}: rerun with the same trainSize, or in a new run directory (--name)`);
+    const exclude = removedIds(ranking, config.fraction ?? 0, config.strategy ?? 'random', config.seed);
+    writeFileAtomic(join(cellDir, 'removal.json'), JSON.stringify({ strategy: config.strategy, fraction: config.fraction, removed: exclude.length, kept: ranking.length - exclude.length }, null, 2) + '\n');
+    await classificationCell(config, cellDir, { ...spec, trainSubset: { seed: config.subsetSeed, exclude } });
+  },
+  conclude: (results, config, { runDir }) => judge(results, config, readSummary(runDir)),
+});
+
+/** The verdict: the counting summary, and test accuracy after removing the least-forgotten vs random examples. */
+export function judge(results: readonly ExperimentResult[], config: Config, summary: CountingSummary | undefined): Verdict {
+  const counting = results.filter((r) => r.stage === 'counting' && r.status === 'done');
+  const removal = results.filter((r) => r.stage === 'removal' && r.status === 'done');
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const countingText = summary
+    ? `counting (${summary.samples} MNIST samples, ${summary.epochs} epochs, ${summary.seeds.length} seed(s)): unforgettable per seed ${summary.unforgettablePerSeed.join(', ')} ` +
+      `(${summary.unforgettablePerSeed.map((u) => pct(u / summary.samples)).join(', ')}); unforgettable in every seed ${summary.unforgettableInEverySeed} (${pct(summary.unforgettableInEverySeed / summary.samples)}); never learned in some seed ${summary.neverLearnedInSomeSeed}.`
+    : 'the counting stage did not complete, so there is no ranking.';
+  const baseline = aggregateBy(counting.map((r) => ({ ...r, values: { ...r.values, fraction: 0 } })), 'fraction', 'test.accuracy')[0];
+  const arm = (strategy: string) => aggregateBy(removal.filter((r) => r.values['strategy'] === strategy), 'fraction', 'test.accuracy');
+  const [forgotten, random] = [arm('least-forgotten'), arm('random')];
+  const fractions = forgotten.map((a) => a.x).filter((x) => random.some((b) => b.x === x));
+  const at = (rows: Aggregate[], x: number) => rows.find((a) => a.x === x)!;
+  const header = ['removed', 'samples removed', 'of them unforgettable in every seed', 'test acc, least-forgotten removed', 'test acc, random removed', 'least-forgotten − random (points)', 'runs per arm'];
+  const rows: unknown[][] = [];
+  if (baseline) rows.push(['0% (the counting runs)', 0, '—', formatSpread(baseline, 4), formatSpread(baseline, 4), '—', baseline.n]);
+  for (const x of fractions) {
+    const removed = Math.round(x * config.trainSize);
+    const unforgettable = summary ? Math.min(removed, summary.unforgettableInEverySeed) : Number.NaN;
+    const [f, r] = [at(forgotten, x), at(random, x)];
+    rows.push([pct(x), removed, Number.isFinite(unforgettable) ? `${unforgettable} (${pct(unforgettable / removed)})` : '—', formatSpread(f, 4), formatSpread(r, 4), (100 * (f.mean - r.mean)).toFixed(2), Math.min(f.n, r.n)]);
+  }
+  const table = { header, rows };
+  if (!baseline || fractions.length === 0) return { held: null, text: `${countingText} No removal runs finished on both arms, so the removal claim cannot be judged.`, table };
+  const gaps = fractions.map((x) => at(forgotten, x).mean - at(random, x).mean);
+  const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+  // The seed-to-seed spread (std over removal seeds, averaged over every fraction and arm): 0 with one seed.
+  const spread = [...forgotten, ...random].reduce((a, b) => a + b.std, 0) / (forgotten.length + random.length);
+  const randomDrop = Math.max(...fractions.map((x) => baseline.mean - at(random, x).mean));
+  const points = (x: number) => `${(100 * x).toFixed(2)} points`;
+  const removalText =
+    `Removal: test accuracy ${pct(baseline.mean)} on the whole subset; removing random examples costs up to ${points(randomDrop)}; ` +
+    `removing the least-forgotten ones instead scores ${gaps.map((g, i) => `${g >= 0 ? '+' : ''}${points(g)} at ${pct(fractions[i]!)}`).join(', ')} against random (seed spread ${points(spread)}).`;
+  // Random removal has to hurt measurably before anything can hurt "less" than it.
+  if (randomDrop <= Math.max(spread, 0.001)) return { held: null, text: `${countingText} ${removalText} Random removal did not lower test accuracy beyond the seed spread at this scale, so there is nothing for the ranking to beat.`, table };
+  const held = gaps.every((g) => g > 0) && meanGap > spread ? true : meanGap <= 0 ? false : null;
+  const judgement = held === true ? 'Removing the least-forgotten examples hurt less than removing random ones at every fraction.' : held === false ? 'On average removing the least-forgotten examples hurt as much as or more than removing random ones.' : 'Mixed: better than random on average but not at every fraction, or within the seed spread.';
+  return { held, text: `${countingText} ${removalText} ${judgement}`, table };
+}

@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { forgettingToneva } from './experiment.js';
+
+await runExperiment(forgettingToneva);
