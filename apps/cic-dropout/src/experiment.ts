@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, spearman, trainingFields, type Aggregate } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -29,33 +29,5 @@ export const cicDropout = defineExperiment({
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'cnn4', modelOptions: { dropout: config.dropout ?? 0 } });
   },
-  conclude: (all) => {
-    const results = all.filter((r) => r.status === 'done');
-    const train = aggregateBy(results, 'dropout', 'train.loss');
-    const test = aggregateBy(results, 'dropout', 'test.loss');
-    const accuracy = aggregateBy(results, 'dropout', 'test.accuracy');
-    const M = aggregateBy(results, 'dropout', 'forgetting.M');
-    const ratio = aggregateBy(results, 'dropout', 'forgetting.settledRatio');
-    if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
-    const at = (aggregates: Aggregate[], x: number) => aggregates.find((a) => a.x === x);
-    const regimes = (x: number) => [...new Set(results.filter((r) => Number(r.values['dropout']) === x).map((r) => (r.metrics?.['forgetting'] as { regime?: string } | undefined)?.regime ?? '—'))].join(' / ');
-    const trainTrend = spearman(train.map((a) => a.x), train.map((a) => a.mean));
-    const ratioTrend = spearman(ratio.map((a) => a.x), ratio.map((a) => a.mean));
-    const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);
-    const interiorMinimum = test.length > 2 && best.x !== test[0]!.x && best.x !== test.at(-1)!.x;
-    const [first, last] = [test[0]!.x, test.at(-1)!.x];
-    // Two rates always give a rank correlation of ±1: a trend needs at least three.
-    const held = Math.min(train.length, ratio.length, test.length) < 3 ? null : trainTrend > 0.5 && ratioTrend < -0.5 && interiorMinimum;
-    return {
-      held,
-      text:
-        `train loss vs dropout rate: Spearman ${trainTrend.toFixed(2)}; settled M/F vs dropout rate: Spearman ${ratioTrend.toFixed(2)}; ` +
-        `regime ${regimes(first)} at rate ${first} and ${regimes(last)} at ${last}; ` +
-        `lowest test loss at rate ${best.x} (${interiorMinimum ? 'an interior rate: generalisation is best in between' : 'an end of the range: no optimum in between at this scale'}).`,
-      table: {
-        header: ['dropout', 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', 'regime', 'runs'],
-        rows: train.map((a) => [a.x, formatSpread(a), formatSpread(at(test, a.x)), formatSpread(at(accuracy, a.x)), formatSpread(at(M, a.x)), formatSpread(at(ratio, a.x)), regimes(a.x), a.n]),
-      },
-    };
-  },
+  conclude: (results) => capacityVerdict(results, { parameter: 'dropout', label: 'dropout rate', capacity: 'shrinks' }),
 });

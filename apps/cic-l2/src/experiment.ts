@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, spearman, trainingFields, type Aggregate } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -30,34 +30,5 @@ export const cicL2 = defineExperiment({
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'cnn4', modelOptions: { l2: config.l2 ?? 0, dropout: config.dropout } });
   },
-  conclude: (all) => {
-    const results = all.filter((r) => r.status === 'done');
-    const train = aggregateBy(results, 'l2', 'train.loss');
-    const test = aggregateBy(results, 'l2', 'test.loss');
-    const accuracy = aggregateBy(results, 'l2', 'test.accuracy');
-    const M = aggregateBy(results, 'l2', 'forgetting.M');
-    const ratio = aggregateBy(results, 'l2', 'forgetting.settledRatio');
-    if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
-    const at = (aggregates: Aggregate[], x: number) => aggregates.find((a) => a.x === x);
-    const regimes = (x: number) => [...new Set(results.filter((r) => Number(r.values['l2']) === x).map((r) => (r.metrics?.['forgetting'] as { regime?: string } | undefined)?.regime ?? '—'))].join(' / ');
-    // Train loss is the mean cross-entropy of the presentations, without the penalty term.
-    const trainTrend = spearman(train.map((a) => a.x), train.map((a) => a.mean));
-    const ratioTrend = spearman(ratio.map((a) => a.x), ratio.map((a) => a.mean));
-    const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);
-    const interiorMinimum = test.length > 2 && best.x !== test[0]!.x && best.x !== test.at(-1)!.x;
-    const [first, last] = [test[0]!.x, test.at(-1)!.x];
-    // Two values always give a rank correlation of ±1: a trend needs at least three.
-    const held = Math.min(train.length, ratio.length, test.length) < 3 ? null : trainTrend > 0.5 && ratioTrend < -0.5 && interiorMinimum;
-    return {
-      held,
-      text:
-        `train loss vs λ: Spearman ${trainTrend.toFixed(2)}; settled M/F vs λ: Spearman ${ratioTrend.toFixed(2)}; ` +
-        `regime ${regimes(first)} at λ = ${first} and ${regimes(last)} at λ = ${last}; ` +
-        `lowest test loss at λ = ${best.x} (${interiorMinimum ? 'an interior λ: generalisation is best in between' : 'an end of the range: no optimum in between at this scale'}).`,
-      table: {
-        header: ['λ', 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', 'regime', 'runs'],
-        rows: train.map((a) => [a.x, formatSpread(a), formatSpread(at(test, a.x)), formatSpread(at(accuracy, a.x)), formatSpread(at(M, a.x)), formatSpread(at(ratio, a.x)), regimes(a.x), a.n]),
-      },
-    };
-  },
+  conclude: (results) => capacityVerdict(results, { parameter: 'l2', label: 'λ', capacity: 'shrinks' }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, spearman, trainingFields } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -25,27 +25,5 @@ export const cicWidth = defineExperiment({
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'fcnn', modelOptions: { width: config.width ?? 1 } });
   },
-  conclude: (results) => {
-    const train = aggregateBy(results, 'width', 'train.loss');
-    const test = aggregateBy(results, 'width', 'test.loss');
-    const ratio = aggregateBy(results, 'width', 'forgetting.settledRatio');
-    const M = aggregateBy(results, 'width', 'forgetting.M');
-    if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
-    const trainTrend = spearman(train.map((a) => a.x), train.map((a) => a.mean));
-    const ratioTrend = spearman(ratio.map((a) => a.x), ratio.map((a) => a.mean));
-    const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);
-    const interiorMinimum = test.length > 2 && best.x !== test[0]!.x && best.x !== test.at(-1)!.x;
-    // Two widths always give a rank correlation of ±1: a trend needs at least three.
-    const held = train.length < 3 ? null : trainTrend < -0.5 && ratioTrend > 0.5;
-    return {
-      held,
-      text:
-        `train loss vs width: Spearman ${trainTrend.toFixed(2)}; settled M/F vs width: Spearman ${ratioTrend.toFixed(2)}; ` +
-        `lowest test loss at w = ${best?.x} (${interiorMinimum ? 'an interior width: test loss falls then rises' : 'an end of the range: no U-shape at this scale'}).`,
-      table: {
-        header: ['width', 'train loss', 'test loss', 'M (last epoch)', 'M/F settled', 'runs'],
-        rows: train.map((a, i) => [a.x, formatSpread(a), formatSpread(test[i]), formatSpread(M[i]), formatSpread(ratio[i]), a.n]),
-      },
-    };
-  },
+  conclude: (results) => capacityVerdict(results, { parameter: 'width', label: 'width', capacity: 'grows' }),
 });

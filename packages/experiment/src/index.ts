@@ -4,3 +4,4 @@ export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.
 export { trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate } from './conclude.js';
+export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TREC_COARSE_LABELS, TREC_FINE_LABELS, parseTrec } from '../../src/formats/trec.js';
 import { encodeTrec } from '../fixtures/encode.js';
 import { expectDatasetError } from '../fixtures/expect-error.js';
 
 const FILE = 'train_5500.label';
-const REAL_DIR = '/work/shared/data/trec';
+// The project's real data next to the repository (../shared/data), where the machines have it.
+const REAL_DIR = fileURLToPath(new URL('../../../../../shared/data/trec', import.meta.url));
 const haveReal = existsSync(REAL_DIR);
 if (!haveReal) console.warn(`trec.test: ${REAL_DIR} is missing, so the checks against the real files are skipped`);
 const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
