@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mgdl/backend';
+import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint } from '@mgdl/constraints';
+import { train, type KernelPlugin } from '@mgdl/kernel';
+import { buildModel } from '@mgdl/models';
+import { runRecorder } from '@mgdl/report';
+import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction, type Ranges } from './data.js';
+
+export type Arm = 'plain' | 'loss' | 'lr';
+
+/** What one cell needs from the config (the experiment's schema output plus the cell's sweep values). */
+export interface CellConfig {
+  arm: Arm;
+  fraction: number;
+  seed: number;
+  ranges: Ranges;
+  sampling: 'random' | 'grid';
+  dataSeed: number;
+  poolSize: number;
+  testSize: number;
+  collocationSize: number;
+  measurementWindow: number;
+  width: number;
+  depth: number;
+  epochs: number;
+  batchesPerEpoch: number;
+  batchSize: number;
+  learningRate: number;
+  lossWeight: number;
+  warmupEpochs: number;
+  lrBeta: number;
+  target: number;
+  sweep?: Record<string, unknown>;
+}
+
+/** The cell's data, identical for every cell of a config apart from which pool rows it trains on. */
+export function cellData(config: CellConfig) {
+  // The labelled pool (100%) and the test set are drawn once per dataSeed; the test set always at random.
+  const poolX = operatingPoints(config.poolSize, config.ranges, config.sampling, config.dataSeed);
+  const testX = operatingPoints(config.testSize, config.ranges, 'random', config.dataSeed + 1);
+  const pool = { x: poolX, y: structureOf(poolX) };
+  // Fixed scaling from the whole pool, so that test MSEs of all cells are in the same units.
+  const inputScaling = standardisation(pool.x);
+  const outputScaling = standardisation(pool.y);
+  // The cell's training set: a seeded random share of the pool (at least 2 rows).
+  const n = Math.max(2, Math.round(config.fraction * config.poolSize));
+  const rows = shuffled(config.poolSize, config.seed).slice(0, n);
+  let trainSet = { x: rows.map((i) => pool.x[i]!), y: rows.map((i) => pool.y[i]!) };
+  if (config.measurementWindow > 0) trainSet = withMeasuredBubbleFraction(trainSet, config.measurementWindow, config.seed);
+  // Unlabelled operating points for the loss term (same for every cell).
+  const collocation = scaleRows(operatingPoints(config.collocationSize, config.ranges, 'random', config.dataSeed + 2), inputScaling);
+  return {
+    train: { x: scaleRows(trainSet.x, inputScaling), y: scaleRows(trainSet.y, outputScaling) },
+    test: { x: scaleRows(testX, inputScaling), y: scaleRows(structureOf(testX), outputScaling) },
+    collocation,
+    inputScaling,
+    outputScaling,
+  };
+}
+
+/** One run: data, regression-mlp, kernel with the arm's plugin, run directory and the MGDL summary in metrics.json. */
+export async function regressionCell(config: CellConfig, cellDir: string): Promise<void> {
+  const backend = await initBackend();
+  const data = cellData(config);
+  const constraints = bedConstraints({ system: sand, inputScaling: data.inputScaling, outputScaling: data.outputScaling });
+  const plugins: KernelPlugin[] = [];
+  if (config.arm === 'loss') plugins.push(constraintLoss(constraints.all, { weight: { warmupEpochs: config.warmupEpochs, weight: config.lossWeight }, collocation: data.collocation }));
+  if (config.arm === 'lr') plugins.push(constraintLearningRate(constraints.all, { form: 'inverse', beta: config.lrBeta }));
+  const recorder = runRecorder({
+    dir: cellDir,
+    config,
+    environment: { sweep: config.sweep, backend: backend.name, threads: backend.threads, trainSamples: data.train.x.length, testSamples: data.test.x.length },
+  });
+  const result = await train({
+    model: () => buildModel('regression-mlp', { inputSize: 3, outputs: 4, width: config.width, depth: config.depth }),
+    data: cyclingBatches(data.train.x, data.train.y, { batchSize: config.batchSize, batchesPerEpoch: config.batchesPerEpoch, seed: config.seed }),
+    epochs: config.epochs,
+    learningRate: config.learningRate,
+    loss: 'mse',
+    seed: config.seed,
+    evaluation: { test: inOrder(data.test.x, data.test.y) },
+    checkpoint: { dir: join(cellDir, 'checkpoints') },
+    resume: true,
+    plugins: [recorder, ...plugins],
+    progress: { stream: process.stdout, intervalSeconds: 30 },
+  });
+  // Test MSE per epoch (standardised outputs, mean over the 4 outputs), from the kernel's history (restored on resume).
+  const curve = result.history.map((epoch) => epoch.test?.loss ?? Number.NaN);
+  const reached = curve.findIndex((mse) => mse <= config.target);
+  const tail = curve.slice(-Math.max(2, Math.ceil(0.2 * curve.length))).map(Math.log10);
+  const tailMean = tail.reduce((a, b) => a + b, 0) / tail.length;
+  recorder.summarize('mgdl', {
+    arm: config.arm,
+    fraction: config.fraction,
+    trainSamples: data.train.x.length,
+    testMse: curve.at(-1),
+    testMsePerOutput: perOutputMse(result.model, data.test.x, data.test.y),
+    violation: testViolations(result.model, data.test.x, constraints),
+    trainViolation: testViolations(result.model, data.train.x, { all: constraints.all }).all,
+    target: config.target,
+    epochsToTarget: reached < 0 ? null : reached + 1,
+    bestTestMse: Math.min(...curve),
+    // Oscillation at the end of training: std of log10(test MSE) over the last 20% of epochs.
+    tailFluctuation: Math.sqrt(tail.reduce((a, b) => a + (b - tailMean) ** 2, 0) / tail.length),
+    curve,
+  });
+  result.model.dispose();
+}
+
+const outputs = ['emulsionVoidage', 'emulsionVelocity', 'bubbleFraction', 'bubbleRiseVelocity'] as const;
+
+function perOutputMse(model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] }, x: number[][], y: number[][]): Record<string, number> {
+  const values = tf.tidy(() => tf.mean(tf.square(tf.sub(model.predict(tf.tensor2d(x)) as tf.Tensor, tf.tensor2d(y))), 0).dataSync());
+  return Object.fromEntries(outputs.map((name, j) => [name, values[j]!]));
+}
+
+/** Mean violation of each constraint over the rows (dimensionless; 0 = physically consistent). */
+function testViolations(model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] }, x: number[][], constraints: Record<string, Constraint>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(constraints).map(([name, constraint]) => [name, tf.tidy(() => {
+      const inputs = tf.tensor2d(x);
+      return tf.mean(constraint.violation(inputs, model.predict(inputs) as tf.Tensor)).dataSync()[0]!;
+    })]),
+  );
+}

@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { aggregateBy, defineExperiment, formatSpread, metric, type Aggregate, type ExperimentResult } from '@mgdl/experiment';
+import { regressionCell, type CellConfig } from './cell.js';
+
+const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, 'a range is [low, high] with low < high');
+
+const schema = z.object({
+  arms: z.array(z.enum(['plain', 'loss', 'lr'])).min(1).describe("plain: MSE only; loss: + λ·violation (warm-up, collocation rows); lr: lr × 1/(1 + β·v̄)"),
+  fractions: z.array(z.number().gt(0).max(1)).min(1).describe('share of the labelled pool the cell trains on'),
+  seeds: z.array(z.number().int().min(0)).min(1).describe('per seed: which pool rows, initial weights, batch order'),
+  smallFraction: z.number().gt(0).max(1).describe('fractions at or below this are the "small data" the verdict judges'),
+  ranges: z.object({ velocity: range, diameter: range, density: range }).describe('operating conditions U (m/s), dp (m), ρp (kg/m³) of the Geldart B sand bed'),
+  sampling: z.enum(['random', 'grid']).describe('how the labelled pool is drawn from the ranges (the test set is always random)'),
+  dataSeed: z.number().int().min(0).describe('seeds the pool, the test set and the collocation rows (the same for every cell)'),
+  poolSize: z.number().int().min(10).describe('labelled pool = the 100% training set'),
+  testSize: z.number().int().positive(),
+  collocationSize: z.number().int().positive().describe('unlabelled operating points where the loss arm enforces the constraint'),
+  measurementWindow: z.number().min(0).describe('> 0: the training δ labels carry the bubble simulator’s sampling fluctuation over this many seconds; 0: exact labels'),
+  width: z.number().int().min(1).describe('regression-mlp width w (32·w tanh units per layer)'),
+  depth: z.number().int().min(1),
+  epochs: z.number().int().positive(),
+  batchesPerEpoch: z.number().int().positive().describe('optimizer steps per epoch, the same for every fraction'),
+  batchSize: z.number().int().positive().describe('rows per batch (all rows when the training set is smaller)'),
+  learningRate: z.number().positive().describe('Adam'),
+  lossWeight: z.number().min(0).describe('λ of the loss arm after its warm-up'),
+  warmupEpochs: z.number().positive().describe('λ rises linearly from 0 over these epochs'),
+  lrBeta: z.number().min(0).describe('β of the lr arm: f = clip(1/(1 + β·v̄), 0.1, 1)'),
+  target: z.number().positive().describe('test MSE (standardised) for epochs-to-target'),
+  arm: z.enum(['plain', 'loss', 'lr']).optional().describe('set per cell by the sweep'),
+  fraction: z.number().optional().describe('set per cell by the sweep'),
+  seed: z.number().int().optional().describe('set per cell by the sweep'),
+});
+
+const common = {
+  arms: ['plain', 'loss', 'lr'] as ('plain' | 'loss' | 'lr')[],
+  ranges: { velocity: [0.3, 1.1] as [number, number], diameter: [400e-6, 600e-6] as [number, number], density: [2400, 2800] as [number, number] },
+  sampling: 'random' as const,
+  dataSeed: 0,
+  testSize: 500,
+  collocationSize: 200,
+  measurementWindow: 0,
+  width: 1,
+  depth: 2,
+  batchSize: 32,
+  learningRate: 3e-3,
+  lossWeight: 10,
+  lrBeta: 10,
+  target: 5e-2,
+  smallFraction: 0.05,
+};
+
+/*
+ * Cost (measured here, one wasm thread per cell, 2 cells in parallel): a 32-row step takes ~4 ms plain
+ * and ~10 ms with a constraint (the tf constraint ops, the stability solver's per-step input download
+ * and cached look-up, 200 collocation rows for the loss arm), plus a test evaluation and a checkpoint
+ * per epoch and ~3 s of process start-up per cell. The steps are small, so per-op overhead, not the
+ * ~100k samples/s of regression-mlp arithmetic, sets the pace.
+ * smoke: 6 cells × 100 steps, 3–4 s each ⇒ ~12 s in all on 2 cores.
+ * default: 3 arms × 4 fractions × 5 seeds = 60 cells × 2,000 steps; measured per cell ~11 s plain, ~22 s loss,
+ * ~25 s lr (the lr plugin evaluates the full constraint on every batch too) ⇒ 60 × ~19 s / 2 workers ≈ 10 min
+ * on 2 idle cores; the one default run here took 18 min 18 s with another session's training sharing them.
+ * paper: 3 × 7 × 10 = 210 cells × 6,000 steps — about 1.5 h on 2 idle cores (not the paper's own
+ * settings, which the available summary does not give: a larger version of default).
+ */
+export const bubblingBed = defineExperiment({
+  name: 'mgdl-bubbling-bed',
+  title: 'MGDL on a bubbling fluidized bed: plain vs constraint-guided training over training-set size (seed 1)',
+  claim:
+    'Adding the mesoscience constraint of the bubbling bed (balances + the stability condition N_st → min) to training — as a loss regularisation term or as a learning-rate correction — gives better prediction accuracy and convergence stability than plain training, especially with much smaller training sets.',
+  schema,
+  presets: {
+    smoke: { ...common, fractions: [0.05, 1], seeds: [0], poolSize: 200, testSize: 200, collocationSize: 100, epochs: 10, batchesPerEpoch: 10, warmupEpochs: 3 },
+    default: { ...common, fractions: [0.01, 0.05, 0.2, 1], seeds: [0, 1, 2, 3, 4], poolSize: 2000, epochs: 100, batchesPerEpoch: 20, warmupEpochs: 25 },
+    paper: { ...common, fractions: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1], seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], poolSize: 4000, epochs: 200, batchesPerEpoch: 30, warmupEpochs: 50, smallFraction: 0.02 },
+  },
+  grid: (config) => ({ arm: config.arms, fraction: config.fractions, seed: config.seeds }),
+  cell: async (config, cellDir) => {
+    await regressionCell(config as CellConfig, cellDir);
+  },
+  conclude: (results, config) => concludeArms(results, config),
+});
+
+export interface ArmSummary {
+  arm: string;
+  fraction: number;
+  trainSamples: number;
+  mse: Aggregate;
+  violation: Aggregate;
+  toTarget: Aggregate | undefined;
+  reached: number;
+  curveSpread: number;
+  tail: Aggregate | undefined;
+  best: Aggregate | undefined;
+}
+
+const one = (results: readonly ExperimentResult[], path: string): Aggregate | undefined => aggregateBy(results, 'fraction', path)[0];
+
+/** Per arm and fraction over the seeds: test MSE, violation, epochs to target, curve spread. */
+export function summarizeArms(results: readonly ExperimentResult[], config: { arms: readonly string[]; fractions: readonly number[] }): ArmSummary[] {
+  const rows: ArmSummary[] = [];
+  for (const fraction of [...config.fractions].sort((a, b) => a - b)) {
+    for (const arm of config.arms) {
+      const cells = results.filter((r) => r.status === 'done' && r.values['arm'] === arm && r.values['fraction'] === fraction);
+      const mse = one(cells, 'mgdl.testMse');
+      if (!mse) continue;
+      const curves = cells.map((r) => (r.metrics as { mgdl?: { curve?: number[] } }).mgdl?.curve ?? []).filter((c) => c.length > 0);
+      rows.push({
+        arm,
+        fraction,
+        trainSamples: metric(cells[0]!, 'mgdl.trainSamples'),
+        mse,
+        violation: one(cells, 'mgdl.violation.all')!,
+        toTarget: one(cells, 'mgdl.epochsToTarget'),
+        reached: cells.filter((r) => Number.isFinite(metric(r, 'mgdl.epochsToTarget'))).length,
+        curveSpread: curveSpread(curves),
+        tail: one(cells, 'mgdl.tailFluctuation'),
+        best: one(cells, 'mgdl.bestTestMse'),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Mean over epochs of the standard deviation over seeds of log10(test MSE): how far the seeds' loss curves fan out. */
+export function curveSpread(curves: readonly (readonly number[])[]): number {
+  if (curves.length < 2) return Number.NaN;
+  const epochs = Math.min(...curves.map((c) => c.length));
+  let sum = 0;
+  for (let t = 0; t < epochs; t++) {
+    const logs = curves.map((c) => Math.log10(c[t]!));
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    sum += Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / logs.length);
+  }
+  return sum / epochs;
+}
+
+const exp = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toExponential(2));
+const spread = (a: Aggregate | undefined) => (a ? (a.n > 1 ? `${exp(a.mean)} ± ${exp(a.std)}` : exp(a.mean)) : '—');
+
+/** A constrained arm beats plain when its mean test MSE is lower by more than the seed spread of the difference, √(σ_plain² + σ_arm²). */
+export function beats(arm: Aggregate, plain: Aggregate): boolean {
+  return plain.mean - arm.mean > Math.hypot(plain.std, arm.std);
+}
+
+export function concludeArms(results: readonly ExperimentResult[], config: { arms: readonly string[]; fractions: readonly number[]; smallFraction: number; target: number }) {
+  const rows = summarizeArms(results, config);
+  const table = {
+    header: ['arm', 'fraction', 'train rows', 'test MSE (std. units)', 'best-epoch test MSE', 'test violation (all)', `epochs to MSE ≤ ${config.target}`, 'reached', 'curve spread (log10)', 'end fluctuation (log10)'],
+    rows: rows.map((r) => [r.arm, r.fraction, r.trainSamples, spread(r.mse), spread(r.best), spread(r.violation), r.toTarget ? formatSpread(r.toTarget, 1) : '—', `${r.reached}/${r.mse.n}`, Number.isFinite(r.curveSpread) ? r.curveSpread.toFixed(3) : '—', r.tail ? formatSpread(r.tail, 3) : '—']),
+  };
+  if (rows.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.', table };
+  const small = [...new Set(rows.map((r) => r.fraction))].filter((f) => f <= config.smallFraction);
+  const find = (arm: string, fraction: number) => rows.find((r) => r.arm === arm && r.fraction === fraction);
+  const constrained = config.arms.filter((a) => a !== 'plain');
+  if (!config.arms.includes('plain') || constrained.length === 0 || small.length === 0) {
+    return { held: null, text: 'the verdict needs the plain arm, a constrained arm and at least one fraction ≤ smallFraction.', table };
+  }
+  const seedsPerGroup = Math.min(...rows.map((r) => r.mse.n));
+  const lines: string[] = [];
+  const wins = new Map<string, number>();
+  for (const fraction of [...new Set(rows.map((r) => r.fraction))]) {
+    const plain = find('plain', fraction);
+    if (!plain) continue;
+    for (const arm of constrained) {
+      const row = find(arm, fraction);
+      if (!row) continue;
+      const ratio = row.mse.mean / plain.mse.mean;
+      const better = beats(row.mse, plain.mse);
+      const worse = beats(plain.mse, row.mse);
+      if (small.includes(fraction) && better) wins.set(arm, (wins.get(arm) ?? 0) + 1);
+      lines.push(`${arm} at ${fraction}: test MSE ×${ratio.toFixed(2)} of plain (${better ? 'better beyond' : worse ? 'worse beyond' : 'within'} the seed spread), violation ×${(row.violation.mean / plain.violation.mean).toFixed(2)}`);
+    }
+  }
+  const allSmall = constrained.filter((arm) => wins.get(arm) === small.length);
+  const anySmall = constrained.filter((arm) => (wins.get(arm) ?? 0) > 0);
+  // With one seed there is no seed spread to compare a difference with.
+  const held = seedsPerGroup < 2 ? null : allSmall.length > 0 ? true : anySmall.length === 0 ? false : null;
+  const head =
+    seedsPerGroup < 2
+      ? 'one seed per arm and fraction: no seed spread to judge a difference against.'
+      : held === true
+      ? `${allSmall.join(' and ')} beat plain on test MSE at every small fraction (≤ ${config.smallFraction}) by more than the seed spread.`
+      : held === false
+        ? `no constrained arm beat plain on test MSE by more than the seed spread at any small fraction (≤ ${config.smallFraction}).`
+        : `mixed: ${anySmall.join(' and ')} beat plain beyond the seed spread at some small fractions (≤ ${config.smallFraction}) but not all.`;
+  return { held, text: `${head} ${lines.join('; ')}.`, table };
+}

@@ -1,0 +1,4 @@
+import { runExperiment } from '@mgdl/experiment';
+import { bubblingBed } from './experiment.js';
+
+await runExperiment(bubblingBed);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { ExperimentResult } from '@mgdl/experiment';
+import { concludeArms, curveSpread } from '../src/experiment.js';
+
+const cell = (arm: string, fraction: number, seed: number, testMse: number): ExperimentResult =>
+  ({ name: `arm=${arm},fraction=${fraction},seed=${seed}`, status: 'done', values: { arm, fraction, seed }, metrics: { mgdl: { testMse, trainSamples: 10, violation: { all: 1e-3 }, epochsToTarget: 5, tailFluctuation: 0.01, bestTestMse: testMse, curve: [1, testMse] } } }) as unknown as ExperimentResult;
+const config = { arms: ['plain', 'loss'], fractions: [0.01, 1], smallFraction: 0.05, target: 0.05 };
+const grid = (lossAtSmall: number[]) => [
+  ...[0.10, 0.11, 0.09].map((m, s) => cell('plain', 0.01, s, m)),
+  ...lossAtSmall.map((m, s) => cell('loss', 0.01, s, m)),
+  ...[0.010, 0.011].map((m, s) => cell('plain', 1, s, m)),
+  ...[0.010, 0.011].map((m, s) => cell('loss', 1, s, m)),
+];
+
+describe('concludeArms', () => {
+  it('holds when a constrained arm beats plain at the small fractions by more than the seed spread', () => {
+    expect(concludeArms(grid([0.05, 0.051, 0.049]), config).held).toBe(true);
+  });
+  it('does not hold when the difference is within the seed spread', () => {
+    expect(concludeArms(grid([0.099, 0.1, 0.101]), config).held).toBe(false);
+  });
+  it('is undetermined with one seed', () => {
+    expect(concludeArms([cell('plain', 0.01, 0, 0.1), cell('loss', 0.01, 0, 0.01)], config).held).toBeNull();
+  });
+  it('measures how far the seeds’ curves fan out in log10', () => {
+    expect(curveSpread([[1, 10], [1, 10]])).toBe(0);
+    expect(curveSpread([[1, 1], [100, 100]])).toBeCloseTo(1);
+  });
+});

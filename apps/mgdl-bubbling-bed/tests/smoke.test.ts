@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+// No dataset needed: the data come from @mgdl/fluidization, so this always runs.
+describe('mgdl-bubbling-bed smoke', () => {
+  it("runs the sweep, writes every cell's MGDL metrics, a verdict and the report", () => {
+    const runs = mkdtempSync(join(tmpdir(), 'mgdl-bubbling-bed-'));
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--workers', '2'], { encoding: 'utf8', timeout: 120_000 });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const out = join(runs, 'mgdl-bubbling-bed', 'smoke');
+    const cells = readdirSync(join(out, 'cells')).sort();
+    expect(cells).toEqual(['arm=loss,fraction=0.05,seed=0', 'arm=loss,fraction=1,seed=0', 'arm=lr,fraction=0.05,seed=0', 'arm=lr,fraction=1,seed=0', 'arm=plain,fraction=0.05,seed=0', 'arm=plain,fraction=1,seed=0']);
+    for (const cell of cells) {
+      const metrics = JSON.parse(readFileSync(join(out, 'cells', cell, 'metrics.json'), 'utf8'));
+      expect(metrics).toMatchObject({ epoch: 10, test: { loss: expect.any(Number) } });
+      const mgdl = metrics.mgdl;
+      expect(mgdl.trainSamples).toBe(cell.includes('fraction=1,') ? 200 : 10);
+      expect(mgdl.testMse).toBeCloseTo(metrics.test.loss, 6);
+      expect(Object.keys(mgdl.violation).sort()).toEqual(['all', 'emulsionForce', 'gasBalance', 'stability']);
+      for (const v of Object.values(mgdl.violation)) expect(v).toBeGreaterThanOrEqual(0);
+      expect(mgdl.violation.all).toBeCloseTo(mgdl.violation.gasBalance + mgdl.violation.emulsionForce + mgdl.violation.stability, 5);
+      expect(Object.keys(mgdl.testMsePerOutput)).toEqual(['emulsionVoidage', 'emulsionVelocity', 'bubbleFraction', 'bubbleRiseVelocity']);
+      expect(mgdl.curve).toHaveLength(10);
+      expect(mgdl.epochsToTarget === null || (Number.isInteger(mgdl.epochsToTarget) && mgdl.epochsToTarget >= 1 && mgdl.epochsToTarget <= 10)).toBe(true);
+      expect(mgdl).toMatchObject({ target: expect.any(Number), bestTestMse: expect.any(Number), tailFluctuation: expect.any(Number), trainViolation: expect.any(Number) });
+      if (cell.startsWith('arm=loss')) expect(Object.keys(metrics.terms)).toEqual(expect.arrayContaining([expect.stringContaining('violation')]));
+      expect(existsSync(join(out, 'cells', cell, 'checkpoints'))).toBe(true);
+    }
+    const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
+    // One seed: no seed spread, so no verdict either way.
+    expect(verdict.held).toBeNull();
+    expect(verdict.table.rows).toHaveLength(6);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Claim and verdict');
+    expect(html).toContain('test violation (all)');
+    expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
+  });
+});
