@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HistoryError } from '../src/errors.js';
 import { floatToCsv, historyFromBinary, historyFromCsv, historyToBinary, historyToCsv, readHistoryFile } from '../src/history-io.js';
 import { History, type FloatSeries } from '../src/history.js';
+import { thrown } from './expect-history-error.js';
 
 const range = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
@@ -38,15 +39,6 @@ const historyArbitrary = fc
     return history;
   });
 
-function thrown(action: () => unknown): HistoryError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HistoryError);
-    return error as HistoryError;
-  }
-  throw new Error('expected a HistoryError');
-}
 
 /** Success or a HistoryError; anything else (RangeError, TypeError, a hang) fails the property. */
 function onlyHistoryErrors(action: () => unknown): void {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HistoryError } from '../src/errors.js';
 import { History, type FloatSeries, type HistoryState } from '../src/history.js';
+import { thrown } from './expect-history-error.js';
 
 const range = (n: number, from = 0, stride = 1) => Int32Array.from({ length: n }, (_, i) => from + i * stride);
 const bits = (...values: number[]) => Uint8Array.from(values);
@@ -57,15 +58,6 @@ function expectSameHistory(actual: History, expected: History): void {
   for (const name of expected.floatNames) expect(floatBytes(actual.float(name))).toEqual(floatBytes(expected.float(name)));
 }
 
-function thrown(action: () => unknown): HistoryError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(HistoryError);
-    return error as HistoryError;
-  }
-  throw new Error('expected a HistoryError');
-}
 
 describe('History construction', () => {
   it('keeps its own copy of the ids and looks positions up', () => {

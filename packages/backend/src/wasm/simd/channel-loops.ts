@@ -38,6 +38,8 @@ function blockLoop(name: string, { stream, channel }: Streams, body: (f: Functio
 /** v128 at pointer local `p` plus the current vector offset `o`. */
 const at = (f: FunctionBuilder, p: string): number[] => [...f.get(p), ...f.get('o'), ...op.i32Add];
 const load = (f: FunctionBuilder, p: string): number[] => [...at(f, p), ...op.v128Load()];
+/** p[o] += value: the per-channel accumulation every moment loop ends with. */
+const accumulate = (f: FunctionBuilder, p: string, value: readonly (readonly number[])[]): (readonly number[])[] => [at(f, p), load(f, p), ...value, op.f32x4Add, op.v128Store()];
 
 /** acc1 += x − pivot; acc2 += (x − pivot)²: shifted sums, so the variance does not cancel. */
 export const momentsFn = (): FunctionBuilder =>
@@ -46,18 +48,8 @@ export const momentsFn = (): FunctionBuilder =>
     load(g, 'pivot'),
     op.f32x4Sub,
     g.set('u'),
-    at(g, 'acc1'),
-    load(g, 'acc1'),
-    g.get('u'),
-    op.f32x4Add,
-    op.v128Store(),
-    at(g, 'acc2'),
-    load(g, 'acc2'),
-    g.get('u'),
-    g.get('u'),
-    op.f32x4Mul,
-    op.f32x4Add,
-    op.v128Store(),
+    ...accumulate(g, 'acc1', [g.get('u')]),
+    ...accumulate(g, 'acc2', [g.get('u'), g.get('u'), op.f32x4Mul]),
   ]);
 
 /** acc1 += dy; acc2 += dy·(x − mean): the two sums batch norm's backward needs. */
@@ -65,20 +57,8 @@ export const gradMomentsFn = (): FunctionBuilder =>
   blockLoop('gradMoments', { stream: ['dy', 'x'], channel: ['mean', 'acc1', 'acc2'] }, (g) => [
     load(g, 'dy'),
     g.set('u'),
-    at(g, 'acc1'),
-    load(g, 'acc1'),
-    g.get('u'),
-    op.f32x4Add,
-    op.v128Store(),
-    at(g, 'acc2'),
-    load(g, 'acc2'),
-    g.get('u'),
-    load(g, 'x'),
-    load(g, 'mean'),
-    op.f32x4Sub,
-    op.f32x4Mul,
-    op.f32x4Add,
-    op.v128Store(),
+    ...accumulate(g, 'acc1', [g.get('u')]),
+    ...accumulate(g, 'acc2', [g.get('u'), load(g, 'x'), load(g, 'mean'), op.f32x4Sub, op.f32x4Mul]),
   ]);
 
 /** y = x·scale + shift, per channel. */
