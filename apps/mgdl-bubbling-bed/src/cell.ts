@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
-import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint } from '@mgdl/constraints';
+import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint, type ConstraintLossPlugin } from '@mgdl/constraints';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
 import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction, type Ranges } from './data.js';
 
-export type Arm = 'plain' | 'loss' | 'lr';
+export const arms = ['plain', 'loss', 'annealed', 'gradnorm', 'lr'] as const;
+export type Arm = (typeof arms)[number];
 
 /** What one cell needs from the config (the experiment's schema output plus the cell's sweep values). */
 export interface CellConfig {
@@ -29,6 +30,7 @@ export interface CellConfig {
   learningRate: number;
   lossWeight: number;
   warmupEpochs: number;
+  adaptiveMax: number;
   lrBeta: number;
   target: number;
   sweep?: Record<string, unknown>;
@@ -64,8 +66,8 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
   const backend = await initBackend();
   const data = cellData(config);
   const constraints = bedConstraints({ system: sand, inputScaling: data.inputScaling, outputScaling: data.outputScaling });
-  const plugins: KernelPlugin[] = [];
-  if (config.arm === 'loss') plugins.push(constraintLoss(constraints.all, { weight: { warmupEpochs: config.warmupEpochs, weight: config.lossWeight }, collocation: data.collocation }));
+  const lossTerm = lossTermOf(config, constraints.all, data.collocation);
+  const plugins: KernelPlugin[] = lossTerm ? [lossTerm] : [];
   if (config.arm === 'lr') plugins.push(constraintLearningRate(constraints.all, { form: 'inverse', beta: config.lrBeta }));
   const recorder = runRecorder({
     dir: cellDir,
@@ -100,12 +102,27 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     trainViolation: testViolations(result.model, data.train.x, { all: constraints.all }).all,
     target: config.target,
     epochsToTarget: reached < 0 ? null : reached + 1,
+    finalWeight: lossTerm?.weight ?? null,
     bestTestMse: Math.min(...curve),
     // Oscillation at the end of training: std of log10(test MSE) over the last 20% of epochs.
     tailFluctuation: Math.sqrt(tail.reduce((a, b) => a + (b - tailMean) ** 2, 0) / tail.length),
     curve,
   });
   result.model.dispose();
+}
+
+/** The loss-regularisation arms differ only in how λ is set. */
+function lossTermOf(config: CellConfig, constraint: Constraint, collocation: number[][]): ConstraintLossPlugin | undefined {
+  switch (config.arm) {
+    case 'loss':
+      return constraintLoss(constraint, { weight: { warmupEpochs: config.warmupEpochs, weight: config.lossWeight }, collocation });
+    case 'annealed':
+      return constraintLoss(constraint, { weight: 'adaptive', adaptive: { max: config.adaptiveMax }, collocation });
+    case 'gradnorm':
+      return constraintLoss(constraint, { weight: 'gradnorm', gradnorm: { max: config.adaptiveMax }, collocation });
+    default:
+      return undefined;
+  }
 }
 
 const outputs = ['emulsionVoidage', 'emulsionVelocity', 'bubbleFraction', 'bubbleRiseVelocity'] as const;

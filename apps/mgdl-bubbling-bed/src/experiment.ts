@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { aggregateBy, defineExperiment, formatSpread, metric, type Aggregate, type ExperimentResult } from '@mgdl/experiment';
-import { regressionCell, type CellConfig } from './cell.js';
+import { arms, regressionCell, type Arm, type CellConfig } from './cell.js';
 
 const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, 'a range is [low, high] with low < high');
 
 const schema = z.object({
-  arms: z.array(z.enum(['plain', 'loss', 'lr'])).min(1).describe("plain: MSE only; loss: + λ·violation (warm-up, collocation rows); lr: lr × 1/(1 + β·v̄)"),
+  arms: z
+    .array(z.enum(arms))
+    .min(1)
+    .describe('plain: MSE only; loss: + λ·violation (warm-up, collocation rows); annealed / gradnorm: the same term with λ adapted by learning-rate annealing / GradNorm-style balancing; lr: lr × 1/(1 + β·v̄)'),
   fractions: z.array(z.number().gt(0).max(1)).min(1).describe('share of the labelled pool the cell trains on'),
   seeds: z.array(z.number().int().min(0)).min(1).describe('per seed: which pool rows, initial weights, batch order'),
   smallFraction: z.number().gt(0).max(1).describe('fractions at or below this are the "small data" the verdict judges'),
@@ -24,15 +27,16 @@ const schema = z.object({
   learningRate: z.number().positive().describe('Adam'),
   lossWeight: z.number().min(0).describe('λ of the loss arm after its warm-up'),
   warmupEpochs: z.number().positive().describe('λ rises linearly from 0 over these epochs'),
+  adaptiveMax: z.number().positive().describe('cap on λ of the annealed and gradnorm arms'),
   lrBeta: z.number().min(0).describe('β of the lr arm: f = clip(1/(1 + β·v̄), 0.1, 1)'),
   target: z.number().positive().describe('test MSE (standardised) for epochs-to-target'),
-  arm: z.enum(['plain', 'loss', 'lr']).optional().describe('set per cell by the sweep'),
+  arm: z.enum(arms).optional().describe('set per cell by the sweep'),
   fraction: z.number().optional().describe('set per cell by the sweep'),
   seed: z.number().int().optional().describe('set per cell by the sweep'),
 });
 
 const common = {
-  arms: ['plain', 'loss', 'lr'] as ('plain' | 'loss' | 'lr')[],
+  arms: ['plain', 'loss', 'lr'] as Arm[],
   ranges: { velocity: [0.3, 1.1] as [number, number], diameter: [400e-6, 600e-6] as [number, number], density: [2400, 2800] as [number, number] },
   sampling: 'random' as const,
   dataSeed: 0,
@@ -44,6 +48,7 @@ const common = {
   batchSize: 32,
   learningRate: 3e-3,
   lossWeight: 10,
+  adaptiveMax: 100,
   lrBeta: 10,
   target: 5e-2,
   smallFraction: 0.05,
@@ -55,7 +60,7 @@ const common = {
  * and cached look-up, 200 collocation rows for the loss arm), plus a test evaluation and a checkpoint
  * per epoch and ~3 s of process start-up per cell. The steps are small, so per-op overhead, not the
  * ~100k samples/s of regression-mlp arithmetic, sets the pace.
- * smoke: 6 cells × 100 steps, 3–4 s each ⇒ ~12 s in all on 2 cores.
+ * smoke: 10 cells (every arm) × 100 steps, 3–4 s each ⇒ ~20 s in all on 2 cores.
  * default: 3 arms × 4 fractions × 5 seeds = 60 cells × 2,000 steps; measured per cell ~11 s plain, ~22 s loss,
  * ~25 s lr (the lr plugin evaluates the full constraint on every batch too) ⇒ 60 × ~19 s / 2 workers ≈ 10 min
  * on 2 idle cores; the one default run here took 18 min 18 s with another session's training sharing them.
@@ -69,7 +74,7 @@ export const bubblingBed = defineExperiment({
     'Adding the mesoscience constraint of the bubbling bed (balances + the stability condition N_st → min) to training — as a loss regularisation term or as a learning-rate correction — gives better prediction accuracy and convergence stability than plain training, especially with much smaller training sets.',
   schema,
   presets: {
-    smoke: { ...common, fractions: [0.05, 1], seeds: [0], poolSize: 200, testSize: 200, collocationSize: 100, epochs: 10, batchesPerEpoch: 10, warmupEpochs: 3 },
+    smoke: { ...common, arms: [...arms], fractions: [0.05, 1], seeds: [0], poolSize: 200, testSize: 200, collocationSize: 100, epochs: 10, batchesPerEpoch: 10, warmupEpochs: 3 },
     default: { ...common, fractions: [0.01, 0.05, 0.2, 1], seeds: [0, 1, 2, 3, 4], poolSize: 2000, epochs: 100, batchesPerEpoch: 20, warmupEpochs: 25 },
     paper: { ...common, fractions: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1], seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], poolSize: 4000, epochs: 200, batchesPerEpoch: 30, warmupEpochs: 50, smallFraction: 0.02 },
   },

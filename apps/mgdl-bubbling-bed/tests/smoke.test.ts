@@ -15,7 +15,8 @@ describe('mgdl-bubbling-bed smoke', () => {
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const out = join(runs, 'mgdl-bubbling-bed', 'smoke');
     const cells = readdirSync(join(out, 'cells')).sort();
-    expect(cells).toEqual(['arm=loss,fraction=0.05,seed=0', 'arm=loss,fraction=1,seed=0', 'arm=lr,fraction=0.05,seed=0', 'arm=lr,fraction=1,seed=0', 'arm=plain,fraction=0.05,seed=0', 'arm=plain,fraction=1,seed=0']);
+    expect(cells).toEqual(['annealed', 'gradnorm', 'loss', 'lr', 'plain'].flatMap((arm) => [`arm=${arm},fraction=0.05,seed=0`, `arm=${arm},fraction=1,seed=0`]));
+    const lossArms = ['arm=loss', 'arm=annealed', 'arm=gradnorm'];
     for (const cell of cells) {
       const metrics = JSON.parse(readFileSync(join(out, 'cells', cell, 'metrics.json'), 'utf8'));
       expect(metrics).toMatchObject({ epoch: 10, test: { loss: expect.any(Number) } });
@@ -29,13 +30,18 @@ describe('mgdl-bubbling-bed smoke', () => {
       expect(mgdl.curve).toHaveLength(10);
       expect(mgdl.epochsToTarget === null || (Number.isInteger(mgdl.epochsToTarget) && mgdl.epochsToTarget >= 1 && mgdl.epochsToTarget <= 10)).toBe(true);
       expect(mgdl).toMatchObject({ target: expect.any(Number), bestTestMse: expect.any(Number), tailFluctuation: expect.any(Number), trainViolation: expect.any(Number) });
-      if (cell.startsWith('arm=loss')) expect(Object.keys(metrics.terms)).toEqual(expect.arrayContaining([expect.stringContaining('violation')]));
+      const isLossArm = lossArms.some((arm) => cell.startsWith(arm));
+      if (isLossArm) expect(Object.keys(metrics.terms)).toEqual(expect.arrayContaining([expect.stringContaining('violation')]));
+      // λ at the end: the warm-up's full weight, an adapted positive value within the cap, or none.
+      if (cell.startsWith('arm=loss')) expect(mgdl.finalWeight).toBe(10);
+      else if (isLossArm) expect(mgdl.finalWeight).toBeGreaterThan(0);
+      else expect(mgdl.finalWeight).toBeNull();
       expect(existsSync(join(out, 'cells', cell, 'checkpoints'))).toBe(true);
     }
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
     // One seed: no seed spread, so no verdict either way.
     expect(verdict.held).toBeNull();
-    expect(verdict.table.rows).toHaveLength(6);
+    expect(verdict.table.rows).toHaveLength(10);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
     expect(html).toContain('test violation (all)');

@@ -3,15 +3,17 @@ import { meanSquaredError, softmaxCrossEntropy, type KernelPlugin, type LossFunc
 import type { Constraint } from './constraint.js';
 import { ConstraintError } from './errors.js';
 import { gradientStatistics } from './gradient-ratio.js';
-import { annealedWeight, resolveWeight, warmupFactor, type AdaptiveWeight, type WeightOption } from './weighting.js';
+import { annealedWeight, gradNormWeight, resolveWeight, warmupFactor, type AdaptiveWeight, type GradNormWeight, type WeightOption } from './weighting.js';
 
 export interface ConstraintLossOptions {
-  /** λ: a fixed number, a linear warm-up `{ warmupEpochs, weight }`, or 'adaptive' (learning-rate annealing). */
+  /** λ: a fixed number, a linear warm-up `{ warmupEpochs, weight }`, 'adaptive' (learning-rate annealing) or 'gradnorm'. */
   weight: WeightOption;
   /** Settings of the adaptive weight (only with weight 'adaptive'). */
   adaptive?: AdaptiveWeight;
+  /** Settings of the GradNorm-style weight (only with weight 'gradnorm'). */
+  gradnorm?: GradNormWeight;
   /**
-   * The data loss, for the adaptive weight's gradient ratio: it must be the loss the kernel trains
+   * The data loss, for the adaptive and GradNorm weights' gradients: it must be the loss the kernel trains
    * with (the kernel does not hand its loss function to plugins). Default 'mse' (MGDL regresses
    * physical quantities).
    */
@@ -31,19 +33,23 @@ export type ConstraintLossPlugin = KernelPlugin & { readonly weight: number };
 
 interface SavedState {
   weight: number;
+  /** GradNorm's reference losses L(0), once measured. */
+  initialLosses?: [number, number];
 }
 
 /**
  * MGDL family (a), loss regularisation: adds λ·mean_b(violation) to the training loss, logged as
- * `<plugin>/violation`. λ is fixed, warmed up linearly, or adapted by learning-rate annealing.
+ * `<plugin>/violation`. λ is fixed, warmed up linearly, adapted by learning-rate annealing, or balanced GradNorm-style.
  */
 export function constraintLoss(constraint: Constraint, options: ConstraintLossOptions): ConstraintLossPlugin {
   const name = options.name ?? `constraint-loss:${constraint.name}`;
-  const weighting = resolveWeight(name, options.weight, options.adaptive);
+  const weighting = resolveWeight(name, options.weight, options.adaptive, options.gradnorm);
   if (options.adaptive && weighting.kind !== 'adaptive') throw new ConstraintError(`${name}: 'adaptive' settings need weight: 'adaptive'`);
+  if (options.gradnorm && weighting.kind !== 'gradnorm') throw new ConstraintError(`${name}: 'gradnorm' settings need weight: 'gradnorm'`);
   const dataLoss = resolveDataLoss(name, options.dataLoss ?? 'mse');
   const collocation = checkCollocation(name, options.collocation);
-  let weight = weighting.kind === 'adaptive' ? weighting.initial : weighting.kind === 'fixed' ? weighting.weight : 0;
+  let weight = weighting.kind === 'adaptive' || weighting.kind === 'gradnorm' ? weighting.initial : weighting.kind === 'fixed' ? weighting.weight : 0;
+  let initialLosses: [number, number] | undefined;
   return {
     name,
     get weight() {
@@ -57,26 +63,36 @@ export function constraintLoss(constraint: Constraint, options: ConstraintLossOp
         return tf.mean(points ? tf.concat([violation, constraint.violation(points, predict(points))]) : violation) as tf.Scalar;
       };
       if (weighting.kind === 'warmup') weight = weighting.weight * warmupFactor(weighting.warmupEpochs, ctx.epoch, ctx.batchIndex, ctx.batchesPerEpoch);
-      if (weighting.kind === 'adaptive' && ctx.step % weighting.every === 0) {
+      if ((weighting.kind === 'adaptive' || weighting.kind === 'gradnorm') && ctx.step % weighting.every === 0) {
         // Inference mode (no dropout, batch-norm moving statistics): measuring must not draw dropout
         // seeds or update moving statistics, or it would change the run it measures.
         const predict = (inputs: tf.Tensor) => ctx.model.apply(inputs, { training: false }) as tf.Tensor;
         const variables = ctx.model.trainableWeights.map((w) => w.read() as tf.Variable);
-        const { maxData, meanConstraint } = gradientStatistics(
+        const measured = gradientStatistics(
           variables,
           () => tf.mean(dataLoss.perSample(predict(x), y)) as tf.Scalar,
           () => meanViolation(predict(x), predict),
         );
-        weight = annealedWeight(weight, maxData, meanConstraint, weighting.alpha, weighting.max);
+        if (weighting.kind === 'adaptive') weight = annealedWeight(weight, measured.maxData, measured.meanConstraint, weighting.alpha, weighting.max);
+        else {
+          initialLosses ??= [measured.dataLoss, measured.constraintLoss];
+          const [initialDataLoss, initialConstraintLoss] = initialLosses;
+          weight = gradNormWeight(weight, { ...measured, initialDataLoss, initialConstraintLoss }, weighting.asymmetry, weighting.rate, weighting.max);
+        }
       }
       // Inside the tape: the collocation predictions get gradients like the batch's.
       return { violation: tf.mul(weight, meanViolation(logits, (inputs) => ctx.model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar };
     },
-    stateDict: (): SavedState => ({ weight }),
+    stateDict: (): SavedState => (initialLosses ? { weight, initialLosses } : { weight }),
     loadStateDict(state) {
-      const saved = (state as Partial<SavedState> | null)?.weight;
-      if (!(typeof saved === 'number' && Number.isFinite(saved) && saved >= 0)) throw new ConstraintError(`${name}: saved state has no valid weight: ${JSON.stringify(state)}`);
-      weight = saved;
+      const saved = state as Partial<SavedState> | null;
+      if (!(typeof saved?.weight === 'number' && Number.isFinite(saved.weight) && saved.weight >= 0)) throw new ConstraintError(`${name}: saved state has no valid weight: ${JSON.stringify(state)}`);
+      const losses = saved.initialLosses;
+      if (losses !== undefined && !(Array.isArray(losses) && losses.length === 2 && losses.every((l) => typeof l === 'number' && l > 0))) {
+        throw new ConstraintError(`${name}: saved initialLosses must be two positive numbers, got ${JSON.stringify(losses)}`);
+      }
+      weight = saved.weight;
+      initialLosses = losses ? [losses[0], losses[1]] : undefined;
     },
   };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { SeededMathRandom, train, type BatchEndEvent } from '@mgdl/kernel';
-import { bedConstraints, constraintLoss, ConstraintError, warmupFactor } from '../src/index.js';
+import { bedConstraints, constraintLoss, ConstraintError, gradNormWeight, warmupFactor } from '../src/index.js';
 import { arrayData, bedSamples, sand, tinyModel, weightsOf } from './fixtures.js';
 
 beforeAll(async () => {
@@ -78,6 +78,43 @@ describe('constraintLoss', () => {
     expect(() => resumed.loadStateDict!({ weight: -1 })).toThrow(/no valid weight/);
   });
 
+  it('balances λ GradNorm-style: the first update moves λ‖∇L_c‖ toward the mean norm, and L(0) is saved', async () => {
+    const plugin = constraintLoss(all, { weight: 'gradnorm', gradnorm: { rate: 1, every: 1, initial: 1 } });
+    await run([plugin], 1, 16);
+    // At the first update both losses are at their reference, so the target is the mean norm (G_d + G_c)/2
+    // and with η = 1 one update gives λ = (G_d + G_c) / (2 G_c): the norms computed here on the initial weights.
+    const model = SeededMathRandom.run(0, tinyModel);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const [dataNorm, constraintNorm] = tf.tidy(() => {
+      const [x, y] = [tf.tensor2d(samples.x), tf.tensor2d(samples.y)];
+      const norm = (loss: () => tf.Scalar) => Math.sqrt(Object.values(tf.variableGrads(loss, vars).grads).reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0));
+      return [norm(() => tf.mean(tf.square(tf.sub(model.predict(x) as tf.Tensor, y)))), norm(() => tf.mean(all.violation(x, model.predict(x) as tf.Tensor)))];
+    });
+    expect(plugin.weight).toBeCloseTo((dataNorm! + constraintNorm!) / (2 * constraintNorm!), 3);
+    const state = JSON.parse(JSON.stringify(plugin.stateDict!())) as { weight: number; initialLosses: number[] };
+    expect(state.initialLosses).toHaveLength(2);
+    const resumed = constraintLoss(all, { weight: 'gradnorm' });
+    resumed.loadStateDict!(state);
+    expect(resumed.weight).toBe(plugin.weight);
+    expect(resumed.stateDict!()).toEqual(state);
+    expect(() => resumed.loadStateDict!({ weight: 1, initialLosses: [1, -2] })).toThrow(/initialLosses must be two positive numbers/);
+  });
+
+  it('GradNorm: a term that trains slower gets more weight (asymmetry α), balanced terms keep theirs', () => {
+    const base = { dataNorm: 2, constraintNorm: 2, dataLoss: 0.5, constraintLoss: 0.5, initialDataLoss: 1, initialConstraintLoss: 1 };
+    expect(gradNormWeight(1, base, 1.5, 0.5, 1e4)).toBeCloseTo(1, 12);
+    // The constraint has kept all of its initial loss while the data loss halved: r_c = 1/0.75 = 4/3,
+    // target = Ḡ r_c^α = 2 · (4/3)^1.5, and λ ← (target / 2)^η.
+    const slow = { ...base, constraintLoss: 1 };
+    expect(gradNormWeight(1, slow, 1.5, 0.5, 1e4)).toBeCloseTo(Math.sqrt((4 / 3) ** 1.5), 12);
+    expect(gradNormWeight(1, slow, 0, 0.5, 1e4)).toBeCloseTo(1, 12);
+    // Unequal norms, equal rates: λ‖∇L_c‖ = 1 against Ḡ = (3 + 1)/2 = 2, so η = 1 doubles λ; the cap applies.
+    const weak = { ...base, dataNorm: 3, constraintNorm: 1 };
+    expect(gradNormWeight(1, weak, 1.5, 1, 1e4)).toBeCloseTo(2, 12);
+    expect(gradNormWeight(1, weak, 1.5, 1, 1.5)).toBe(1.5);
+    expect(gradNormWeight(1, { ...base, constraintNorm: 0 }, 1.5, 1, 1e4)).toBe(1);
+  });
+
   it('rejects bad options with clear errors', () => {
     expect(() => constraintLoss(all, { weight: -1 })).toThrow(/weight must be a number in \[0, ∞\), got -1/);
     expect(() => constraintLoss(all, { weight: NaN })).toThrow(ConstraintError);
@@ -87,5 +124,8 @@ describe('constraintLoss', () => {
     expect(() => constraintLoss(all, { weight: 'adaptive', adaptive: { every: 1.5 } })).toThrow(/every must be a positive integer/);
     expect(() => constraintLoss(all, { weight: 1, adaptive: { every: 2 } })).toThrow(/need weight: 'adaptive'/);
     expect(() => constraintLoss(all, { weight: 'adaptive', dataLoss: 'huber' as never })).toThrow(/dataLoss must be/);
+    expect(() => constraintLoss(all, { weight: 'gradnorm', gradnorm: { initial: 0 } })).toThrow(/gradnorm.initial must be a number in \(0, ∞\)/);
+    expect(() => constraintLoss(all, { weight: 'gradnorm', gradnorm: { rate: 2 } })).toThrow(/gradnorm.rate must be a number in \(0, 1\]/);
+    expect(() => constraintLoss(all, { weight: 1, gradnorm: { every: 2 } })).toThrow(/need weight: 'gradnorm'/);
   });
 });

@@ -89,6 +89,7 @@ describe('both plugin families in train()', () => {
       plugins: [
         constraintLoss(all, { weight: 'adaptive', adaptive: { every: 3 }, collocation: [[0.4], [0.9]] }),
         constraintLoss(all, { weight: { warmupEpochs: 2, weight: 1 }, name: 'warm' }),
+        constraintLoss(all, { weight: 'gradnorm', gradnorm: { every: 2 }, name: 'gradnorm' }),
         constraintLearningRate(all, { form: 'inverse' }),
         constraintLearningRate(all, { form: 'step', name: 'step' }),
         { name: 'memory', onEpochEnd: () => void counts.push(tf.memory().numTensors) },
