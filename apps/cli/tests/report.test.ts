@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +17,12 @@ describe('mgdl report', () => {
     expect(html).toContain('<figure>');
     expect(html).toContain('&lt;i&gt;x&lt;/i&gt;');
     expect(result.stderr).toContain('missing metrics.json');
+    const figures = join(run, 'figures');
+    const again = mgdl('report', run, '--figures', figures);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`1 figures in ${figures}`);
+    expect(readdirSync(figures)).toEqual(['01-run-run--loss-and-accuracy-per-epoch-train.svg']);
+    expect(readFileSync(join(figures, readdirSync(figures)[0]!), 'utf8')).toMatch(/^<svg/);
   });
 
   it('fails when no run directory holds anything readable', () => {

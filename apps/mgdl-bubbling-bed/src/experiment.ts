@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineChart } from '@mgdl/report';
 import { aggregateBy, defineExperiment, formatSpread, metric, type Aggregate, type ExperimentResult } from '@mgdl/experiment';
 import { arms, regressionCell, type Arm, type CellConfig } from './cell.js';
 
@@ -154,11 +155,12 @@ export function concludeArms(results: readonly ExperimentResult[], config: { arm
     rows: rows.map((r) => [r.arm, r.fraction, r.trainSamples, spread(r.mse), spread(r.best), spread(r.violation), r.toTarget ? formatSpread(r.toTarget, 1) : '—', `${r.reached}/${r.mse.n}`, Number.isFinite(r.curveSpread) ? r.curveSpread.toFixed(3) : '—', r.tail ? formatSpread(r.tail, 3) : '—']),
   };
   if (rows.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.', table };
+  const figures = armFigures(rows);
   const small = [...new Set(rows.map((r) => r.fraction))].filter((f) => f <= config.smallFraction);
   const find = (arm: string, fraction: number) => rows.find((r) => r.arm === arm && r.fraction === fraction);
   const constrained = config.arms.filter((a) => a !== 'plain');
   if (!config.arms.includes('plain') || constrained.length === 0 || small.length === 0) {
-    return { held: null, text: 'the verdict needs the plain arm, a constrained arm and at least one fraction ≤ smallFraction.', table };
+    return { held: null, text: 'the verdict needs the plain arm, a constrained arm and at least one fraction ≤ smallFraction.', table, figures };
   }
   const seedsPerGroup = Math.min(...rows.map((r) => r.mse.n));
   const lines: string[] = [];
@@ -188,5 +190,16 @@ export function concludeArms(results: readonly ExperimentResult[], config: { arm
       : held === false
         ? `no constrained arm beat plain on test MSE by more than the seed spread at any small fraction (≤ ${config.smallFraction}).`
         : `mixed: ${anySmall.join(' and ')} beat plain beyond the seed spread at some small fractions (≤ ${config.smallFraction}) but not all.`;
-  return { held, text: `${head} ${lines.join('; ')}.`, table };
+  return { held, text: `${head} ${lines.join('; ')}.`, table, figures };
+}
+
+/** Test MSE and test violation (seed means) against the training fraction, one line per arm, both axes logarithmic. */
+function armFigures(rows: readonly ArmSummary[]) {
+  const data = rows.map((r) => ({ arm: r.arm, fraction: r.fraction, mse: r.mse.mean, violation: r.violation.mean }));
+  const chart = (field: 'mse' | 'violation', title: string) =>
+    lineChart({ title: `${title} vs training fraction`, x: { field: 'fraction', title: 'training fraction' }, xScale: 'log', y: [{ field, title }], yScale: 'log', series: 'arm', data });
+  return [
+    { caption: 'Test MSE (standardised outputs, mean over seeds) against the share of the labelled pool trained on, per arm.', spec: chart('mse', 'test MSE') },
+    { caption: 'Test violation of the bed constraints (mean over seeds; 0 = physically consistent) against the training fraction, per arm.', spec: chart('violation', 'test violation') },
+  ];
 }

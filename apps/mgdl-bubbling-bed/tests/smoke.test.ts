@@ -46,5 +46,7 @@ describe('mgdl-bubbling-bed smoke', () => {
     expect(html).toContain('Claim and verdict');
     expect(html).toContain('test violation (all)');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
+    const figures = readdirSync(join(out, 'figures'));
+    expect(figures.slice(0, 2)).toEqual(['01-claim-and-verdict--test-mse-standardised-outputs-mean-over.svg', '02-claim-and-verdict--test-violation-of-the-bed-constraints.svg']);
   });
 });

@@ -1,3 +1,4 @@
+import type { PlotSpec } from '@mgdl/report';
 import type { z } from 'zod';
 import type { CellResult } from '@mgdl/sweep';
 
@@ -8,6 +9,8 @@ export interface Verdict {
   held: boolean | null;
   text: string;
   table?: { header: string[]; rows: unknown[][] };
+  /** Plots of the claim (e.g. `lineChart` from @mgdl/report), drawn under the verdict and saved in `figures/`. */
+  figures?: { caption: string; spec: PlotSpec }[];
 }
 
 /** A cell's outcome as `conclude` and `Stage.complete` see it: `stage` names its stage in a staged experiment. */

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '@mgdl/io';
-import { buildReport, escapeHtml, tableHtml, type Section } from '@mgdl/report';
+import { buildReport, escapeHtml, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
 import { collectResults, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
@@ -119,19 +119,21 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
   const verdict = experiment.conclude(results, config, { runDir: dir });
   const report = await buildReport(
     stages.flatMap((stage) => stage.cells.map((cell) => join(stage.dir, cell.name))),
-    { title: `${experiment.name}: ${experiment.title}`, intro: [verdictSection(experiment, verdict, config, dir)] },
+    { title: `${experiment.name}: ${experiment.title}`, intro: [await verdictSection(experiment, verdict, config, dir)] },
   );
   writeFileAtomic(join(dir, 'report.html'), report.html);
+  const figures = writeFigures(join(dir, 'figures'), report.figures);
   writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, table: verdict.table }, null, 2) + '\n');
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
-  log(`report: ${join(dir, 'report.html')}`);
+  log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
   return failed > 0 ? 1 : 0;
 }
 
-function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Section {
+async function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Promise<Section> {
   const label = verdict.held === null ? 'undetermined at this scale' : verdict.held ? 'held' : 'did not hold';
   return {
     title: 'Claim and verdict',
+    figures: await Promise.all((verdict.figures ?? []).map(async ({ caption, spec }) => ({ caption, svg: await renderSvg(spec) }))),
     html:
       `<p><b>Seed claim:</b> ${escapeHtml(experiment.claim)}</p><p><b>Here:</b> ${escapeHtml(label)} — ${escapeHtml(verdict.text)}</p>` +
       (verdict.table ? tableHtml(verdict.table.header, verdict.table.rows) : '') +

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport, readEventFile, runFiles, runRecorder } from '../src/index.js';
+import { buildReport, readEventFile, runFiles, runRecorder, writeFigures } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-report-'));
@@ -65,6 +65,29 @@ describe('HTML report', () => {
     expect(html).toContain('Across the sweep: width');
     expect(html).toContain('Runs (3)');
     expect((html.match(/<figure>/g) ?? []).length).toBe(3 + 3 * 5);
+  });
+
+  it('lists every figure with its section, intro figures first, and saves them as one swapped-in set of SVG files', async () => {
+    const root = tmp();
+    const dirs = [1, 2].map((width) => {
+      const dir = join(root, `width=${width}`);
+      writeFakeRun(dir, { sweep: { width } });
+      return dir;
+    });
+    const intro = { title: 'Claim & verdict', html: '<p>held</p>', figures: [{ caption: 'The claim, drawn.', svg: '<svg id="claim"></svg>' }] };
+    const { html, figures } = await buildReport(dirs, { intro: [intro] });
+    expect(html).toContain('<svg id="claim"></svg>');
+    expect((html.match(/<figure>/g) ?? []).length).toBe(figures.length);
+    expect(figures.map((f) => f.section)).toEqual(['Claim & verdict', ...Array(3).fill('Across the sweep: width'), ...Array(5).fill('Run width=1'), ...Array(5).fill('Run width=2')]);
+    const out = join(root, 'figures');
+    mkdirSync(out);
+    writeFileSync(join(out, 'stale.svg'), '<svg/>');
+    const paths = writeFigures(out, figures);
+    expect(paths[0]).toBe(join(out, '01-claim-verdict--the-claim-drawn.svg'));
+    expect(paths[1]).toBe(join(out, '02-across-the-sweep-width--final-train-and-test-loss-against.svg'));
+    expect(readdirSync(out).sort()).toEqual(paths.map((p) => basename(p)).sort());
+    expect(readFileSync(paths[0]!, 'utf8')).toBe('<svg id="claim"></svg>');
+    expect(readdirSync(root).sort()).toEqual(['figures', 'width=1', 'width=2']);
   });
 
   it('does not draw seeds as a swept parameter', async () => {

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { buildReport } from '@mgdl/report';
+import { buildReport, writeFigures } from '@mgdl/report';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -9,7 +9,8 @@ export function reportCommand(): Command {
     .description('one self-contained HTML report (opens offline): plots, params/metrics table, comparison across runs')
     .option('--out <file>', 'where to write the HTML (default: RUN_DIR/report.html for one run, ./report.html for several)')
     .option('--title <text>', 'page title', 'mgdl report')
-    .action(async (dirs: string[], options: { out?: string; title: string }) => {
+    .option('--figures <dir>', 'also save every figure as an SVG file in this folder (replacing what it held)')
+    .action(async (dirs: string[], options: { out?: string; title: string; figures?: string }) => {
       const out = resolve(options.out ?? (dirs.length === 1 ? join(dirs[0]!, 'report.html') : 'report.html'));
       const report = await buildReport(dirs.map((d) => resolve(d)), { title: options.title });
       for (const run of report.runs) {
@@ -23,5 +24,6 @@ export function reportCommand(): Command {
       }
       writeFileAtomic(out, report.html);
       console.log(out);
+      if (options.figures) console.log(`${writeFigures(resolve(options.figures), report.figures).length} figures in ${resolve(options.figures)}`);
     });
 }

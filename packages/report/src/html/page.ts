@@ -10,6 +10,8 @@ export interface Section {
   title: string;
   /** Safe HTML built by this module's helpers. */
   html: string;
+  /** Figures drawn after the HTML (and listed in the report's `figures`). */
+  figures?: readonly Figure[];
 }
 
 const STYLE = `
@@ -46,7 +48,7 @@ export function pageHtml(title: string, subtitle: string, sections: readonly Sec
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><h1>${escapeHtml(title)}</h1><p class="meta">${escapeHtml(subtitle)}</p>
-${sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>${s.html}</section>`).join('\n')}
+${sections.map((s) => `<section><h2>${escapeHtml(s.title)}</h2>${s.html}${figureHtml(s.figures ?? [])}</section>`).join('\n')}
 </body></html>
 `;
 }

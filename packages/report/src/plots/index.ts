@@ -8,3 +8,4 @@ export { scaleTraces, type Scale, type ScaleTracesInput, type Settled, type Trac
 export { renderSvg } from './svg.js';
 export { FONT_FAMILY, PALETTE, THEME, type FieldRef, type Row } from './theme.js';
 export { writePlot, type WrittenPlot } from './write.js';
+export type { TopLevelSpec as PlotSpec } from 'vega-lite';

@@ -10,6 +10,8 @@ export interface LineChartInput {
   series?: string;
   data: readonly Row[];
   yScale?: 'linear' | 'log';
+  /** 'log' for values spread over decades, such as training-set fractions. */
+  xScale?: 'linear' | 'log';
 }
 
 export function lineChart(input: LineChartInput): TopLevelSpec {
@@ -23,7 +25,7 @@ export function lineChart(input: LineChartInput): TopLevelSpec {
     height: panelHeight,
     mark: { type: 'line' as const, point: showMarkers(input.data) },
     encoding: {
-      x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title },
+      x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...(input.xScale === 'log' ? { scale: { type: 'log' as const } } : {}) },
       y: { field: flatField(y.field), type: 'quantitative' as const, title: y.title, scale },
       ...seriesColour(input.series),
     },
