@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineChart } from '@mgdl/report';
 import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, spearman, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
@@ -58,8 +59,19 @@ export const cicBatch = defineExperiment({
     // Two batch sizes always rank-correlate ±1 and one seed has no spread: judging needs three batch sizes and two seeds.
     const held = test.length < 3 || ranged.length === 0 ? null : trend >= 0.5 && seedEffect >= SEED_EFFECT;
     const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+    // One line per seed (Fig 2b) and their mean (Fig 2a): the gap between the seed lines is the batch-composition effect.
+    const perSeed = results
+      .filter((r) => r.status === 'done' && Number.isFinite(metric(r, 'test.loss')))
+      .map((r) => ({ batchSize: Number(r.values['batchSize']), run: `seed ${String(r.values['seed'])}`, loss: metric(r, 'test.loss') }));
+    const figures = [
+      {
+        caption: 'Final test loss against batch size (log scale): one line per seed, which sets the batch composition, and their mean.',
+        spec: lineChart({ title: 'Test loss vs batch size', x: { field: 'batchSize', title: 'batch size' }, xScale: 'log', y: [{ field: 'loss', title: 'test loss' }], series: 'run', data: [...perSeed, ...test.map((a) => ({ batchSize: a.x, run: 'mean', loss: a.mean }))] }),
+      },
+    ];
     return {
       held,
+      figures,
       text:
         `test loss vs batch size (seed means): Spearman ${fmt(trend)} (${trend >= 0.5 ? 'larger batches generalise worse' : trend <= -0.5 ? 'larger batches generalise better' : 'no clear trend'}); ` +
         `between seeds at one batch size, test loss differs by ${fmt(100 * seedEffect, 1)}% of its mean (max − min, ${fmt(mean(ranged.map((r) => r.range)), 3)} on average, against ${fmt(batchEffect, 3)} between the best and the worst batch size; the claim needs ≥ ${100 * SEED_EFFECT}%). ` +

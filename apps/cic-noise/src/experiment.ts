@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { lineChart } from '@mgdl/report';
 import { aggregateBy, classificationCell, defineExperiment, formatSpread, spearman, trainingFields, type Aggregate } from '@mgdl/experiment';
 
 const schema = z.object({
@@ -50,6 +51,7 @@ export const cicNoise = defineExperiment({
       }
       return {
         width,
+        points: M.map((m) => ({ width: `w = ${width}`, noise: m.x, M: m.mean, F: at(F, m.x)?.mean ?? null })),
         levels: Math.min(M.length, ratio.length),
         mTrend: spearman(M.map((a) => a.x), M.map((a) => a.mean)),
         fTrend: spearman(F.map((a) => a.x), F.map((a) => a.mean)),
@@ -68,6 +70,12 @@ export const cicNoise = defineExperiment({
         (judged ? '.' : '; fewer than three noise rates finished at some width, so no trend can be judged.') +
         ' M and F are taken over S3 at the last epoch (F = 1 − M); the settled M/F is the mean over the last 20% of epochs.',
       table: { header: ['width', 'noise', 'test acc', '|S3|', 'M (last epoch)', 'F (last epoch)', 'M/F settled', 'runs'], rows },
+      figures: [
+        {
+          caption: 'M and F over S3 at the last epoch (seed means) against the label-noise rate, one line per width (the seed paper’s Fig 8).',
+          spec: lineChart({ title: 'M and F vs label noise', x: { field: 'noise', title: 'label-noise rate' }, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], series: 'width', data: perWidth.flatMap((w) => w.points) }),
+        },
+      ],
     };
   },
 });

@@ -5,6 +5,7 @@ import { hashInts, permutation } from '@mgdl/datasets';
 import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Stage, type Verdict } from '@mgdl/experiment';
 import { rankByForgetting, sumForgettingCounts, type SampleStats } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
+import { lineChart } from '@mgdl/report';
 
 export const STRATEGIES = ['least-forgotten', 'random'] as const;
 
@@ -189,7 +190,17 @@ export function judge(results: readonly ExperimentResult[], config: Config, summ
     rows.push([pct(x), removed, Number.isFinite(unforgettable) ? `${unforgettable} (${pct(unforgettable / removed)})` : '—', formatSpread(f, 4), formatSpread(r, 4), (100 * (f.mean - r.mean)).toFixed(2), Math.min(f.n, r.n)]);
   }
   const table = { header, rows };
-  if (!baseline || fractions.length === 0) return { held: null, text: `${countingText} No removal runs finished on both arms, so the removal claim cannot be judged.`, table };
+  const curve = (strategy: string, aggregates: Aggregate[]) => [
+    ...(baseline ? [{ removed: 0, strategy, accuracy: baseline.mean }] : []),
+    ...fractions.map((x) => ({ removed: x, strategy, accuracy: at(aggregates, x).mean })),
+  ];
+  const figures = [
+    {
+      caption: 'Test accuracy (seed means) after removing a share of the training subset and retraining: the least-forgotten examples vs random ones (Toneva et al., Fig 5).',
+      spec: lineChart({ title: 'Test accuracy vs share removed', x: { field: 'removed', title: 'share of the training subset removed' }, y: [{ field: 'accuracy', title: 'test accuracy' }], series: 'strategy', data: [...curve('least-forgotten', forgotten), ...curve('random', random)] }),
+    },
+  ];
+  if (!baseline || fractions.length === 0) return { held: null, text: `${countingText} No removal runs finished on both arms, so the removal claim cannot be judged.`, table, figures };
   const gaps = fractions.map((x) => at(forgotten, x).mean - at(random, x).mean);
   const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length;
   // The seed-to-seed spread (std over removal seeds, averaged over every fraction and arm): 0 with one seed.
@@ -200,8 +211,8 @@ export function judge(results: readonly ExperimentResult[], config: Config, summ
     `Removal: test accuracy ${pct(baseline.mean)} on the whole subset; removing random examples costs up to ${points(randomDrop)}; ` +
     `removing the least-forgotten ones instead scores ${gaps.map((g, i) => `${g >= 0 ? '+' : ''}${points(g)} at ${pct(fractions[i]!)}`).join(', ')} against random (seed spread ${points(spread)}).`;
   // Random removal has to hurt measurably before anything can hurt "less" than it.
-  if (randomDrop <= Math.max(spread, 0.001)) return { held: null, text: `${countingText} ${removalText} Random removal did not lower test accuracy beyond the seed spread at this scale, so there is nothing for the ranking to beat.`, table };
+  if (randomDrop <= Math.max(spread, 0.001)) return { held: null, text: `${countingText} ${removalText} Random removal did not lower test accuracy beyond the seed spread at this scale, so there is nothing for the ranking to beat.`, table, figures };
   const held = gaps.every((g) => g > 0) && meanGap > spread ? true : meanGap <= 0 ? false : null;
   const judgement = held === true ? 'Removing the least-forgotten examples hurt less than removing random ones at every fraction.' : held === false ? 'On average removing the least-forgotten examples hurt as much as or more than removing random ones.' : 'Mixed: better than random on average but not at every fraction, or within the seed spread.';
-  return { held, text: `${countingText} ${removalText} ${judgement}`, table };
+  return { held, text: `${countingText} ${removalText} ${judgement}`, table, figures };
 }
