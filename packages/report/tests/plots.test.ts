@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  axisScaleFor,
   dataMap,
   downsample,
   FONT_FAMILY,
@@ -96,6 +97,20 @@ describe('lineChart', () => {
     expect(markItems(svg, 'line')).toBe(3);
     expect(texts(svg)).toEqual(expect.arrayContaining(['M (events)', 'F (events)', 'M/F (dimensionless)']));
     expect(svg).toContain('for a log scale');
+  });
+
+  it('puts x on a log or symlog axis when asked, and picks one for values over decades', async () => {
+    const data = [0, 1e-4, 1e-3, 0.01, 0.1, 0.5].map((l2) => ({ l2, loss: 1 + l2 }));
+    expect(axisScaleFor(data.map((d) => d.l2))).toEqual({ kind: 'symlog', constant: 1e-4 });
+    expect(axisScaleFor([16, 64, 512])).toEqual({ kind: 'log' });
+    expect(axisScaleFor([0, 0.2, 0.4])).toEqual({ kind: 'linear' });
+    expect(axisScaleFor([-1, 10, 1000])).toEqual({ kind: 'linear' });
+    const spec = lineChart({ title: 't', x: { field: 'l2', title: 'λ' }, xScale: 'symlog', xSymlogConstant: 1e-4, y: [{ field: 'loss', title: 'L' }], data });
+    expect(JSON.stringify(spec)).toContain('"scale":{"type":"symlog","constant":0.0001},"axis":{"values":[0,0.0001,0.001,0.01,0.1,0.5],"format":"~g"}');
+    const svg = await renderSvg(spec);
+    expectWellFormed(svg);
+    expect(markItems(svg, 'symbol')).toBe(data.length);
+    expect(JSON.stringify(lineChart({ title: 't', x: { field: 'l2', title: 'λ' }, xScale: 'log', y: [{ field: 'loss', title: 'L' }], data: data.slice(1) }))).toContain('"scale":{"type":"log"}');
   });
 
   it('reads dotted column names as flat fields', async () => {

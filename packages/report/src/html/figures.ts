@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { dataMap, histogram, lineChart, regimeBands, renderSvg, scaleTraces, type ScaleTracesInput } from '../plots/index.js';
+import { axisScaleFor } from '../plots/theme.js';
 import { series, type LoadedRun } from './load.js';
 import type { Figure } from './page.js';
 
@@ -60,11 +61,14 @@ export async function comparisonFigures(runs: readonly LoadedRun[], parameter: s
     ...(r.train !== undefined ? [{ [parameter]: r.x, split: 'train', loss: r.train }] : []),
     ...(r.test !== undefined ? [{ [parameter]: r.x, split: 'test', loss: r.test }] : []),
   ]);
-  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter}.`, svg: await renderSvg(lineChart({ title: `Loss vs ${parameter}`, x: { field: parameter, title: parameter }, y: [{ field: 'loss', title: 'loss' }], series: 'split', data: losses })) });
+  // Parameters spread over decades (L2 strength, batch size) get a log or symlog axis.
+  const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(rows.map((r) => r.x));
+  const axis = { x: { field: parameter, title: xScale === 'linear' ? parameter : `${parameter} (${xScale} scale)` }, xScale, ...(xSymlogConstant ? { xSymlogConstant } : {}) };
+  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter}.`, svg: await renderSvg(lineChart({ title: `Loss vs ${parameter}`, ...axis, y: [{ field: 'loss', title: 'loss' }], series: 'split', data: losses })) });
   const mf = rows.filter((r) => r.M !== null);
-  if (mf.length > 0) figures.push({ caption: `M and F (over S3, last epoch) against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, x: { field: parameter, title: parameter }, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
+  if (mf.length > 0) figures.push({ caption: `M and F (over S3, last epoch) against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
   const ratio = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
-  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter}, with the regime bands.`, svg: await renderSvg(regimeBands({ title: `M/F vs ${parameter}`, x: { field: parameter, title: parameter }, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
+  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter}, with the regime bands.`, svg: await renderSvg(regimeBands({ title: `M/F vs ${parameter}`, ...axis, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
   return figures;
 }
 

@@ -6,6 +6,6 @@ export { renderPng, type PngOptions } from './raster.js';
 export { regimeBands, type RegimeBandsInput, type RegimeThresholds } from './regime-bands.js';
 export { scaleTraces, type Scale, type ScaleTracesInput, type Settled, type Trace } from './scale-traces.js';
 export { renderSvg } from './svg.js';
-export { FONT_FAMILY, PALETTE, THEME, type FieldRef, type Row } from './theme.js';
+export { axisScaleFor, FONT_FAMILY, PALETTE, THEME, type AxisScale, type FieldRef, type Row } from './theme.js';
 export { writePlot, type WrittenPlot } from './write.js';
 export type { TopLevelSpec as PlotSpec } from 'vega-lite';

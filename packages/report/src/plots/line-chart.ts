@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { flatField, PLOT_HEIGHT, PLOT_WIDTH, seriesColour, showMarkers, THEME, type FieldRef, type Row } from './theme.js';
+import { flatField, PLOT_HEIGHT, PLOT_WIDTH, seriesColour, showMarkers, THEME, xScaleSpec, type AxisScale, type FieldRef, type Row } from './theme.js';
 
 export interface LineChartInput {
   title: string;
@@ -10,8 +10,10 @@ export interface LineChartInput {
   series?: string;
   data: readonly Row[];
   yScale?: 'linear' | 'log';
-  /** 'log' for values spread over decades, such as training-set fractions. */
-  xScale?: 'linear' | 'log';
+  /** 'log' for values spread over decades, such as training-set fractions; 'symlog' when 0 is among them. */
+  xScale?: AxisScale;
+  /** Width of symlog's linear region around 0 (default 1): about the smallest non-zero x. */
+  xSymlogConstant?: number;
 }
 
 export function lineChart(input: LineChartInput): TopLevelSpec {
@@ -25,7 +27,7 @@ export function lineChart(input: LineChartInput): TopLevelSpec {
     height: panelHeight,
     mark: { type: 'line' as const, point: showMarkers(input.data) },
     encoding: {
-      x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...(input.xScale === 'log' ? { scale: { type: 'log' as const } } : {}) },
+      x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
       y: { field: flatField(y.field), type: 'quantitative' as const, title: y.title, scale },
       ...seriesColour(input.series),
     },

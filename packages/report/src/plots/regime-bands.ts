@@ -7,6 +7,8 @@ import {
   seriesColour,
   showMarkers,
   THEME,
+  xScaleSpec,
+  type AxisScale,
   type FieldRef,
   type Row,
 } from './theme.js';
@@ -26,6 +28,9 @@ export interface RegimeBandsInput {
   series?: string;
   data: readonly Row[];
   thresholds: RegimeThresholds;
+  /** As lineChart's. */
+  xScale?: AxisScale;
+  xSymlogConstant?: number;
 }
 
 const REGIMES = ['forgetting-dominated', 'compromise', 'memorising-dominated'] as const;
@@ -82,7 +87,7 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
         data: { values: [...input.data] },
         mark: { type: 'line', point: showMarkers(input.data) },
         encoding: {
-          x: { field: flatField(input.x.field), type: 'quantitative', title: input.x.title },
+          x: { field: flatField(input.x.field), type: 'quantitative', title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
           y: { field: flatField(y.field), type: 'quantitative', scale: yScale, title: y.title },
           ...seriesColour(input.series),
         },

@@ -61,3 +61,31 @@ export function seriesColour(series: string | undefined): { color?: { field: str
 export function showMarkers(rows: readonly Row[]): boolean {
   return rows.length <= 100;
 }
+
+/** How an x axis maps values: 'log' for positive values over decades; 'symlog' when such values include 0. */
+export type AxisScale = 'linear' | 'log' | 'symlog';
+
+/**
+ * The scale for x values spread over more than 20×: log when all are positive, symlog (linear
+ * below the smallest positive value, logarithmic above) when 0 is among them; linear otherwise.
+ */
+export function axisScaleFor(values: readonly number[]): { kind: AxisScale; constant?: number } {
+  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (positive.length < 2 || values.some((v) => v < 0)) return { kind: 'linear' };
+  const [low, high] = [Math.min(...positive), Math.max(...positive)];
+  if (high / low < 20) return { kind: 'linear' };
+  return positive.length === values.length ? { kind: 'log' } : { kind: 'symlog', constant: low };
+}
+
+/**
+ * The Vega-Lite `scale` of an x encoding (none for linear). Symlog gets a tick at each x value of the
+ * data: its automatic ticks skip the small values it was chosen to show.
+ */
+export function xScaleSpec(kind: AxisScale = 'linear', constant: number | undefined, rows: readonly Row[], field: string) {
+  if (kind === 'log') return { scale: { type: 'log' as const } };
+  if (kind === 'symlog') {
+    const values = [...new Set(rows.map((row) => Number(row[field])).filter(Number.isFinite))].sort((a, b) => a - b);
+    return { scale: { type: 'symlog' as const, constant: constant ?? 1 }, axis: { values, format: '~g' } };
+  }
+  return {};
+}
