@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Copies the figures that docs/EXPERIMENTS.md and docs/MGDL.md show from the default runs
-# (runs/<app>/default/figures/, written by every experiment run) into docs/figures/.
+# Copies the figures that docs/EXPERIMENTS.md and docs/MGDL.md show from the runs they report
+# (runs/<app>/<run>/figures/, written by every experiment run; <run> is the preset or --name) into docs/figures/.
 # Run from the repository root after the default runs: bash tools/docs-figures.sh
 set -euo pipefail
 out=docs/figures
 mkdir -p "$out"
-copy() { # app, figure-name prefix, name in docs/figures
-  local matches=(runs/"$1"/default/figures/"$2"*.svg)
+copy() { # app, figure-name prefix, name in docs/figures, run (default: default)
+  local run=${4:-default}
+  local matches=(runs/"$1"/"$run"/figures/"$2"*.svg)
   if [[ ! -f "${matches[0]}" ]]; then
-    echo "docs-figures: no runs/$1/default/figures/$2*.svg — run: npx nx run @mgdl/$1:run" >&2
+    echo "docs-figures: no runs/$1/$run/figures/$2*.svg — run it first (the doc that shows it gives the command)" >&2
     return 1
   fi
   cp "${matches[0]}" "$out/$3.svg.tmp" && mv "$out/$3.svg.tmp" "$out/$3.svg"
@@ -29,4 +30,7 @@ copy cic-batch 01-claim-and-verdict cic-batch-loss || status=1
 copy forgetting-toneva 01-claim-and-verdict forgetting-toneva-removal || status=1
 copy mgdl-bubbling-bed 01-claim-and-verdict--test-mse mgdl-bubbling-bed-mse || status=1
 copy mgdl-bubbling-bed 02-claim-and-verdict--test-violation mgdl-bubbling-bed-violation || status=1
+copy mgdl-bubbling-bed 01-claim-and-verdict--test-mse mgdl-bubbling-bed-adaptive-mse adaptive-weights || status=1
+copy mgdl-bubbling-bed 01-claim-and-verdict--test-mse mgdl-bubbling-bed-noisy-mse noisy-bubble-fraction || status=1
+copy mgdl-bubbling-bed 02-claim-and-verdict--test-violation mgdl-bubbling-bed-noisy-violation noisy-bubble-fraction || status=1
 exit $status
