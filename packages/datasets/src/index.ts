@@ -15,4 +15,5 @@ export { download, type DownloadRequest } from './sources/download.js';
 export { resolvePlaces, type Places, type ProgressEvent, type SourceOptions } from './sources/places.js';
 export { verifyFiles, type VerifyRow } from './sources/verify.js';
 export type { ArchiveSpec, Checksum, ChecksumAlgorithm, DatasetSpec, FileSpec, FileVariant } from './sources/spec.js';
+export { dataDirOrSynthetic, writeSyntheticDataset, type SyntheticCounts, type SyntheticDatasetName } from './synthetic.js';
 export { createRandom, hashInts, hashString, permutation } from './random.js';

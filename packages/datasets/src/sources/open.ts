@@ -54,7 +54,7 @@ export async function openFiles(
   options: SourceOptions = {},
 ): Promise<{ sources: SourceFile[]; bytes: Map<string, Uint8Array> }> {
   const places = resolvePlaces(options);
-  const verify = options.verify ?? true;
+  const verify = places.verify;
   const archives = new Map<string, Map<string, Uint8Array>>();
   const sources: SourceFile[] = [];
   const bytes = new Map<string, Uint8Array>();

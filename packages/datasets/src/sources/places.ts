@@ -9,7 +9,7 @@ export interface SourceOptions {
   cacheDir?: string;
   /** Never download (also env `MGDL_OFFLINE=1`). */
   offline?: boolean;
-  /** Check sizes and checksums of the files read (default true). */
+  /** Check sizes and checksums of the files read (default true; env `MGDL_VERIFY=0` turns it off, e.g. for synthetic data). */
   verify?: boolean;
   onProgress?: (event: ProgressEvent) => void;
   /** Environment to read `MGDL_*` variables from (default `process.env`). */
@@ -29,6 +29,7 @@ export interface Places {
   cacheDir: string;
   cacheOrigin: string;
   offline: boolean;
+  verify: boolean;
 }
 
 export function resolvePlaces(options: SourceOptions = {}): Places {
@@ -46,6 +47,8 @@ export function resolvePlaces(options: SourceOptions = {}): Places {
       : env['XDG_CACHE_HOME']
         ? [join(env['XDG_CACHE_HOME'], 'mgdl'), '$XDG_CACHE_HOME/mgdl']
         : [join(homedir(), '.cache', 'mgdl'), '~/.cache/mgdl'];
-  const offline = options.offline ?? ['1', 'true', 'yes'].includes((env['MGDL_OFFLINE'] ?? '').toLowerCase());
-  return { dataDirs, cacheDir: resolve(cacheDir), cacheOrigin, offline };
+  const flag = (name: string, values: string[]) => values.includes((env[name] ?? '').toLowerCase());
+  const offline = options.offline ?? flag('MGDL_OFFLINE', ['1', 'true', 'yes']);
+  const verify = options.verify ?? !flag('MGDL_VERIFY', ['0', 'false', 'no']);
+  return { dataDirs, cacheDir: resolve(cacheDir), cacheOrigin, offline, verify };
 }
