@@ -8,7 +8,18 @@ const schema = z.object({
   batchSizes: z.array(z.number().int().positive()).min(1).describe('the batch-size sweep (Fig 2a); each batch size trains for the same number of epochs, so larger batches take fewer steps'),
   seeds: z.array(z.number().int()).min(1).describe('the seed sweep (Fig 2b): one run per seed and batch size; the seed sets the batch composition (shuffle order), the initial weights and the label-noise draw'),
   subsetSeed: z.number().int().describe('draws the training subset, the same for every cell (the paper trains every seed on the same data)'),
+  equalStepsAt: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('a control for the step count: give every batch size about the optimizer steps of this batch size at `epochs` epochs (epochs × batchSize / equalStepsAt, rounded, at least 1); unset: every batch size trains `epochs` epochs, as the paper does'),
 });
+
+/** The cell's epochs: the same for every batch size, or scaled so every batch size takes about the same number of steps. */
+export function epochsFor(config: { epochs: number; batchSize: number; equalStepsAt?: number | undefined }): number {
+  return config.equalStepsAt === undefined ? config.epochs : Math.max(1, Math.round((config.epochs * config.batchSize) / config.equalStepsAt));
+}
 
 const common = { dataset: 'cifar-10-or-fashion-mnist', noise: 0.2, noiseKind: 'symmetric', learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation', width: 3, subsetSeed: 0, batchSize: 128 } as const;
 
@@ -36,9 +47,9 @@ export const cicBatch = defineExperiment({
   },
   grid: (config) => ({ batchSize: config.batchSizes, seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'mcnn', modelOptions: { width: config.width }, needs32: true, trainSubset: { seed: config.subsetSeed } });
+    await classificationCell({ ...config, epochs: epochsFor(config) }, cellDir, { model: 'mcnn', modelOptions: { width: config.width }, needs32: true, trainSubset: { seed: config.subsetSeed } });
   },
-  conclude: (results) => {
+  conclude: (results, config) => {
     const test = aggregateBy(results, 'batchSize', 'test.loss');
     if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
     const at = (path: string) => {
@@ -75,7 +86,9 @@ export const cicBatch = defineExperiment({
       text:
         `test loss vs batch size (seed means): Spearman ${fmt(trend)} (${trend >= 0.5 ? 'larger batches generalise worse' : trend <= -0.5 ? 'larger batches generalise better' : 'no clear trend'}); ` +
         `between seeds at one batch size, test loss differs by ${fmt(100 * seedEffect, 1)}% of its mean (max − min, ${fmt(mean(ranged.map((r) => r.range)), 3)} on average, against ${fmt(batchEffect, 3)} between the best and the worst batch size; the claim needs ≥ ${100 * SEED_EFFECT}%). ` +
-        'Every batch size trains for the same number of epochs, so larger batches take fewer steps (column "steps"): part of their higher loss can be fewer updates rather than the batch itself.',
+        (config.equalStepsAt === undefined
+          ? 'Every batch size trains for the same number of epochs, so larger batches take fewer steps (column "steps"): part of their higher loss can be fewer updates rather than the batch itself (equalStepsAt controls for that).'
+          : `Step-count control: every batch size trains about the steps of batch ${config.equalStepsAt} at ${config.epochs} epochs (column "steps"), so a trend is not fewer updates.`),
       table: {
         header: ['batch size', 'steps', 'train loss', 'test loss', 'test loss range over seeds', 'test acc', 'M/F settled', 'runs'],
         rows: test.map((a, i) => [a.x, steps(a.x)?.mean ?? null, formatSpread(train(a.x)), formatSpread(a), Number.isFinite(seedRange[i]!) ? Number(seedRange[i]!.toFixed(4)) : '—', formatSpread(accuracy(a.x)), formatSpread(ratio(a.x)), a.n]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cicBatch } from '../src/experiment.js';
+import { cicBatch, epochsFor } from '../src/experiment.js';
 
 const config = cicBatch.schema.parse(cicBatch.presets.smoke);
 const cell = (batchSize: number, seed: number, loss: number) => ({
@@ -14,6 +14,16 @@ describe('cic-batch presets', () => {
   it.each(['smoke', 'default', 'paper'] as const)('%s is valid', (preset) => {
     const parsed = cicBatch.schema.parse(cicBatch.presets[preset]);
     expect(cicBatch.grid!(parsed)).toEqual({ batchSize: parsed.batchSizes, seed: parsed.seeds });
+  });
+});
+
+describe('cic-batch step-count control', () => {
+  it('scales each batch size\'s epochs to about equal steps when equalStepsAt is set', () => {
+    expect([16, 32, 128, 512].map((batchSize) => epochsFor({ epochs: 20, batchSize }))).toEqual([20, 20, 20, 20]);
+    expect([16, 32, 128, 512].map((batchSize) => epochsFor({ epochs: 20, batchSize, equalStepsAt: 128 }))).toEqual([3, 5, 20, 80]);
+    expect(epochsFor({ epochs: 1, batchSize: 16, equalStepsAt: 512 })).toBe(1);
+    const controlled = cicBatch.conclude([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.05 + 0.1 * i)]), { ...config, equalStepsAt: 128 }, { runDir: '/run' });
+    expect(controlled.text).toContain('Step-count control: every batch size trains about the steps of batch 128');
   });
 });
 
