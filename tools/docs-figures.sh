@@ -27,6 +27,7 @@ copy cic-dropout 03-across-the-sweep-dropout--settled cic-dropout-mf || status=1
 copy cic-l2 01-across-the-sweep-l2--final cic-l2-loss || status=1
 copy cic-l2 03-across-the-sweep-l2--settled cic-l2-mf || status=1
 copy cic-batch 01-claim-and-verdict cic-batch-loss || status=1
+copy cic-batch 01-claim-and-verdict cic-batch-equal-steps-loss equal-steps || status=1
 copy forgetting-toneva 01-claim-and-verdict forgetting-toneva-removal || status=1
 copy mgdl-bubbling-bed 01-claim-and-verdict--test-mse mgdl-bubbling-bed-mse || status=1
 copy mgdl-bubbling-bed 02-claim-and-verdict--test-violation mgdl-bubbling-bed-violation || status=1
