@@ -1,24 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataDirOrSynthetic } from '@mgdl/datasets';
+import { runSmoke } from '@mgdl/experiment/testing';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const sharedData = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-// The real files where they exist, else small synthetic ones in the same formats (checksums off).
-const { dir: dataDir, synthetic } = dataDirOrSynthetic(sharedData, ['fashion-mnist'], { train: 1200, test: 600 });
-const env = { ...process.env, ...(synthetic ? { MGDL_VERIFY: '0' } : {}) };
 // The CNN runs on CIFAR-10 where it is complete, else on Fashion-MNIST padded to 32×32.
 
 describe('cic-batch smoke', () => {
   it('sweeps batch size and seed, records the steps each batch size took, a verdict and the report', () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-batch-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000, env });
+    const { run, out } = runSmoke({ app: 'cic-batch', main: new URL('../src/main.ts', import.meta.url), datasets: ['fashion-mnist'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    const out = join(runs, 'cic-batch', 'smoke');
     const cells = readdirSync(join(out, 'cells')).sort();
     expect(cells).toEqual(['batchSize=128,seed=0', 'batchSize=128,seed=1', 'batchSize=32,seed=0', 'batchSize=32,seed=1']);
     const trainIds = new Set<string>();

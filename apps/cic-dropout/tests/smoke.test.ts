@@ -1,23 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataDirOrSynthetic } from '@mgdl/datasets';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const sharedData = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-// The real files where they exist, else small synthetic ones in the same formats (checksums off).
-const { dir: dataDir, synthetic } = dataDirOrSynthetic(sharedData, ['mnist'], { train: 1200, test: 600 });
-const env = { ...process.env, ...(synthetic ? { MGDL_VERIFY: '0' } : {}) };
+import { runSmoke } from '@mgdl/experiment/testing';
 
 describe('cic-dropout smoke', () => {
   it("sweeps the dropout rate, writes every cell's metrics with the fields the verdict needs, a verdict and the report", () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-dropout-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000, env });
+    const { run, out } = runSmoke({ app: 'cic-dropout', main: new URL('../src/main.ts', import.meta.url), datasets: ['mnist'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    const out = join(runs, 'cic-dropout', 'smoke');
     const cells = readdirSync(join(out, 'cells')).sort();
     expect(cells).toEqual(['dropout=0,seed=0', 'dropout=0.7,seed=0']);
     for (const [cell, dropout] of [[cells[0]!, 0], [cells[1]!, 0.7]] as const) {

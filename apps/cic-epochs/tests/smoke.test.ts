@@ -1,23 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataDirOrSynthetic } from '@mgdl/datasets';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const sharedData = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-// The real files where they exist, else small synthetic ones in the same formats (checksums off).
-const { dir: dataDir, synthetic } = dataDirOrSynthetic(sharedData, ['trec'], { train: 1200, test: 600 });
-const env = { ...process.env, ...(synthetic ? { MGDL_VERIFY: '0' } : {}) };
+import { runSmoke } from '@mgdl/experiment/testing';
 
 describe('cic-epochs smoke', () => {
   it("trains the TextCNN, copies its per-epoch curves into metrics.json, and judges the trends from them", () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-epochs-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000, env });
+    const { run, out } = runSmoke({ app: 'cic-epochs', main: new URL('../src/main.ts', import.meta.url), datasets: ['trec'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    const out = join(runs, 'cic-epochs', 'smoke');
     expect(readdirSync(join(out, 'cells'))).toEqual(['seed=0']);
     const cell = join(out, 'cells', 'seed=0');
     const metrics = JSON.parse(readFileSync(join(cell, 'metrics.json'), 'utf8'));

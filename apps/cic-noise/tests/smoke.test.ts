@@ -1,23 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataDirOrSynthetic } from '@mgdl/datasets';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const sharedData = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-// The real files where they exist, else small synthetic ones in the same formats (checksums off).
-const { dir: dataDir, synthetic } = dataDirOrSynthetic(sharedData, ['fashion-mnist'], { train: 1200, test: 600 });
-const env = { ...process.env, ...(synthetic ? { MGDL_VERIFY: '0' } : {}) };
+import { runSmoke } from '@mgdl/experiment/testing';
 
 describe('cic-noise smoke', () => {
   it('sweeps width × noise on the 32×32 stand-in, writes every cell with the noise it was given, a verdict and the report', () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-noise-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000, env });
+    const { run, out } = runSmoke({ app: 'cic-noise', main: new URL('../src/main.ts', import.meta.url), datasets: ['fashion-mnist'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    const out = join(runs, 'cic-noise', 'smoke');
     const cells = readdirSync(join(out, 'cells')).sort();
     expect(cells).toEqual(['noise=0,width=3,seed=0', 'noise=0.4,width=3,seed=0']);
     for (const [cell, noise] of [[cells[0]!, 0], [cells[1]!, 0.4]] as const) {

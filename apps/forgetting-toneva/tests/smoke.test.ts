@@ -1,26 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { dataDirOrSynthetic } from '@mgdl/datasets';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-const sharedData = fileURLToPath(new URL('../../../../shared/data', import.meta.url));
-// The real files where they exist, else small synthetic ones in the same formats (checksums off).
-const { dir: dataDir, synthetic } = dataDirOrSynthetic(sharedData, ['mnist'], { train: 1200, test: 600 });
-const env = { ...process.env, ...(synthetic ? { MGDL_VERIFY: '0' } : {}) };
+import { runSmoke } from '@mgdl/experiment/testing';
 
 const csvIds = (path: string) => readFileSync(path, 'utf8').split('\n').slice(1).filter(Boolean).map((row) => Number(row.split(',')[0]));
 
 describe('forgetting-toneva smoke', () => {
   it('counts forgetting over seeds, ranks the samples, then retrains without the least-forgotten or random ones', () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-forgetting-toneva-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(dataDir)}`], { encoding: 'utf8', timeout: 240_000, env });
+    const { run, out } = runSmoke({ app: 'forgetting-toneva', main: new URL('../src/main.ts', import.meta.url), datasets: ['mnist'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(run.stdout.indexOf('stage counting: 2 cell(s)')).toBeLessThan(run.stdout.indexOf('stage removal: 2 cell(s)'));
-    const out = join(runs, 'forgetting-toneva', 'smoke');
     const counting = join(out, 'cells', 'counting');
     const removal = join(out, 'cells', 'removal');
     expect(readdirSync(counting).sort()).toEqual(['ranking.csv', 'seed=0', 'seed=1', 'summary.json']);

@@ -1,19 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+import { runSmoke } from '@mgdl/experiment/testing';
 
 // No dataset needed: the data come from @mgdl/fluidization, so this always runs.
 describe('mgdl-bubbling-bed smoke', () => {
   it("runs the sweep, writes every cell's MGDL metrics, a verdict and the report", () => {
-    const runs = mkdtempSync(join(tmpdir(), 'mgdl-bubbling-bed-'));
-    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, '--config', 'smoke', '--runs-dir', runs, '--workers', '2'], { encoding: 'utf8', timeout: 120_000 });
+    const { run, out } = runSmoke({ app: 'mgdl-bubbling-bed', main: new URL('../src/main.ts', import.meta.url), args: ['--workers', '2'], timeoutMs: 120_000 });
     expect(run.status, run.stderr + run.stdout).toBe(0);
-    const out = join(runs, 'mgdl-bubbling-bed', 'smoke');
     const cells = readdirSync(join(out, 'cells')).sort();
     expect(cells).toEqual(['annealed', 'gradnorm', 'loss', 'lr', 'plain'].flatMap((arm) => [`arm=${arm},fraction=0.05,seed=0`, `arm=${arm},fraction=1,seed=0`]));
     const lossArms = ['arm=loss', 'arm=annealed', 'arm=gradnorm'];

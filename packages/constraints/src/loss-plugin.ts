@@ -48,7 +48,8 @@ export function constraintLoss(constraint: Constraint, options: ConstraintLossOp
   if (options.gradnorm && weighting.kind !== 'gradnorm') throw new ConstraintError(`${name}: 'gradnorm' settings need weight: 'gradnorm'`);
   const dataLoss = resolveDataLoss(name, options.dataLoss ?? 'mse');
   const collocation = checkCollocation(name, options.collocation);
-  let weight = weighting.kind === 'adaptive' || weighting.kind === 'gradnorm' ? weighting.initial : weighting.kind === 'fixed' ? weighting.weight : 0;
+  const adapted = weighting.kind === 'adaptive' || weighting.kind === 'gradnorm' ? weighting : undefined;
+  let weight = adapted ? adapted.initial : weighting.kind === 'fixed' ? weighting.weight : 0;
   let initialLosses: [number, number] | undefined;
   return {
     name,
@@ -63,7 +64,7 @@ export function constraintLoss(constraint: Constraint, options: ConstraintLossOp
         return tf.mean(points ? tf.concat([violation, constraint.violation(points, predict(points))]) : violation) as tf.Scalar;
       };
       if (weighting.kind === 'warmup') weight = weighting.weight * warmupFactor(weighting.warmupEpochs, ctx.epoch, ctx.batchIndex, ctx.batchesPerEpoch);
-      if ((weighting.kind === 'adaptive' || weighting.kind === 'gradnorm') && ctx.step % weighting.every === 0) {
+      if (adapted && ctx.step % adapted.every === 0) {
         // Inference mode (no dropout, batch-norm moving statistics): measuring must not draw dropout
         // seeds or update moving statistics, or it would change the run it measures.
         const predict = (inputs: tf.Tensor) => ctx.model.apply(inputs, { training: false }) as tf.Tensor;
@@ -73,11 +74,11 @@ export function constraintLoss(constraint: Constraint, options: ConstraintLossOp
           () => tf.mean(dataLoss.perSample(predict(x), y)) as tf.Scalar,
           () => meanViolation(predict(x), predict),
         );
-        if (weighting.kind === 'adaptive') weight = annealedWeight(weight, measured.maxData, measured.meanConstraint, weighting.alpha, weighting.max);
+        if (adapted.kind === 'adaptive') weight = annealedWeight(weight, measured.maxData, measured.meanConstraint, adapted.alpha, adapted.max);
         else {
           initialLosses ??= [measured.dataLoss, measured.constraintLoss];
           const [initialDataLoss, initialConstraintLoss] = initialLosses;
-          weight = gradNormWeight(weight, { ...measured, initialDataLoss, initialConstraintLoss }, weighting.asymmetry, weighting.rate, weighting.max);
+          weight = gradNormWeight(weight, { ...measured, initialDataLoss, initialConstraintLoss }, adapted.asymmetry, adapted.rate, adapted.max);
         }
       }
       // Inside the tape: the collocation predictions get gradients like the batch's.
