@@ -1,4 +1,4 @@
-import { createRandom } from '@mgdl/datasets';
+import { createRandom } from '@mgdl/random';
 
 /**
  * A seeded, learnable 32×32×3 ten-class image task for the demo run (real datasets arrive with

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { hashInts, permutation } from '@mgdl/datasets';
 import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Stage, type Verdict } from '@mgdl/experiment';
 import { rankByForgetting, sumForgettingCounts, type SampleStats } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
+import { hashInts, permutation } from '@mgdl/random';
 import { lineChart } from '@mgdl/report';
 
 export const STRATEGIES = ['least-forgotten', 'random'] as const;

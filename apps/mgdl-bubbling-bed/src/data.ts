@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Affine } from '@mgdl/constraints';
-import { createRandom, simulateBubblingBed, solveStructure, twoPhaseBed, type FluidizedBed } from '@mgdl/fluidization';
+import { simulateBubblingBed, solveStructure, twoPhaseBed, type FluidizedBed } from '@mgdl/fluidization';
 import type { KernelBatch, TrainingData } from '@mgdl/kernel';
+import { permutation, xoshiro128ss } from '@mgdl/random';
 
 /** Geldart B sand in a 0.5 m column (the bed of the fluidization and constraints READMEs). */
 export const sand: FluidizedBed = {
@@ -41,7 +42,7 @@ const lerp = ([a, b]: readonly [number, number], t: number) => a + (b - a) * t;
  * k×k×k lattice with k = ⌈n^⅓⌉ (cell centres) and keeps a seeded random n of its points.
  */
 export function operatingPoints(n: number, ranges: Ranges, sampling: 'random' | 'grid', seed: number): number[][] {
-  const random = createRandom(seed);
+  const random = xoshiro128ss(seed);
   if (sampling === 'random') return Array.from({ length: n }, () => [lerp(ranges.velocity, random.uniform()), lerp(ranges.diameter, random.uniform()), lerp(ranges.density, random.uniform())]);
   const k = Math.ceil(Math.cbrt(n));
   const lattice: number[][] = [];
@@ -51,13 +52,7 @@ export function operatingPoints(n: number, ranges: Ranges, sampling: 'random' | 
 
 /** A seeded permutation of 0…n−1 (Fisher–Yates). */
 export function shuffled(n: number, seed: number): number[] {
-  const random = createRandom(seed);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random.uniform() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
+  return Array.from(permutation(n, xoshiro128ss(seed).uniform));
 }
 
 /**

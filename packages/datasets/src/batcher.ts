@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hashInts, permutation } from '@mgdl/random';
 import { sampleCount, sampleSize, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { hashInts, permutation } from './random.js';
 
 export interface BatcherOptions {
   batchSize: number;

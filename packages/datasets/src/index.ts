@@ -16,4 +16,3 @@ export { resolvePlaces, type Places, type ProgressEvent, type SourceOptions } fr
 export { verifyFiles, type VerifyRow } from './sources/verify.js';
 export type { ArchiveSpec, Checksum, ChecksumAlgorithm, DatasetSpec, FileSpec, FileVariant } from './sources/spec.js';
 export { dataDirOrSynthetic, writeSyntheticDataset, type SyntheticCounts, type SyntheticDatasetName } from './synthetic.js';
-export { createRandom, hashInts, hashString, permutation } from './random.js';

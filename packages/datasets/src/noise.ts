@@ -1,6 +1,6 @@
+import { hashInts, hashString } from '@mgdl/random';
 import type { Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { hashInts, hashString } from './random.js';
 
 export type NoiseKind = 'symmetric' | 'pair';
 

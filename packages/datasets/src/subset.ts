@@ -1,6 +1,6 @@
+import { permutation } from '@mgdl/random';
 import { sampleCount, sampleSize, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { permutation } from './random.js';
 
 /** The rows at `positions` (indices into this dataset, not ids), copied, ids and noise kept. */
 export function selectRows(dataset: Dataset, positions: ArrayLike<number>): Dataset {

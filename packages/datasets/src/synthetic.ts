@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRandom } from '@mgdl/random';
 import { encodeIdx, encodeTrec, gzip } from './formats/encode.js';
 import { TREC_FINE_LABELS } from './formats/trec.js';
-import { createRandom } from './random.js';
 
 export type SyntheticDatasetName = 'mnist' | 'fashion-mnist' | 'trec';
 

@@ -1,6 +1,6 @@
+import type { RandomStream } from '@mgdl/random';
 import { BubblePopulation } from './bubble-population.js';
 import { bubbleRiseVelocity } from './bubbles.js';
-import type { Random } from './random.js';
 
 const sphereVolume = (d: number) => (Math.PI / 6) * d * d * d;
 
@@ -18,7 +18,7 @@ export interface BubbleColumnSetup {
   readonly origin: number;
   /** σ of ln(d/d̄) at birth. */
   readonly sizeSpread: number;
-  readonly random: Random;
+  readonly random: RandomStream;
 }
 
 /**

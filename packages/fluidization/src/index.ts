@@ -50,7 +50,6 @@ export {
   type StructureSolution,
   type StructureState,
 } from './structure.js';
-export { createRandom, type Random } from './random.js';
 export {
   DEFAULT_SIZE_SPREAD,
   simulateBubblingBed,

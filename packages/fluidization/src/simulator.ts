@@ -1,10 +1,10 @@
+import { xoshiro128ss } from '@mgdl/random';
 import { BubbleColumn } from './bubble-column.js';
 import { bubbleRiseVelocity, dartonBubbleDiameter, moriWenInitialBubbleDiameter } from './bubbles.js';
 import { FluidizationError } from './errors.js';
 import { minimumFluidizationVelocity, type MinimumFluidizationMethod } from './minimum-fluidization.js';
 import { Probes, type ProbeSeries } from './probes.js';
 import { columnArea, validateFluidizedBed, type FluidizedBed } from './properties.js';
-import { createRandom } from './random.js';
 import { requireAbove, requireNonNegative, requirePositive } from './validate.js';
 
 /** Default spread σ of ln d_b around the correlation: a modelling choice, not a fitted value. */
@@ -77,6 +77,7 @@ export function simulateBubblingBed(
   validateFluidizedBed(system);
   const { steps } = options;
   if (!(Number.isSafeInteger(steps) && steps > 0)) throw new FluidizationError('steps', steps, 'integers in [1, 2⁵³)');
+  if (!Number.isSafeInteger(options.seed)) throw new FluidizationError('seed', options.seed, 'safe integers');
   const dt = options.timeStep ?? 0.01;
   requirePositive('timeStep', dt, 's');
   const sizeSpread = options.sizeSpread ?? DEFAULT_SIZE_SPREAD;
@@ -112,7 +113,7 @@ export function simulateBubblingBed(
     growthCoefficient,
     origin,
     sizeSpread,
-    random: createRandom(options.seed),
+    random: xoshiro128ss(options.seed),
   });
   const warmUp = options.warmUpTime ?? (2 * heightMf) / (excessVelocity + bubbleRiseVelocity(column.birthDiameter));
   requireNonNegative('warmUpTime', warmUp, 's');

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../src/index.js';
 import { sphereVolumeBetween } from '../src/geometry.js';
 import { bisect, minimizeBounded, simpson } from '../src/numerics.js';
-import { mean } from './fixtures.js';
 
 describe('numerics', () => {
   it('golden-section search finds interior minima and reports bound minima as bounds', () => {
@@ -26,34 +24,5 @@ describe('numerics', () => {
     const parts = sphereVolumeBetween(0.5, 0.1, 0, 0.47) + sphereVolumeBetween(0.5, 0.1, 0.47, 0.55) + sphereVolumeBetween(0.5, 0.1, 0.55, 1);
     expect(parts).toBeCloseTo(whole, 15);
     expect(sphereVolumeBetween(0.5, 0.1, 0.7, 0.9)).toBe(0);
-  });
-});
-
-describe('random stream', () => {
-  it('is reproducible by seed and differs between seeds', () => {
-    const draw = (seed: number) => {
-      const rng = createRandom(seed);
-      return Array.from({ length: 8 }, () => rng.uniform());
-    };
-    expect(draw(42)).toEqual(draw(42));
-    expect(draw(42)).not.toEqual(draw(43));
-    expect(draw(1)).not.toEqual(draw(1 + 2 ** 32));
-  });
-
-  it('has the moments of its distributions', () => {
-    const rng = createRandom(7);
-    const n = 200_000;
-    const uniforms = Array.from({ length: n }, () => rng.uniform());
-    const normals = Array.from({ length: n }, () => rng.normal());
-    const exponentials = Array.from({ length: n }, () => rng.exponential());
-    expect(uniforms.every((u) => u > 0 && u < 1)).toBe(true);
-    expect(mean(uniforms)).toBeCloseTo(0.5, 2);
-    expect(mean(normals)).toBeCloseTo(0, 2);
-    expect(mean(normals.map((x) => x * x))).toBeCloseTo(1, 1);
-    expect(mean(exponentials)).toBeCloseTo(1, 1);
-  });
-
-  it('rejects seeds that are not safe integers', () => {
-    expect(() => createRandom(0.5)).toThrow(/seed/);
   });
 });

@@ -100,5 +100,6 @@ describe('simulator validation', () => {
     expect(probe.field).toBe('probeHeights[1]');
     expect(probe.range).toBe('[0.025, ∞) m');
     expect(error(() => simulateBubblingBed(sand, 0.1, { seed: 1, steps: 10 })).field).toBe('superficialVelocity');
+    expect(error(() => simulateBubblingBed(sand, U, { seed: 0.5, steps: 10 })).field).toBe('seed');
   });
 });

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, createRandom, type Dataset } from '@mgdl/datasets';
+import { Batcher, type Dataset } from '@mgdl/datasets';
+import { createRandom } from '@mgdl/random';
 import { train, type BatchEndEvent, type KernelPlugin, type SweepEvent } from '@mgdl/kernel';
 import { aum, dataMaps, el2n, type DynamicsSource } from '../src/dynamics/index.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRandom, permutation } from '@mgdl/datasets';
+import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
 import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, thresholdSamples, type DynamicsSource } from '../src/dynamics/index.js';
 

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, createRandom, type Dataset } from '@mgdl/datasets';
+import { Batcher, type Dataset } from '@mgdl/datasets';
+import { createRandom } from '@mgdl/random';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { analyze, forgettingStatistics, History } from '../src/index.js';
 

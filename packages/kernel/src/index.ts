@@ -26,4 +26,4 @@ export { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpo
 export { progressReporter, type ProgressOptions } from './progress.js';
 export { gradientClipping } from './clipping.js';
 export { fitCallback, type FitCallbackOptions } from './fit-callback.js';
-export { SeededMathRandom } from './random-scope.js';
+export { SeededMathRandom } from '@mgdl/random';

@@ -8,7 +8,7 @@ import { createOptimizer } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/types.js';
 import { notify, sortPlugins, StopSignal } from './plugins.js';
 import { progressReporter, type ProgressOptions } from './progress.js';
-import { SeededMathRandom } from './random-scope.js';
+import { SeededMathRandom } from '@mgdl/random';
 import { createSchedule, type Schedule } from './schedules.js';
 import { trainStep } from './step.js';
 import type { EpochMetrics, KernelPlugin, RunSummary, StepContext, TrainingData } from './types.js';

@@ -9,9 +9,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, createRandom, type Dataset } from '@mgdl/datasets';
+import { Batcher, type Dataset } from '@mgdl/datasets';
 import { adam, softmaxCrossEntropy, train, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
+import { createRandom } from '@mgdl/random';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1' } } });
 const steps = Number(values.steps);

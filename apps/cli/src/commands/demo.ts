@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@mgdl/backend';
 import { mcnn } from '@mgdl/models';
+import { createRandom, permutation } from '@mgdl/random';
 import { backendOptions, positiveInt } from '../program.js';
-import { createRandom } from '@mgdl/datasets';
 import { syntheticGratings, type SyntheticImages } from '../synthetic.js';
 
 interface DemoOptions {
@@ -87,15 +87,6 @@ function gather(data: SyntheticImages, ids: Int32Array): [tf.Tensor4D, tf.Tensor
 
 function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): number {
   return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!);
-}
-
-function permutation(n: number, random: () => number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;

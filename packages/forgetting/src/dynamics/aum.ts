@@ -1,4 +1,5 @@
-import { SeededMathRandom, type KernelPlugin } from '@mgdl/kernel';
+import type { KernelPlugin } from '@mgdl/kernel';
+import { createRandom } from '@mgdl/random';
 import { observe, SampleTable, type DynamicsOptions } from './sample-table.js';
 
 /* Area Under the Margin (Pleiss et al. 2020, "Identifying Mislabeled Data using the Area Under the Margin Ranking"). */
@@ -66,10 +67,10 @@ export function thresholdSamples({ labels, classes, seed, fraction, ids }: Thres
   // n · (1/(C+1)) can round to just below an integer (49 · 1/49), so the default divides.
   const count = Math.floor(fraction === undefined ? n / (classes + 1) : n * fraction);
   const positions = Int32Array.from({ length: n }, (_, i) => i);
-  const random = new SeededMathRandom(seed);
+  const random = createRandom(seed);
   // A partial Fisher–Yates shuffle: the first `count` positions are a uniform sample.
   for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random.next() * (n - i));
+    const j = i + Math.floor(random() * (n - i));
     [positions[i], positions[j]] = [positions[j]!, positions[i]!];
   }
   const chosen = positions.subarray(0, count);

@@ -1,3 +1,4 @@
+import { hashSeeded } from '@mgdl/random';
 import { HistoryError } from '../errors.js';
 import type { SampleStats } from './events.js';
 
@@ -20,16 +21,9 @@ export function forgettingCounts(stats: SampleStats, steps: number, policy: Neve
  */
 export function rankByForgetting(stats: SampleStats, steps: number, { policy = 'infinite', seed = 0 }: { policy?: NeverLearnedPolicy; seed?: number } = {}): { ids: Int32Array; counts: Float64Array } {
   const counts = forgettingCounts(stats, steps, policy);
-  const tieBreak = Uint32Array.from(stats.ids, (id) => mix(seed, id));
+  const tieBreak = Uint32Array.from(stats.ids, (id) => hashSeeded(seed, id));
   const order = Array.from(counts.keys()).sort((a, b) => counts[a]! - counts[b]! || tieBreak[a]! - tieBreak[b]! || stats.ids[a]! - stats.ids[b]!);
   return { ids: Int32Array.from(order, (p) => stats.ids[p]!), counts: Float64Array.from(order, (p) => counts[p]!) };
-}
-
-function mix(seed: number, id: number): number {
-  let h = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) ^ id;
-  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
-  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** Forgetting counts summed over runs (e.g. seeds), by id; every run must cover the same ids. */

@@ -1,3 +1,5 @@
+import { xorshift32 } from '@mgdl/random';
+
 /**
  * Picks `max` items by a seeded partial Fisher–Yates shuffle and returns them in input order:
  * the same input always gives the same subset, and unlike a stride it cannot alias with any
@@ -6,14 +8,10 @@
 export function downsample<T>(items: readonly T[], max: number, seed = 0x9e3779b9): T[] {
   if (items.length <= max) return [...items];
   const indices = Uint32Array.from(items.keys());
-  let state = seed >>> 0 || 1;
+  // xorshift32: tiny, seedable, and plenty for choosing which points to draw.
+  const next = xorshift32(seed);
   for (let i = 0; i < max; i++) {
-    // xorshift32: tiny, seedable, and plenty for choosing which points to draw.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    const j = i + (state % (items.length - i));
+    const j = i + (next() % (items.length - i));
     const picked = indices[j]!;
     indices[j] = indices[i]!;
     indices[i] = picked;

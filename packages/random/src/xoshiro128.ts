@@ -1,7 +1,5 @@
-import { FluidizationError } from './errors.js';
-
-/** A seeded stream of random numbers; the same seed always yields the same stream. */
-export interface Random {
+/** A seeded stream of random numbers with the distributions a stochastic simulation draws from. */
+export interface RandomStream {
   /** Uniform on the open interval (0, 1), so its logarithm is always finite. */
   uniform(): number;
   /** Standard normal N(0, 1). */
@@ -18,9 +16,13 @@ const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
  * fast in JavaScript and bit-identical on every engine. Its state is filled from the seed by a
  * SplitMix-style hash (golden-ratio increment + Murmur3 finaliser), as the authors recommend, so
  * nearby seeds give unrelated streams. Normals by Box–Muller, keeping the second value.
+ *
+ * The bubble simulator of @mgdl/fluidization draws from this stream (a long period for long
+ * simulations, and every seed below 2⁵³ distinct); `createRandom` (mulberry32) serves everything else.
+ * Throws a RangeError unless `seed` is a safe integer.
  */
-export function createRandom(seed: number): Random {
-  if (!Number.isSafeInteger(seed)) throw new FluidizationError('seed', seed, 'safe integers');
+export function xoshiro128ss(seed: number): RandomStream {
+  if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
   // Fold the high 21 bits in too, so seeds that differ only above 2³² still give different streams.
   let mix = (seed | 0) ^ Math.imul(Math.floor(seed / 4294967296) | 0, 0x27d4eb2d);
   const splitmix = () => {
