@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
 import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History } from '@mgdl/forgetting';
-import { train, type KernelPlugin } from '@mgdl/kernel';
+import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
 import type { TrainingConfig } from './training-config.js';
@@ -80,7 +80,7 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
     ...(config.series === 'sweep' ? { sweep: { data: inOrder(trainSet) } } : {}),
     checkpoint: { dir: join(cellDir, 'checkpoints'), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
-    plugins: [stats, recorder, ...(spec.plugins ?? [])],
+    plugins: [stats, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
   const groups = batcher.mesoGroups();

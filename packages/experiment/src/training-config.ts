@@ -16,6 +16,7 @@ export const trainingFields = {
   seed: z.number().int().describe('seeds the data subset, noise, batch order, initial weights and dropout'),
   series: z.enum(['presentation', 'sweep']).describe('forgetting statistics from each presentation (training mode) or an inference sweep per epoch'),
   checkpointEverySteps: z.number().int().positive().optional().describe('checkpoint within epochs too (default: each epoch)'),
+  clipNorm: z.number().positive().optional().describe('clip the gradients to this global L2 norm every step (default: no clipping)'),
 };
 
 export const trainingSchema = z.object(trainingFields);

@@ -4,7 +4,7 @@ export * from './history-io.js';
 export { analyze, classifyRegime, compromise, settle, type Analysis, type AnalyzeOptions, type CompromiseTrace, type Regime, type Settling } from './stats/analyze.js';
 export { eventPass, type InitialState, type SampleStats, type ScaleTrace } from './stats/events.js';
 export { forgettingCounts, rankByForgetting, sumForgettingCounts, type NeverLearnedPolicy } from './stats/ranking.js';
-export { aggregateRuns, analyzeByNoise, perSampleCsv, summarize, type AnalysisSummary, type Spread } from './stats/summary.js';
+export { analyzeByNoise, perSampleCsv, summarize, type AnalysisSummary } from './stats/summary.js';
 export { parseGroups, readGroupsFile } from './groups.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';

@@ -59,29 +59,3 @@ export function analyzeByNoise(history: History, noisyIds: ReadonlySet<number>, 
     noisy: analyze(history, { ...options, only: ids.filter((id) => noisyIds.has(id)) }),
   };
 }
-
-export interface Spread {
-  mean: number;
-  std: number;
-  values: number[];
-}
-
-const spread = (values: number[]): Spread => {
-  const finite = values.filter(Number.isFinite);
-  const mean = finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : Number.NaN;
-  const std = finite.length ? Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / finite.length) : Number.NaN;
-  return { mean, std, values };
-};
-
-/** Runs that differ only in seed, summarised: mean and spread of set sizes, events and the settled system M/F. */
-export function aggregateRuns(analyses: readonly Analysis[]) {
-  return {
-    runs: analyses.length,
-    S1: spread(analyses.map((a) => a.sets.S1)),
-    S2: spread(analyses.map((a) => a.sets.S2)),
-    S3: spread(analyses.map((a) => a.sets.S3)),
-    events: spread(analyses.map((a) => a.forgettingEvents)),
-    settledRatio: spread(analyses.map((a) => a.settled.system.value)),
-    finalRatio: spread(analyses.map((a) => a.final.ratio ?? Number.NaN)),
-  };
-}
