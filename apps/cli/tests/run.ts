@@ -5,4 +5,4 @@ export const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 /** Runs the mgdl CLI from source in a child process, as a user would. */
 export const mgdl = (...args: string[]) =>
-  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], { encoding: 'utf8', timeout: 600_000 });

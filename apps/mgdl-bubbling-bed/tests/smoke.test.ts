@@ -6,7 +6,7 @@ import { runSmoke } from '@mgdl/experiment/testing';
 // No dataset needed: the data come from @mgdl/fluidization, so this always runs.
 describe('mgdl-bubbling-bed smoke', () => {
   it("runs the sweep, writes every cell's MGDL metrics, a verdict and the report", () => {
-    const { run, out } = runSmoke({ app: 'mgdl-bubbling-bed', main: new URL('../src/main.ts', import.meta.url), args: ['--workers', '2'], timeoutMs: 120_000 });
+    const { run, out } = runSmoke({ app: 'mgdl-bubbling-bed', main: new URL('../src/main.ts', import.meta.url), args: ['--workers', '2'] });
     expect(run.status, run.stderr + run.stdout).toBe(0);
     const cells = readdirSync(join(out, 'cells')).sort();
     expect(cells).toEqual(['annealed', 'gradnorm', 'loss', 'lr', 'plain'].flatMap((arm) => [`arm=${arm},fraction=0.05,seed=0`, `arm=${arm},fraction=1,seed=0`]));

@@ -31,7 +31,7 @@ export interface SmokeRun {
  * runs folder, and the real datasets where they exist or small synthetic ones in the same formats
  * where they do not (so the smoke test runs on every clone).
  */
-export function runSmoke({ app, main, datasets = [], sharedData, args = [], timeoutMs = 240_000 }: SmokeRunOptions): SmokeRun {
+export function runSmoke({ app, main, datasets = [], sharedData, args = [], timeoutMs = 600_000 }: SmokeRunOptions): SmokeRun {
   const mainPath = fileURLToPath(main);
   const runs = mkdtempSync(join(tmpdir(), `mgdl-${app}-`));
   const data = datasets.length > 0 ? dataDirOrSynthetic(sharedData ?? resolve(dirname(mainPath), '../../../../shared/data'), datasets, { train: 1200, test: 600 }) : undefined;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const script = fileURLToPath(new URL('./fixtures/resume-run.ts', import.meta.url));
 const runChild = (dir: string, out: string, killAt?: number) =>
-  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script, dir, out, ...(killAt ? [String(killAt)] : [])], { encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', script, dir, out, ...(killAt ? [String(killAt)] : [])], { encoding: 'utf8', timeout: 600_000 });
 
 describe('checkpoint and resume', () => {
   it('a run SIGKILLed mid-epoch and resumed ends exactly like an uninterrupted one', () => {

@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFile
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { crc32c, maskedCrc32c } from '../src/tensorboard/crc32c.js';
 import { EventFileWriter, readEventFile } from '../src/tensorboard/index.js';
+import { ensureTensorBoardPython } from './tensorboard-python.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'mgdl-tensorboard-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -305,8 +306,7 @@ describe('readEventFile', () => {
   });
 });
 
-const python = '/usr/bin/python3';
-const hasTensorBoard = spawnSync(python, ['-c', 'import tensorboard'], { stdio: 'ignore' }).status === 0;
+let python = '';
 
 // TensorBoard's loader migrates simple_value and histo into tensor summaries, so this script
 // reports each value as plugin name plus tensor contents.
@@ -323,7 +323,11 @@ for event in event_file_loader.EventFileLoader(sys.argv[1]).Load():
 print(json.dumps(events))
 `;
 
-describe.runIf(hasTensorBoard)("TensorBoard's event_file_loader", () => {
+describe("TensorBoard's event_file_loader", () => {
+  beforeAll(() => {
+    python = ensureTensorBoardPython();
+  });
+
   it('loads scalars and histograms from a written file', () => {
     const result = spawnSync(python, ['-c', loadWithTensorBoard, writeSample()], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { collectResults, type SweepCell } from '../src/index.js';
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-sweep-'));
 
-export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(condition: () => boolean, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);

@@ -70,7 +70,7 @@ describe('interrupted sweeps', () => {
 
     // Nothing forwarded a signal: the orphaned cells stop, unfinished, because their stdin pipe closed.
     const orphans = cellPids(dir, cells);
-    await waitFor(() => !orphans.some(isRunning), 5_000);
+    await waitFor(() => !orphans.some(isRunning), 120_000);
     for (const name of cut) expect(existsSync(join(dir, name, 'metrics.json'))).toBe(false);
 
     const unfinished = cells.filter((cell) => !existsSync(join(dir, cell.name, 'done.json'))).map((cell) => cell.name);

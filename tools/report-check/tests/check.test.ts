@@ -1,13 +1,18 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReport, runRecorder } from '@mgdl/report';
 import { checkReport } from '../src/check.js';
-import { findChromium } from '../src/chromium.js';
+import { ensureChromium } from '../src/chromium.js';
 
-const chromium = findChromium();
-if (!chromium) console.warn('report-check browser tests skipped: no Chromium (apt-get install chromium, or set MGDL_CHROMIUM)');
+// The browser is a real Chromium: installed with apt when missing (as root), else the tests fail with the reason.
+let chromium: string | undefined;
+beforeAll(() => {
+  const found = ensureChromium((line) => console.log(line));
+  if ('reason' in found) throw new Error(`the report check needs Chromium: ${found.reason}`);
+  chromium = found.path;
+});
 
 /** A small real run directory written through the recorder. */
 function smallRun(dir: string): void {
@@ -22,7 +27,7 @@ function smallRun(dir: string): void {
   void recorder.onRunEnd!({ epochs: 6, steps: 24, history: [], seconds: 1 });
 }
 
-describe.runIf(chromium)('the report as a person sees it', () => {
+describe('the report as a person sees it', () => {
   it('renders every figure in headless Chromium without console errors, and saves a screenshot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mgdl-report-check-'));
     smallRun(join(dir, 'run'));
