@@ -23,4 +23,11 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // program.ts imports every command, so a command importing program.ts makes a cycle.
+    files: ['apps/cli/src/commands/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/program', '**/program.js'], message: 'program.ts imports the commands; share code through options.ts.' }] }],
+    },
+  },
 );

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { initBackend, type BackendReport } from '@mgdl/backend';
-import { backendOptions } from '../program.js';
+import { backendOptions } from '../options.js';
 
 export function backendCommand(): Command {
   return backendOptions(new Command('backend'))

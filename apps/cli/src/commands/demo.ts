@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@mgdl/backend';
 import { mcnn } from '@mgdl/models';
 import { createRandom, permutation } from '@mgdl/random';
-import { backendOptions, positiveInt } from '../program.js';
+import { backendOptions, positiveInt } from '../options.js';
 import { syntheticGratings, type SyntheticImages } from '../synthetic.js';
 
 interface DemoOptions {
