@@ -16,16 +16,16 @@ copy() { # app, figure-name prefix, name in docs/figures, run (default: default)
   echo "$out/$3.svg"
 }
 status=0
-copy cic-width 01-across-the-sweep-width--final cic-width-loss || status=1
-copy cic-width 03-across-the-sweep-width--settled cic-width-mf || status=1
+copy cic-width 01-across-the-grid-width--final cic-width-loss || status=1
+copy cic-width 03-across-the-grid-width--settled cic-width-mf || status=1
 copy cic-scales 04-run-seed-0--m-f-at-element cic-scales-traces || status=1
 copy cic-epochs 01-run-seed-0--loss cic-epochs-loss || status=1
 copy cic-epochs 03-run-seed-0--m-f-per-epoch cic-epochs-mf || status=1
 copy cic-noise 01-claim-and-verdict cic-noise-mf || status=1
-copy cic-dropout 01-across-the-sweep-dropout--final cic-dropout-loss || status=1
-copy cic-dropout 03-across-the-sweep-dropout--settled cic-dropout-mf || status=1
-copy cic-l2 01-across-the-sweep-l2--final cic-l2-loss || status=1
-copy cic-l2 03-across-the-sweep-l2--settled cic-l2-mf || status=1
+copy cic-dropout 01-across-the-grid-dropout--final cic-dropout-loss || status=1
+copy cic-dropout 03-across-the-grid-dropout--settled cic-dropout-mf || status=1
+copy cic-l2 01-across-the-grid-l2--final cic-l2-loss || status=1
+copy cic-l2 03-across-the-grid-l2--settled cic-l2-mf || status=1
 copy cic-batch 01-claim-and-verdict cic-batch-loss || status=1
 copy cic-batch 01-claim-and-verdict cic-batch-equal-steps-loss equal-steps || status=1
 copy forgetting-toneva 01-claim-and-verdict forgetting-toneva-removal || status=1

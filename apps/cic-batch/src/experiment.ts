@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, spearman, trainingFields } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, spearman, trainingFields, type MetricOf } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -50,16 +50,16 @@ export const cicBatch = defineExperiment({
     await classificationCell({ ...config, epochs: epochsFor(config) }, cellDir, { model: 'mcnn', modelOptions: { width: config.width }, needs32: true, trainSubset: { seed: config.subsetSeed } });
   },
   conclude: (results, config) => {
-    const test = aggregateBy(results, 'batchSize', 'test.loss');
+    const test = aggregateBy(results, 'batchSize', (m) => m.test?.loss);
     if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
-    const at = (path: string) => {
-      const rows = aggregateBy(results, 'batchSize', path);
+    const at = (get: MetricOf) => {
+      const rows = aggregateBy(results, 'batchSize', get);
       return (x: number) => rows.find((a) => a.x === x);
     };
-    const [train, accuracy, steps, ratio] = [at('train.loss'), at('test.accuracy'), at('step'), at('forgetting.settledRatio')];
+    const [train, accuracy, steps, ratio] = [at((m) => m.train?.loss), at((m) => m.test?.accuracy), at((m) => m.step), at((m) => m.forgetting?.settledRatio)];
     // The seed effect at one batch size: the range (max − min) of test loss over seeds, also relative to its mean.
     const seedRange = test.map((a) => {
-      const losses = results.filter((r) => Number(r.values['batchSize']) === a.x).map((r) => metric(r, 'test.loss')).filter(Number.isFinite);
+      const losses = results.filter((r) => Number(r.values['batchSize']) === a.x).map((r) => metric(r, (m) => m.test?.loss)).filter(Number.isFinite);
       return losses.length > 1 ? Math.max(...losses) - Math.min(...losses) : Number.NaN;
     });
     const ranged = test.flatMap((a, i) => (Number.isFinite(seedRange[i]!) ? [{ range: seedRange[i]!, relative: seedRange[i]! / a.mean }] : []));
@@ -72,8 +72,8 @@ export const cicBatch = defineExperiment({
     const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
     // One line per seed (Fig 2b) and their mean (Fig 2a): the gap between the seed lines is the batch-composition effect.
     const perSeed = results
-      .filter((r) => r.status === 'done' && Number.isFinite(metric(r, 'test.loss')))
-      .map((r) => ({ batchSize: Number(r.values['batchSize']), run: `seed ${String(r.values['seed'])}`, loss: metric(r, 'test.loss') }));
+      .filter((r) => r.status === 'done' && Number.isFinite(metric(r, (m) => m.test?.loss)))
+      .map((r) => ({ batchSize: Number(r.values['batchSize']), run: `seed ${String(r.values['seed'])}`, loss: metric(r, (m) => m.test?.loss) }));
     const figures = [
       {
         caption: 'Final test loss against batch size (log scale): one line per seed, which sets the batch composition, and their mean.',

@@ -19,7 +19,7 @@ describe('cic-batch smoke', () => {
       expect(metrics).toMatchObject({ epoch: 2, step: 2 * Math.ceil(400 / batchSize), train: { loss: expect.any(Number) }, test: { loss: expect.any(Number), accuracy: expect.any(Number) } });
       expect(metrics.forgetting).toMatchObject({ samples: 400, series: 'presentation' });
       const params = JSON.parse(readFileSync(join(out, 'cells', cell, 'params.json'), 'utf8'));
-      expect(params).toMatchObject({ config: { batchSize, width: 3, noise: 0.2 }, sweep: { batchSize } });
+      expect(params).toMatchObject({ config: { batchSize, width: 3, noise: 0.2 }, grid: { batchSize } });
       // Every seed trains on the same samples (subsetSeed): only batch order, weights and noise change.
       const csv = readFileSync(join(out, 'cells', cell, 'samples', 'forgetting.csv'), 'utf8');
       trainIds.add(csv.split('\n').slice(1).filter(Boolean).map((row) => row.split(',')[0]).sort().join(' '));
@@ -35,7 +35,7 @@ describe('cic-batch smoke', () => {
     expect(verdict.text).toMatch(/Spearman .* between seeds at one batch size, test loss differs by \d+\.\d% of its mean/);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
-    expect(html).toContain('Across the sweep: batchSize');
+    expect(html).toContain('Across the grid: batchSize');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });

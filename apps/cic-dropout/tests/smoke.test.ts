@@ -22,7 +22,7 @@ describe('cic-dropout smoke', () => {
     expect(verdict.table.rows.map((row: unknown[]) => row[0])).toEqual([0, 0.7]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
-    expect(html).toContain('Across the sweep: dropout');
+    expect(html).toContain('Across the grid: dropout');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });

@@ -22,7 +22,7 @@ describe('cic-l2 smoke', () => {
     expect(verdict.table.rows.map((row: unknown[]) => row[0])).toEqual([0, 0.01]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
-    expect(html).toContain('Across the sweep: l2');
+    expect(html).toContain('Across the grid: l2');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });

@@ -28,7 +28,7 @@ export const cicNoise = defineExperiment({
     // inside its w ∈ [1, 10], 200 epochs (Fig 5 of the same CNN shows epoch 106 of a longer run); hours per cell.
     paper: { ...common, trainSize: 50000, testSize: 10000, epochs: 200, widths: [1, 3, 5, 10], noises: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], seeds: [0, 1, 2] },
   },
-  // Noise first: the report's across-the-sweep figures use the first numeric key (averaging over the others).
+  // Noise first: the report's across-the-grid figures use the first numeric key (averaging over the others).
   grid: (config) => ({ noise: config.noises, width: config.widths, seed: config.seeds }),
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'mcnn', modelOptions: { width: config.width ?? 3 }, needs32: true });
@@ -41,11 +41,11 @@ export const cicNoise = defineExperiment({
     const rows: unknown[][] = [];
     const perWidth = widths.map((width) => {
       const cells = results.filter((r) => Number(r.values['width']) === width);
-      const M = aggregateBy(cells, 'noise', 'forgetting.M');
-      const F = aggregateBy(cells, 'noise', 'forgetting.F');
-      const ratio = aggregateBy(cells, 'noise', 'forgetting.settledRatio');
-      const S3 = aggregateBy(cells, 'noise', 'forgetting.S3');
-      const accuracy = aggregateBy(cells, 'noise', 'test.accuracy');
+      const M = aggregateBy(cells, 'noise', (m) => m.forgetting?.M);
+      const F = aggregateBy(cells, 'noise', (m) => m.forgetting?.F);
+      const ratio = aggregateBy(cells, 'noise', (m) => m.forgetting?.settledRatio);
+      const S3 = aggregateBy(cells, 'noise', (m) => m.forgetting?.S3);
+      const accuracy = aggregateBy(cells, 'noise', (m) => m.test?.accuracy);
       for (const noise of [...new Set(cells.map((r) => Number(r.values['noise'])))].sort((a, b) => a - b)) {
         rows.push([width, noise, formatSpread(at(accuracy, noise)), formatSpread(at(S3, noise), 0), formatSpread(at(M, noise)), formatSpread(at(F, noise)), formatSpread(at(ratio, noise)), cells.filter((r) => Number(r.values['noise']) === noise).length]);
       }

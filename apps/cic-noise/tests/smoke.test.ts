@@ -24,7 +24,7 @@ describe('cic-noise smoke', () => {
     expect(verdict.table.rows.map((row: unknown[]) => row.slice(0, 2))).toEqual([[3, 0], [3, 0.4]]);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
-    expect(html).toContain('Across the sweep: noise');
+    expect(html).toContain('Across the grid: noise');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });

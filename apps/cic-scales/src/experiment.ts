@@ -27,11 +27,11 @@ export const cicScales = defineExperiment({
   conclude: (results) => {
     const rows = results.map((r) => ({
       seed: Number(r.values['seed']),
-      element: metric(r, 'forgetting.scales.element.amplitude'),
-      meso: metric(r, 'forgetting.scales.meso.amplitude'),
-      system: metric(r, 'forgetting.scales.system.amplitude'),
-      mesoValue: metric(r, 'forgetting.scales.meso.value'),
-      systemValue: metric(r, 'forgetting.scales.system.value'),
+      element: metric(r, (m) => m.forgetting?.scales?.element?.amplitude),
+      meso: metric(r, (m) => m.forgetting?.scales?.meso?.amplitude),
+      system: metric(r, (m) => m.forgetting?.scales?.system?.amplitude),
+      mesoValue: metric(r, (m) => m.forgetting?.scales?.meso?.value),
+      systemValue: metric(r, (m) => m.forgetting?.scales?.system?.value),
     }));
     const complete = rows.filter((r) => [r.element, r.meso, r.system].every(Number.isFinite));
     if (complete.length === 0) return { held: null, text: 'no run produced traces at all three scales (too few epochs or no sample was forgotten).' };

@@ -20,7 +20,7 @@ describe('cic-width smoke', () => {
     expect(verdict.table.rows).toHaveLength(2);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
-    expect(html).toContain('Across the sweep: width');
+    expect(html).toContain('Across the grid: width');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });

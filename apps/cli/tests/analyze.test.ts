@@ -51,6 +51,21 @@ describe('mgdl analyze', () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('names the series of a CSV history, accepting the old word "sweep" with a deprecation warning', () => {
+    const path = write(history);
+    const pass = mgdl('analyze', path, '--series', 'inference-pass');
+    expect(pass.status, pass.stderr).toBe(0);
+    expect(pass.stdout).toMatch(/steps\s+6 \(inference-pass\)/);
+    expect(pass.stderr).not.toMatch(/Deprecation/);
+    const old = mgdl('analyze', path, '--series', 'sweep');
+    expect(old.status, old.stderr).toBe(0);
+    expect(old.stdout).toMatch(/steps\s+6 \(inference-pass\)/);
+    expect(old.stderr).toMatch(/DeprecationWarning: --series: 'sweep' is deprecated .*write 'inference-pass'/);
+    const wrong = mgdl('analyze', path, '--series', 'epoch');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--series: unknown series "epoch".*expected 'presentation' or 'inference-pass'/);
+  });
+
   it('rejects a group file naming unknown ids', () => {
     const groups = join(dir(), 'groups.csv');
     writeFileSync(groups, '10,a\n99,b\n');

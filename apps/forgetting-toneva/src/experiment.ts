@@ -75,7 +75,7 @@ export function readSampleStats(path: string): SampleStats {
  * and the unforgettable counts into `summary.json`; the removal cells read the ranking.
  */
 export function writeRanking(results: readonly ExperimentResult[], dir: string, config: Config): void {
-  const runs = results.map((r) => ({ stats: readSampleStats(join(dir, r.name, 'samples', 'forgetting.csv')), steps: metric(r, 'forgetting.steps') }));
+  const runs = results.map((r) => ({ stats: readSampleStats(join(dir, r.name, 'samples', 'forgetting.csv')), steps: metric(r, (m) => m.forgetting?.steps) }));
   const totals = sumForgettingCounts(runs, config.policy);
   const ids = Int32Array.from(totals.keys());
   const sums = Array.from(totals.values());
@@ -99,7 +99,7 @@ export function writeRanking(results: readonly ExperimentResult[], dir: string, 
     epochs: config.epochs,
     policy: config.policy,
     seeds: results.map((r) => Number(r.values['seed'])),
-    unforgettablePerSeed: results.map((r) => metric(r, 'forgetting.unforgettable')),
+    unforgettablePerSeed: results.map((r) => metric(r, (m) => m.forgetting?.unforgettable)),
     unforgettableInEverySeed: sums.filter((s) => s === 0).length,
     neverLearnedInSomeSeed: new Set(runs.flatMap(({ stats }) => Array.from(stats.ids).filter((_, p) => stats.set[p] === 1))).size,
     histogram,
@@ -175,8 +175,8 @@ export function judge(results: readonly ExperimentResult[], config: Config, summ
     ? `counting (${summary.samples} MNIST samples, ${summary.epochs} epochs, ${summary.seeds.length} seed(s)): unforgettable per seed ${summary.unforgettablePerSeed.join(', ')} ` +
       `(${summary.unforgettablePerSeed.map((u) => pct(u / summary.samples)).join(', ')}); unforgettable in every seed ${summary.unforgettableInEverySeed} (${pct(summary.unforgettableInEverySeed / summary.samples)}); never learned in some seed ${summary.neverLearnedInSomeSeed}.`
     : 'the counting stage did not complete, so there is no ranking.';
-  const baseline = aggregateBy(counting.map((r) => ({ ...r, values: { ...r.values, fraction: 0 } })), 'fraction', 'test.accuracy')[0];
-  const arm = (strategy: string) => aggregateBy(removal.filter((r) => r.values['strategy'] === strategy), 'fraction', 'test.accuracy');
+  const baseline = aggregateBy(counting.map((r) => ({ ...r, values: { ...r.values, fraction: 0 } })), 'fraction', (m) => m.test?.accuracy)[0];
+  const arm = (strategy: string) => aggregateBy(removal.filter((r) => r.values['strategy'] === strategy), 'fraction', (m) => m.test?.accuracy);
   const [forgotten, random] = [arm('least-forgotten'), arm('random')];
   const fractions = forgotten.map((a) => a.x).filter((x) => random.some((b) => b.x === x));
   const at = (rows: Aggregate[], x: number) => rows.find((a) => a.x === x)!;

@@ -5,36 +5,9 @@ import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
-import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction, type Ranges } from './data.js';
-
-export const arms = ['plain', 'loss', 'annealed', 'gradnorm', 'lr'] as const;
-export type Arm = (typeof arms)[number];
-
-/** What one cell needs from the config (the experiment's schema output plus the cell's sweep values). */
-export interface CellConfig {
-  arm: Arm;
-  fraction: number;
-  seed: number;
-  ranges: Ranges;
-  sampling: 'random' | 'grid';
-  dataSeed: number;
-  poolSize: number;
-  testSize: number;
-  collocationSize: number;
-  measurementWindow: number;
-  width: number;
-  depth: number;
-  epochs: number;
-  batchesPerEpoch: number;
-  batchSize: number;
-  learningRate: number;
-  lossWeight: number;
-  warmupEpochs: number;
-  adaptiveMax: number;
-  lrBeta: number;
-  target: number;
-  sweep?: Record<string, unknown>;
-}
+import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction } from './data.js';
+import type { CellConfig } from './config.js';
+import type { MgdlMetrics } from './metrics.js';
 
 /** The cell's data, identical for every cell of a config apart from which pool rows it trains on. */
 export function cellData(config: CellConfig) {
@@ -72,7 +45,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
   const recorder = runRecorder({
     dir: cellDir,
     config,
-    environment: { sweep: config.sweep, backend: backend.name, threads: backend.threads, trainSamples: data.train.x.length, testSamples: data.test.x.length },
+    environment: { grid: config.grid, backend: backend.name, threads: backend.threads, trainSamples: data.train.x.length, testSamples: data.test.x.length },
   });
   const result = await train({
     model: () => buildModel('regression-mlp', { inputSize: 3, outputs: 4, width: config.width, depth: config.depth }),
@@ -96,10 +69,10 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     arm: config.arm,
     fraction: config.fraction,
     trainSamples: data.train.x.length,
-    testMse: curve.at(-1),
+    testMse: curve.at(-1) ?? null,
     testMsePerOutput: perOutputMse(result.model, data.test.x, data.test.y),
     violation: testViolations(result.model, data.test.x, constraints),
-    trainViolation: testViolations(result.model, data.train.x, { all: constraints.all }).all,
+    trainViolation: testViolations(result.model, data.train.x, { all: constraints.all }).all ?? null,
     target: config.target,
     epochsToTarget: reached < 0 ? null : reached + 1,
     finalWeight: lossTerm?.weight ?? null,
@@ -107,7 +80,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     // Oscillation at the end of training: std of log10(test MSE) over the last 20% of epochs.
     tailFluctuation: Math.sqrt(tail.reduce((a, b) => a + (b - tailMean) ** 2, 0) / tail.length),
     curve,
-  });
+  } satisfies MgdlMetrics);
   result.model.dispose();
 }
 

@@ -1,40 +1,8 @@
-import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
 import { aggregateBy, defineExperiment, formatSpread, metric, type Aggregate, type ExperimentResult } from '@mgdl/experiment';
-import { arms, regressionCell, type Arm, type CellConfig } from './cell.js';
-
-const range = z.tuple([z.number().positive(), z.number().positive()]).refine(([a, b]) => a < b, 'a range is [low, high] with low < high');
-
-const schema = z.object({
-  arms: z
-    .array(z.enum(arms))
-    .min(1)
-    .describe('plain: MSE only; loss: + λ·violation (warm-up, collocation rows); annealed / gradnorm: the same term with λ adapted by learning-rate annealing / GradNorm-style balancing; lr: lr × 1/(1 + β·v̄)'),
-  fractions: z.array(z.number().gt(0).max(1)).min(1).describe('share of the labelled pool the cell trains on'),
-  seeds: z.array(z.number().int().min(0)).min(1).describe('per seed: which pool rows, initial weights, batch order'),
-  smallFraction: z.number().gt(0).max(1).describe('fractions at or below this are the "small data" the verdict judges'),
-  ranges: z.object({ velocity: range, diameter: range, density: range }).describe('operating conditions U (m/s), dp (m), ρp (kg/m³) of the Geldart B sand bed'),
-  sampling: z.enum(['random', 'grid']).describe('how the labelled pool is drawn from the ranges (the test set is always random)'),
-  dataSeed: z.number().int().min(0).describe('seeds the pool, the test set and the collocation rows (the same for every cell)'),
-  poolSize: z.number().int().min(10).describe('labelled pool = the 100% training set'),
-  testSize: z.number().int().positive(),
-  collocationSize: z.number().int().positive().describe('unlabelled operating points where the loss arm enforces the constraint'),
-  measurementWindow: z.number().min(0).describe('> 0: the training δ labels carry the bubble simulator’s sampling fluctuation over this many seconds; 0: exact labels'),
-  width: z.number().int().min(1).describe('regression-mlp width w (32·w tanh units per layer)'),
-  depth: z.number().int().min(1),
-  epochs: z.number().int().positive(),
-  batchesPerEpoch: z.number().int().positive().describe('optimizer steps per epoch, the same for every fraction'),
-  batchSize: z.number().int().positive().describe('rows per batch (all rows when the training set is smaller)'),
-  learningRate: z.number().positive().describe('Adam'),
-  lossWeight: z.number().min(0).describe('λ of the loss arm after its warm-up'),
-  warmupEpochs: z.number().positive().describe('λ rises linearly from 0 over these epochs'),
-  adaptiveMax: z.number().positive().describe('cap on λ of the annealed and gradnorm arms'),
-  lrBeta: z.number().min(0).describe('β of the lr arm: f = clip(1/(1 + β·v̄), 0.1, 1)'),
-  target: z.number().positive().describe('test MSE (standardised) for epochs-to-target'),
-  arm: z.enum(arms).optional().describe('set per cell by the sweep'),
-  fraction: z.number().optional().describe('set per cell by the sweep'),
-  seed: z.number().int().optional().describe('set per cell by the sweep'),
-});
+import { regressionCell } from './cell.js';
+import { arms, schema, type Arm, type CellConfig } from './config.js';
+import { mgdlOf, type MgdlMetrics } from './metrics.js';
 
 const common = {
   arms: ['plain', 'loss', 'lr'] as Arm[],
@@ -99,7 +67,8 @@ export interface ArmSummary {
   best: Aggregate | undefined;
 }
 
-const one = (results: readonly ExperimentResult[], path: string): Aggregate | undefined => aggregateBy(results, 'fraction', path)[0];
+const one = (results: readonly ExperimentResult[], get: (mgdl: MgdlMetrics) => number | null | undefined): Aggregate | undefined =>
+  aggregateBy(results, 'fraction', (m) => { const mgdl = mgdlOf(m); return mgdl && get(mgdl); })[0];
 
 /** Per arm and fraction over the seeds: test MSE, violation, epochs to target, curve spread. */
 export function summarizeArms(results: readonly ExperimentResult[], config: { arms: readonly string[]; fractions: readonly number[] }): ArmSummary[] {
@@ -107,20 +76,20 @@ export function summarizeArms(results: readonly ExperimentResult[], config: { ar
   for (const fraction of [...config.fractions].sort((a, b) => a - b)) {
     for (const arm of config.arms) {
       const cells = results.filter((r) => r.status === 'done' && r.values['arm'] === arm && r.values['fraction'] === fraction);
-      const mse = one(cells, 'mgdl.testMse');
+      const mse = one(cells, (m) => m.testMse);
       if (!mse) continue;
-      const curves = cells.map((r) => (r.metrics as { mgdl?: { curve?: number[] } }).mgdl?.curve ?? []).filter((c) => c.length > 0);
+      const curves = cells.map((r) => (r.metrics && mgdlOf(r.metrics)?.curve.map((x) => x ?? Number.NaN)) ?? []).filter((c) => c.length > 0);
       rows.push({
         arm,
         fraction,
-        trainSamples: metric(cells[0]!, 'mgdl.trainSamples'),
+        trainSamples: metric(cells[0]!, (m) => mgdlOf(m)?.trainSamples),
         mse,
-        violation: one(cells, 'mgdl.violation.all')!,
-        toTarget: one(cells, 'mgdl.epochsToTarget'),
-        reached: cells.filter((r) => Number.isFinite(metric(r, 'mgdl.epochsToTarget'))).length,
+        violation: one(cells, (m) => m.violation.all)!,
+        toTarget: one(cells, (m) => m.epochsToTarget),
+        reached: cells.filter((r) => Number.isFinite(metric(r, (m) => mgdlOf(m)?.epochsToTarget))).length,
         curveSpread: curveSpread(curves),
-        tail: one(cells, 'mgdl.tailFluctuation'),
-        best: one(cells, 'mgdl.bestTestMse'),
+        tail: one(cells, (m) => m.tailFluctuation),
+        best: one(cells, (m) => m.bestTestMse),
       });
     }
   }

@@ -1,5 +1,6 @@
+import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
-import { aggregateBy, formatSpread, spearman, type Aggregate } from './conclude.js';
+import { aggregateBy, formatSpread, spearman, type Aggregate, type MetricOf } from './conclude.js';
 import type { Verdict } from './define.js';
 
 export interface CapacitySweep {
@@ -16,14 +17,14 @@ export interface CapacitySweep {
  * rises (memorising takes over), and test loss is lowest in between. Judged on the seed means of
  * finished cells; with fewer than three values a rank trend means nothing, so the verdict is null.
  */
-export function capacityVerdict(all: readonly CellResult[], { parameter, label, capacity }: CapacitySweep): Verdict {
+export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parameter, label, capacity }: CapacitySweep): Verdict {
   const results = all.filter((r) => r.status === 'done');
-  const by = (path: string) => aggregateBy(results, parameter, path);
-  const [train, test, accuracy, M, ratio] = ['train.loss', 'test.loss', 'test.accuracy', 'forgetting.M', 'forgetting.settledRatio'].map(by) as [Aggregate[], Aggregate[], Aggregate[], Aggregate[], Aggregate[]];
+  const by = (get: MetricOf) => aggregateBy(results, parameter, get);
+  const [train, test, accuracy, M, ratio] = [by((m) => m.train?.loss), by((m) => m.test?.loss), by((m) => m.test?.accuracy), by((m) => m.forgetting?.M), by((m) => m.forgetting?.settledRatio)];
   if (test.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.' };
   const at = (aggregates: Aggregate[], x: number) => aggregates.find((a) => a.x === x);
   const regimes = (x: number) =>
-    [...new Set(results.filter((r) => Number(r.values[parameter]) === x).map((r) => (r.metrics?.['forgetting'] as { regime?: string } | undefined)?.regime ?? '—'))].join(' / ');
+    [...new Set(results.filter((r) => Number(r.values[parameter]) === x).map((r) => r.metrics?.forgetting?.regime ?? '—'))].join(' / ');
   const sign = capacity === 'grows' ? 1 : -1;
   const trainTrend = spearman(train.map((a) => a.x), train.map((a) => a.mean));
   const ratioTrend = spearman(ratio.map((a) => a.x), ratio.map((a) => a.mean));

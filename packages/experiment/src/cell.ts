@@ -51,7 +51,7 @@ async function resolveDataset(config: TrainingConfig): Promise<{ name: string; n
  * a zoo model, the kernel with checkpoints, forgetting statistics, and the run directory with the
  * forgetting summary, per-sample counts and the element/meso/system traces the report draws.
  */
-export async function classificationCell(config: TrainingConfig & { sweep: Record<string, unknown> }, cellDir: string, spec: CellSpec): Promise<Analysis> {
+export async function classificationCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec): Promise<Analysis> {
   const backend = await initBackend();
   const dataset = await resolveDataset(config);
   const source = { dataDir: config.dataDir, split: 'train' as const };
@@ -63,7 +63,7 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
   const recorder = runRecorder({
     dir: cellDir,
     config,
-    environment: { sweep: config.sweep, backend: backend.name, threads: backend.threads, dataset: dataset.name, ...(dataset.note ? { datasetNote: dataset.note } : {}) },
+    environment: { grid: config.grid, backend: backend.name, threads: backend.threads, dataset: dataset.name, ...(dataset.note ? { datasetNote: dataset.note } : {}) },
   });
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: config.series });
   const inputShape = trainSet.kind === 'image' ? { inputShape: trainSet.sampleShape } : {};
@@ -77,7 +77,7 @@ export async function classificationCell(config: TrainingConfig & { sweep: Recor
     optimizer: config.optimizer === 'sgd' ? { name: 'sgd', momentum: config.momentum } : { name: 'adam' },
     seed: config.seed,
     evaluation: { test: inOrder(testSet) },
-    ...(config.series === 'sweep' ? { sweep: { data: inOrder(trainSet) } } : {}),
+    ...(config.series === 'inference-pass' ? { inferencePass: { data: inOrder(trainSet) } } : {}),
     checkpoint: { dir: join(cellDir, 'checkpoints'), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     plugins: [stats, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
@@ -129,8 +129,8 @@ function traces(analysis: Analysis, history: History) {
       meso: mesoPoints.length ? [{ label: 'group 1', epoch: mesoPoints.map((p) => p.e), value: mesoPoints.map((p) => p.v) }] : [],
       system: systemPoints.length ? [{ label: 'all samples', epoch: systemPoints.map((p) => p.e), value: systemPoints.map((p) => p.v) }] : [],
       settled: [
-        ...(mesoPoints.length ? [{ scale: 'meso', ...pick(settledM(mesoPoints.map((p) => p.v))) }] : []),
-        ...(systemPoints.length ? [{ scale: 'system', ...pick(settledM(systemPoints.map((p) => p.v))) }] : []),
+        ...(mesoPoints.length ? [{ scale: 'meso' as const, ...pick(settledM(mesoPoints.map((p) => p.v))) }] : []),
+        ...(systemPoints.length ? [{ scale: 'system' as const, ...pick(settledM(systemPoints.map((p) => p.v))) }] : []),
       ],
     },
   };

@@ -1,8 +1,12 @@
+import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 
 /** A metric path in a cell's metrics.json, e.g. 'test.loss' or 'forgetting.settledRatio'. */
-export function metric(result: CellResult, path: string): number {
-  const value = path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), result.metrics);
+/** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`); NaN where it is absent. */
+export type MetricOf = (metrics: RunMetrics) => number | null | undefined;
+
+export function metric(result: CellResult<RunMetrics>, get: MetricOf): number {
+  const value = result.metrics ? get(result.metrics) : undefined;
   return typeof value === 'number' ? value : Number.NaN;
 }
 
@@ -14,12 +18,12 @@ export interface Aggregate {
 }
 
 /** Mean and spread (population std) of a metric over the finished cells sharing a value of `by` (e.g. over seeds). */
-export function aggregateBy(results: readonly CellResult[], by: string, path: string): Aggregate[] {
+export function aggregateBy(results: readonly CellResult<RunMetrics>[], by: string, get: MetricOf): Aggregate[] {
   const groups = new Map<number, number[]>();
   for (const result of results) {
     if (result.status !== 'done') continue; // a failed or unfinished cell's metrics are partial
     const x = Number(result.values[by]);
-    const y = metric(result, path);
+    const y = metric(result, get);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     groups.set(x, [...(groups.get(x) ?? []), y]);
   }

@@ -1,4 +1,4 @@
-import type { PlotSpec } from '@mgdl/report';
+import type { PlotSpec, RunMetrics } from '@mgdl/report';
 import type { z } from 'zod';
 import type { CellResult } from '@mgdl/sweep';
 
@@ -14,7 +14,7 @@ export interface Verdict {
 }
 
 /** A cell's outcome as `conclude` and `Stage.complete` see it: `stage` names its stage in a staged experiment. */
-export type ExperimentResult = CellResult & { stage?: string };
+export type ExperimentResult = CellResult<RunMetrics> & { stage?: string };
 
 /** Where a cell runs, beyond its own directory. */
 export interface CellContext {
@@ -64,9 +64,9 @@ export interface Experiment<S extends z.ZodObject> {
   stages?(config: z.output<S>): Stage[];
   /**
    * Trains one cell in `cellDir`, resuming from its checkpoint there, and writes its run directory.
-   * `config.sweep` holds the cell's grid values; `config.stage` its stage, in a staged experiment.
+   * `config.grid` holds the cell's grid values; `config.stage` its stage, in a staged experiment.
    */
-  cell(config: z.output<S> & { sweep: Record<string, unknown>; stage?: string }, cellDir: string, context: CellContext): Promise<void>;
+  cell(config: z.output<S> & { grid: Record<string, unknown>; stage?: string }, cellDir: string, context: CellContext): Promise<void>;
   /** Every cell's result, stage by stage in a staged experiment; `context.runDir` holds what stages wrote. */
   conclude(results: readonly ExperimentResult[], config: z.output<S>, context: { runDir: string }): Verdict;
 }

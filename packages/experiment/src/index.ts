@@ -3,5 +3,5 @@ export { planStages, runExperiment, stageDirectory, type PlannedStage } from './
 export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.js';
 export { trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
-export { aggregateBy, formatSpread, metric, spearman, type Aggregate } from './conclude.js';
+export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

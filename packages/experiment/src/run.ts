@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from '@mgdl/io';
-import { buildReport, escapeHtml, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
+import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
 import { collectResults, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
@@ -43,7 +43,7 @@ export function stageDirectory(runDir: string, stage: string): string {
   return join(runDir, 'cells', stage);
 }
 
-type StageCell = SweepCell & { config: Record<string, unknown> & { sweep: Record<string, unknown>; stage?: string } };
+type StageCell = SweepCell & { config: Record<string, unknown> & { grid: Record<string, unknown>; stage?: string } };
 
 export interface PlannedStage {
   /** Undefined for an experiment with one `grid`: its cells sit directly in `cells/`. */
@@ -56,7 +56,7 @@ export interface PlannedStage {
 /** The sweeps a config implies: one for `grid`, or one per stage, every cell expanded up front so a bad grid fails before anything runs. */
 export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, runDir: string): PlannedStage[] {
   const expand = (grid: Record<string, readonly unknown[]>, stage?: string): StageCell[] =>
-    expandGrid(config as Record<string, unknown>, grid).map((cell) => ({ ...cell, config: { ...cell.config, sweep: cell.values, ...(stage === undefined ? {} : { stage }) } }));
+    expandGrid(config as Record<string, unknown>, grid).map((cell) => ({ ...cell, config: { ...cell.config, grid: cell.values, ...(stage === undefined ? {} : { stage }) } }));
   if (experiment.grid && experiment.stages) throw new Error('an experiment has either a grid or stages, not both');
   if (experiment.grid) return [{ name: undefined, dir: join(runDir, 'cells'), cells: expand(experiment.grid(config)) }];
   if (!experiment.stages) throw new Error('an experiment needs a grid or stages');
@@ -72,7 +72,7 @@ export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, con
 }
 
 const stageResults = (stage: PlannedStage): ExperimentResult[] =>
-  collectResults(stage.dir, stage.cells).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
+  collectResults(stage.dir, stage.cells, readRunMetrics).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
 
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, workers?: number): Promise<number> {
   const dir = resolve(out);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSeries, SERIES } from '@mgdl/forgetting';
 
 /** Config fields every classification experiment shares, with what each means. */
 export const trainingFields = {
@@ -14,7 +15,10 @@ export const trainingFields = {
   optimizer: z.enum(['adam', 'sgd']),
   momentum: z.number().min(0).lt(1).describe('SGD momentum'),
   seed: z.number().int().describe('seeds the data subset, noise, batch order, initial weights and dropout'),
-  series: z.enum(['presentation', 'sweep']).describe('forgetting statistics from each presentation (training mode) or an inference sweep per epoch'),
+  // 'sweep' (before 0.2) is still read, with a deprecation warning.
+  series: z
+    .preprocess((value) => (value === 'sweep' ? parseSeries(value, 'config series') : value), z.enum(SERIES))
+    .describe('forgetting statistics from each presentation (training mode) or an inference pass over the training set per epoch'),
   checkpointEverySteps: z.number().int().positive().optional().describe('checkpoint within epochs too (default: each epoch)'),
   clipNorm: z.number().positive().optional().describe('clip the gradients to this global L2 norm every step (default: no clipping)'),
 };

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { aggregateBy, defineExperiment, parseExperimentArgs, resolveConfig, spearman, UsageError } from '../src/index.js';
+import { aggregateBy, defineExperiment, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
 
 const experiment = defineExperiment({
   name: 'toy',
@@ -43,11 +43,22 @@ describe('conclusions', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBe(1);
     expect(spearman([1, 2, 3], [3, 2, 1])).toBe(-1);
     expect(spearman([1, 2], [5, 5])).toBeNaN();
-    const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i] } } }));
-    expect(aggregateBy([{ ...results[0]!, status: 'failed' }], 'width', 'test.loss')).toEqual([]);
-    expect(aggregateBy(results, 'width', 'test.loss')).toEqual([
+    const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i]!, samples: 10 } } }));
+    expect(aggregateBy([{ ...results[0]!, status: 'failed' }], 'width', (m) => m.test?.loss)).toEqual([]);
+    expect(aggregateBy(results, 'width', (m) => m.test?.loss)).toEqual([
       { x: 1, mean: 2, std: 1, n: 2 },
       { x: 2, mean: 5, std: 0, n: 1 },
     ]);
+  });
+});
+
+describe('training config', () => {
+  it("reads the pre-0.2 series name 'sweep' as 'inference-pass', with a deprecation warning", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(trainingFields.series.parse('sweep')).toBe('inference-pass');
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/config series: 'sweep' is deprecated/));
+    warn.mockRestore();
+    expect(trainingFields.series.parse('presentation')).toBe('presentation');
+    expect(() => trainingFields.series.parse('epoch')).toThrow();
   });
 });

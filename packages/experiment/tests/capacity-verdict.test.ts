@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { capacityVerdict } from '../src/index.js';
 
+import type { RunMetrics } from '@mgdl/report';
+
+const summary = { samples: 100, steps: 10, S1: 5, S2: 60, S3: 35, M: 0.6, F: 0.4, ratio: 1.5, events: 50, unforgettable: 60 };
 const cell = (width: number, train: number, test: number, ratio: number, status: 'done' | 'failed' = 'done') => ({
   name: `width=${width}`,
   values: { width },
   status,
-  metrics: { train: { loss: train }, test: { loss: test, accuracy: 0.9 }, forgetting: { M: 0.6, settledRatio: ratio, regime: ratio > 2 ? 'memorising-dominated' : 'compromise' } },
+  metrics: {
+    train: { loss: train, samples: 100, samplesPerSec: 1000, seconds: 0.1 },
+    test: { loss: test, accuracy: 0.9, samples: 50 },
+    forgetting: { ...summary, series: 'presentation', settledRatio: ratio, regime: ratio > 2 ? 'memorising-dominated' : 'compromise' },
+  } satisfies RunMetrics,
 });
 
 describe('capacityVerdict', () => {

@@ -18,7 +18,7 @@ describe('planning stages', () => {
     expect(rest).toEqual([]);
     expect(stage).toMatchObject({ name: undefined, dir: join('/run', 'cells') });
     expect(stage!.cells.map((c) => c.name)).toEqual(['seed=0', 'seed=1']);
-    expect(stage!.cells[1]!.config).toEqual({ seeds: [0, 1], ks: [1, 2, 3], seed: 1, sweep: { seed: 1 } });
+    expect(stage!.cells[1]!.config).toEqual({ seeds: [0, 1], ks: [1, 2, 3], seed: 1, grid: { seed: 1 } });
   });
 
   it('expands every stage up front, each in cells/<stage> with config.stage set', () => {
@@ -30,7 +30,7 @@ describe('planning stages', () => {
     ]);
     expect(stages[0]!.complete).toBe(complete);
     expect(stages[1]!.complete).toBeUndefined();
-    expect(stages[1]!.cells[0]!.config).toMatchObject({ k: 1, seed: 7, stage: 'remove', sweep: { k: 1, seed: 7 } });
+    expect(stages[1]!.cells[0]!.config).toMatchObject({ k: 1, seed: 7, stage: 'remove', grid: { k: 1, seed: 7 } });
   });
 
   it('rejects a grid together with stages, neither, no stage, and bad or repeated stage names', () => {
@@ -47,7 +47,7 @@ describe('planning stages', () => {
 // The toy app (tests/fixtures/toy-experiment.ts) run for real: a runner and one process per cell.
 const toy = fileURLToPath(new URL('./fixtures/toy-experiment.ts', import.meta.url));
 const runToy = (runs: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', toy, '--config', 'smoke', '--runs-dir', runs, '--workers', '2'], { encoding: 'utf8', timeout: 50_000, env: { ...process.env, ...env } });
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', toy, '--config', 'smoke', '--runs-dir', runs, '--workers', '2'], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...env } });
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
 describe('running stages', () => {
@@ -66,7 +66,7 @@ describe('running stages', () => {
 
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['first', 'second']);
     expect(readJson(join(out, 'cells', 'first', 'total.json'))).toEqual({ total: 10, stages: ['first', 'first'], names: ['seed=0', 'seed=1'] });
-    expect(readJson(join(out, 'cells', 'second', 'k=2', 'metrics.json'))).toEqual({ value: 12, configStage: 'second', contextStage: 'second', runDir: out, sweep: { k: 2 } });
+    expect(readJson(join(out, 'cells', 'second', 'k=2', 'metrics.json'))).toEqual({ value: 12, configStage: 'second', contextStage: 'second', runDir: out, grid: { k: 2 } });
     const verdict = readJson(join(out, 'verdict.json'));
     expect(verdict['held']).toBe(true);
     expect(verdict['text']).toBe(`run dir ${out}`);
@@ -112,7 +112,7 @@ describe('running stages', () => {
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/\[toy\] 2 cell\(s\) in \S+\n/);
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['seed=0', 'seed=1']);
-    expect(readJson(join(out, 'cells', 'seed=1', 'metrics.json'))).toEqual({ value: 10, configStage: null, contextStage: null, runDir: out, sweep: { seed: 1 } });
+    expect(readJson(join(out, 'cells', 'seed=1', 'metrics.json'))).toEqual({ value: 10, configStage: null, contextStage: null, runDir: out, grid: { seed: 1 } });
     expect((readJson(join(out, 'verdict.json'))['table'] as { rows: unknown[] }).rows).toEqual([
       [null, 'seed=0', 'done', 0],
       [null, 'seed=1', 'done', 10],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HistoryError } from './errors.js';
-import { arrayOf, bytesOf, FLOAT_SERIES, HISTORY_SERIES, History, type FloatSeries, type HistorySeries } from './history.js';
+import { arrayOf, bytesOf, FLOAT_SERIES, SERIES, History, type FloatSeries, type Series } from './history.js';
 
 export interface CsvExportOptions {
   /** Write a header line `id,0,1,…` and a leading id column (default true). */
@@ -10,7 +10,7 @@ export interface CsvExportOptions {
 export interface CsvImportOptions {
   /** Named in errors. */
   readonly file?: string;
-  readonly series?: HistorySeries;
+  readonly series?: Series;
 }
 
 /** Correctness as CSV: one row per sample, one 0/1 column per step. */
@@ -107,7 +107,7 @@ const HEADER_BYTES = 24;
 
 /**
  * Compact binary form, all little-endian: `MGDLHIST`, version u32, N u32, T u32, series byte
- * (index in HISTORY_SERIES), float-series bitmask byte (bit k = FLOAT_SERIES[k]), 2 zero bytes,
+ * (index in SERIES), float-series bitmask byte (bit k = FLOAT_SERIES[k]), 2 zero bytes,
  * then ids (N int32), correctness words and observed words (T·rowWords uint32 each, the History
  * layout) and each present float series in FLOAT_SERIES order (T·N float32).
  */
@@ -119,7 +119,7 @@ export function historyToBinary(history: History): Uint8Array {
   view.setUint32(8, VERSION, true);
   view.setUint32(12, history.samples, true);
   view.setUint32(16, history.steps, true);
-  out[20] = HISTORY_SERIES.indexOf(history.series);
+  out[20] = SERIES.indexOf(history.series);
   out[21] = FLOAT_SERIES.reduce((mask, name, k) => (history.floatNames.includes(name) ? mask | (1 << k) : mask), 0);
   let at = HEADER_BYTES;
   for (const part of parts) {
@@ -138,8 +138,8 @@ export function historyFromBinary(bytes: Uint8Array, { file }: { file?: string }
   if (version !== VERSION) throw fail(`unsupported version ${version} at byte 8`, `this reader knows version ${VERSION}`);
   const samples = view.getUint32(12, true);
   const steps = view.getUint32(16, true);
-  const series = HISTORY_SERIES[bytes[20]!];
-  if (series === undefined) throw fail(`unknown series code ${bytes[20]} at byte 20`, `expected 0 … ${HISTORY_SERIES.length - 1}`);
+  const series = SERIES[bytes[20]!];
+  if (series === undefined) throw fail(`unknown series code ${bytes[20]} at byte 20`, `expected 0 … ${SERIES.length - 1}`);
   const mask = bytes[21]!;
   if (mask >= 1 << FLOAT_SERIES.length) throw fail(`unknown float-series bits ${mask} at byte 21`);
   if (bytes[22] !== 0 || bytes[23] !== 0) throw fail(`non-zero padding at byte ${bytes[22] !== 0 ? 22 : 23}`);
@@ -168,7 +168,7 @@ export function historyFromBinary(bytes: Uint8Array, { file }: { file?: string }
 }
 
 /** Reads a history file, binary when it starts with the binary magic, CSV otherwise. */
-export function readHistoryFile(path: string, { series }: { series?: HistorySeries } = {}): History {
+export function readHistoryFile(path: string, { series }: { series?: Series } = {}): History {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);

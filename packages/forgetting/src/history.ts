@@ -3,18 +3,35 @@ import { HistoryError } from './errors.js';
 
 /** Optional per-sample float series a history can keep next to correctness. */
 export type FloatSeries = 'loss' | 'margin' | 'pGold';
-/** presentation: correctness when a sample's batch is trained on; sweep: a whole-set pass per step. */
-export type HistorySeries = 'presentation' | 'sweep';
+/** presentation: correctness when a sample's batch is trained on; inference-pass: a pass over the whole training set in inference mode, one step per pass. */
+export type Series = (typeof SERIES)[number];
 
 /** Canonical float-series order: `floatNames`, the JSON state and the binary bitmask (bit k) follow it. */
 export const FLOAT_SERIES: readonly FloatSeries[] = ['loss', 'margin', 'pGold'];
 /** Binary series codes are indices into this list. */
-export const HISTORY_SERIES: readonly HistorySeries[] = ['presentation', 'sweep'];
+export const SERIES = ['presentation', 'inference-pass'] as const;
+
+/** The series' name before 0.2 (when "sweep" came to mean only a grid of runs); read for one more release. */
+const DEPRECATED_SERIES = 'sweep';
+
+/**
+ * A series name from outside (a file, a flag, a checkpoint): one of SERIES, or the deprecated
+ * 'sweep', read as 'inference-pass' with a deprecation warning.
+ */
+export function parseSeries(value: unknown, where = 'series'): Series {
+  if (value === DEPRECATED_SERIES) {
+    // console, not process.emitWarning: synchronous (a CLI may exit first) and present outside Node too.
+    console.warn(`DeprecationWarning: ${where}: 'sweep' is deprecated and will be refused in the next release; write 'inference-pass'`);
+    return 'inference-pass';
+  }
+  if ((SERIES as readonly unknown[]).includes(value)) return value as Series;
+  throw new HistoryError(`${where}: unknown series ${JSON.stringify(value)}`, {}, `expected ${SERIES.map((x) => `'${x}'`).join(' or ')}`);
+}
 
 /** The arrays a history is made of; `History.fromArrays` adopts them without copying. */
 export interface HistoryArrays {
   readonly ids: Int32Array;
-  readonly series: HistorySeries;
+  readonly series: Series;
   readonly steps: number;
   /** `steps · rowWords` correctness words. */
   readonly words: Uint32Array;
@@ -28,7 +45,7 @@ export interface HistoryArrays {
 export interface HistoryState {
   readonly format: typeof STATE_FORMAT;
   readonly version: 1;
-  readonly series: HistorySeries;
+  readonly series: Series;
   readonly samples: number;
   readonly steps: number;
   readonly ids: string;
@@ -54,7 +71,7 @@ const STATE_FORMAT = 'mgdl-forgetting-history';
  * `record` starts a new step (storage grows by doubling, so it may move).
  */
 export class History {
-  readonly series: HistorySeries;
+  readonly series: Series;
   /** `ids[i]` is the original sample id of position i. */
   readonly ids: Int32Array;
   readonly samples: number;
@@ -69,8 +86,8 @@ export class History {
   /** Positions of the batch being recorded, reused so that `record` allocates nothing per call. */
   #positions: Int32Array = new Int32Array(0);
 
-  constructor({ ids, series, floats = [] }: { ids: Int32Array; series: HistorySeries; floats?: readonly FloatSeries[] }) {
-    if (!HISTORY_SERIES.includes(series)) throw new HistoryError(`unknown series '${String(series)}'`, {}, "expected 'presentation' or 'sweep'");
+  constructor({ ids, series, floats = [] }: { ids: Int32Array; series: Series; floats?: readonly FloatSeries[] }) {
+    if (!SERIES.includes(series)) throw new HistoryError(`unknown series '${String(series)}'`, {}, `expected ${SERIES.map((x) => `'${x}'`).join(' or ')}`);
     for (const name of floats) {
       if (!FLOAT_SERIES.includes(name)) throw new HistoryError(`unknown float series '${String(name)}'`, {}, `expected one of ${FLOAT_SERIES.join(', ')}`);
     }
@@ -178,7 +195,7 @@ export class History {
     }
     return History.fromArrays({
       ids: decodeBase64(s.ids, 'ids', samples, Int32Array),
-      series: s.series as HistorySeries,
+      series: parseSeries(s.series, 'history state'),
       steps,
       words: decodeBase64(s.correct, 'correct', steps * rowWords, Uint32Array),
       observed: decodeBase64(s.observed, 'observed', steps * rowWords, Uint32Array),
@@ -211,7 +228,7 @@ export class History {
   }
 
   /** A history whose every entry is observed, with `correct(position, step)` as its value (tests, CSV import). */
-  static fromMatrix({ ids, series, steps, correct }: { ids: Int32Array; series: HistorySeries; steps: number; correct: (position: number, step: number) => 0 | 1 }): History {
+  static fromMatrix({ ids, series, steps, correct }: { ids: Int32Array; series: Series; steps: number; correct: (position: number, step: number) => 0 | 1 }): History {
     if (!Number.isSafeInteger(steps) || steps < 0) throw new HistoryError(`steps must be a non-negative integer, not ${steps}`);
     const history = new History({ ids, series });
     const row = new Uint8Array(history.samples);

@@ -1,10 +1,11 @@
 export { HistoryError } from './errors.js';
-export { FLOAT_SERIES, HISTORY_SERIES, History, type FloatSeries, type HistoryArrays, type HistorySeries, type HistoryState } from './history.js';
+export { FLOAT_SERIES, History, parseSeries, SERIES, type FloatSeries, type HistoryArrays, type HistoryState, type Series } from './history.js';
 export * from './history-io.js';
 export { analyze, classifyRegime, compromise, settle, type Analysis, type AnalyzeOptions, type CompromiseTrace, type Regime, type Settling } from './stats/analyze.js';
 export { eventPass, type InitialState, type SampleStats, type ScaleTrace } from './stats/events.js';
 export { forgettingCounts, rankByForgetting, sumForgettingCounts, type NeverLearnedPolicy } from './stats/ranking.js';
-export { analyzeByNoise, perSampleCsv, summarize, type AnalysisSummary } from './stats/summary.js';
+export { analyzeByNoise, summarize, type AnalysisSummary } from './stats/summary.js';
+export { perSampleCsv, readPerSampleCsv, type PerSampleTable } from './stats/per-sample-csv.js';
 export { parseGroups, readGroupsFile } from './groups.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';

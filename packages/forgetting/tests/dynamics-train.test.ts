@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { createRandom } from '@mgdl/random';
-import { train, type BatchEndEvent, type KernelPlugin, type SweepEvent } from '@mgdl/kernel';
-import { aum, dataMaps, el2n, type DynamicsSource } from '../src/dynamics/index.js';
+import { train, type BatchEndEvent, type KernelPlugin, type InferencePassEvent } from '@mgdl/kernel';
+import { aum, dataMaps, el2n } from '../src/dynamics/index.js';
+import type { Series } from '../src/index.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -34,11 +35,11 @@ function toyModel(): tfl.LayersModel {
 }
 
 /** Each sample's values over the run, in epoch order, straight from the kernel's arrays. */
-type Series = Record<'pGold' | 'correct' | 'margin' | 'el2n', number[]>;
+type Trajectory = Record<'pGold' | 'correct' | 'margin' | 'el2n', number[]>;
 
-function recorder(): KernelPlugin & { series: Record<DynamicsSource, Map<number, Series>> } {
-  const series = { presentation: new Map<number, Series>(), sweep: new Map<number, Series>() };
-  const record = (source: DynamicsSource) => (event: BatchEndEvent | SweepEvent) =>
+function recorder(): KernelPlugin & { series: Record<Series, Map<number, Trajectory>> } {
+  const series = { presentation: new Map<number, Trajectory>(), 'inference-pass': new Map<number, Trajectory>() };
+  const record = (source: Series) => (event: BatchEndEvent | InferencePassEvent) =>
     event.ids.forEach((id, i) => {
       const s = series[source].get(id) ?? { pGold: [], correct: [], margin: [], el2n: [] };
       series[source].set(id, s);
@@ -47,7 +48,7 @@ function recorder(): KernelPlugin & { series: Record<DynamicsSource, Map<number,
       s.margin.push(event.margin![i]!);
       s.el2n.push(event.el2n![i]!);
     });
-  return { name: 'recorder', perSample: true, onBatchEnd: record('presentation'), onSweep: record('sweep'), series };
+  return { name: 'recorder', perSample: true, onBatchEnd: record('presentation'), onInferencePass: record('inference-pass'), series };
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -57,7 +58,7 @@ describe('training dynamics in a real run', () => {
     const n = 64;
     const epochs = 4;
     const data = toyDataset(n);
-    const plugins = (['presentation', 'sweep'] as const).map((source) => ({ source, maps: dataMaps({ source }), margins: aum({ source }), scores: el2n({ source }) }));
+    const plugins = (['presentation', 'inference-pass'] as const).map((source) => ({ source, maps: dataMaps({ source }), margins: aum({ source }), scores: el2n({ source }) }));
     const truth = recorder();
     const tensors: number[] = [];
     await train({
@@ -65,7 +66,7 @@ describe('training dynamics in a real run', () => {
       data: new Batcher(data, { batchSize: 16, seed: 3 }),
       epochs,
       learningRate: 0.02,
-      sweep: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
+      inferencePass: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
       plugins: [...plugins.flatMap((p) => [p.maps, p.margins, p.scores]), truth, { name: 'memory', onEpochEnd: () => void tensors.push(tf.memory().numTensors) }],
       progress: false,
     });
@@ -92,7 +93,7 @@ describe('training dynamics in a real run', () => {
         for (let e = 0; e < epochs; e++) expect(scores.result(e + 1).score[id]).toBe(s.el2n[e]);
       }
     }
-    // Training-mode values (dropout on, before the update) differ from the sweep's.
+    // Training-mode values (dropout on, before the update) differ from the inference pass's.
     expect(Array.from(plugins[0]!.margins.result().aum)).not.toEqual(Array.from(plugins[1]!.margins.result().aum));
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
-import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, thresholdSamples, type DynamicsSource } from '../src/dynamics/index.js';
+import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, thresholdSamples } from '../src/dynamics/index.js';
+import type { Series } from '../src/index.js';
 
 const control: RunControl = { stop: () => undefined };
 
@@ -12,8 +13,8 @@ interface Values {
   el2n?: number[];
 }
 
-/** Delivers one batch (presentation) or one sweep of `epoch` (0-based, as the kernel numbers them). */
-function deliver(plugin: KernelPlugin, source: DynamicsSource, epoch: number, ids: readonly number[], values: Values): void {
+/** Delivers one batch (presentation) or one inference pass of `epoch` (0-based, as the kernel numbers them). */
+function deliver(plugin: KernelPlugin, source: Series, epoch: number, ids: readonly number[], values: Values): void {
   const n = ids.length;
   const arrays = {
     ids: Int32Array.from(ids),
@@ -23,16 +24,16 @@ function deliver(plugin: KernelPlugin, source: DynamicsSource, epoch: number, id
     margin: Float32Array.from(values.margin ?? new Array<number>(n).fill(0)),
     el2n: Float32Array.from(values.el2n ?? new Array<number>(n).fill(0)),
   };
-  if (source === 'sweep') void plugin.onSweep!({ ...arrays, epoch, step: 0, mode: 'sweep' }, control);
+  if (source === 'inference-pass') void plugin.onInferencePass!({ ...arrays, epoch, step: 0 }, control);
   else void plugin.onBatchEnd!({ ...arrays, epoch, step: 0, batchIndex: 0, meanLoss: 0, terms: {}, learningRate: 0.1 }, control);
 }
 
 /** Per epoch, one value per id: columns[e][k] belongs to ids[k]. */
-function feedEpochs(plugin: KernelPlugin, source: DynamicsSource, ids: readonly number[], columns: readonly Values[], firstEpoch = 0): void {
+function feedEpochs(plugin: KernelPlugin, source: Series, ids: readonly number[], columns: readonly Values[], firstEpoch = 0): void {
   columns.forEach((values, e) => deliver(plugin, source, firstEpoch + e, ids, values));
 }
 
-const sources: DynamicsSource[] = ['sweep', 'presentation'];
+const sources: Series[] = ['inference-pass', 'presentation'];
 
 describe('dataMaps', () => {
   // Per id over 4 epochs: 7 swings 0.25/0.75 then sits at 0.5; 3 is constant and right; 12 flips 0/1; 0 is constant and wrong.
@@ -61,7 +62,7 @@ describe('dataMaps', () => {
 
   it('classifies regions by the thresholds given, ambiguity first', () => {
     const plugin = dataMaps();
-    feedEpochs(plugin, 'sweep', ids, epochs);
+    feedEpochs(plugin, 'inference-pass', ids, epochs);
     const names = (thresholds: Parameters<typeof plugin.result>[0]) => Array.from(plugin.result(thresholds).region, (r) => DATA_MAP_REGIONS[r]);
     expect(names({ ambiguous: 0.15 })).toEqual(['hard', 'easy', 'ambiguous', 'ambiguous']);
     expect(names({ easy: 0.95, hard: 0.5 })).toEqual(['hard', 'other', 'hard', 'ambiguous']);
@@ -84,9 +85,9 @@ describe('dataMaps', () => {
 
   it('needs classification arrays and dataset-index ids', () => {
     const plugin = dataMaps();
-    expect(() => void plugin.onSweep!({ ids: Int32Array.of(0), loss: Float32Array.of(1), epoch: 0, step: 0, mode: 'sweep' }, control)).toThrow(/needs per-sample 'pGold'/);
-    expect(() => deliver(plugin, 'sweep', 0, [-1], {})).toThrow(/non-negative/);
-    expect(() => dataMaps({ source: 'both' as DynamicsSource })).toThrow(/source must be/);
+    expect(() => void plugin.onInferencePass!({ ids: Int32Array.of(0), loss: Float32Array.of(1), epoch: 0, step: 0 }, control)).toThrow(/needs per-sample 'pGold'/);
+    expect(() => deliver(plugin, 'inference-pass', 0, [-1], {})).toThrow(/non-negative/);
+    expect(() => dataMaps({ source: 'both' as Series })).toThrow(/source must be/);
   });
 });
 
@@ -109,7 +110,7 @@ describe('aum', () => {
 
   it('flags non-threshold samples below a percentile of the threshold samples’ AUMs', () => {
     const plugin = aum();
-    feedEpochs(plugin, 'sweep', ids, epochs);
+    feedEpochs(plugin, 'inference-pass', ids, epochs);
     // Threshold AUMs −3 (id 1) and 2 (id 2): the 50th percentile is −0.5, the 99th −3 + 0.99·5 = 1.95.
     const median = plugin.result({ thresholdIds: [2, 1], percentile: 50 });
     expect(median.threshold).toBe(-0.5);
@@ -206,9 +207,9 @@ const pick = (values: Values, order: ArrayLike<number>): Values =>
   Object.fromEntries(Object.entries(values).map(([key, column]: [string, number[]]) => [key, Array.from(order, (k) => column[k]!)]));
 
 const makers = {
-  dataMaps: (source: DynamicsSource) => dataMaps({ source }),
-  aum: (source: DynamicsSource) => aum({ source }),
-  el2n: (source: DynamicsSource) => el2n({ source }),
+  dataMaps: (source: Series) => dataMaps({ source }),
+  aum: (source: Series) => aum({ source }),
+  el2n: (source: Series) => el2n({ source }),
 };
 const resultOf = (plugin: KernelPlugin): unknown => (plugin as unknown as { result(): unknown }).result();
 
@@ -258,13 +259,13 @@ describe('all three plugins', () => {
     expect(() => aum().loadStateDict!({ ...state, size: 4 })).toThrow(/bytes, expected/);
   });
 
-  describe('without sweeps', () => {
+  describe('without inference passes', () => {
     afterEach(() => vi.restoreAllMocks());
 
-    it('warns at the end of a run when source sweep recorded nothing', () => {
+    it('warns at the end of a run when source inference-pass recorded nothing', () => {
       const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
       void el2n().onRunEnd!({ epochs: 1, steps: 1, history: [], seconds: 0 });
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/el2n:sweep recorded nothing.*sweep: \{ data \}/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/el2n:inference-pass recorded nothing.*inferencePass: \{ data \}/));
       expect(el2n({ source: 'presentation' }).onRunEnd).toBeUndefined();
     });
   });

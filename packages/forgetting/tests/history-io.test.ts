@@ -21,7 +21,7 @@ const historyArbitrary = fc
   })
   .map(({ samples, steps, sparse, floats, draws }) => {
     const ids = Int32Array.from({ length: samples }, (_, i) => (sparse ? (samples - i) * 7919 + 3 : samples - 1 - i));
-    const history = new History({ ids, series: sparse ? 'sweep' : 'presentation', floats });
+    const history = new History({ ids, series: sparse ? 'inference-pass' : 'presentation', floats });
     const draw = draws[Symbol.iterator]();
     for (let t = 0; t < steps; t++) {
       const seen: number[] = [];
@@ -70,7 +70,7 @@ describe('CSV export', () => {
   it('float text round-trips every float32 and is never longer than needed', () => {
     fc.assert(
       fc.property(fc.float({ noNaN: true }), (value) => {
-        const single = new History({ ids: range(1), series: 'sweep', floats: ['margin'] });
+        const single = new History({ ids: range(1), series: 'inference-pass', floats: ['margin'] });
         single.record(0, range(1), Uint8Array.of(1), { margin: Float32Array.of(value) });
         const text = floatToCsv(single, 'margin', { ids: false }).trimEnd();
         expect(Object.is(Math.fround(Number(text)), value)).toBe(true);
@@ -82,7 +82,7 @@ describe('CSV export', () => {
   });
 
   it('writes an empty history as a header alone, or nothing', () => {
-    const empty = new History({ ids: new Int32Array(0), series: 'sweep' });
+    const empty = new History({ ids: new Int32Array(0), series: 'inference-pass' });
     expect(historyToCsv(empty)).toBe('id\n');
     expect(historyToCsv(empty, { ids: false })).toBe('');
   });
@@ -97,7 +97,7 @@ describe('CSV import', () => {
         expect(withIds.series).toBe(history.series);
         expect(withIds.steps).toBe(history.steps);
         expect(withIds.words()).toEqual(history.words());
-        expect(withIds.observedWords()).toEqual(History.fromMatrix({ ids: range(history.samples), series: 'sweep', steps: history.steps, correct: () => 1 }).observedWords());
+        expect(withIds.observedWords()).toEqual(History.fromMatrix({ ids: range(history.samples), series: 'inference-pass', steps: history.steps, correct: () => 1 }).observedWords());
         if (history.samples > 0 && history.steps > 0) {
           const bare = historyFromCsv(historyToCsv(history, { ids: false }));
           expect(bare.ids).toEqual(range(history.samples));
@@ -172,7 +172,7 @@ describe('binary format', () => {
   });
 
   it('lays the header out as documented', () => {
-    const history = new History({ ids: Int32Array.of(9, 4, 1), series: 'sweep', floats: ['pGold', 'loss'] });
+    const history = new History({ ids: Int32Array.of(9, 4, 1), series: 'inference-pass', floats: ['pGold', 'loss'] });
     history.record(0, Int32Array.of(4), Uint8Array.of(1), { loss: Float32Array.of(2) });
     const bytes = historyToBinary(history);
     const view = new DataView(bytes.buffer);
@@ -187,7 +187,7 @@ describe('binary format', () => {
   });
 
   it('names the byte of each problem', () => {
-    const good = historyToBinary(History.fromMatrix({ ids: range(5), series: 'sweep', steps: 2, correct: (p) => (p === 4 ? 1 : 0) }));
+    const good = historyToBinary(History.fromMatrix({ ids: range(5), series: 'inference-pass', steps: 2, correct: (p) => (p === 4 ? 1 : 0) }));
     const edit = (at: number, value: number) => {
       const copy = good.slice();
       copy[at] = value;
@@ -233,7 +233,7 @@ describe('binary format', () => {
 describe('readHistoryFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mgdl-history-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const history = History.fromMatrix({ ids: Int32Array.of(3, 1, 2), series: 'sweep', steps: 4, correct: (p, t) => (p <= t ? 1 : 0) });
+  const history = History.fromMatrix({ ids: Int32Array.of(3, 1, 2), series: 'inference-pass', steps: 4, correct: (p, t) => (p <= t ? 1 : 0) });
 
   it('reads binary files by their magic and everything else as CSV', () => {
     const binary = join(dir, 'h.bin');
@@ -241,10 +241,10 @@ describe('readHistoryFile', () => {
     writeFileSync(binary, historyToBinary(history));
     writeFileSync(csv, historyToCsv(history));
     expect(readHistoryFile(binary).words()).toEqual(history.words());
-    const fromCsv = readHistoryFile(csv, { series: 'sweep' });
+    const fromCsv = readHistoryFile(csv, { series: 'inference-pass' });
     expect(fromCsv.words()).toEqual(history.words());
     expect(fromCsv.ids).toEqual(history.ids);
-    expect(fromCsv.series).toBe('sweep');
+    expect(fromCsv.series).toBe('inference-pass');
   });
 
   it('names the path in its errors', () => {

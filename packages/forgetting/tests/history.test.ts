@@ -1,8 +1,8 @@
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HistoryError } from '../src/errors.js';
-import { History, type FloatSeries, type HistoryState } from '../src/history.js';
+import { History, parseSeries, type FloatSeries, type HistoryState } from '../src/history.js';
 import { thrown } from './expect-history-error.js';
 
 const range = (n: number, from = 0, stride = 1) => Int32Array.from({ length: n }, (_, i) => from + i * stride);
@@ -23,7 +23,7 @@ function randomSource(seed: number): () => number {
 function randomHistory({ samples, steps, sparse, floats, seed }: { samples: number; steps: number; sparse: boolean; floats: FloatSeries[]; seed: number }): History {
   const random = randomSource(seed);
   const ids = sparse ? range(samples, 7, 1009) : range(samples);
-  const history = new History({ ids, series: sparse ? 'sweep' : 'presentation', floats });
+  const history = new History({ ids, series: sparse ? 'inference-pass' : 'presentation', floats });
   for (let t = 0; t < steps; t++) {
     const chosen = Array.from(ids).filter(() => random() < 0.8).sort(() => random() - 0.5);
     // b === 0 gives every step a call, even one that sees no sample.
@@ -73,7 +73,7 @@ describe('History construction', () => {
   });
 
   it('looks sparse ids up too', () => {
-    const history = new History({ ids: Int32Array.of(2_000_000_000, 5, 123_456_789), series: 'sweep' });
+    const history = new History({ ids: Int32Array.of(2_000_000_000, 5, 123_456_789), series: 'inference-pass' });
     expect(history.positionOf(123_456_789)).toBe(2);
     expect(history.positionOf(2_000_000_000)).toBe(0);
     expect(history.positionOf(6)).toBe(-1);
@@ -83,25 +83,25 @@ describe('History construction', () => {
   });
 
   it('rejects negative and duplicate ids, in dense and sparse lookups', () => {
-    expect(thrown(() => new History({ ids: Int32Array.of(0, -3), series: 'sweep' })).message).toMatch(/id -3 at position 1 is negative/);
-    expect(thrown(() => new History({ ids: Int32Array.of(1, 2, 1), series: 'sweep' })).message).toMatch(/id 1 appears at positions 0 and 2/);
-    expect(thrown(() => new History({ ids: Int32Array.of(1e6, 2, 1e6), series: 'sweep' })).message).toMatch(/id 1000000 appears at positions 0 and 2/);
+    expect(thrown(() => new History({ ids: Int32Array.of(0, -3), series: 'inference-pass' })).message).toMatch(/id -3 at position 1 is negative/);
+    expect(thrown(() => new History({ ids: Int32Array.of(1, 2, 1), series: 'inference-pass' })).message).toMatch(/id 1 appears at positions 0 and 2/);
+    expect(thrown(() => new History({ ids: Int32Array.of(1e6, 2, 1e6), series: 'inference-pass' })).message).toMatch(/id 1000000 appears at positions 0 and 2/);
   });
 
   it('rejects unknown series and float names', () => {
-    expect(() => new History({ ids: range(2), series: 'epoch' as 'sweep' })).toThrow(HistoryError);
-    expect(() => new History({ ids: range(2), series: 'sweep', floats: ['loss', 'accuracy' as FloatSeries] })).toThrow(/unknown float series 'accuracy'/);
+    expect(() => new History({ ids: range(2), series: 'epoch' as 'inference-pass' })).toThrow(HistoryError);
+    expect(() => new History({ ids: range(2), series: 'inference-pass', floats: ['loss', 'accuracy' as FloatSeries] })).toThrow(/unknown float series 'accuracy'/);
   });
 
   it('lists float series in canonical order, once', () => {
-    const history = new History({ ids: range(2), series: 'sweep', floats: ['pGold', 'loss', 'pGold'] });
+    const history = new History({ ids: range(2), series: 'inference-pass', floats: ['pGold', 'loss', 'pGold'] });
     expect(history.floatNames).toEqual(['loss', 'pGold']);
     expect(history.float('margin')).toBeUndefined();
     expect(history.float('loss')).toHaveLength(0);
   });
 
   it('handles a history of no samples', () => {
-    const history = new History({ ids: new Int32Array(0), series: 'sweep' });
+    const history = new History({ ids: new Int32Array(0), series: 'inference-pass' });
     history.record(0, new Int32Array(0), new Uint8Array(0));
     history.record(1, new Int32Array(0), new Uint8Array(0));
     expect(history.steps).toBe(2);
@@ -135,7 +135,7 @@ describe('History.record', () => {
 
   it('follows the documented word layout, padding bits 0', () => {
     const samples = 70;
-    const history = History.fromMatrix({ ids: range(samples), series: 'sweep', steps: 3, correct: (p, t) => ((p * 7 + t) % 3 === 0 ? 1 : 0) });
+    const history = History.fromMatrix({ ids: range(samples), series: 'inference-pass', steps: 3, correct: (p, t) => ((p * 7 + t) % 3 === 0 ? 1 : 0) });
     expect(history.rowWords).toBe(3);
     const words = history.words();
     expect(words).toHaveLength(9);
@@ -193,7 +193,7 @@ describe('History.record', () => {
   it('grows past many doublings without losing rows', () => {
     const samples = 45;
     const value = (p: number, t: number) => ((p * 31 + t * 17) % 5 < 2 ? 1 : 0);
-    const history = new History({ ids: range(samples, 3), series: 'sweep', floats: ['pGold'] });
+    const history = new History({ ids: range(samples, 3), series: 'inference-pass', floats: ['pGold'] });
     const ids = range(samples, 3);
     for (let t = 0; t < 1000; t++) {
       // Odd samples are only seen every third step, so carry-forward spans the copies too.
@@ -212,30 +212,30 @@ describe('History.record', () => {
   });
 
   it('range-checks correct()', () => {
-    const history = History.fromMatrix({ ids: range(3), series: 'sweep', steps: 2, correct: () => 1 });
+    const history = History.fromMatrix({ ids: range(3), series: 'inference-pass', steps: 2, correct: () => 1 });
     expect(() => history.correct(3, 0)).toThrow(RangeError);
     expect(() => history.correct(0, 2)).toThrow(RangeError);
     expect(() => history.correct(-1, 0)).toThrow(RangeError);
-    expect(() => History.fromMatrix({ ids: range(3), series: 'sweep', steps: -1, correct: () => 1 })).toThrow(HistoryError);
+    expect(() => History.fromMatrix({ ids: range(3), series: 'inference-pass', steps: -1, correct: () => 1 })).toThrow(HistoryError);
   });
 
-  it('records million-sample sweeps and batches', () => {
+  it('records million-sample inference passes and batches', () => {
     const samples = 1_000_000;
     const ids = range(samples);
-    const sweep = new History({ ids, series: 'sweep', floats: ['loss'] });
+    const pass = new History({ ids, series: 'inference-pass', floats: ['loss'] });
     const correct = new Uint8Array(samples);
     const loss = new Float32Array(samples);
     for (let t = 0; t < 4; t++) {
       for (let p = 0; p < samples; p++) correct[p] = p % (t + 2) === 0 ? 1 : 0;
       loss.fill(t);
-      sweep.record(t, ids, correct, { loss });
+      pass.record(t, ids, correct, { loss });
     }
     for (let t = 0; t < 4; t++) {
       let ones = 0;
-      for (let p = 0; p < samples; p++) ones += sweep.correct(p, t);
+      for (let p = 0; p < samples; p++) ones += pass.correct(p, t);
       expect(ones).toBe(Math.ceil(samples / (t + 2)));
     }
-    expect(sweep.float('loss')![3 * samples + 999_999]).toBe(3);
+    expect(pass.float('loss')![3 * samples + 999_999]).toBe(3);
 
     const batches = new History({ ids, series: 'presentation' });
     const order = ids.slice().reverse();
@@ -264,7 +264,7 @@ describe('History state', () => {
   });
 
   it('rejects malformed states with a HistoryError', () => {
-    const good = History.fromMatrix({ ids: range(33), series: 'sweep', steps: 2, correct: (p) => (p % 2 === 0 ? 1 : 0) }).toState();
+    const good = History.fromMatrix({ ids: range(33), series: 'inference-pass', steps: 2, correct: (p) => (p % 2 === 0 ? 1 : 0) }).toState();
     const padded = Buffer.from(good.correct, 'base64');
     padded[7] = 0xff;
     const bad: [unknown, RegExp][] = [
@@ -286,5 +286,19 @@ describe('History state', () => {
     ];
     for (const [state, message] of bad) expect(thrown(() => History.fromState(state)).message).toMatch(message);
     expect(History.fromState(good satisfies HistoryState).steps).toBe(2);
+  });
+});
+
+describe('series names', () => {
+  it("reads the pre-0.2 name 'sweep' as 'inference-pass', with a deprecation warning, and refuses unknown names", () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const state = History.fromMatrix({ ids: range(3), series: 'inference-pass', steps: 2, correct: () => 1 }).toState();
+    expect(History.fromState({ ...state, series: 'sweep' }).series).toBe('inference-pass');
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/DeprecationWarning: history state: 'sweep' is deprecated/));
+    warn.mockClear();
+    expect(parseSeries('presentation')).toBe('presentation');
+    expect(warn).not.toHaveBeenCalled();
+    expect(thrown(() => parseSeries('epoch', '--series')).message).toBe("--series: unknown series \"epoch\"; expected 'presentation' or 'inference-pass'");
+    warn.mockRestore();
   });
 });

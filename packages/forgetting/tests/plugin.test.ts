@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { createRandom } from '@mgdl/random';
@@ -32,7 +32,7 @@ const model = () => {
 };
 
 describe('forgettingStatistics plugin', () => {
-  it('records exactly the predictions the kernel made, per presentation and per sweep', async () => {
+  it('records exactly the predictions the kernel made, per presentation and per inference pass', async () => {
     const data = noiseTask(60);
     const presented: { epoch: number; ids: Int32Array; correct: Uint8Array }[] = [];
     const swept: { ids: Int32Array; correct: Uint8Array }[] = [];
@@ -40,7 +40,7 @@ describe('forgettingStatistics plugin', () => {
       name: 'recorder',
       perSample: true,
       onBatchEnd: (e) => void presented.push({ epoch: e.epoch, ids: e.ids, correct: e.correct! }),
-      onSweep: (e) => void swept.push({ ids: e.ids, correct: e.correct! }),
+      onInferencePass: (e) => void swept.push({ ids: e.ids, correct: e.correct! }),
     };
     const stats = forgettingStatistics({ ids: data.ids, mode: 'both', floats: ['loss'] });
     const counts: number[] = [];
@@ -49,7 +49,7 @@ describe('forgettingStatistics plugin', () => {
       data: new Batcher(data, { batchSize: 16, seed: 1 }),
       epochs: 8,
       learningRate: 0.01,
-      sweep: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
+      inferencePass: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
       plugins: [stats, recorder, { name: 'count', enforce: 'post', onEpochEnd: () => void counts.push(tf.memory().numTensors) }],
       progress: false,
     });
@@ -58,9 +58,9 @@ describe('forgettingStatistics plugin', () => {
     const recorded = stats.history('presentation');
     expect(recorded.steps).toBe(8);
     expect(Array.from(recorded.words())).toEqual(Array.from(direct.words()));
-    const sweepHistory = stats.history('sweep');
-    expect(sweepHistory.steps).toBe(8);
-    swept.forEach((s, t) => s.ids.forEach((id, k) => expect(sweepHistory.correct(sweepHistory.positionOf(id), t)).toBe(s.correct[k])));
+    const passHistory = stats.history('inference-pass');
+    expect(passHistory.steps).toBe(8);
+    swept.forEach((s, t) => s.ids.forEach((id, k) => expect(passHistory.correct(passHistory.positionOf(id), t)).toBe(s.correct[k])));
     const analysis = stats.analyze('presentation');
     expect(analysis.sets.S1 + analysis.sets.S2 + analysis.sets.S3).toBe(60);
     expect(analysis.learningEvents).toBeGreaterThan(0);
@@ -75,6 +75,22 @@ describe('forgettingStatistics plugin', () => {
     second.loadStateDict!(JSON.parse(JSON.stringify(first.stateDict!())));
     expect(Array.from(second.history('presentation').words())).toEqual(Array.from(first.history('presentation').words()));
     expect(analyze(second.history('presentation')).perSample.forgettingEvents).toEqual(analyze(first.history('presentation')).perSample.forgettingEvents);
-    expect(() => second.history('sweep')).toThrow(/records 'presentation', not 'sweep'/);
+    expect(() => second.history('inference-pass')).toThrow(/records 'presentation', not 'inference-pass'/);
+  });
+
+  it("restores a checkpoint written before 0.2, whose inference-pass series was named 'sweep'", () => {
+    const ids = Int32Array.of(4, 5, 6);
+    const recorded = forgettingStatistics({ ids, mode: 'inference-pass' });
+    recorded.onInferencePass!({ ids, correct: Uint8Array.of(1, 0, 1), loss: new Float32Array(3), epoch: 0, step: 2 }, { stop: () => undefined });
+    const { histories } = recorded.stateDict!() as { histories: Record<string, { series: string }> };
+    const old = { sweepsSeen: 1, histories: { sweep: { ...histories['inference-pass']!, series: 'sweep' } } };
+    const restored = forgettingStatistics({ ids, mode: 'inference-pass' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    restored.loadStateDict!(JSON.parse(JSON.stringify(old)));
+    warn.mockRestore();
+    expect(Array.from({ length: 3 }, (_, p) => restored.history('inference-pass').correct(p, 0))).toEqual([1, 0, 1]);
+    // The pass counter came back too: the next pass is recorded as step 1.
+    restored.onInferencePass!({ ids, correct: Uint8Array.of(0, 0, 0), loss: new Float32Array(3), epoch: 1, step: 4 }, { stop: () => undefined });
+    expect(restored.history('inference-pass').steps).toBe(2);
   });
 });

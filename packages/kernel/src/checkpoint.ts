@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { KernelError } from './errors.js';
+import { tallyFromCheckpoint, type EpochTally } from './epoch-tally.js';
 import type { EpochMetrics } from './types.js';
 
 /** Everything a run needs to continue exactly where it was. */
@@ -14,8 +15,8 @@ export interface CheckpointState {
   randomState: number;
   history: EpochMetrics[];
   plugins: Record<string, unknown>;
-  /** Epoch accumulators, so a mid-epoch resume reports the same epoch metrics. */
-  epochTotals: Record<string, number>;
+  /** The epoch so far, so a mid-epoch resume reports the same epoch metrics (a string-keyed record before 0.2). */
+  epochTally: EpochTally;
   weights: NamedArray[];
   optimizer: { name: string; scalars: Record<string, number>; slots: NamedArray[] };
 }
@@ -109,5 +110,8 @@ export function readCheckpoint(dir: string): CheckpointState | undefined {
     values: e.dtype === 'int32' ? new Int32Array(buffer, e.offset, e.length) : new Float32Array(buffer, e.offset, e.length),
   });
   const { format, dataFile, bytes, ...state } = manifest;
-  return { ...state, weights: manifest.weights.map(load), optimizer: { ...manifest.optimizer, slots: manifest.optimizer.slots.map(load) } };
+  const old = state as typeof state & { epochTotals?: Record<string, number> };
+  const epochTally = tallyFromCheckpoint(old.epochTally ?? old.epochTotals ?? {});
+  delete old.epochTotals;
+  return { ...state, epochTally, weights: manifest.weights.map(load), optimizer: { ...manifest.optimizer, slots: manifest.optimizer.slots.map(load) } };
 }

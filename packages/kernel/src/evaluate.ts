@@ -23,7 +23,7 @@ export async function evaluate(model: tfl.LayersModel, data: TrainingData, loss:
 }
 
 /** Per-sample correctness, loss and margin of every sample of `data`, in inference mode. */
-export async function sweep(model: tfl.LayersModel, data: TrainingData, loss: LossFunction): Promise<PerSample> {
+export async function inferencePass(model: tfl.LayersModel, data: TrainingData, loss: LossFunction): Promise<PerSample> {
   const parts: PerSample[] = [];
   for (const batch of data.epoch(0)) parts.push(await perSampleOf(model.apply(batch.x, { training: false }) as tf.Tensor, batch.y, batch.ids, loss));
   const concat = <T extends Float32Array | Uint8Array | Int32Array>(pick: (p: PerSample) => T | undefined, make: (n: number) => T): T | undefined => {

@@ -1,25 +1,25 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { sweep } from './evaluate.js';
+import { inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { notify, sortPlugins, StopSignal } from './plugins.js';
 import type { EpochMetrics, KernelPlugin, TrainingData } from './types.js';
 
 export interface FitCallbackOptions {
   model: tfl.LayersModel;
-  /** Observer plugins that need only epoch-level data: onRunStart, onSweep, onEpochEnd, onRunEnd. */
+  /** Observer plugins that need only epoch-level data: onRunStart, onInferencePass, onEpochEnd, onRunEnd. */
   plugins: readonly KernelPlugin[];
   /** The training set in a fixed order, swept in inference mode after every epoch. */
-  sweepData: TrainingData;
+  inferencePassData: TrainingData;
   loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
   batchesPerEpoch?: number;
 }
 
 /**
- * Runs epoch-level observer plugins inside a user's own `model.fit`: after each epoch it sweeps
- * the training set and calls onSweep and onEpochEnd; a plugin's stop() sets `model.stopTraining`.
+ * Runs epoch-level observer plugins inside a user's own `model.fit`: after each epoch it passes
+ * the training set and calls onInferencePass and onEpochEnd; a plugin's stop() sets `model.stopTraining`.
  * Per-batch hooks and mutators need the kernel's own step, so plugins that have them are refused.
  */
-export function fitCallback({ model, plugins, sweepData, loss = 'softmax-cross-entropy', batchesPerEpoch = 0 }: FitCallbackOptions): tfl.CustomCallback {
+export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax-cross-entropy', batchesPerEpoch = 0 }: FitCallbackOptions): tfl.CustomCallback {
   const ordered = sortPlugins(plugins);
   const unsupported = ordered.filter((p) => p.onBatchEnd || p.onEpochStart || p.lossTerms || p.transformGrads || p.adjustLearningRate);
   if (unsupported.length > 0) {
@@ -36,7 +36,7 @@ export function fitCallback({ model, plugins, sweepData, loss = 'softmax-cross-e
     },
     onEpochEnd: async (epoch, logs = {}) => {
       const step = (epoch + 1) * batchesPerEpoch;
-      await notify(ordered, 'onSweep', { ...(await sweep(model, sweepData, lossFunction)), epoch, step, mode: 'sweep' }, control);
+      await notify(ordered, 'onInferencePass', { ...(await inferencePass(model, inferencePassData, lossFunction)), epoch, step }, control);
       const metrics: EpochMetrics = {
         epoch,
         step,
@@ -50,7 +50,7 @@ export function fitCallback({ model, plugins, sweepData, loss = 'softmax-cross-e
       if (control.reason) model.stopTraining = true;
     },
     onTrainEnd: async () => {
-      for (const plugin of ordered) await plugin.onRunEnd?.({ epochs: history.length, steps: history.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: 0 });
+      await notify(ordered, 'onRunEnd', { epochs: history.length, steps: history.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: 0 }, control);
     },
   });
 }

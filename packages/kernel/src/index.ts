@@ -13,11 +13,11 @@ export type {
   RunInfo,
   RunSummary,
   StepContext,
-  SweepEvent,
+  InferencePassEvent,
   TrainingData,
 } from './types.js';
 export { KernelError } from './errors.js';
-export { evaluate, sweep } from './evaluate.js';
+export { evaluate, inferencePass } from './evaluate.js';
 export { meanSquaredError, softmaxCrossEntropy, type LossFunction } from './loss.js';
 export { adam, createOptimizer, sgd } from './optimizers/index.js';
 export type { Optimizer, OptimizerState } from './optimizers/types.js';

@@ -1,5 +1,5 @@
 import { KernelError } from './errors.js';
-import type { KernelPlugin, RunControl } from './types.js';
+import type { KernelPlugin, RunControl, RunSummary } from './types.js';
 
 const GROUP = { pre: 0, normal: 1, post: 2 } as const;
 
@@ -17,7 +17,7 @@ export function sortPlugins(plugins: readonly KernelPlugin[]): KernelPlugin[] {
     .map(({ plugin }) => plugin);
 }
 
-type ObserverName = 'onRunStart' | 'onEpochStart' | 'onBatchEnd' | 'onSweep' | 'onEpochEnd';
+type ObserverName = 'onRunStart' | 'onEpochStart' | 'onBatchEnd' | 'onInferencePass' | 'onEpochEnd' | 'onRunEnd';
 
 /** Calls one observer hook on every plugin that has it, in order, awaiting each. */
 export async function notify<K extends ObserverName>(
@@ -29,6 +29,21 @@ export async function notify<K extends ObserverName>(
   for (const plugin of plugins) {
     const fn = plugin[hook] as ((event: unknown, control: RunControl) => void | Promise<void>) | undefined;
     if (fn) await fn.call(plugin, event, control);
+  }
+}
+
+/**
+ * Tells every plugin that the run failed, so each can close what it holds (files, writers). A
+ * plugin whose onRunError throws does not keep the others from theirs; its error is reported as a
+ * warning, and the run's own error is the one the caller gets.
+ */
+export async function notifyRunError(plugins: readonly KernelPlugin[], error: unknown, summary: RunSummary): Promise<void> {
+  for (const plugin of plugins) {
+    try {
+      await plugin.onRunError?.(error, summary);
+    } catch (cleanupError) {
+      process.emitWarning(`plugin '${plugin.name}' failed in onRunError: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`);
+    }
   }
 }
 

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
 import { KernelError } from './errors.js';
-import { evaluate, perSampleOf, sweep } from './evaluate.js';
+import { evaluate, inferencePass, perSampleOf } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/types.js';
-import { notify, sortPlugins, StopSignal } from './plugins.js';
+import { addStep, emptyTally, type EpochTally } from './epoch-tally.js';
+import { notify, notifyRunError, sortPlugins, StopSignal } from './plugins.js';
 import { progressReporter, type ProgressOptions } from './progress.js';
 import { SeededMathRandom } from '@mgdl/random';
 import { createSchedule, type Schedule } from './schedules.js';
@@ -29,8 +30,8 @@ export interface TrainOptions {
   seed?: number;
   /** Validation/test loss and accuracy after every `every`-th epoch (and the last), or after the listed epochs (1-based). */
   evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
-  /** A full pass over the training set in inference mode, delivered to plugins' onSweep. */
-  sweep?: { data: TrainingData; every?: number | readonly number[] };
+  /** A full pass over the training set in inference mode, delivered to plugins' onInferencePass. */
+  inferencePass?: { data: TrainingData; every?: number | readonly number[] };
   /** Atomic checkpoints every epoch (and every `everySteps` steps when set). */
   checkpoint?: { dir: string; everySteps?: number };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
@@ -74,84 +75,82 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
 
   let position = { epoch: 0, batchIndex: 0, step: 0 };
   let history: EpochMetrics[] = [];
-  let totals: Record<string, number> = {};
+  let tally = emptyTally();
   const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
   if (restored) {
     restore(restored, model, optimizer, variables, plugins, random);
     position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
     history = restored.history;
-    totals = restored.epochTotals;
+    tally = restored.epochTally;
   }
+  let checkpointsWritten = 0;
   const save = async (next: { epoch: number; batchIndex: number }) => {
-    if (checkpoint) writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, randomState: random.saved, history, epochTotals: totals }));
+    if (!checkpoint) return;
+    writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, randomState: random.saved, history, epochTally: tally }));
+    checkpointsWritten++;
   };
+  const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 
-  await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed }, control);
-  for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
-    if (position.batchIndex === 0) {
-      totals = { loss: 0, correct: 0, samples: 0, batches: 0, seconds: 0 };
-      await notify(plugins, 'onEpochStart', { epoch, step: position.step }, control);
-    }
-    for (const batch of data.epoch(epoch, position.batchIndex)) {
-      const t0 = performance.now();
-      const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, history };
-      const baseLearningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: data.batchesPerEpoch, epochs });
-      const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample });
-      const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
-      if (!Number.isFinite(total)) {
-        tf.dispose([result.logits, result.perSampleLoss].filter((t): t is tf.Tensor => t !== undefined));
-        const kept = checkpoint ? ` The last good checkpoint in ${checkpoint.dir} is kept.` : '';
-        throw new KernelError(`loss is ${total} at epoch ${epoch + 1}, step ${position.step + 1} (batch ${batch.index}); lower the learning rate or check the data.${kept}`);
+  try {
+    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed }, control);
+    for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
+      if (position.batchIndex === 0) {
+        tally = emptyTally();
+        await notify(plugins, 'onEpochStart', { epoch, step: position.step }, control);
       }
-      position.step++;
-      const n = batch.ids.length;
-      totals['loss']! += result.meanLoss * n;
-      totals['correct']! += result.correct;
-      totals['samples']! += n;
-      totals['batches']!++;
-      for (const [name, value] of Object.entries(result.terms)) totals[`term:${name}`] = (totals[`term:${name}`] ?? 0) + value;
-      totals['lastLearningRate'] = result.learningRate;
-      const perSample = result.logits ? await perSampleOf(result.logits, batch.y, batch.ids, loss, result.perSampleLoss) : undefined;
-      result.perSampleLoss?.dispose();
-      totals['seconds']! += (performance.now() - t0) / 1000;
-      await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
-      const last = batch.index === data.batchesPerEpoch - 1;
-      if (checkpoint?.everySteps && position.step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batch.index + 1 });
-      if (control.reason) break;
+      for (const batch of data.epoch(epoch, position.batchIndex)) {
+        const t0 = performance.now();
+        const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, history };
+        const baseLearningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: data.batchesPerEpoch, epochs });
+        const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample });
+        const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
+        if (!Number.isFinite(total)) {
+          tf.dispose([result.logits, result.perSampleLoss].filter((t): t is tf.Tensor => t !== undefined));
+          const kept = checkpointsWritten > 0 || restored ? ` The last good checkpoint in ${checkpoint!.dir} is kept.` : checkpoint ? ' No checkpoint was written before it.' : '';
+          throw new KernelError(`loss is ${total} at epoch ${epoch + 1}, step ${position.step + 1} (batch ${batch.index}); lower the learning rate or check the data.${kept}`);
+        }
+        position.step++;
+        addStep(tally, { meanLoss: result.meanLoss, correct: result.correct, samples: batch.ids.length, terms: result.terms, learningRate: result.learningRate });
+        const perSample = result.logits ? await perSampleOf(result.logits, batch.y, batch.ids, loss, result.perSampleLoss) : undefined;
+        result.perSampleLoss?.dispose();
+        tally.seconds += (performance.now() - t0) / 1000;
+        await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
+        const last = batch.index === data.batchesPerEpoch - 1;
+        if (checkpoint?.everySteps && position.step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batch.index + 1 });
+        if (control.reason) break;
+      }
+      position.batchIndex = 0;
+      const metrics = await epochMetrics(epoch, position.step, tally, model, loss, options);
+      history = [...history, metrics];
+      if (options.inferencePass && due(epoch, epochs, options.inferencePass.every)) {
+        await notify(plugins, 'onInferencePass', { ...(await inferencePass(model, options.inferencePass.data, loss)), epoch, step: position.step }, control);
+      }
+      await notify(plugins, 'onEpochEnd', metrics, control);
+      await save({ epoch: epoch + 1, batchIndex: 0 });
     }
-    position.batchIndex = 0;
-    const metrics = await epochMetrics(epoch, position.step, totals, model, loss, options);
-    history = [...history, metrics];
-    if (options.sweep && due(epoch, epochs, options.sweep.every)) {
-      await notify(plugins, 'onSweep', { ...(await sweep(model, options.sweep.data, loss)), epoch, step: position.step, mode: 'sweep' }, control);
-    }
-    await notify(plugins, 'onEpochEnd', metrics, control);
-    await save({ epoch: epoch + 1, batchIndex: 0 });
+  } catch (error) {
+    await notifyRunError(plugins, error, summarize());
+    throw error;
   }
-  const summary: RunSummary = { epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 };
-  for (const plugin of plugins) await plugin.onRunEnd?.(summary);
+  const summary = summarize();
+  await notify(plugins, 'onRunEnd', summary, control);
   return { ...summary, model };
 }
 
-async function epochMetrics(epoch: number, step: number, totals: Record<string, number>, model: tfl.LayersModel, loss: LossFunction, options: TrainOptions): Promise<EpochMetrics> {
-  const samples = totals['samples']!;
-  const terms = Object.fromEntries(
-    Object.entries(totals)
-      .filter(([key]) => key.startsWith('term:'))
-      .map(([key, sum]) => [key.slice(5), sum / totals['batches']!]),
-  );
+async function epochMetrics(epoch: number, step: number, tally: EpochTally, model: tfl.LayersModel, loss: LossFunction, options: TrainOptions): Promise<EpochMetrics> {
+  const { samples, seconds } = tally;
   const metrics: EpochMetrics = {
     epoch,
     step,
     train: {
-      loss: totals['loss']! / samples,
-      ...(loss.classification ? { accuracy: totals['correct']! / samples } : {}),
+      loss: tally.lossSum / samples,
+      ...(loss.classification ? { accuracy: tally.correct / samples } : {}),
       samples,
-      samplesPerSec: samples / totals['seconds']!,
-      seconds: totals['seconds']!,
+      samplesPerSec: samples / seconds,
+      seconds,
     },
-    terms,
-    learningRate: totals['lastLearningRate'] ?? options.learningRate,
+    terms: Object.fromEntries(Object.entries(tally.termSums).map(([name, sum]) => [name, sum / tally.batches])),
+    learningRate: tally.lastLearningRate ?? options.learningRate,
   };
   const { evaluation } = options;
   if (evaluation && due(epoch, options.epochs, evaluation.every)) {

@@ -17,7 +17,7 @@ export interface TrainingData {
   epoch(epoch: number, fromBatch?: number): Iterable<KernelBatch>;
 }
 
-/** Per-sample arrays of one batch (or one sweep), in the order of `ids`. */
+/** Per-sample arrays of one batch (or one inference pass), in the order of `ids`. */
 export interface PerSample {
   ids: Int32Array;
   /** 1 where argmax(logits) = label (classification only). */
@@ -31,9 +31,17 @@ export interface PerSample {
   el2n?: Float32Array;
 }
 
+/*
+ * Two words with one meaning everywhere in the kernel, its events, checkpoints and run files:
+ * - `epoch` is 0-based in code and files (events.jsonl, checkpoints); only text printed for people
+ *   (progress lines, reports, metrics.json's `epoch` = epochs done) counts from 1.
+ * - `step` is the number of optimizer steps completed when the hook runs: a mutator inside step k
+ *   (1-based) sees k − 1, the onBatchEnd after it sees k, epoch-level events see the steps done so far.
+ */
+
 export interface BatchEndEvent extends Partial<PerSample> {
   epoch: number;
-  /** Optimizer steps taken so far, this one included. */
+  /** Optimizer steps completed, this batch's included. */
   step: number;
   batchIndex: number;
   ids: Int32Array;
@@ -46,11 +54,11 @@ export interface BatchEndEvent extends Partial<PerSample> {
   learningRate: number;
 }
 
-export interface SweepEvent extends PerSample {
+/** Per-sample results of the inference pass over the training set after epoch `epoch`. */
+export interface InferencePassEvent extends PerSample {
   epoch: number;
+  /** Optimizer steps completed. */
   step: number;
-  /** Where the sweep ran: over the training set in inference mode. */
-  mode: 'sweep';
 }
 
 export interface EvaluationResult {
@@ -92,7 +100,7 @@ export interface RunSummary {
 /** What mutators see: where training is and what the step has done so far. */
 export interface StepContext {
   epoch: number;
-  /** Steps taken before this one. */
+  /** Optimizer steps completed before this one. */
   step: number;
   batchIndex: number;
   batchesPerEpoch: number;
@@ -122,9 +130,14 @@ export interface ObserverHooks {
   onRunStart?(info: RunInfo, control: RunControl): void | Promise<void>;
   onEpochStart?(event: { epoch: number; step: number }, control: RunControl): void | Promise<void>;
   onBatchEnd?(event: BatchEndEvent, control: RunControl): void | Promise<void>;
-  onSweep?(event: SweepEvent, control: RunControl): void | Promise<void>;
+  onInferencePass?(event: InferencePassEvent, control: RunControl): void | Promise<void>;
   onEpochEnd?(metrics: EpochMetrics, control: RunControl): void | Promise<void>;
   onRunEnd?(summary: RunSummary): void | Promise<void>;
+  /**
+   * The run failed (a non-finite loss, a throwing plugin or data source): close what you hold.
+   * Called instead of onRunEnd, on every plugin, before the error reaches train()'s caller.
+   */
+  onRunError?(error: unknown, summary: RunSummary): void | Promise<void>;
 }
 
 /** Hooks that change training. Called inside the step, in plugin order. */

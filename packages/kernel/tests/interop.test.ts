@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { fitCallback, progressReporter, train, type KernelPlugin, type SweepEvent } from '../src/index.js';
-import { toyBatcher, toyDataset, toyModel, toySweep } from './fixtures/toy.js';
+import { fitCallback, progressReporter, train, type KernelPlugin, type InferencePassEvent } from '../src/index.js';
+import { toyBatcher, toyDataset, toyModel, toyInferenceData } from './fixtures/toy.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -12,11 +12,11 @@ describe('fitCallback', () => {
   it("runs epoch-level observers inside the user's own model.fit, and their stop() ends it", async () => {
     const model = toyModel();
     model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] });
-    const sweeps: SweepEvent[] = [];
+    const passes: InferencePassEvent[] = [];
     const epochs: number[] = [];
     const observer: KernelPlugin = {
       name: 'observer',
-      onSweep: (e) => void sweeps.push(e),
+      onInferencePass: (e) => void passes.push(e),
       onEpochEnd: (m, control) => {
         epochs.push(m.epoch);
         if (m.epoch === 2) control.stop('seen enough');
@@ -25,19 +25,19 @@ describe('fitCallback', () => {
     const data = toyDataset(64);
     const x = tf.tensor4d(Float32Array.from(data.x, (v) => (v / 255 - 0.47) / 0.15), [64, 8, 8, 1]);
     const y = tf.tensor1d(data.labels, 'float32');
-    await model.fit(x, y, { epochs: 10, batchSize: 16, verbose: 0, callbacks: [fitCallback({ model, plugins: [observer], sweepData: toySweep(64), batchesPerEpoch: 4 })] });
+    await model.fit(x, y, { epochs: 10, batchSize: 16, verbose: 0, callbacks: [fitCallback({ model, plugins: [observer], inferencePassData: toyInferenceData(64), batchesPerEpoch: 4 })] });
     expect(epochs).toEqual([0, 1, 2]);
-    expect(sweeps.map((s) => s.ids.length)).toEqual([64, 64, 64]);
-    // Training stopped after the third epoch: its sweep saw the final model.
+    expect(passes.map((s) => s.ids.length)).toEqual([64, 64, 64]);
+    // Training stopped after the third epoch: its inference pass saw the final model.
     const predicted = tf.argMax(model.predict(x) as tf.Tensor, 1).dataSync();
     const agree = Array.from(data.labels).filter((label, i) => predicted[i] === label).length;
-    expect(sweeps[2]!.correct!.reduce((a, b) => a + b, 0)).toBe(agree);
+    expect(passes[2]!.correct!.reduce((a, b) => a + b, 0)).toBe(agree);
     tf.dispose([x, y]);
   });
 
   it('refuses plugins that need the kernel step', () => {
     const model = toyModel();
-    expect(() => fitCallback({ model, plugins: [{ name: 'lr', adjustLearningRate: () => 1 }], sweepData: toySweep() })).toThrow(/lr need the mgdl kernel/);
+    expect(() => fitCallback({ model, plugins: [{ name: 'lr', adjustLearningRate: () => 1 }], inferencePassData: toyInferenceData() })).toThrow(/lr need the mgdl kernel/);
   });
 });
 

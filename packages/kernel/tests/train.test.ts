@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { KernelError, SeededMathRandom, train, type BatchEndEvent, type KernelPlugin, type SweepEvent } from '../src/index.js';
-import { toyBatcher, toyModel, toySweep, weightsOf } from './fixtures/toy.js';
+import { KernelError, SeededMathRandom, train, type BatchEndEvent, type InferencePassEvent, type KernelPlugin, type TrainingData } from '../src/index.js';
+import { toyBatcher, toyModel, toyInferenceData, weightsOf } from './fixtures/toy.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -15,7 +15,7 @@ const quiet = { progress: false } as const;
 
 describe('train', () => {
   it('learns a separable task and reports per-epoch metrics and evaluations', async () => {
-    const result = await train({ model: toyModel, data: toyBatcher(), epochs: 6, learningRate: 0.02, evaluation: { validation: toySweep(64), every: 3 }, ...quiet });
+    const result = await train({ model: toyModel, data: toyBatcher(), epochs: 6, learningRate: 0.02, evaluation: { validation: toyInferenceData(64), every: 3 }, ...quiet });
     expect(result.history).toHaveLength(6);
     expect(result.steps).toBe(36);
     expect(result.history[5]!.train.accuracy!).toBeGreaterThan(0.9);
@@ -27,7 +27,7 @@ describe('train', () => {
   it('calls hooks in plugin order with ids and per-sample arrays only for those who ask', async () => {
     const calls: string[] = [];
     const events: BatchEndEvent[] = [];
-    const sweeps: SweepEvent[] = [];
+    const passes: InferencePassEvent[] = [];
     const recorder = (name: string, extra: Partial<KernelPlugin> = {}): KernelPlugin => ({
       name,
       onRunStart: () => void calls.push(`${name}:run`),
@@ -39,11 +39,11 @@ describe('train', () => {
       data: toyBatcher(40, 16),
       epochs: 2,
       learningRate: 0.01,
-      sweep: { data: toySweep(40) },
+      inferencePass: { data: toyInferenceData(40) },
       plugins: [
         recorder('last', { enforce: 'post' }),
         recorder('b', { order: 2 }),
-        recorder('a', { order: 1, perSample: true, onBatchEnd: (e) => void events.push(e), onSweep: (e) => void sweeps.push(e) }),
+        recorder('a', { order: 1, perSample: true, onBatchEnd: (e) => void events.push(e), onInferencePass: (e) => void passes.push(e) }),
         recorder('first', { enforce: 'pre' }),
       ],
       ...quiet,
@@ -64,8 +64,8 @@ describe('train', () => {
       // Two classes: ‖softmax − onehot‖₂ = √2·(1 − p(gold)).
       e.el2n!.forEach((v, i) => expect(v).toBeCloseTo(Math.SQRT2 * (1 - e.pGold![i]!), 4));
     }
-    expect(sweeps.map((s) => s.ids.length)).toEqual([40, 40]);
-    expect(Array.from(sweeps[0]!.ids)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(passes.map((s) => s.ids.length)).toEqual([40, 40]);
+    expect(Array.from(passes[0]!.ids)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
   it('does not download per-sample arrays when no plugin asks', async () => {
@@ -128,10 +128,10 @@ describe('train', () => {
       data: toyBatcher(),
       epochs: 4,
       learningRate: 0.01,
-      evaluation: { validation: toySweep(32) },
-      sweep: { data: toySweep() },
+      evaluation: { validation: toyInferenceData(32) },
+      inferencePass: { data: toyInferenceData() },
       plugins: [
-        { name: 'per-sample', perSample: true, onBatchEnd: () => undefined, onSweep: () => undefined },
+        { name: 'per-sample', perSample: true, onBatchEnd: () => undefined, onInferencePass: () => undefined },
         { name: 'term', lossTerms: (f) => ({ mean: tf.mul(1e-3, tf.mean(f.logits)) as tf.Scalar }) },
         { name: 'count', enforce: 'post', onEpochEnd: () => void counts.push(tf.memory().numTensors) },
       ],
@@ -154,6 +154,60 @@ describe('train', () => {
     expect(error).toBeInstanceOf(KernelError);
     expect((error as Error).message).toMatch(/loss is NaN at epoch 2, step 9 \(batch 2\).*last good checkpoint/);
     expect(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))).toMatchObject({ epoch: 1, batchIndex: 0, step: 6 });
+  });
+
+  it('says so when a NaN loss comes before any checkpoint was written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-kernel-nan-early-'));
+    const poison: KernelPlugin = { name: 'poison', lossTerms: () => ({ nan: tf.scalar(Number.NaN) }) };
+    const error = await train({ model: toyModel, data: toyBatcher(), epochs: 2, learningRate: 0.01, plugins: [poison], checkpoint: { dir }, ...quiet }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/step 1 .*No checkpoint was written before it\./);
+    expect((error as Error).message).not.toMatch(/is kept/);
+  });
+
+  it('calls onRunError on every plugin, not onRunEnd, when a plugin throws mid-epoch', async () => {
+    const seen: string[] = [];
+    const boom = new Error('plugin failed on purpose');
+    const thrower: KernelPlugin = {
+      name: 'thrower',
+      onBatchEnd: (event) => {
+        if (event.epoch === 1 && event.batchIndex === 3) throw boom;
+      },
+    };
+    const witness = (name: string): KernelPlugin => ({
+      name,
+      onRunEnd: () => void seen.push(`${name}:end`),
+      onRunError: (error, summary) => void seen.push(`${name}:error:${(error as Error).message}:${summary.epochs} epochs:${summary.steps} steps`),
+    });
+    const error = await train({ model: toyModel, data: toyBatcher(), epochs: 3, learningRate: 0.01, plugins: [witness('a'), thrower, witness('b')], ...quiet }).catch((e: unknown) => e);
+    expect(error).toBe(boom);
+    // One full epoch (6 steps) and 4 steps of the second were done when it threw.
+    expect(seen).toEqual(['a:error:plugin failed on purpose:1 epochs:10 steps', 'b:error:plugin failed on purpose:1 epochs:10 steps']);
+  });
+
+  it('still reaches every plugin when one onRunError itself throws, and reports the run error', async () => {
+    const closed: string[] = [];
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    const failing: TrainingData = {
+      batchesPerEpoch: 2,
+      epoch: () => {
+        throw new Error('data source broke');
+      },
+    };
+    const error = await train({
+      model: toyModel,
+      data: failing,
+      epochs: 1,
+      learningRate: 0.01,
+      plugins: [{ name: 'bad-cleanup', onRunError: () => { throw new Error('cleanup broke'); } }, { name: 'closer', onRunError: () => void closed.push('closer') }],
+      ...quiet,
+    }).catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect((error as Error).message).toBe('data source broke');
+    expect(closed).toEqual(['closer']);
+    expect(warnings).toEqual([expect.stringMatching(/plugin 'bad-cleanup' failed in onRunError: cleanup broke/)]);
   });
 
   it('rejects bad options with what to fix', async () => {

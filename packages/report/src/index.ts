@@ -1,5 +1,9 @@
 export { runRecorder, type RunRecorder, type RunRecorderOptions } from './run/recorder.js';
 export { runFiles, type RunEvent } from './run/layout.js';
+export { RunFileError } from './run/read-json.js';
+export { readRunMetrics, runMetricsSchema, type ForgettingMetrics, type RunMetrics } from './run/metrics.js';
+export { readRunParams, type RunParams } from './run/params-file.js';
+export { readScaleTraces, type ScaleTraces } from './run/traces.js';
 export { gitSha, packageVersions } from './run/params.js';
 export { buildReport, type ReportFigure, type ReportOptions, type ReportResult } from './html/report.js';
 export { figureFileName, writeFigures } from './html/figure-files.js';

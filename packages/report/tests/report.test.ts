@@ -58,11 +58,11 @@ describe('HTML report', () => {
     const root = tmp();
     const dirs = [1, 2, 4].map((width) => {
       const dir = join(root, `width=${width}`);
-      writeFakeRun(dir, { sweep: { width } });
+      writeFakeRun(dir, { grid: { width } });
       return dir;
     });
     const { html } = await buildReport(dirs);
-    expect(html).toContain('Across the sweep: width');
+    expect(html).toContain('Across the grid: width');
     expect(html).toContain('Runs (3)');
     expect((html.match(/<figure>/g) ?? []).length).toBe(3 + 3 * 5);
   });
@@ -71,20 +71,20 @@ describe('HTML report', () => {
     const root = tmp();
     const dirs = [1, 2].map((width) => {
       const dir = join(root, `width=${width}`);
-      writeFakeRun(dir, { sweep: { width } });
+      writeFakeRun(dir, { grid: { width } });
       return dir;
     });
     const intro = { title: 'Claim & verdict', html: '<p>held</p>', figures: [{ caption: 'The claim, drawn.', svg: '<svg id="claim"></svg>' }] };
     const { html, figures } = await buildReport(dirs, { intro: [intro] });
     expect(html).toContain('<svg id="claim"></svg>');
     expect((html.match(/<figure>/g) ?? []).length).toBe(figures.length);
-    expect(figures.map((f) => f.section)).toEqual(['Claim & verdict', ...Array(3).fill('Across the sweep: width'), ...Array(5).fill('Run width=1'), ...Array(5).fill('Run width=2')]);
+    expect(figures.map((f) => f.section)).toEqual(['Claim & verdict', ...Array(3).fill('Across the grid: width'), ...Array(5).fill('Run width=1'), ...Array(5).fill('Run width=2')]);
     const out = join(root, 'figures');
     mkdirSync(out);
     writeFileSync(join(out, 'stale.svg'), '<svg/>');
     const paths = writeFigures(out, figures);
     expect(paths[0]).toBe(join(out, '01-claim-verdict--the-claim-drawn.svg'));
-    expect(paths[1]).toBe(join(out, '02-across-the-sweep-width--final-train-and-test-loss-against.svg'));
+    expect(paths[1]).toBe(join(out, '02-across-the-grid-width--final-train-and-test-loss-against.svg'));
     expect(readdirSync(out).sort()).toEqual(paths.map((p) => basename(p)).sort());
     expect(readFileSync(paths[0]!, 'utf8')).toBe('<svg id="claim"></svg>');
     expect(readdirSync(root).sort()).toEqual(['figures', 'width=1', 'width=2']);
@@ -94,11 +94,11 @@ describe('HTML report', () => {
     const root = tmp();
     const dirs = [0, 1].map((seed) => {
       const dir = join(root, `seed=${seed}`);
-      writeFakeRun(dir, { sweep: { seed } });
+      writeFakeRun(dir, { grid: { seed } });
       return dir;
     });
     const { html } = await buildReport(dirs);
-    expect(html).not.toContain('Across the sweep');
+    expect(html).not.toContain('Across the grid');
     expect(html).toContain('Runs (2)');
   });
 

@@ -24,7 +24,7 @@ const random = () => {
 };
 const ids = Int32Array.from({ length: n }, (_, i) => i);
 const skill = Float32Array.from({ length: n }, () => random());
-const history = new History({ ids, series: 'sweep' });
+const history = new History({ ids, series: 'inference-pass' });
 const correct = new Uint8Array(n);
 for (let t = 0; t < steps; t++) {
   const p = Math.min(1, 0.2 + (0.8 * t) / steps);

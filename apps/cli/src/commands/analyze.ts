@@ -2,13 +2,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, perSampleCsv, readGroupsFile, readHistoryFile, summarize, type Analysis } from '@mgdl/forgetting';
+import { analyze, parseSeries, perSampleCsv, readGroupsFile, readHistoryFile, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
 import { formatTable } from '../table.js';
 
 const fraction = (value: string): number => {
   const n = Number(value);
   if (!(n > 0)) throw new InvalidArgumentError(`--window must be a fraction in (0, 1) or a number of steps ≥ 1, got '${value}'`);
   return n;
+};
+
+const seriesOption = (value: string): Series => {
+  try {
+    return parseSeries(value, '--series');
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 };
 
 export function analyzeCommand(): Command {
@@ -19,9 +27,10 @@ export function analyzeCommand(): Command {
     .option('--groups <file>', 'meso-scale groups: CSV of id,group')
     .option('--out <dir>', 'write per-sample.csv (and system.csv, meso.csv) there')
     .option('--window <w>', 'trailing window for the settled M/F: fraction of steps or a number of steps', fraction, 0.2)
+    .option('--series <name>', `what a CSV history's steps are: ${SERIES.join(' | ')} (binary files say it themselves; 'sweep' is a deprecated name of inference-pass)`, seriesOption, 'presentation' as Series)
     .addOption(new Option('--initial <state>', 'state before the first step').choices(['unlearned', 'first-observation']).default('unlearned'))
-    .action((file: string, options: { json?: boolean; groups?: string; out?: string; window: number; initial: 'unlearned' | 'first-observation' }) => {
-      const history = readHistoryFile(file);
+    .action((file: string, options: { json?: boolean; groups?: string; out?: string; series: Series; window: number; initial: 'unlearned' | 'first-observation' }) => {
+      const history = readHistoryFile(file, { series: options.series });
       const groups = options.groups ? readGroupsFile(options.groups, history) : undefined;
       const analysis = analyze(history, { initial: options.initial, window: options.window, ...(groups ? { groups } : {}) });
       if (options.out) writeOutputs(options.out, analysis);

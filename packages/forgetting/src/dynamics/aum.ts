@@ -89,7 +89,7 @@ function percentileOf(values: Float64Array, p: number): number {
 }
 
 /** Per sample, the mean margin over epochs (every delivered margin up to `until` counts once). */
-export function aum({ source = 'sweep', until = Infinity }: AumOptions = {}): AumPlugin {
+export function aum({ source = 'inference-pass', until = Infinity }: AumOptions = {}): AumPlugin {
   if (!(until === Infinity || (Number.isInteger(until) && until >= 1))) throw new RangeError(`until must be a positive integer epoch, got ${until}`);
   const name = `aum:${source}`;
   const table = new SampleTable({ epochs: 'count', sum: 'real' });

@@ -55,7 +55,7 @@ export function dataMapRegions(map: Pick<DataMap, 'confidence' | 'variability'>,
  * Per sample over epochs: mean and population std of p(gold) (Welford, so a constant p(gold)
  * gives exactly 0) and the fraction correct. Every delivered value counts once.
  */
-export function dataMaps({ source = 'sweep' }: DynamicsOptions = {}): DataMapsPlugin {
+export function dataMaps({ source = 'inference-pass' }: DynamicsOptions = {}): DataMapsPlugin {
   const name = `data-maps:${source}`;
   const table = new SampleTable({ epochs: 'count', correct: 'count', mean: 'real', m2: 'real' });
   return {

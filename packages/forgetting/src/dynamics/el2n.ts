@@ -33,7 +33,7 @@ export interface El2nPlugin extends KernelPlugin {
  * Records each sample's EL2N score per epoch, one float32 column per recorded epoch. A sample
  * presented more than once in an epoch keeps its last value there.
  */
-export function el2n({ source = 'sweep', epochs }: El2nOptions = {}): El2nPlugin {
+export function el2n({ source = 'inference-pass', epochs }: El2nOptions = {}): El2nPlugin {
   const bad = epochs?.find((e) => !(Number.isInteger(e) && e >= 1));
   if (bad !== undefined) throw new RangeError(`epochs must be positive integers (1-based), got ${bad}`);
   const wanted = epochs && new Set(epochs);

@@ -1,22 +1,20 @@
 import { Buffer } from 'node:buffer';
-import type { BatchEndEvent, KernelPlugin, PerSample, SweepEvent } from '@mgdl/kernel';
+import type { BatchEndEvent, InferencePassEvent, KernelPlugin, PerSample } from '@mgdl/kernel';
+import type { Series } from '../history.js';
 
 /*
  * Shared by the three training-dynamics plugins (data maps, AUM, EL2N): where values come
  * from, per-sample storage by id, and its JSON state.
  */
 
-/**
- * 'sweep': the inference-mode pass over the training set after each epoch (train's `sweep`
- * option, or fitCallback). 'presentation': the training-mode values of each sample's
- * presentation in its batch, before the update (Toneva et al.). Epochs are numbered from 1, as in
- * train's `every` lists: sweep k runs after the k-th epoch of training.
- */
-export type DynamicsSource = 'presentation' | 'sweep';
-
 export interface DynamicsOptions {
-  /** Default 'sweep'. */
-  source?: DynamicsSource;
+  /**
+   * Where values come from (default 'inference-pass'): the inference-mode pass over the training
+   * set after each epoch (train's `inferencePass` option, or fitCallback), or each sample's
+   * training-mode 'presentation' in its batch, before the update (Toneva et al.). Epochs are
+   * numbered from 1, as in train's `every` lists: pass k runs after the k-th epoch of training.
+   */
+  source?: Series;
 }
 
 // 'count' and 'real' columns accumulate from 0; 'value' columns keep a delivered float32 value, NaN until one arrives.
@@ -121,16 +119,16 @@ type Fields<F extends Field> = { [K in F]: NonNullable<PerSample[K]> };
 
 /**
  * The kernel hooks that feed `take` with the 1-based epoch, the ids and `fields` of each batch
- * ('presentation') or sweep, after making room for the ids in `table`.
+ * ('presentation') or inference pass, after making room for the ids in `table`.
  */
 export function observe<F extends Field>(
   plugin: string,
-  source: DynamicsSource,
+  source: Series,
   fields: readonly F[],
   table: Pick<SampleTable<Record<string, Kind>>, 'reserve' | 'size'>,
   take: (epoch: number, ids: Int32Array, values: Fields<F>) => void,
-): Pick<KernelPlugin, 'perSample' | 'onBatchEnd' | 'onSweep' | 'onRunEnd'> {
-  const deliver = (event: BatchEndEvent | SweepEvent): void => {
+): Pick<KernelPlugin, 'perSample' | 'onBatchEnd' | 'onInferencePass' | 'onRunEnd'> {
+  const deliver = (event: BatchEndEvent | InferencePassEvent): void => {
     const values = {} as Fields<F>;
     for (const field of fields) {
       const array = event[field];
@@ -141,12 +139,12 @@ export function observe<F extends Field>(
     take(event.epoch + 1, event.ids, values);
   };
   if (source === 'presentation') return { perSample: true, onBatchEnd: deliver };
-  if (source !== 'sweep') throw new RangeError(`source must be 'presentation' or 'sweep', got '${String(source)}'`);
+  if (source !== 'inference-pass') throw new RangeError(`source must be 'presentation' or 'inference-pass', got '${String(source)}'`);
   return {
-    onSweep: deliver,
+    onInferencePass: deliver,
     onRunEnd: () => {
-      // The default source silently records nothing when the run has no sweep.
-      if (table.size === 0) process.emitWarning(`${plugin} recorded nothing: with source 'sweep' it needs train({ sweep: { data } })`);
+      // The default source silently records nothing when the run has no inference pass.
+      if (table.size === 0) process.emitWarning(`${plugin} recorded nothing: with source 'inference-pass' it needs train({ inferencePass: { data } })`);
     },
   };
 }

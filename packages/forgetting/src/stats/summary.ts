@@ -34,22 +34,6 @@ export function summarize(analysis: Analysis): AnalysisSummary {
   };
 }
 
-const SET_NAMES = ['', 'S1', 'S2', 'S3'];
-
-/** One row per sample: id, events, first-learned / learned-for-good / first-forgotten steps (−1 = never), final correctness, set. */
-export function perSampleCsv(analysis: Analysis, noisyIds?: ReadonlySet<number>): string {
-  const s = analysis.perSample;
-  const lines = [`id,learning_events,forgetting_events,first_learned,learned_for_good,first_forgotten,final_correct,set${noisyIds ? ',noisy' : ''}`];
-  for (let p = 0; p < s.ids.length; p++) {
-    if (s.set[p] === 0) continue; // outside the analysed subset
-    const id = s.ids[p]!;
-    lines.push(
-      `${id},${s.learningEvents[p]},${s.forgettingEvents[p]},${s.firstLearned[p]},${s.learnedForGood[p]},${s.firstForgotten[p]},${s.finalCorrect[p]},${SET_NAMES[s.set[p]!]}${noisyIds ? `,${noisyIds.has(id) ? 1 : 0}` : ''}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 /** The analysis of all samples, and separately of the clean and the noisy ones (by id). */
 export function analyzeByNoise(history: History, noisyIds: ReadonlySet<number>, options: Omit<AnalyzeOptions, 'only'> = {}): { all: Analysis; clean: Analysis; noisy: Analysis } {
   const ids = Array.from(history.ids);

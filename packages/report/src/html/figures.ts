@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { dataMap, histogram, lineChart, regimeBands, renderSvg, scaleTraces, type ScaleTracesInput } from '../plots/index.js';
+import { dataMap, histogram, lineChart, regimeBands, renderSvg, scaleTraces } from '../plots/index.js';
 import { axisScaleFor } from '../plots/theme.js';
 import { series, type LoadedRun } from './load.js';
 import type { Figure } from './page.js';
@@ -19,7 +19,7 @@ export async function runFigures(run: LoadedRun): Promise<Figure[]> {
       spec: lineChart({ title: `${run.name}: loss per epoch`, x: { field: 'epoch', title: 'epoch' }, y: [{ field: 'loss', title: 'loss (cross-entropy)' }, ...(hasAccuracy ? [{ field: 'accuracy', title: 'accuracy' }] : [])], series: 'split', data: curves }),
     });
   }
-  const traces = run.traces as { compromise?: { epoch: number[]; M: (number | null)[]; F: (number | null)[]; ratio: (number | null)[] }; scales?: ScaleTracesInput } | undefined;
+  const traces = run.traces;
   if (traces?.compromise) {
     const c = traces.compromise;
     const rows = c.epoch.map((epoch, i) => ({ epoch, M: c.M[i] ?? null, F: c.F[i] ?? null, ratio: c.ratio[i] ?? null }));
@@ -30,10 +30,9 @@ export async function runFigures(run: LoadedRun): Promise<Figure[]> {
     }
   }
   if (traces?.scales) specs.push({ caption: 'M/F at element, meso and system scale; dashed: the settled value, band: its fluctuation amplitude.', spec: scaleTraces(traces.scales) });
-  const forgetting = run.samples['forgetting'];
-  if (forgetting?.['forgetting_events']) {
-    const noisy = forgetting['noisy'];
-    const values = forgetting['forgetting_events'].map((v, i) => ({ group: (noisy?.[i] === '1' ? 'noisy' : 'clean') as 'clean' | 'noisy', value: Number(v) })).filter((_, i) => forgetting['set']?.[i] !== 'S1');
+  const forgetting = run.forgetting;
+  if (forgetting) {
+    const values = Array.from(forgetting.forgettingEvents, (value, i) => ({ group: (forgetting.noisy?.[i] === 1 ? 'noisy' : 'clean') as 'clean' | 'noisy', value })).filter((_, i) => forgetting.set[i] !== 1);
     specs.push({ caption: 'Forgetting events per learned sample, clean vs noisy labels (share of each group).', spec: histogram({ title: 'Forgetting counts', xTitle: 'forgetting events', values, bins: 30 }) });
   }
   const map = run.samples['data-map'];
@@ -46,12 +45,12 @@ export async function runFigures(run: LoadedRun): Promise<Figure[]> {
   return figures;
 }
 
-/** Across runs of a sweep: final losses and the forgetting compromise against the swept parameter. */
+/** Across the runs of a grid: final losses and the forgetting compromise against the swept parameter. */
 export async function comparisonFigures(runs: readonly LoadedRun[], parameter: string): Promise<Figure[]> {
   let rows: ComparisonRow[] = runs
     .map((run) => {
-      const x = Number((run.params?.['sweep'] as Record<string, unknown> | undefined)?.[parameter]);
-      const m = run.metrics as { train?: { loss?: number }; test?: { loss?: number }; forgetting?: { M?: number | null; F?: number | null; ratio?: number | null; settledRatio?: number | null } } | undefined;
+      const x = Number(run.params?.grid?.[parameter]);
+      const m = run.metrics;
       return { x, train: m?.train?.loss, test: m?.test?.loss, M: m?.forgetting?.M ?? null, F: m?.forgetting?.F ?? null, ratio: m?.forgetting?.settledRatio ?? m?.forgetting?.ratio ?? null };
     })
     .filter((r) => Number.isFinite(r.x));

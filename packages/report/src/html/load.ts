@@ -1,16 +1,22 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readPerSampleCsv, type PerSampleTable } from '@mgdl/forgetting';
 import { runFiles, type RunEvent } from '../run/layout.js';
+import { readRunMetrics, type RunMetrics } from '../run/metrics.js';
+import { readRunParams, type RunParams } from '../run/params-file.js';
+import { readScaleTraces, type ScaleTraces } from '../run/traces.js';
 
-/** What a run directory holds, and what it lacks: a report renders what exists. */
+/** What a run directory holds, and what it lacks: a report renders what exists and lists what it could not read. */
 export interface LoadedRun {
   dir: string;
   name: string;
-  params?: Record<string, unknown>;
-  metrics?: Record<string, unknown>;
+  params?: RunParams;
+  metrics?: RunMetrics;
   events: RunEvent[];
-  traces?: Record<string, unknown>;
-  /** samples/<name>.csv as header → column values. */
+  traces?: ScaleTraces;
+  /** samples/forgetting.csv, the per-sample forgetting statistics. */
+  forgetting?: PerSampleTable;
+  /** Other samples/<name>.csv tables as header → column values. */
   samples: Record<string, Record<string, string[]>>;
   missing: string[];
   problems: string[];
@@ -23,21 +29,23 @@ export function loadRun(dir: string): LoadedRun {
     run.missing.push(`${dir} (the run directory itself)`);
     return run;
   }
-  const json = (path: string, label: string): Record<string, unknown> | undefined => {
+  // A malformed file is listed (file and field), never allowed to crash the whole report.
+  const attempt = <T>(path: string, read: (path: string) => T, { required }: { required: boolean }): T | undefined => {
     if (!existsSync(path)) {
-      run.missing.push(label);
+      if (required) run.missing.push(basename(path));
       return undefined;
     }
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      return read(path);
     } catch (error) {
-      run.problems.push(`${label}: not valid JSON (${(error as Error).message})`);
+      run.problems.push((error as Error).message);
       return undefined;
     }
   };
-  run.params = json(files.params, 'params.json');
-  run.metrics = json(files.metrics, 'metrics.json');
-  if (existsSync(files.traces)) run.traces = json(files.traces, 'traces.json');
+  run.params = attempt(files.params, readRunParams, { required: true });
+  run.metrics = attempt(files.metrics, readRunMetrics, { required: true });
+  run.traces = attempt(files.traces, readScaleTraces, { required: false });
+  run.forgetting = attempt(files.samples('forgetting'), (path) => readPerSampleCsv(readFileSync(path, 'utf8'), { file: path }), { required: false });
   if (existsSync(files.events)) {
     readFileSync(files.events, 'utf8')
       .split('\n')
@@ -55,7 +63,7 @@ export function loadRun(dir: string): LoadedRun {
     run.missing.push('events.jsonl');
   }
   if (existsSync(files.samplesDir)) {
-    for (const file of readdirSync(files.samplesDir).filter((f) => f.endsWith('.csv'))) {
+    for (const file of readdirSync(files.samplesDir).filter((f) => f.endsWith('.csv') && f !== 'forgetting.csv')) {
       const [header, ...rows] = readFileSync(join(files.samplesDir, file), 'utf8').split('\n').filter(Boolean);
       const columns = (header ?? '').split(',');
       const table: Record<string, string[]> = Object.fromEntries(columns.map((c) => [c, []]));
@@ -66,9 +74,9 @@ export function loadRun(dir: string): LoadedRun {
   return run;
 }
 
-/** Values of one tag over epochs. */
+/** Values of one tag over epochs (1-based, as printed). */
 export const series = (run: LoadedRun, tag: string): { epoch: number; step: number; value: number }[] =>
   run.events.filter((e) => e.tag === tag).map(({ epoch, step, value }) => ({ epoch: epoch + 1, step, value }));
 
 /** A run is usable when any of its records could be read. */
-export const usable = (run: LoadedRun): boolean => Boolean(run.params || run.metrics || run.events.length || run.traces || Object.keys(run.samples).length);
+export const usable = (run: LoadedRun): boolean => Boolean(run.params || run.metrics || run.events.length || run.traces || run.forgetting || Object.keys(run.samples).length);

@@ -1,5 +1,6 @@
 import { escapeHtml } from './escape.js';
 import { comparisonFigures, runFigures } from './figures.js';
+import type { RunMetrics } from '../run/metrics.js';
 import { loadRun, usable, type LoadedRun } from './load.js';
 import { figureHtml, pageHtml, tableHtml, type Figure, type Section } from './page.js';
 
@@ -15,23 +16,23 @@ export interface ReportResult {
   usable: boolean;
 }
 
-const pick = (value: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+type Cell = string | number | null | undefined;
 
-const METRICS = [
-  ['epochs', 'epoch'],
-  ['train loss', 'train.loss'],
-  ['train acc', 'train.accuracy'],
-  ['val loss', 'validation.loss'],
-  ['test loss', 'test.loss'],
-  ['test acc', 'test.accuracy'],
-  ['S1', 'forgetting.S1'],
-  ['S2', 'forgetting.S2'],
-  ['S3', 'forgetting.S3'],
-  ['M', 'forgetting.M'],
-  ['F', 'forgetting.F'],
-  ['M/F settled', 'forgetting.settledRatio'],
-  ['regime', 'forgetting.regime'],
-] as const;
+const METRICS: readonly (readonly [string, (m: RunMetrics) => Cell])[] = [
+  ['epochs', (m) => m.epoch],
+  ['train loss', (m) => m.train?.loss],
+  ['train acc', (m) => m.train?.accuracy],
+  ['val loss', (m) => m.validation?.loss],
+  ['test loss', (m) => m.test?.loss],
+  ['test acc', (m) => m.test?.accuracy],
+  ['S1', (m) => m.forgetting?.S1],
+  ['S2', (m) => m.forgetting?.S2],
+  ['S3', (m) => m.forgetting?.S3],
+  ['M', (m) => m.forgetting?.M],
+  ['F', (m) => m.forgetting?.F],
+  ['M/F settled', (m) => m.forgetting?.settledRatio],
+  ['regime', (m) => m.forgetting?.regime],
+];
 
 export interface ReportOptions {
   title?: string;
@@ -39,34 +40,34 @@ export interface ReportOptions {
   intro?: readonly Section[];
 }
 
-/** One self-contained HTML page over one or more run directories (a sweep's cells compared). */
+/** One self-contained HTML page over one or more run directories (the cells of a grid compared). */
 export async function buildReport(dirs: readonly string[], { title = 'mgdl report', intro = [] }: ReportOptions = {}): Promise<ReportResult> {
   const runs = dirs.map(loadRun);
   const sections: Section[] = [...intro];
   const figures: ReportFigure[] = intro.flatMap((section) => (section.figures ?? []).map((f) => ({ ...f, section: section.title })));
-  const sweepKeys = [...new Set(runs.flatMap((r) => Object.keys((r.params?.['sweep'] as object | undefined) ?? {})))];
-  const rows = runs.map((run) => [run.name, ...sweepKeys.map((k) => pick(run.params, `sweep.${k}`) as number), ...METRICS.map(([, path]) => pick(run.metrics, path) as number)]);
-  const present = METRICS.filter((_, c) => rows.some((row) => row[1 + sweepKeys.length + c] !== undefined && row[1 + sweepKeys.length + c] !== null));
+  const gridKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params?.grid ?? {})))];
+  const rows = runs.map((run) => [run.name, ...gridKeys.map((k) => run.params?.grid?.[k] as Cell), ...METRICS.map(([, get]) => (run.metrics ? get(run.metrics) : undefined))]);
+  const present = METRICS.filter((_, c) => rows.some((row) => row[1 + gridKeys.length + c] !== undefined && row[1 + gridKeys.length + c] !== null));
   sections.push({
     title: runs.length > 1 ? `Runs (${runs.length})` : 'Summary',
     html: tableHtml(
-      ['run', ...sweepKeys, ...present.map(([label]) => label)],
-      rows.map((row) => [row[0], ...row.slice(1, 1 + sweepKeys.length), ...present.map((m) => row[1 + sweepKeys.length + METRICS.indexOf(m)])]),
+      ['run', ...gridKeys, ...present.map(([label]) => label)],
+      rows.map((row) => [row[0], ...row.slice(1, 1 + gridKeys.length), ...present.map((m) => row[1 + gridKeys.length + METRICS.indexOf(m)])]) as (string | number)[][],
     ),
   });
   // Seeds are replicates, not a parameter: the comparison is drawn against the first real one.
-  const numericSweep = sweepKeys.find((k) => k !== 'seed' && new Set(runs.map((r) => Number(pick(r.params, `sweep.${k}`))).filter(Number.isFinite)).size > 1);
-  if (numericSweep) {
-    const comparison = await comparisonFigures(runs, numericSweep);
-    const title = `Across the sweep: ${numericSweep}`;
+  const numericKey = gridKeys.find((k) => k !== 'seed' && new Set(runs.map((r) => Number(r.params?.grid?.[k])).filter(Number.isFinite)).size > 1);
+  if (numericKey) {
+    const comparison = await comparisonFigures(runs, numericKey);
+    const title = `Across the grid: ${numericKey}`;
     if (comparison.length) sections.push({ title, html: figureHtml(comparison) });
     figures.push(...comparison.map((f) => ({ ...f, section: title })));
   }
   for (const run of runs) {
     const own = await runFigures(run);
     figures.push(...own.map((f) => ({ ...f, section: `Run ${run.name}` })));
-    const datasetNote = run.params?.['datasetNote'];
-    const notes = [...(typeof datasetNote === 'string' ? [datasetNote] : []), ...run.missing.map((m) => `missing: ${m}`), ...run.problems];
+    const datasetNote = run.params?.datasetNote;
+    const notes = [...(datasetNote ? [datasetNote] : []), ...run.missing.map((m) => `missing: ${m}`), ...run.problems];
     const params = run.params ? `<details><summary>params.json</summary><pre>${escapeHtml(JSON.stringify(run.params, null, 2))}</pre></details>` : '';
     sections.push({
       title: `Run ${run.name}`,

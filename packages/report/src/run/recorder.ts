@@ -3,6 +3,9 @@ import { writeFileAtomic } from '@mgdl/io';
 import type { EpochMetrics, KernelPlugin, RunSummary } from '@mgdl/kernel';
 import { EventFileWriter } from '../tensorboard/index.js';
 import { runFiles, type RunEvent } from './layout.js';
+import { runMetricsSchema, type RunMetrics } from './metrics.js';
+import { validated } from './read-json.js';
+import { scaleTracesSchema, type ScaleTraces } from './traces.js';
 import { gitSha, packageVersions } from './params.js';
 
 export interface RunRecorderOptions {
@@ -19,12 +22,12 @@ export interface RunRecorderOptions {
 
 export interface RunRecorder extends KernelPlugin {
   readonly dir: string;
-  /** Adds fields to metrics.json (e.g. a forgetting summary) and rewrites it atomically. */
-  summarize(key: string, value: unknown): void;
+  /** Adds a section to metrics.json (e.g. `forgetting`) and rewrites it atomically; a section of the wrong shape is refused. */
+  summarize<K extends string>(key: K, value: RunMetrics[K]): void;
   /** Writes samples/<name>.csv atomically. */
   writeSamples(name: string, csv: string): void;
-  /** Stores named series for the report in traces.json, atomically. */
-  writeTraces(traces: Record<string, unknown>): void;
+  /** Stores the series the report draws in traces.json, atomically; traces of the wrong shape are refused. */
+  writeTraces(traces: ScaleTraces): void;
   /** Records a value outside the kernel's hooks (e.g. from an app). */
   record(tag: string, value: number, step: number, epoch: number): void;
 }
@@ -43,6 +46,7 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
   let writer: EventFileWriter | undefined;
   let latest: EpochMetrics | undefined;
   let finished: RunSummary | undefined;
+  let failure: string | undefined;
 
   const record = (tag: string, value: number, step: number, epoch: number) => {
     if (Number.isFinite(value)) pending.push({ wall_time: Date.now() / 1000, step, epoch, tag, value });
@@ -71,7 +75,10 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       learningRate: latest.learningRate,
       terms: latest.terms,
     };
-    writeFileAtomic(files.metrics, JSON.stringify({ ...final, ...(run ? { run: { epochs: run.epochs, steps: run.steps, seconds: run.seconds, ...(run.stopped ? { stopped: run.stopped } : {}) } } : {}), ...summary }, null, 2) + '\n');
+    const text = JSON.stringify({ ...final, ...(run ? { run: { epochs: run.epochs, steps: run.steps, seconds: run.seconds, ...(run.stopped ? { stopped: run.stopped } : {}), ...(failure ? { error: failure } : {}) } } : {}), ...summary }, null, 2);
+    // Checked as its reader will see it (after JSON turned NaN into null), so a bad section fails here, not in the report.
+    validated(runMetricsSchema, JSON.parse(text), files.metrics);
+    writeFileAtomic(files.metrics, text + '\n');
   };
 
   return {
@@ -110,16 +117,31 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       writeMetrics(run);
       writer?.close();
     },
+    onRunError(error, run) {
+      // Keep what the run recorded up to the failure, and leave the TensorBoard file complete.
+      failure = error instanceof Error ? error.message : String(error);
+      flush();
+      writeMetrics(run);
+      writer?.close();
+    },
     summarize(key, value) {
+      const previous = summary[key];
       summary[key] = value;
-      writeMetrics(finished);
+      try {
+        writeMetrics(finished);
+      } catch (error) {
+        summary[key] = previous;
+        throw error;
+      }
     },
     writeSamples(name, csv) {
       mkdirSync(files.samplesDir, { recursive: true });
       writeFileAtomic(files.samples(name), csv);
     },
     writeTraces(traces) {
-      writeFileAtomic(files.traces, JSON.stringify(traces) + '\n');
+      const text = JSON.stringify(traces);
+      validated(scaleTracesSchema, JSON.parse(text), files.traces);
+      writeFileAtomic(files.traces, text + '\n');
     },
     record,
   };

@@ -1,0 +1,34 @@
+/** What the kernel adds up over one epoch's batches; saved in checkpoints so a mid-epoch resume reports the same epoch. */
+export interface EpochTally {
+  /** Σ batch mean loss × batch size. */
+  lossSum: number;
+  correct: number;
+  samples: number;
+  batches: number;
+  /** Seconds spent in training steps (not evaluation). */
+  seconds: number;
+  /** Σ of each plugin loss term's batch value. */
+  termSums: Record<string, number>;
+  /** The learning rate of the epoch's last step. */
+  lastLearningRate?: number;
+}
+
+export const emptyTally = (): EpochTally => ({ lossSum: 0, correct: 0, samples: 0, batches: 0, seconds: 0, termSums: {} });
+
+/** Adds one step's results. */
+export function addStep(tally: EpochTally, step: { meanLoss: number; correct: number; samples: number; terms: Record<string, number>; learningRate: number }): void {
+  tally.lossSum += step.meanLoss * step.samples;
+  tally.correct += step.correct;
+  tally.samples += step.samples;
+  tally.batches++;
+  for (const [name, value] of Object.entries(step.terms)) tally.termSums[name] = (tally.termSums[name] ?? 0) + value;
+  tally.lastLearningRate = step.learningRate;
+}
+
+/** Checkpoints before 0.2 kept the tally as a string-keyed record ('loss', 'term:<name>', …). */
+export function tallyFromCheckpoint(saved: EpochTally | Record<string, number>): EpochTally {
+  if ('termSums' in saved) return saved as EpochTally;
+  const old = saved as Record<string, number>;
+  const termSums = Object.fromEntries(Object.entries(old).filter(([key]) => key.startsWith('term:')).map(([key, sum]) => [key.slice(5), sum]));
+  return { lossSum: old['loss'] ?? 0, correct: old['correct'] ?? 0, samples: old['samples'] ?? 0, batches: old['batches'] ?? 0, seconds: old['seconds'] ?? 0, termSums, ...(old['lastLearningRate'] !== undefined ? { lastLearningRate: old['lastLearningRate'] } : {}) };
+}

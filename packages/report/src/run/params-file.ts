@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { readJsonFile } from './read-json.js';
+
+/** params.json: what a run was started with (written once, atomically, by the run recorder). */
+export const runParamsSchema = z.looseObject({
+  config: z.unknown(),
+  seed: z.number(),
+  epochs: z.number(),
+  batchesPerEpoch: z.number(),
+  /** The cell's values in a grid of runs (e.g. `{ width: 4, seed: 1 }`); absent for a single run. */
+  grid: z.record(z.string(), z.unknown()).optional(),
+  /** Set by experiment cells: the dataset's stand-in note. */
+  datasetNote: z.string().optional(),
+  packages: z.record(z.string(), z.string().nullable()),
+  git: z.string().nullable(),
+  created: z.string(),
+});
+
+export type RunParams = z.output<typeof runParamsSchema>;
+
+/** Reads params.json; run directories written before 0.2 kept the grid values under `sweep`. */
+export function readRunParams(path: string): RunParams {
+  const params = readJsonFile(runParamsSchema, path);
+  if (params.grid === undefined && params['sweep'] && typeof params['sweep'] === 'object') {
+    const { sweep, ...rest } = params;
+    return { ...rest, grid: sweep as Record<string, unknown> } as RunParams;
+  }
+  return params;
+}
