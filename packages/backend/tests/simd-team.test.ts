@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CallList } from '../src/wasm/simd/call-list.js';
+import { affine, moments } from '../src/wasm/simd/channel-loops.js';
 import { teamHarness } from './team-harness.js';
 import { Random } from './support.js';
 
@@ -17,7 +18,7 @@ function affineList(x: number, y: number, scale: number, shift: number): CallLis
   const list = new CallList();
   for (let start = 0; start < blocks; start += 8) {
     const at = start * width * 4;
-    list.add('affine', x + at, y + at, scale, shift, Math.min(8, blocks - start), width).endTask();
+    list.call(affine, { x: x + at, y: y + at, scale, shift, blocks: Math.min(8, blocks - start), width }).endTask();
   }
   return list;
 }
@@ -49,9 +50,10 @@ describe('SimdTeam', () => {
     const acc = h.alloc(2 * 2 * width); // per thread: acc1 | acc2
     const f = h.floats();
     f.fill(1, x / 4, x / 4 + blocks * width);
-    const list = new CallList();
-    list.perThread = { arg: 2, bytes: 2 * width * 4 };
-    for (let start = 0; start < blocks; start += 8) list.add('moments', x + start * width * 4, pivot, acc, acc + width * 4, Math.min(8, blocks - start), width).endTask();
+    const list = new CallList().perThread(moments, 'acc1', 2 * width * 4);
+    for (let start = 0; start < blocks; start += 8) {
+      list.call(moments, { x: x + start * width * 4, pivot, acc1: acc, acc2: acc + width * 4, blocks: Math.min(8, blocks - start), width }).endTask();
+    }
     let onWorker = 0;
     for (const start = performance.now(); onWorker === 0 && performance.now() - start < 20_000; ) {
       f.fill(0, acc / 4, acc / 4 + 4 * width);
@@ -70,16 +72,16 @@ describe('SimdTeam', () => {
     const x = h.alloc(64 * width);
     const list = new CallList();
     // Reads past the end of the heap: every task traps, on whichever thread runs it.
-    for (let t = 0; t < 8; t++) list.add('affine', 0x7ffffff0, x, x, x, 8, width).endTask();
+    for (let t = 0; t < 8; t++) list.call(affine, { x: 0x7ffffff0, y: x, scale: x, shift: x, blocks: 8, width }).endTask();
     expect(() => h.team.run(list)).toThrow();
     const ok = new CallList();
-    for (let t = 0; t < 8; t++) ok.add('affine', x, x, x, x, 8, width).endTask();
+    for (let t = 0; t < 8; t++) ok.call(affine, { x, y: x, scale: x, shift: x, blocks: 8, width }).endTask();
     expect(() => h.team.run(ok)).not.toThrow();
   });
 
   it('does not keep the process alive', () => {
     const fixture = fileURLToPath(new URL('./fixtures/team-exit.ts', import.meta.url));
-    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', fixture], { timeout: 20_000, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', fixture], { timeout: 600_000, encoding: 'utf8' });
     expect(out.trim()).toBe('ran');
   });
 });

@@ -2,8 +2,7 @@
  * A SIMD team on a heap of its own (no tfjs): a shared WebAssembly.Memory with a bump allocator,
  * the assembled SIMD module instantiated on it, and float views for setting up and checking data.
  */
-import { assemble } from '../src/wasm/simd/assembler.js';
-import { buildSimdFunctions, SIMD_FUNCTION_NAMES } from '../src/wasm/simd/functions.js';
+import { SIMD_FUNCTIONS, simdModuleBytes } from '../src/wasm/simd/functions.js';
 import { createTeam, localTeam, type SimdTeam } from '../src/wasm/simd/team.js';
 
 interface Memory {
@@ -27,9 +26,9 @@ export interface TeamHarness {
 
 export function teamHarness(threads: number): TeamHarness {
   const memory = new wasm.Memory({ initial: 256, maximum: 256, shared: true });
-  const module = new wasm.Module(assemble(buildSimdFunctions(), true));
+  const module = new wasm.Module(simdModuleBytes(true));
   const { exports } = new wasm.Instance(module, { env: { memory } });
-  const fns = SIMD_FUNCTION_NAMES.map((name) => exports[name]!);
+  const fns = SIMD_FUNCTIONS.map((fn) => exports[fn.name]!);
   // Call lists are allocated at the top of the heap, data from the bottom.
   let data = 64;
   let lists = memory.buffer.byteLength;

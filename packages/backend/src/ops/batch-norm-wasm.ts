@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../wasm/simd/module.js';
 import { blockTasks, channelSums, layoutOf, type Layout } from '../wasm/simd/channel-sums.js';
+import { affine, affine2, gradMoments, moments } from '../wasm/simd/channel-loops.js';
 
 // Batch norm's training kernels on the wasm heap with mgdl's SIMD loops (see simd/channel-loops):
 // ~10× faster than the JS loops in batch-norm.ts, which remain for the cpu backend.
@@ -42,7 +43,7 @@ export function forwardSimd(
     simd,
     layout,
     (c) => pivotValues[c]!,
-    (list, start, pivot, acc1, acc2, count) => list.add('moments', xPtr + start * width * 4, pivot, acc1, acc2, count, width),
+    (list, { start, ...sums }) => list.call(moments, { x: xPtr + start * width * 4, ...sums, width }),
     (row, c) => {
       const u = view(x)[row * channels + c]! - pivotValues[c]!;
       return [u, u * u];
@@ -61,7 +62,12 @@ export function forwardSimd(
     shift[c] = beta![c]! - m * scale[c]!;
   }
   withCoefficients(backend, layout, [scale, shift], ([scalePtr, shiftPtr]) =>
-    simd.team.run(blockTasks(blocks, (list, start, count) => list.add('affine', xPtr + start * width * 4, yPtr + start * width * 4, scalePtr!, shiftPtr!, count, width))),
+    simd.team.run(
+      blockTasks(blocks, (list, start, count) => {
+        const at = start * width * 4;
+        list.call(affine, { x: xPtr + at, y: yPtr + at, scale: scalePtr!, shift: shiftPtr!, blocks: count, width });
+      }),
+    ),
   );
   const xs = view(x);
   const ys = view(y!);
@@ -85,7 +91,10 @@ export function backwardSimd(
     simd,
     layout,
     (c) => meanValues[c]!,
-    (list, start, mean, acc1, acc2, count) => list.add('gradMoments', dyPtr + start * width * 4, xPtr + start * width * 4, mean, acc1, acc2, count, width),
+    (list, { start, pivot, ...sums }) => {
+      const at = start * width * 4;
+      list.call(gradMoments, { dy: dyPtr + at, x: xPtr + at, mean: pivot, ...sums, width });
+    },
     (row, c) => {
       const g = view(inputs.dy)[row * channels + c]!;
       return [g, g * (view(inputs.x)[row * channels + c]! - meanValues[c]!)];
@@ -109,7 +118,7 @@ export function backwardSimd(
     simd.team.run(
       blockTasks(blocks, (list, start, count) => {
         const at = start * width * 4;
-        list.add('affine2', dyPtr + at, xPtr + at, dxPtr + at, aPtr!, bPtr!, kPtr!, count, width);
+        list.call(affine2, { dy: dyPtr + at, x: xPtr + at, out: dxPtr + at, a: aPtr!, b: bPtr!, k: kPtr!, blocks: count, width });
       }),
     ),
   );

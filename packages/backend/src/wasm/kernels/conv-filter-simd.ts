@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../simd/module.js';
 import { CallList } from '../simd/call-list.js';
+import { CONV_FILTER_TILES } from '../simd/conv-filter-loops.js';
 
 /**
  * dW[r,c,i,o] = Σ_{n,y,x} X[n, y·s + r·d − pad, x·s + c·d − pad, i] · dY[n,y,x,o], computed image by
@@ -27,8 +28,8 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
   const coBlocks = Math.ceil(co / coTile);
   const tileFloats = ciTile * coTile;
   const perTap = ciBlocks * coBlocks * tileFloats;
-  const kernelName = `convFilter${ciTile}x${coVecs}` as const;
-  if (!simd[kernelName]) return undefined;
+  const tile = CONV_FILTER_TILES[ciTile - 1]?.[coVecs - 1];
+  if (!tile) return undefined;
   const threads = simd.team.size;
   const accFloats = fh * fw * perTap;
   const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
@@ -37,8 +38,9 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
     heapFloats(backend, scratch.ptr, threads * accFloats).fill(0);
     const [xPtr, dyPtr] = [x, dy].map((t) => memoryOffset(backend, t)) as [number, number];
     const { top, left } = info.padInfo;
-    const list = new CallList();
-    list.perThread = { arg: 2, bytes: accFloats * 4 };
+    const list = new CallList().perThread(tile, 'acc', accFloats * 4);
+    const [xRow, dyRow, xPix, dyPix] = [sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4];
+    const lastCo = Math.max(0, co - coTile) * 4;
     for (let n = 0; n < info.batchSize; n++) {
       for (let r = 0; r < fh; r++) {
         const [y0, y1] = validRange(r * dh - top, sh, h, oh);
@@ -50,7 +52,7 @@ export function conv2DBackpropFilterSimd(simd: SimdKernels, backend: BackendWasm
           const accAt = scratch.ptr + (r * fw + c) * perTap * 4;
           for (let b = 0; b < ciBlocks; b++) {
             const ci0 = Math.min(b * ciTile, ci - ciTile);
-            list.add(kernelName, xAt + ci0 * 4, dyAt, accAt + b * coBlocks * tileFloats * 4, y1 - y0, x1 - x0, sh * w * ci * 4, ow * co * 4, sw * ci * 4, co * 4, coBlocks, Math.max(0, co - coTile) * 4);
+            list.call(tile, { x: xAt + ci0 * 4, dy: dyAt, acc: accAt + b * coBlocks * tileFloats * 4, rows: y1 - y0, cols: x1 - x0, xRow, dyRow, xPix, dyPix, coBlocks, lastCo });
           }
         }
       }

@@ -2,6 +2,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { heapFloats, heapScratch, memoryOffset, type SimdKernels } from '../simd/module.js';
 import { CallList } from '../simd/call-list.js';
+import { CONV_TILES, NARROW_CONV_TILES } from '../simd/conv-loops.js';
 import { release, runShipped } from '../wasm-kernel.js';
 
 /**
@@ -36,8 +37,8 @@ export function conv2DSimd(
   if (ci < 4 || (!narrow && 2 * oh * ow * fh * fw * ci * co < MIN_IMAGE_FLOPS)) return undefined;
   const pixels = Math.min(4, ow);
   const coVecs = co >= 8 ? 2 : 1;
-  const kernelName = narrow ? (`conv${pixels}n${co}` as const) : (`conv${pixels}x${coVecs}` as const);
-  if (!simd[kernelName]) return undefined;
+  const tile = narrow ? NARROW_CONV_TILES[pixels - 1]?.[co - 1] : CONV_TILES[pixels - 1]?.[coVecs - 1];
+  if (!tile) return undefined;
   // The narrow tile reads filter rows and bias as whole vectors: both zero-padded to 4 channels.
   const wide = Math.max(4, co);
   const wideFilter = narrow ? runShipped(backend, 'PadV2', { x: filter }, { paddings: [[0, 0], [0, 0], [0, 0], [0, wide - co]], constantValue: 0 }) : filter;
@@ -53,11 +54,12 @@ export function conv2DSimd(
     const biasPtr = biasScratch ? biasScratch.ptr : memoryOffset(backend, bias!);
     const coBlocks = Math.ceil(co / (4 * coVecs));
     const lastCo = Math.max(0, co - 4 * coVecs) * 4;
+    const [xRow, yRow, ciBytes, coBytes] = [pw * ci * 4, ow * co * 4, ci * 4, co * 4];
     const list = new CallList();
     for (let b = 0; b < n; b++) {
       const xAt = xPtr + b * ph * pw * ci * 4;
       const yAt = yPtr + b * oh * ow * co * 4;
-      list.add(kernelName, xAt, wPtr, yAt, biasPtr, oh, ow, fh, fw * ci, pw * ci * 4, ow * co * 4, ci * 4, co * 4, coBlocks, lastCo).endTask();
+      list.call(tile, { x: xAt, w: wPtr, y: yAt, bias: biasPtr, rows: oh, cols: ow, fh, k: fw * ci, xRow, yRow, ciBytes, coBytes, coBlocks, lastCo }).endTask();
     }
     simd.team.run(list);
   } finally {

@@ -2,6 +2,7 @@ import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, makeZeros, type MgdlKernel } from '../wasm-kernel.js';
 import { memoryOffset, simdKernels } from '../simd/module.js';
 import { CallList } from '../simd/call-list.js';
+import { maxPoolGrad as maxPoolGradLoop } from '../simd/pool-loops.js';
 
 /**
  * Routes each output gradient to the first maximum of its window (the rule of tfjs's cpu kernel),
@@ -42,7 +43,8 @@ export const maxPoolGrad: MgdlKernel = {
       const list = new CallList();
       const [xImage, dyImage] = [inHeight * inWidth * channels * 4, outHeight * outWidth * channels * 4];
       for (let n = 0; n < batchSize; n++) {
-        list.add('maxPoolGrad', xPtr + n * xImage, dyPtr + n * dyImage, dxPtr + n * xImage, 1, outHeight, outWidth, filterHeight, filterWidth, inHeight, inWidth, channels).endTask();
+        const [x, dy, dx] = [xPtr + n * xImage, dyPtr + n * dyImage, dxPtr + n * xImage];
+        list.call(maxPoolGradLoop, { x, dy, dx, n: 1, outH: outHeight, outW: outWidth, kh: filterHeight, kw: filterWidth, inH: inHeight, inW: inWidth, channels }).endTask();
       }
       simd.team.run(list);
       return dx;

@@ -2,6 +2,7 @@ import { util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { runShipped, type MgdlKernel } from '../wasm-kernel.js';
 import { memoryOffset, simdKernels } from '../simd/module.js';
 import { channelSums, layoutOf } from '../simd/channel-sums.js';
+import { moments } from '../simd/channel-loops.js';
 
 /**
  * Sum over every axis but the last (a bias gradient, once per conv and dense layer per step) with
@@ -28,7 +29,7 @@ export const sum: MgdlKernel = {
       simd,
       layout,
       () => 0,
-      (list, start, pivot, acc1, acc2, count) => list.add('moments', xPtr + start * layout.width * 4, pivot, acc1, acc2, count, layout.width),
+      (list, { start, ...sums }) => list.call(moments, { x: xPtr + start * layout.width * 4, ...sums, width: layout.width }),
       (row, c) => [values()[row * layout.channels + c]!, 0],
     );
     (backend.typedArrayFromHeap(out) as Float32Array).set(sums);

@@ -87,8 +87,8 @@ export class FunctionBuilder {
 
   constructor(
     readonly name: string,
-    readonly params: [string, ValType][],
-    locals: [string, ValType][],
+    readonly params: readonly (readonly [string, ValType])[],
+    locals: readonly (readonly [string, ValType])[],
   ) {
     const declare = (n: string, i: number) => {
       if (this.names.has(n)) throw new Error(`wasm assembler: ${name} declares '${n}' twice`);

@@ -25,6 +25,15 @@ export const layoutOf = (x: TensorInfo): Layout => {
   return { channels, rows, width: 4 * channels, blocks: Math.floor(rows / 4) };
 };
 
+/** One chunk of a reduction: `blocks` blocks from block `start`, and its byte pointers. */
+export interface SumChunk {
+  start: number;
+  blocks: number;
+  pivot: number;
+  acc1: number;
+  acc2: number;
+}
+
 /**
  * Runs `reduce` over every whole block, a chunk per task, and returns the two per-channel float64
  * sums; `tail(row, c)` adds the rows after the last block. Scratch: pivot, then per chunk acc1 | acc2.
@@ -34,7 +43,7 @@ export function channelSums(
   simd: SimdKernels,
   { channels, rows, width, blocks }: Layout,
   pivotOf: (c: number) => number,
-  reduce: (list: CallList, start: number, pivot: number, acc1: number, acc2: number, count: number) => void,
+  reduce: (list: CallList, chunk: SumChunk) => void,
   tail: (row: number, c: number) => [number, number],
 ): [Float64Array, Float64Array] {
   const chunks = Math.ceil(blocks / CHUNK);
@@ -50,7 +59,7 @@ export function channelSums(
     const list = new CallList();
     for (let chunk = 0; chunk < chunks; chunk++) {
       const start = chunk * CHUNK;
-      reduce(list, start, pivotPtr, accPtr(chunk, 0), accPtr(chunk, 1), Math.min(CHUNK, blocks - start));
+      reduce(list, { start, blocks: Math.min(CHUNK, blocks - start), pivot: pivotPtr, acc1: accPtr(chunk, 0), acc2: accPtr(chunk, 1) });
       list.endTask();
     }
     simd.team.run(list);

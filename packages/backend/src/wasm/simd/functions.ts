@@ -1,31 +1,18 @@
-import type { FunctionBuilder } from './assembler.js';
-import { affine2Fn, affineFn, gradMomentsFn, momentsFn } from './channel-loops.js';
-import { maxPoolGradFn } from './pool-loops.js';
-import { CONV_FILTER_TILES, convFilterFn } from './conv-filter-loops.js';
-import { CONV_NARROW_TILES, CONV_TILES, convFn } from './conv-loops.js';
+import { assemble } from './assembler.js';
+import { affine, affine2, gradMoments, moments } from './channel-loops.js';
+import { CONV_FILTER_TILES } from './conv-filter-loops.js';
+import { CONV_TILES, NARROW_CONV_TILES } from './conv-loops.js';
+import { maxPoolGrad } from './pool-loops.js';
+import { buildFunction, type SimdFunction } from './simd-function.js';
 
 /**
- * The SIMD module's functions in export order. Call lists (call-list.ts) name a function by its
- * index here, so a worker can look it up in its own instance of the same module.
+ * The SIMD module's functions in export order. A call record names its function by its index
+ * here, so a worker can find it in its own instance of the same module.
  */
-export const SIMD_FUNCTION_NAMES: readonly string[] = [
-  'moments',
-  'gradMoments',
-  'affine',
-  'affine2',
-  'maxPoolGrad',
-  ...CONV_FILTER_TILES.map(([ci, co]) => `convFilter${ci}x${co}`),
-  ...CONV_TILES.map(([p, co]) => `conv${p}x${co}`),
-  ...CONV_NARROW_TILES.map(([p, lanes]) => `conv${p}n${lanes}`),
-];
-
-export function buildSimdFunctions(): FunctionBuilder[] {
-  const functions = [momentsFn(), gradMomentsFn(), affineFn(), affine2Fn(), maxPoolGradFn(), ...CONV_FILTER_TILES.map(([ci, co]) => convFilterFn(ci, co)), ...CONV_TILES.map(([p, co]) => convFn(p, co)), ...CONV_NARROW_TILES.map(([p, lanes]) => convFn(p, 1, lanes))];
-  functions.forEach((f, i) => {
-    if (f.name !== SIMD_FUNCTION_NAMES[i]) throw new Error(`simd: function ${i} is ${f.name}, expected ${SIMD_FUNCTION_NAMES[i]}`);
-  });
-  return functions;
-}
+export const SIMD_FUNCTIONS: readonly SimdFunction[] = [moments, gradMoments, affine, affine2, maxPoolGrad, ...CONV_FILTER_TILES.flat(), ...CONV_TILES.flat(), ...NARROW_CONV_TILES.flat()];
 
 /** Most parameters of any SIMD function: every call record has this many argument slots. */
-export const MAX_ARGS = 14;
+export const MAX_ARGS = Math.max(...SIMD_FUNCTIONS.map((fn) => fn.params.length));
+
+/** The module's bytes; `shared` must match the heap it will be instantiated on. */
+export const simdModuleBytes = (shared: boolean): Uint8Array => assemble(SIMD_FUNCTIONS.map(buildFunction), shared);

@@ -1,25 +1,13 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { assemble } from './assembler.js';
-import { buildSimdFunctions, SIMD_FUNCTION_NAMES } from './functions.js';
+import { SIMD_FUNCTIONS, simdModuleBytes } from './functions.js';
 import { createTeam, localTeam, type SimdTeam } from './team.js';
 
-/** Byte pointers into the tfjs heap, counts in blocks (4 rows) and floats (`width` = 4·channels). */
+/** mgdl's SIMD module on one backend's heap: call lists of its functions run on `team`. */
 export interface SimdKernels {
-  moments(x: number, pivot: number, acc1: number, acc2: number, blocks: number, width: number): void;
-  gradMoments(dy: number, x: number, mean: number, acc1: number, acc2: number, blocks: number, width: number): void;
-  affine(x: number, y: number, scale: number, shift: number, blocks: number, width: number): void;
-  affine2(dy: number, x: number, out: number, a: number, b: number, k: number, blocks: number, width: number): void;
-  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
-  /** `convFilter{ciTile}x{coVecs}` for each of CONV_FILTER_TILES; see conv-filter-loops. */
-  [convFilter: `convFilter${number}x${number}`]: (...args: number[]) => void;
-  /** `conv{pixels}x{coVecs}` for each of CONV_TILES; see conv-loops. */
-  [conv: `conv${number}x${number}`]: (...args: number[]) => void;
-  /** `conv{pixels}n{lanes}` for each of CONV_NARROW_TILES (1–3 output channels). */
-  [narrowConv: `conv${number}n${number}`]: (...args: number[]) => void;
-  /** Runs call lists of these functions on the backend's threads (size 1: this thread only). */
-  team: SimdTeam;
+  /** Runs call lists on the backend's threads (size 1: this thread only). */
+  readonly team: SimdTeam;
 }
 
 /** The slice of the WebAssembly JS API used here (this package's TS lib has no DOM/wasm types). */
@@ -63,7 +51,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
 
 function instantiate(emscripten: EmscriptenModule, memory: WasmMemory, api: WasmApi): SimdKernels | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = assemble(buildSimdFunctions(), shared);
+  const bytes = simdModuleBytes(shared);
   let module: object;
   let exports: Record<string, (...args: number[]) => void>;
   try {
@@ -72,12 +60,12 @@ function instantiate(emscripten: EmscriptenModule, memory: WasmMemory, api: Wasm
   } catch {
     return null; // no SIMD in this engine: callers keep their JS loops
   }
-  const fns = SIMD_FUNCTION_NAMES.map((name) => exports[name]!);
+  const fns = SIMD_FUNCTIONS.map((fn) => exports[fn.name]!);
   // Only the threaded build's heap is shared, and only there can workers run the same loops.
   const threads = shared ? backendThreads() : 1;
   const heap = { memory, malloc: (bytes: number) => emscripten._malloc(bytes), free: (ptr: number) => emscripten._free(ptr) };
   const team = threads > 1 ? createTeam(fns, module, heap, threads) : localTeam(fns);
-  return { ...exports, team } as unknown as SimdKernels;
+  return { team };
 }
 
 /** XNNPACK's thread count: mgdl's loops use as many threads as the backend was started with. */

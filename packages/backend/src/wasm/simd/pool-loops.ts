@@ -1,4 +1,5 @@
-import { FunctionBuilder, I32, op, V128, type ValType } from './assembler.js';
+import { I32, op, V128, type FunctionBuilder, type ValType } from './assembler.js';
+import { simdFunction } from './simd-function.js';
 
 /**
  * Max-pool gradient for windows that tile the input without overlap or padding (stride = filter,
@@ -8,24 +9,23 @@ import { FunctionBuilder, I32, op, V128, type ValType } from './assembler.js';
  *
  * Pass 1 finds each lane's maximum keeping the first on ties (`v > best`, as tfjs's cpu kernel);
  * pass 2 writes dy to the first position equal to it and 0 to the others.
- * Parameters: x, dy, dx byte pointers; n, outH, outW, filterH, filterW, inH, inW, channels.
+ * Parameters: x, dy, dx byte pointers; n images, the output's and the window's height and width,
+ * the input's height and width, channels.
  */
-export function maxPoolGradFn(): FunctionBuilder {
-  const ints = ['x', 'dy', 'dx', 'n', 'outH', 'outW', 'kh', 'kw', 'inH', 'inW', 'channels'];
-  const locals: [string, ValType][] = [
-    ...['b', 'oy', 'ox', 'ch', 'lane', 'r', 'c', 'base', 'pos', 'dyp', 'rowStep', 'colStep', 'lastCh'].map(
-      (name): [string, ValType] => [name, I32],
-    ),
+export const maxPoolGrad = simdFunction({
+  name: 'maxPoolGrad',
+  params: ['x', 'dy', 'dx', 'n', 'outH', 'outW', 'kh', 'kw', 'inH', 'inW', 'channels'],
+  locals: [
+    ...['b', 'oy', 'ox', 'ch', 'lane', 'r', 'c', 'base', 'pos', 'dyp', 'rowStep', 'colStep', 'lastCh'].map((name): [string, ValType] => [name, I32]),
     ['best', V128],
     ['v', V128],
     ['g', V128],
     ['taken', V128],
-  ];
-  const f = new FunctionBuilder(
-    'maxPoolGrad',
-    ints.map((name): [string, ValType] => [name, I32]),
-    locals,
-  );
+  ],
+  body: maxPoolGradBody,
+});
+
+function maxPoolGradBody(f: FunctionBuilder): (readonly number[])[] {
   const { get, set } = f;
   const mul = (a: number[], b: number[]): number[] => [...a, ...b, ...op.i32Mul];
   const add = (a: number[], b: number[]): number[] => [...a, ...b, ...op.i32Add];
@@ -90,7 +90,7 @@ export function maxPoolGradFn(): FunctionBuilder {
   ];
 
   const windowBase = mul(add(mul(add(mul(get('b'), get('inH')), mul(get('oy'), get('kh'))), get('inW')), mul(get('ox'), get('kw'))), get('colStep'));
-  f.emit(
+  return [
     mul(get('channels'), op.i32(4)),
     set('colStep'),
     mul(get('inW'), get('colStep')),
@@ -111,6 +111,5 @@ export function maxPoolGradFn(): FunctionBuilder {
         ]),
       ]),
     ]),
-  );
-  return f;
+  ];
 }
