@@ -1,7 +1,7 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { classificationCell, defineExperiment, spearman, trainingFields } from '@mgdl/experiment';
+import { writeFileAtomic } from '@mgdl/io';
+import { readRunMetrics, readScaleTraces, readTagCsv, runFiles, type RunMetrics } from '@mgdl/report';
 
 const schema = z.object({
   ...trainingFields,
@@ -11,16 +11,11 @@ const schema = z.object({
 // TextCNN w = 5 (kernel heights 3, 4, 5), TREC coarse, as in Han et al.'s setup the seed follows: Adam 1e-3, batch 256.
 const common = { dataset: 'trec', noise: 0.2, noiseKind: 'symmetric', batchSize: 256, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation' } as const;
 
+const curve = z.array(z.number().nullable());
+
 /** One cell's curves against the epoch (1-based), copied into metrics.json as `history` by the cell. */
-interface History {
-  epoch: number[];
-  trainLoss: (number | null)[];
-  testLoss: (number | null)[];
-  testAccuracy: (number | null)[];
-  M: (number | null)[];
-  F: (number | null)[];
-  ratio: (number | null)[];
-}
+const historySchema = z.object({ epoch: z.array(z.number()).min(1), trainLoss: curve, testLoss: curve, testAccuracy: curve, M: curve, F: curve, ratio: curve });
+type History = z.output<typeof historySchema>;
 
 export const cicEpochs = defineExperiment({
   name: 'cic-epochs',
@@ -93,22 +88,21 @@ export const cicEpochs = defineExperiment({
  * curves (metrics/<tag>.csv and the system-scale M/F of traces.json) into metrics.json as `history`.
  */
 function recordHistory(cellDir: string): void {
-  const byEpoch = (tag: string): Map<number, number> => {
-    const [, ...rows] = readFileSync(join(cellDir, 'metrics', `${tag.replaceAll('/', '__')}.csv`), 'utf8').split('\n').filter(Boolean);
-    // step,epoch,value with a 0-based epoch; a resumed run never repeats a step, and the last row of an epoch wins.
-    return new Map(rows.map((row) => row.split(',').map(Number)).map(([, epoch, value]) => [epoch! + 1, value!]));
-  };
-  const traces = JSON.parse(readFileSync(join(cellDir, 'traces.json'), 'utf8')) as { compromise: { epoch: number[]; M: (number | null)[]; F: (number | null)[]; ratio: (number | null)[] } };
+  const files = runFiles(cellDir);
+  // The tag CSVs count epochs from 0; a resumed run never repeats a step, and the last row of an epoch wins.
+  const byEpoch = (tag: string) => new Map(readTagCsv(files.tagCsv(tag)).map(({ epoch, value }) => [epoch + 1, value]));
   const [trainLoss, testLoss, testAccuracy] = ['train/loss', 'test/loss', 'test/accuracy'].map(byEpoch) as [Map<number, number>, Map<number, number>, Map<number, number>];
-  const { epoch, M, F, ratio } = traces.compromise;
+  const compromise = readScaleTraces(files.traces).compromise;
+  if (!compromise) throw new Error(`${files.traces}: no 'compromise' series, which this experiment's verdict needs`);
+  const { epoch, M, F, ratio } = compromise;
   const history: History = { epoch, trainLoss: epoch.map((e) => trainLoss.get(e) ?? null), testLoss: epoch.map((e) => testLoss.get(e) ?? null), testAccuracy: epoch.map((e) => testAccuracy.get(e) ?? null), M, F, ratio };
-  const path = join(cellDir, 'metrics.json');
-  const metrics = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  writeFileSync(`${path}.tmp`, JSON.stringify({ ...metrics, history }, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(files.metrics, JSON.stringify({ ...readRunMetrics(files.metrics), history }, null, 2) + '\n');
 }
 
-function history(result: { metrics: Record<string, unknown> | undefined }): History | undefined {
-  const value = result.metrics?.['history'] as History | undefined;
-  return value && Array.isArray(value.epoch) && value.epoch.length > 0 ? value : undefined;
+/** A finished cell's `history` section, validated; undefined for a cell that has none. */
+function history(result: { metrics: RunMetrics | undefined }): History | undefined {
+  if (result.metrics?.['history'] === undefined) return undefined;
+  const parsed = historySchema.safeParse(result.metrics['history']);
+  if (!parsed.success) throw new Error(`metrics.json of a cic-epochs cell: field 'history.${parsed.error.issues[0]!.path.join('.')}': ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Stage, type Verdict } from '@mgdl/experiment';
-import { rankByForgetting, sumForgettingCounts, type SampleStats } from '@mgdl/forgetting';
+import { rankByForgetting, readPerSampleCsv, sumForgettingCounts, type PerSampleTable, type SampleStats } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
 import { hashInts, permutation } from '@mgdl/random';
 import { lineChart } from '@mgdl/report';
@@ -43,30 +43,9 @@ export interface CountingSummary {
 }
 
 /** A counting cell's per-sample statistics, read back from the `samples/forgetting.csv` it wrote. */
-export function readSampleStats(path: string): SampleStats {
-  const [header = '', ...rows] = readFileSync(path, 'utf8').split('\n').filter(Boolean);
-  const columns = header.split(',');
-  const column = (name: string) => {
-    const c = columns.indexOf(name);
-    if (c < 0) throw new Error(`${path}: no column ${name}`);
-    return c;
-  };
-  const ints = (name: string) => {
-    const c = column(name);
-    return Int32Array.from(rows, (row) => Number(row.split(',')[c]));
-  };
-  const set = column('set');
-  const sets = new Map([['S1', 1], ['S2', 2], ['S3', 3]]);
-  return {
-    ids: ints('id'),
-    learningEvents: ints('learning_events'),
-    forgettingEvents: ints('forgetting_events'),
-    firstLearned: ints('first_learned'),
-    learnedForGood: ints('learned_for_good'),
-    firstForgotten: ints('first_forgotten'),
-    finalCorrect: Uint8Array.from(ints('final_correct')),
-    set: Uint8Array.from(rows, (row) => sets.get(row.split(',')[set]!) ?? 0),
-  };
+export function readCellStats(cellDir: string): PerSampleTable {
+  const path = join(cellDir, 'samples', 'forgetting.csv');
+  return readPerSampleCsv(readFileSync(path, 'utf8'), { file: path });
 }
 
 /**
@@ -75,7 +54,7 @@ export function readSampleStats(path: string): SampleStats {
  * and the unforgettable counts into `summary.json`; the removal cells read the ranking.
  */
 export function writeRanking(results: readonly ExperimentResult[], dir: string, config: Config): void {
-  const runs = results.map((r) => ({ stats: readSampleStats(join(dir, r.name, 'samples', 'forgetting.csv')), steps: metric(r, (m) => m.forgetting?.steps) }));
+  const runs = results.map((r) => ({ stats: readCellStats(join(dir, r.name)), steps: metric(r, (m) => m.forgetting?.steps) }));
   const totals = sumForgettingCounts(runs, config.policy);
   const ids = Int32Array.from(totals.keys());
   const sums = Array.from(totals.values());

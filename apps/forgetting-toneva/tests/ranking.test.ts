@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planStages } from '@mgdl/experiment';
-import { forgettingToneva, judge, readSampleStats, removedIds, writeRanking, type CountingSummary } from '../src/experiment.js';
+import { forgettingToneva, judge, readCellStats, removedIds, writeRanking, type CountingSummary } from '../src/experiment.js';
 
 const config = forgettingToneva.schema.parse(forgettingToneva.presets.smoke);
 
@@ -13,14 +13,16 @@ function countingCell(dir: string, name: string, rows: [number, number, 'S1' | '
   const lines = rows.map(([id, f, set]) => `${id},${set === 'S1' ? 0 : f + 1},${f},${set === 'S1' ? -1 : 0},-1,${set === 'S1' ? -1 : 1},0,${set}`);
   writeFileSync(join(dir, name, 'samples', 'forgetting.csv'), `id,learning_events,forgetting_events,first_learned,learned_for_good,first_forgotten,final_correct,set\n${lines.join('\n')}\n`);
   const unforgettable = rows.filter((r) => r[2] === 'S2').length;
-  return { name, values: { seed: Number(name.slice(5)) }, status: 'done' as const, metrics: { forgetting: { steps: 4, unforgettable } } };
+  const count = (set: string) => rows.filter((r) => r[2] === set).length;
+  const forgetting = { series: 'presentation' as const, samples: rows.length, steps: 4, S1: count('S1'), S2: unforgettable, S3: count('S3'), M: null, F: null, ratio: null, events: rows.reduce((n, r) => n + r[1], 0), unforgettable, settledRatio: null, regime: 'compromise' };
+  return { name, values: { seed: Number(name.slice(5)) }, status: 'done' as const, metrics: { forgetting } };
 }
 
 describe('counting stage', () => {
   it('reads a cell\u2019s per-sample statistics back', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mgdl-toneva-'));
     countingCell(dir, 'seed=0', [[7, 0, 'S2'], [3, 2, 'S3'], [5, 0, 'S1']]);
-    const stats = readSampleStats(join(dir, 'seed=0', 'samples', 'forgetting.csv'));
+    const stats = readCellStats(join(dir, 'seed=0'));
     expect(Array.from(stats.ids)).toEqual([7, 3, 5]);
     expect(Array.from(stats.forgettingEvents)).toEqual([0, 2, 0]);
     expect(Array.from(stats.set)).toEqual([2, 3, 1]);
@@ -61,7 +63,7 @@ describe('removal stage', () => {
 
 describe('verdict', () => {
   const summary: CountingSummary = { samples: 1000, epochs: 4, policy: 'infinite', seeds: [0, 1], unforgettablePerSeed: [700, 720], unforgettableInEverySeed: 600, neverLearnedInSomeSeed: 5, histogram: {} };
-  const result = (stage: string, values: Record<string, unknown>, accuracy: number) => ({ name: JSON.stringify(values), stage, values, status: 'done' as const, metrics: { test: { accuracy } } });
+  const result = (stage: string, values: Record<string, unknown>, accuracy: number) => ({ name: JSON.stringify(values), stage, values, status: 'done' as const, metrics: { test: { loss: 0, accuracy, samples: 100 } } });
   const results = (least: number[], random: number[]) => [
     result('counting', { seed: 0 }, 0.95),
     result('counting', { seed: 1 }, 0.95),

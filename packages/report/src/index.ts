@@ -4,6 +4,7 @@ export { RunFileError } from './run/read-json.js';
 export { readRunMetrics, runMetricsSchema, type ForgettingMetrics, type RunMetrics } from './run/metrics.js';
 export { readRunParams, type RunParams } from './run/params-file.js';
 export { readScaleTraces, type ScaleTraces } from './run/traces.js';
+export { readTagCsv, type TagRow } from './run/tag-csv.js';
 export { gitSha, packageVersions } from './run/params.js';
 export { buildReport, type ReportFigure, type ReportOptions, type ReportResult } from './html/report.js';
 export { figureFileName, writeFigures } from './html/figure-files.js';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { readPerSampleCsv } from '@mgdl/forgetting';
 import { train, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
-import { buildReport, readEventFile, readRunMetrics, readRunParams, readScaleTraces, runFiles, runRecorder, RunFileError } from '../src/index.js';
+import { buildReport, readEventFile, readRunMetrics, readRunParams, readScaleTraces, readTagCsv, runFiles, runRecorder, RunFileError } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-contracts-'));
@@ -34,6 +34,7 @@ describe('run files: one type, one reader next to the writer', () => {
     expect(metrics.forgetting?.series).toBe('presentation');
     expect(readScaleTraces(files.traces).compromise?.epoch).toEqual([1, 2, 3]);
     expect(readPerSampleCsv(readFileSync(files.samples('forgetting'), 'utf8')).ids).toHaveLength(200);
+    expect(readTagCsv(files.tagCsv('train/loss')).map((row) => [row.step, row.epoch])).toEqual([[10, 0], [20, 1], [30, 2]]);
   });
 
   it('names the file and the field of a malformed file', () => {
@@ -58,6 +59,9 @@ describe('run files: one type, one reader next to the writer', () => {
     const lengths = path('lengths.json', JSON.stringify({ scales: { element: [], meso: [], system: [{ label: 'all', epoch: [1, 2], value: [1] }] } }));
     expect(failure(() => readScaleTraces(lengths)).message).toMatch(/field 'scales\.system\.0': epoch and value differ in length/);
     expect(failure(() => readRunMetrics(join(dir, 'absent.json'))).message).toMatch(/absent\.json: cannot read it \(ENOENT\)/);
+    const tag = path('train__loss.csv', 'step,epoch,value\n1,0,0.5\n2,0,oops\n');
+    expect(failure(() => readTagCsv(tag)).message).toMatch(/train__loss\.csv: line 3 is "2,0,oops"/);
+    expect(failure(() => readTagCsv(path('headless.csv', '1,0,0.5\n'))).message).toMatch(/header is "1,0,0\.5", expected 'step,epoch,value'/);
   });
 
   it('reads per-sample CSVs strictly, naming file, line and column', () => {

@@ -3,6 +3,7 @@ import { writeFileAtomic } from '@mgdl/io';
 import type { EpochMetrics, KernelPlugin, RunSummary } from '@mgdl/kernel';
 import { EventFileWriter } from '../tensorboard/index.js';
 import { runFiles, type RunEvent } from './layout.js';
+import { TAG_CSV_HEADER, tagCsvRows } from './tag-csv.js';
 import { runMetricsSchema, type RunMetrics } from './metrics.js';
 import { validated } from './read-json.js';
 import { scaleTracesSchema, type ScaleTraces } from './traces.js';
@@ -58,8 +59,8 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
     for (const event of pending) byTag.set(event.tag, [...(byTag.get(event.tag) ?? []), event]);
     for (const [tag, events] of byTag) {
       const path = files.tagCsv(tag);
-      const header = existsSync(path) ? '' : 'step,epoch,value\n';
-      appendFileSync(path, header + events.map((e) => `${e.step},${e.epoch},${e.value}`).join('\n') + '\n');
+      const header = existsSync(path) ? '' : `${TAG_CSV_HEADER}\n`;
+      appendFileSync(path, header + tagCsvRows(events));
       for (const e of events) writer?.scalar(tag, e.value, e.step, e.wall_time);
     }
     writer?.flush();
