@@ -1,10 +1,10 @@
 import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 
-/** A metric path in a cell's metrics.json, e.g. 'test.loss' or 'forgetting.settledRatio'. */
-/** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`); NaN where it is absent. */
+/** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`). */
 export type MetricOf = (metrics: RunMetrics) => number | null | undefined;
 
+/** The number `get` picks from a cell's metrics.json; NaN where it is absent. */
 export function metric(result: CellResult<RunMetrics>, get: MetricOf): number {
   const value = result.metrics ? get(result.metrics) : undefined;
   return typeof value === 'number' ? value : Number.NaN;
