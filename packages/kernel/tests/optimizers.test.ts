@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
+import { createRandom } from '@mgdl/random';
 import { adam, createOptimizer, sgd, type AdamOptions, type OptimizerSpec, type SgdOptions } from '../src/optimizers/index.js';
 import type { Optimizer, OptimizerState } from '../src/optimizers/types.js';
 
@@ -14,13 +15,8 @@ const RATES = [0.1, 0.03, 0.2, 0, 0.05, 0.1];
 
 /** Deterministic uniform values in [-1, 1) (mulberry32), rounded to float32 so both sides see the same inputs. */
 function randomArrays(seed: number): Float32Array[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
+  const random = createRandom(seed);
+  const next = () => 2 * random() - 1;
   return SHAPES.map((shape) => Float32Array.from({ length: tf.util.sizeFromShape(shape) }, next));
 }
 
