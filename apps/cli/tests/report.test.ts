@@ -8,7 +8,7 @@ describe('mgdl report', () => {
   it('writes one HTML file for a run directory and prints its path', () => {
     const run = join(mkdtempSync(join(tmpdir(), 'mgdl-cli-report-')), 'run');
     mkdirSync(run);
-    writeFileSync(join(run, 'params.json'), JSON.stringify({ config: { note: '<i>x</i>' } }));
+    writeFileSync(join(run, 'params.json'), JSON.stringify({ config: { note: '<i>x</i>' }, seed: 0, epochs: 3, batchesPerEpoch: 1, packages: {}, git: null, created: '2026-12-02T00:00:00.000Z' }));
     writeFileSync(join(run, 'events.jsonl'), [0, 1, 2].map((epoch) => JSON.stringify({ wall_time: 1, step: epoch + 1, epoch, tag: 'train/loss', value: 1 / (epoch + 1) })).join('\n') + '\n');
     const result = mgdl('report', run);
     expect(result.status, result.stderr).toBe(0);
