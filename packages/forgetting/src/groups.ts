@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { HistoryError } from './errors.js';
 import type { History } from './history.js';
 
@@ -30,5 +29,3 @@ export function parseGroups(text: string, history: History, file = 'groups'): In
   });
   return [...byLabel.values()].map((ids) => Int32Array.from(ids));
 }
-
-export const readGroupsFile = (path: string, history: History): Int32Array[] => parseGroups(readFileSync(path, 'utf8'), history, path);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { HistoryError } from './errors.js';
 import { arrayOf, bytesOf, FLOAT_SERIES, SERIES, History, type FloatSeries, type Series } from './history.js';
 
@@ -167,16 +166,13 @@ export function historyFromBinary(bytes: Uint8Array, { file }: { file?: string }
   }
 }
 
-/** Reads a history file, binary when it starts with the binary magic, CSV otherwise. */
-export function readHistoryFile(path: string, { series }: { series?: Series } = {}): History {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new HistoryError(`cannot read the file: ${error instanceof Error ? error.message : String(error)}`, { file: path });
-  }
-  if (hasMagic(bytes)) return historyFromBinary(bytes, { file: path });
-  return historyFromCsv(new TextDecoder().decode(bytes), { file: path, series });
+/**
+ * A history from a file's bytes, wherever they came from (a file input, fetch, a zip entry): the
+ * binary format when they start with its magic, CSV otherwise. `file` is named in errors.
+ */
+export function historyFromBytes(bytes: Uint8Array, { file, series }: CsvImportOptions = {}): History {
+  if (hasMagic(bytes)) return historyFromBinary(bytes, { file });
+  return historyFromCsv(new TextDecoder().decode(bytes), { file, series });
 }
 
 function hasMagic(bytes: Uint8Array): boolean {

@@ -1,4 +1,4 @@
-import { Buffer } from 'node:buffer';
+import { decodeBase64 as base64Bytes, encodeBase64 } from './base64.js';
 import { HistoryError } from './errors.js';
 
 /** Optional per-sample float series a history can keep next to correctness. */
@@ -346,16 +346,18 @@ function checkRows(words: Uint32Array, what: string, size: number, samples: numb
 }
 
 function base64Of(view: Int32Array | Uint32Array | Float32Array): string {
-  const bytes = bytesOf(view);
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return encodeBase64(bytesOf(view));
 }
 
 function decodeBase64<A>(text: unknown, what: string, count: number, make: new (buffer: ArrayBuffer) => A): A {
-  // Buffer's decoder skips characters it does not know; a corrupt state must not decode silently.
-  if (typeof text !== 'string' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) {
+  // A corrupt state must not decode silently: base64Bytes refuses anything but canonical base64.
+  let bytes: Uint8Array;
+  try {
+    if (typeof text !== 'string') throw new TypeError();
+    bytes = base64Bytes(text);
+  } catch {
     throw new HistoryError(`history state: ${what} is not a base64 string`);
   }
-  const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== 4 * count) throw new HistoryError(`history state: ${what} holds ${bytes.length} bytes`, {}, `expected ${4 * count}`);
   return arrayOf(bytes, make);
 }

@@ -1,3 +1,4 @@
+// The core: no tfjs, no Node built-ins, so it runs in a browser too. File readers are in './node.ts' (@mgdl/forgetting/node).
 export { HistoryError } from './errors.js';
 export { FLOAT_SERIES, History, parseSeries, SERIES, type FloatSeries, type HistoryArrays, type HistoryState, type Series } from './history.js';
 export * from './history-io.js';
@@ -6,6 +7,7 @@ export { eventPass, type InitialState, type SampleStats, type ScaleTrace } from 
 export { forgettingCounts, rankByForgetting, sumForgettingCounts, type NeverLearnedPolicy } from './stats/ranking.js';
 export { analyzeByNoise, summarize, type AnalysisSummary } from './stats/summary.js';
 export { perSampleCsv, readPerSampleCsv, type PerSampleTable } from './stats/per-sample-csv.js';
-export { parseGroups, readGroupsFile } from './groups.js';
+export { parseGroups } from './groups.js';
+export type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';

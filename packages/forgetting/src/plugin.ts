@@ -1,5 +1,6 @@
-import type { BatchEndEvent, KernelPlugin, InferencePassEvent } from '@mgdl/kernel';
 import { HistoryError } from './errors.js';
+import type { PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
+import { warn } from './warn.js';
 import { History, SERIES, type FloatSeries, type Series } from './history.js';
 import { analyze, type Analysis, type AnalyzeOptions } from './stats/analyze.js';
 
@@ -19,13 +20,13 @@ export interface ForgettingStatisticsOptions {
   floats?: readonly FloatSeries[];
 }
 
-export interface ForgettingStatisticsPlugin extends KernelPlugin {
+export interface ForgettingStatisticsPlugin extends RecorderPlugin {
   /** The history of one series ('presentation' or 'inference-pass'). */
   history(series: Series): History;
   analyze(series: Series, options?: AnalyzeOptions): Analysis;
 }
 
-const floatsOf = (event: BatchEndEvent | InferencePassEvent, names: readonly FloatSeries[]) =>
+const floatsOf = (event: PerSampleEvent, names: readonly FloatSeries[]) =>
   Object.fromEntries(names.map((name) => [name, event[name]])) as Partial<Record<FloatSeries, Float32Array>>;
 
 /**
@@ -54,7 +55,7 @@ export function forgettingStatistics({ ids, mode = 'presentation', floats = [] }
       : undefined,
     onRunEnd: () => {
       if (histories.has('inference-pass') && get('inference-pass').steps === 0) {
-        process.emitWarning("forgettingStatistics recorded no inference passes: pass train({ inferencePass: { data } }) to record the 'inference-pass' series");
+        warn("forgettingStatistics recorded no inference passes: pass train({ inferencePass: { data } }) to record the 'inference-pass' series");
       }
     },
     stateDict: () => ({ passesSeen, histories: Object.fromEntries([...histories].map(([s, h]) => [s, h.toState()])) }),

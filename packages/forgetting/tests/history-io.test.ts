@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HistoryError } from '../src/errors.js';
-import { floatToCsv, historyFromBinary, historyFromCsv, historyToBinary, historyToCsv, readHistoryFile } from '../src/history-io.js';
+import { floatToCsv, historyFromBinary, historyFromBytes, historyFromCsv, historyToBinary, historyToCsv } from '../src/history-io.js';
+import { readGroupsFile, readHistoryFile } from '../src/node.js';
 import { History, type FloatSeries } from '../src/history.js';
 import { thrown } from './expect-history-error.js';
 
@@ -256,5 +257,29 @@ describe('readHistoryFile', () => {
     expect(thrown(() => readHistoryFile(truncated)).message).toMatch(new RegExp(`^${truncated}: truncated at byte 30`));
     const missing = join(dir, 'missing.csv');
     expect(thrown(() => readHistoryFile(missing)).message).toMatch(new RegExp(`^${missing}: cannot read the file`));
+  });
+});
+
+describe('historyFromBytes', () => {
+  const history = History.fromMatrix({ ids: Int32Array.of(7, 8), series: 'presentation', steps: 3, correct: (p, t) => ((p + t) % 2 === 1 ? 1 : 0) });
+
+  it('reads the binary format by its magic and anything else as CSV, with no file involved', () => {
+    expect(historyFromBytes(historyToBinary(history)).words()).toEqual(history.words());
+    const fromCsv = historyFromBytes(new TextEncoder().encode(historyToCsv(history)), { series: 'inference-pass' });
+    expect(fromCsv.words()).toEqual(history.words());
+    expect(fromCsv.ids).toEqual(history.ids);
+    expect(fromCsv.series).toBe('inference-pass');
+  });
+
+  it('names the given file in its errors', () => {
+    expect(thrown(() => historyFromBytes(new TextEncoder().encode('id,0\n1,x\n'), { file: 'upload.csv' })).message).toContain('upload.csv, line 2, column 2');
+  });
+});
+
+describe('readGroupsFile', () => {
+  it('names a missing file', () => {
+    const history = History.fromMatrix({ ids: Int32Array.of(1), series: 'presentation', steps: 1, correct: () => 1 });
+    const missing = join(tmpdir(), 'mgdl-no-such-groups.csv');
+    expect(thrown(() => readGroupsFile(missing, history)).message).toMatch(/mgdl-no-such-groups\.csv: cannot read the file/);
   });
 });

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, parseSeries, perSampleCsv, readGroupsFile, readHistoryFile, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
+import { analyze, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
+import { readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
 import { formatTable } from '../table.js';
 
 const fraction = (value: string): number => {

@@ -1,5 +1,6 @@
-import { Buffer } from 'node:buffer';
-import type { BatchEndEvent, InferencePassEvent, KernelPlugin, PerSample } from '@mgdl/kernel';
+import { decodeBase64, encodeBase64 } from '../base64.js';
+import { warn } from '../warn.js';
+import type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
 
 /*
@@ -88,7 +89,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     const columns = this.columns as Record<string, Column>;
     const encoded = Object.entries(this.kinds).map(([name, kind]) => {
       const part = columns[name]!.subarray(0, this.size);
-      return [name, { kind, data: Buffer.from(part.buffer, part.byteOffset, part.byteLength).toString('base64') }];
+      return [name, { kind, data: encodeBase64(new Uint8Array(part.buffer, part.byteOffset, part.byteLength)) }];
     });
     return { size: this.size, columns: Object.fromEntries(encoded) };
   }
@@ -101,7 +102,12 @@ export class SampleTable<S extends Record<string, Kind>> {
     if (missing) throw new Error(`training-dynamics state lacks column '${missing}'`);
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
       if (!(kind in KINDS)) throw new Error(`training-dynamics state column '${name}' has unknown kind '${kind}'`);
-      const bytes = Buffer.from(data, 'base64');
+      let bytes: Uint8Array;
+      try {
+        bytes = decodeBase64(String(data));
+      } catch {
+        throw new Error(`training-dynamics state column '${name}' is not a base64 string`);
+      }
       const column = fresh(kind, size!);
       if (bytes.length !== column.byteLength) throw new Error(`training-dynamics state column '${name}' has ${bytes.length} bytes, expected ${column.byteLength}`);
       new Uint8Array(column.buffer).set(bytes);
@@ -115,7 +121,7 @@ export class SampleTable<S extends Record<string, Kind>> {
 }
 
 type Field = 'correct' | 'margin' | 'pGold' | 'el2n';
-type Fields<F extends Field> = { [K in F]: NonNullable<PerSample[K]> };
+type Fields<F extends Field> = { [K in F]: NonNullable<PerSampleArrays[K]> };
 
 /**
  * The kernel hooks that feed `take` with the 1-based epoch, the ids and `fields` of each batch
@@ -127,8 +133,8 @@ export function observe<F extends Field>(
   fields: readonly F[],
   table: Pick<SampleTable<Record<string, Kind>>, 'reserve' | 'size'>,
   take: (epoch: number, ids: Int32Array, values: Fields<F>) => void,
-): Pick<KernelPlugin, 'perSample' | 'onBatchEnd' | 'onInferencePass' | 'onRunEnd'> {
-  const deliver = (event: BatchEndEvent | InferencePassEvent): void => {
+): Pick<RecorderPlugin, 'perSample' | 'onBatchEnd' | 'onInferencePass' | 'onRunEnd'> {
+  const deliver = (event: PerSampleEvent): void => {
     const values = {} as Fields<F>;
     for (const field of fields) {
       const array = event[field];
@@ -144,7 +150,7 @@ export function observe<F extends Field>(
     onInferencePass: deliver,
     onRunEnd: () => {
       // The default source silently records nothing when the run has no inference pass.
-      if (table.size === 0) process.emitWarning(`${plugin} recorded nothing: with source 'inference-pass' it needs train({ inferencePass: { data } })`);
+      if (table.size === 0) warn(`${plugin} recorded nothing: with source 'inference-pass' it needs train({ inferencePass: { data } })`);
     },
   };
 }

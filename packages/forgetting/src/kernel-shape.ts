@@ -1,0 +1,43 @@
+/*
+ * The part of an @mgdl/kernel plugin that the recorders here implement, written out so that the
+ * forgetting core depends on neither the kernel nor tfjs (it runs in a browser on logged data).
+ * Every type is a structural subset of the kernel's: a RecorderPlugin is a KernelPlugin, and the
+ * kernel's BatchEndEvent and InferencePassEvent are PerSampleEvents (tests/kernel-shape.test.ts).
+ */
+
+/** Per-sample arrays of one batch or inference pass, in the order of `ids` (the kernel's PerSample). */
+export interface PerSampleArrays {
+  ids: Int32Array;
+  /** 1 where argmax(logits) = label (classification only). */
+  correct?: Uint8Array;
+  loss?: Float32Array;
+  /** Logit of the label minus the largest other logit (classification only). */
+  margin?: Float32Array;
+  /** Softmax probability of the label (classification only). */
+  pGold?: Float32Array;
+  /** ‖softmax − one-hot(label)‖₂ (classification only). */
+  el2n?: Float32Array;
+}
+
+/** What a recorder reads from the kernel's onBatchEnd and onInferencePass events. */
+export interface PerSampleEvent extends PerSampleArrays {
+  /** 0-based epoch. */
+  epoch: number;
+  /** Optimizer steps completed. */
+  step: number;
+}
+
+/** A kernel plugin that records per-sample results: pass it to @mgdl/kernel's train() (or fitCallback). */
+export interface RecorderPlugin {
+  name: string;
+  /** Set when onBatchEnd needs the per-sample arrays. */
+  perSample?: boolean;
+  /** The kernel also passes its RunControl; recorders never stop a run. */
+  onBatchEnd?(event: PerSampleEvent, control?: unknown): void;
+  onInferencePass?(event: PerSampleEvent, control?: unknown): void;
+  /** The kernel passes its RunSummary; recorders only check what they recorded. */
+  onRunEnd?(summary?: unknown): void;
+  /** JSON-serialisable state, saved with every checkpoint. */
+  stateDict?(): unknown;
+  loadStateDict?(state: unknown): void;
+}
