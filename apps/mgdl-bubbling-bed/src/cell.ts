@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
 import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint, type ConstraintLossPlugin } from '@mgdl/constraints';
+import { cellFingerprint } from '@mgdl/experiment';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
@@ -55,7 +56,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     loss: 'mse',
     seed: config.seed,
     evaluation: { test: inOrder(data.test.x, data.test.y) },
-    checkpoint: { dir: join(cellDir, 'checkpoints') },
+    checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config) },
     resume: true,
     plugins: [recorder, ...plugins],
     progress: { stream: process.stdout, intervalSeconds: 30 },

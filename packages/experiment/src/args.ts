@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
 import type { Experiment, PresetName } from './define.js';
 
@@ -10,6 +10,10 @@ export interface ParsedArgs {
   runsDir: string;
   workers?: number;
   overrides: Record<string, unknown>;
+  /** Discard cells made by another config instead of stopping. */
+  fresh: boolean;
+  /** Read dataset files whose size or checksum is not the published one (sets MGDL_VERIFY=0 for the cells). */
+  noVerify: boolean;
   /** Set when this process is one cell of a sweep (internal: the runner passes these). */
   cell?: { config: unknown; dir: string; runDir?: string };
   help: boolean;
@@ -17,22 +21,34 @@ export interface ParsedArgs {
 
 const PRESETS = ['smoke', 'default', 'paper'] as const;
 
+const OPTIONS = {
+  config: { type: 'string', default: 'default' },
+  name: { type: 'string' },
+  'runs-dir': { type: 'string', default: 'runs' },
+  workers: { type: 'string' },
+  set: { type: 'string', multiple: true, default: [] as string[] },
+  'data-dir': { type: 'string' },
+  'no-verify': { type: 'boolean', default: false },
+  fresh: { type: 'boolean', default: false },
+  cell: { type: 'string' },
+  'cell-dir': { type: 'string' },
+  'run-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} satisfies ParseArgsConfig['options'];
+
+// Path segments that would reach Object.prototype through a dotted --set key.
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      config: { type: 'string', default: 'default' },
-      name: { type: 'string' },
-      'runs-dir': { type: 'string', default: 'runs' },
-      workers: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      cell: { type: 'string' },
-      'cell-dir': { type: 'string' },
-      'run-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true }));
+  } catch (error) {
+    // node:util's parse errors (unknown option, missing value) are usage errors like any other.
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    const hint = unknown ? suggestion(unknown.replace(/^-+/, ''), Object.keys(OPTIONS).filter((o) => !o.startsWith('cell') && o !== 'run-dir'))?.replace(/^/, '--') : undefined;
+    throw new UsageError(`${(error as Error).message.split('. ')[0]}${hint ? `; did you mean ${hint}?` : ''}`);
+  }
   const preset = values.config as PresetName;
   if (!PRESETS.includes(preset)) throw new UsageError(`--config must be one of ${PRESETS.join(', ')}, got '${values.config}'`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
@@ -41,6 +57,9 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
   for (const assignment of values.set) {
     const eq = assignment.indexOf('=');
     if (eq <= 0) throw new UsageError(`--set expects key=value (value as JSON, e.g. epochs=5, widths=[1,2,4], dataset=mnist), got '${assignment}'`);
+    const key = assignment.slice(0, eq);
+    const bad = key.split('.').find((segment) => FORBIDDEN_SEGMENTS.has(segment) || segment === '');
+    if (bad !== undefined) throw new UsageError(`--set ${key}: the path segment ${JSON.stringify(bad)} is not a config field`);
     const raw = assignment.slice(eq + 1);
     let value: unknown = raw;
     try {
@@ -48,21 +67,24 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     } catch {
       // A bare word is a string: dataset=mnist.
     }
-    overrides[assignment.slice(0, eq)] = value;
+    overrides[key] = value;
   }
   return {
     preset,
     name: values.name ?? preset,
     runsDir: values['runs-dir'],
     ...(workers ? { workers } : {}),
-    overrides,
+    overrides: values['data-dir'] === undefined ? overrides : { ...overrides, dataDir: values['data-dir'] },
+    fresh: values.fresh,
+    noVerify: values['no-verify'],
     ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
 }
 
-/** The preset with overrides applied (dotted keys set nested fields), validated by the schema. */
+/** The preset with overrides applied (dotted keys set nested fields), validated by the schema; an unknown field is a usage error. */
 export function resolveConfig<S extends z.ZodObject>(experiment: Experiment<S>, preset: PresetName, overrides: Record<string, unknown>): z.output<S> {
+  for (const key of Object.keys(overrides)) checkField(experiment, key);
   const merged = structuredClone(experiment.presets[preset]) as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) setPath(merged, key, value);
   const parsed = experiment.schema.safeParse(merged);
@@ -71,6 +93,46 @@ export function resolveConfig<S extends z.ZodObject>(experiment: Experiment<S>, 
     throw new UsageError(`invalid ${experiment.name} config (preset '${preset}' with your --set values):\n${problems.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** Throws a UsageError when a dotted --set key names no field of the experiment's schema, with the closest one. */
+function checkField(experiment: Experiment<z.ZodObject>, key: string): void {
+  let shape: Record<string, z.ZodType> | undefined = experiment.schema.shape as Record<string, z.ZodType>;
+  const segments = key.split('.');
+  for (const [i, segment] of segments.entries()) {
+    if (shape === undefined) return; // a free-form value (a record or array): the schema checks it
+    const field = Object.hasOwn(shape, segment) ? shape[segment] : undefined;
+    if (!field) {
+      const known = Object.keys(shape);
+      const close = suggestion(segment, known);
+      const where = segments.slice(0, i).join('.');
+      if (key === 'dataDir') throw new UsageError(`--data-dir: ${experiment.name} reads no dataset files`);
+      throw new UsageError(`--set ${key}: ${experiment.name} has no config field '${[where, segment].filter(Boolean).join('.')}'${close ? `; did you mean '${[where, close].filter(Boolean).join('.')}'?` : ''} (--help lists the fields)`);
+    }
+    shape = objectShape(field);
+  }
+}
+
+/** The fields of a (possibly optional or defaulted) zod object, or undefined for any other type. */
+function objectShape(type: z.ZodType): Record<string, z.ZodType> | undefined {
+  const def = (type as unknown as { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } }).def;
+  if (def.type === 'object') return def.shape;
+  return def.innerType ? objectShape(def.innerType) : undefined;
+}
+
+/** The known word within edit distance 2 of `word` (the closest), if any. */
+export function suggestion(word: string, known: readonly string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  const ranked = known.map((k) => ({ k, d: distance(word.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  return ranked[0] && ranked[0].d <= 2 ? ranked[0].k : undefined;
 }
 
 export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
@@ -99,6 +161,9 @@ export function helpText(experiment: Experiment<z.ZodObject>): string {
     '  --name NAME                    run name (default: the preset); output in RUNS_DIR/<app>/<name>/',
     '  --runs-dir DIR                 default: runs',
     '  --workers N                    parallel single-thread cells (default: one per core)',
+    '  --fresh                        discard cells a different config made in this run (else the run stops, exit 2)',
+    '  --data-dir DIR                 dataset folder (sets the dataDir field; else MGDL_DATA_DIR, the cache, or a download)',
+    '  --no-verify                    read dataset files whose size or checksum is not the published one',
     '',
     'config fields:',
     ...fields,

@@ -5,6 +5,7 @@ import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, su
 import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
+import { cellFingerprint } from './identity.js';
 import type { TrainingConfig } from './training-config.js';
 
 export interface CellSpec {
@@ -78,7 +79,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     seed: config.seed,
     evaluation: { test: inOrder(testSet) },
     ...(config.series === 'inference-pass' ? { inferencePass: { data: inOrder(trainSet) } } : {}),
-    checkpoint: { dir: join(cellDir, 'checkpoints'), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
+    checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     plugins: [stats, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
     progress: { stream: process.stdout, intervalSeconds: 30 },

@@ -3,5 +3,6 @@ export { planStages, runExperiment, stageDirectory, type PlannedStage } from './
 export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.js';
 export { trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
+export { cellFingerprint, cellIdentity } from './identity.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { writeFileAtomic } from '@mgdl/io';
+import { acquireLock, LockHeldError, writeFileAtomic } from '@mgdl/io';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { collectResults, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
+import { CellIdentityError, collectResults, exitWithParent, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
+import { cellIdentity } from './identity.js';
 
 /**
  * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`. Without --cell it
@@ -20,8 +21,10 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
       process.exit(0);
     }
     if (args.cell) {
-      // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies.
+      // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies, and a
+      // watchdog thread catches the runner's death even while training keeps this thread busy.
       process.stdin.on('end', () => process.exit(143)).resume().unref();
+      exitWithParent();
       const config = args.cell.config as Parameters<Experiment<S>['cell']>[0];
       const stage = typeof config.stage === 'string' ? config.stage : undefined;
       // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
@@ -30,11 +33,13 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
       process.exit(0);
     }
     const config = resolveConfig(experiment, args.preset, args.overrides);
-    process.exit(await sweepAndReport(experiment, config, join(args.runsDir, experiment.name, args.name), args.workers));
+    if (args.noVerify) process.env['MGDL_VERIFY'] = '0'; // the cells inherit it
+    process.exit(await sweepAndReport(experiment, config, join(args.runsDir, experiment.name, args.name), args));
   } catch (error) {
-    process.stderr.write(`${experiment.name}: ${(error as Error).message}\n`);
+    process.stderr.write(`${experiment.name}: ${describeError(error)}\n`);
+    if (error instanceof UsageError) process.stderr.write(`usage: ${experiment.name} [--config smoke|default|paper] [--set key=value …] [--name NAME] [--runs-dir DIR] [--workers N] [--fresh] [--data-dir DIR] [--no-verify]; --help for more\n`);
     if (process.env['MGDL_DEBUG']) console.error(error);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(error instanceof UsageError || error instanceof CellIdentityError || error instanceof LockHeldError ? 2 : 1);
   }
 }
 
@@ -74,9 +79,42 @@ export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, con
 const stageResults = (stage: PlannedStage): ExperimentResult[] =>
   collectResults(stage.dir, stage.cells, readRunMetrics).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
 
-async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, workers?: number): Promise<number> {
+/** Says what went wrong in words a user can act on: a file-system code names the path and the cause. */
+function describeError(error: unknown): string {
+  const { code, path, message } = error as NodeJS.ErrnoException;
+  if (code === 'EROFS') return `${path ?? 'the runs directory'} is on a read-only file system: choose a writable folder with --runs-dir DIR`;
+  if (code === 'EACCES' || code === 'EPERM') return `no permission to write ${path ?? 'the runs directory'}: choose a folder you can write with --runs-dir DIR, or fix its permissions`;
+  if (code === 'ENOSPC') return `no space left on the device holding ${path ?? 'the runs directory'}: free some, or choose another --runs-dir`;
+  if (error instanceof CellIdentityError) {
+    return `${message}\nthis run directory holds results of another config, so nothing was started. Either give the new config its own run with --name NEW, or discard those cells with --fresh.`;
+  }
+  if (error instanceof LockHeldError) return `${message}: another runner is using this run directory. Wait for it, or run under another --name.`;
+  return message;
+}
+
+/** A cell is complete only when its metrics.json is readable and says the run ended (not failed, not cut short). */
+function verifyCell(cellDir: string): void {
+  const path = join(cellDir, 'metrics.json');
+  if (!existsSync(path)) return; // an experiment whose cell writes no metrics.json
+  const metrics = readRunMetrics(path);
+  if (!metrics.run) throw new Error(`${path} has no 'run' summary: the training run did not end`);
+  if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
+}
+
+async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, { workers, fresh }: { workers?: number; fresh: boolean }): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
+  const release = acquireLock(join(dir, 'run.lock'), {
+    onTakeover: (owner) => process.stderr.write(`[${experiment.name}] taking over the lock of pid ${owner.pid} (${owner.started ?? 'start unknown'}), which is no longer running\n`),
+  });
+  try {
+    return await sweepLocked(experiment, config, dir, workers, fresh);
+  } finally {
+    release();
+  }
+}
+
+async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, workers: number | undefined, fresh: boolean): Promise<number> {
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const stages = planStages(experiment, config, dir);
   const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
@@ -90,6 +128,9 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
       cells: stage.cells,
       dir: stage.dir,
       ...(workers ? { workers } : {}),
+      identity: (cell) => cellIdentity(cell.config),
+      fresh,
+      verify: verifyCell,
       command: (cell, cellDir) => ({
         file: process.execPath,
         args: [...process.execArgv, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
@@ -98,6 +139,7 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
       onEvent: (event) => {
         if (event.type === 'start') log(`start ${label(event.name)}`);
         else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
+        else if (event.type === 'recheck') log(`${label(event.name)}: not complete after all (${event.reason}): running it again`);
         else if (event.type === 'done') log(`done ${label(event.name)} in ${event.seconds.toFixed(0)} s`);
         else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(stage.dir, event.name, 'stderr.log')}`);
         else if (event.type === 'progress') log(`${label(event.name)}: ${event.message}`);
@@ -105,7 +147,7 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
     });
     if (result.interrupted) {
       log('interrupted: run the same command again to continue');
-      return 130;
+      return result.signal === 'SIGTERM' ? 143 : 130;
     }
     failed += result.failed.length;
     if (result.failed.length > 0) {

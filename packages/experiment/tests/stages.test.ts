@@ -66,7 +66,7 @@ describe('running stages', () => {
 
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['first', 'second']);
     expect(readJson(join(out, 'cells', 'first', 'total.json'))).toEqual({ total: 10, stages: ['first', 'first'], names: ['seed=0', 'seed=1'] });
-    expect(readJson(join(out, 'cells', 'second', 'k=2', 'metrics.json'))).toEqual({ value: 12, configStage: 'second', contextStage: 'second', runDir: out, grid: { k: 2 } });
+    expect(readJson(join(out, 'cells', 'second', 'k=2', 'metrics.json'))).toEqual({ value: 12, configStage: 'second', contextStage: 'second', runDir: out, grid: { k: 2 }, run: { epochs: 1, steps: 1, seconds: 0 } });
     const verdict = readJson(join(out, 'verdict.json'));
     expect(verdict['held']).toBe(true);
     expect(verdict['text']).toBe(`run dir ${out}`);
@@ -112,7 +112,7 @@ describe('running stages', () => {
     expect(run.status, run.stderr + run.stdout).toBe(0);
     expect(run.stdout).toMatch(/\[toy\] 2 cell\(s\) in \S+\n/);
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['seed=0', 'seed=1']);
-    expect(readJson(join(out, 'cells', 'seed=1', 'metrics.json'))).toEqual({ value: 10, configStage: null, contextStage: null, runDir: out, grid: { seed: 1 } });
+    expect(readJson(join(out, 'cells', 'seed=1', 'metrics.json'))).toEqual({ value: 10, configStage: null, contextStage: null, runDir: out, grid: { seed: 1 }, run: { epochs: 1, steps: 1, seconds: 0 } });
     expect((readJson(join(out, 'verdict.json'))['table'] as { rows: unknown[] }).rows).toEqual([
       [null, 'seed=0', 'done', 0],
       [null, 'seed=1', 'done', 10],

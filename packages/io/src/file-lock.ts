@@ -49,10 +49,49 @@ export async function withFileLock<T>(lockPath: string, task: () => Promise<T>, 
   }
 }
 
+/** Who holds a lock: the owner line is `host pid [started-ISO-time]`. */
+export interface LockOwner {
+  host: string;
+  pid: number;
+  started?: string;
+}
+
+export class LockHeldError extends Error {
+  constructor(
+    readonly lockPath: string,
+    readonly owner: LockOwner,
+  ) {
+    super(`${lockPath} is held by pid ${owner.pid} on ${owner.host}${owner.started ? ` since ${owner.started}` : ''}`);
+    this.name = 'LockHeldError';
+  }
+}
+
+/**
+ * Takes `lockPath` now or throws a LockHeldError naming the live holder. A lock left by a dead
+ * process on this host is taken over, after `onTakeover` is told whose it was. Returns the release.
+ */
+export function acquireLock(lockPath: string, { onTakeover }: { onTakeover?: (owner: LockOwner) => void } = {}): () => void {
+  for (;;) {
+    if (tryCreate(lockPath)) return () => rmSync(lockPath, { force: true });
+    const owner = parseOwner(readOwner(lockPath));
+    if (owner.host === hostname() && owner.pid > 0 && !isAlive(owner.pid)) {
+      onTakeover?.(owner);
+      rmSync(lockPath, { force: true });
+      continue;
+    }
+    throw new LockHeldError(lockPath, owner);
+  }
+}
+
+function parseOwner(line: string): LockOwner {
+  const [host = '', pid = '', started] = line.split(' ');
+  return { host, pid: Number(pid) || 0, ...(started ? { started } : {}) };
+}
+
 function tryCreate(lockPath: string): boolean {
   try {
     const fd = openSync(lockPath, 'wx');
-    writeSync(fd, `${hostname()} ${process.pid}\n`);
+    writeSync(fd, `${hostname()} ${process.pid} ${new Date().toISOString()}\n`);
     closeSync(fd);
     return true;
   } catch (error) {

@@ -1,9 +1,9 @@
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileLockTimeoutError, withFileLock, writeFileAtomic } from '../src/index.js';
+import { acquireLock, FileLockTimeoutError, LockHeldError, withFileLock, writeFileAtomic } from '../src/index.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-io-'));
 
@@ -58,5 +58,35 @@ describe('withFileLock', () => {
     await expect(withFileLock(lock, async () => 'ran', { pollMs: 5, timeoutMs: 50, onWait: (owner) => waited.push(owner) })).rejects.toBeInstanceOf(FileLockTimeoutError);
     expect(waited).toHaveLength(1);
     expect(existsSync(lock)).toBe(true); // someone else's lock is left alone
+  });
+});
+
+describe('acquireLock', () => {
+  it('refuses a lock held by a live process, naming pid, host and start time', () => {
+    const lock = join(tempDir(), 'run.lock');
+    const release = acquireLock(lock);
+    let error: unknown;
+    try {
+      acquireLock(lock);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(LockHeldError);
+    expect((error as LockHeldError).owner).toMatchObject({ pid: process.pid, started: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect((error as Error).message).toMatch(new RegExp(`held by pid ${process.pid} on .+ since \\d{4}-`));
+    release();
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock whose holder on this host is dead, saying whose it was', async () => {
+    const lock = join(tempDir(), 'run.lock');
+    const child = fork('-e', [], { execArgv: ['-e', ''] });
+    await new Promise((resolve) => child.on('exit', resolve));
+    writeFileSync(lock, `${hostname()} ${child.pid} 2026-01-01T00:00:00.000Z\n`);
+    const taken: number[] = [];
+    const release = acquireLock(lock, { onTakeover: (owner) => taken.push(owner.pid) });
+    expect(taken).toEqual([child.pid]);
+    expect(readFileSync(lock, 'utf8')).toContain(` ${process.pid} `);
+    release();
   });
 });

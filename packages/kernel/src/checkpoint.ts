@@ -12,6 +12,8 @@ export interface CheckpointState {
   batchIndex: number;
   step: number;
   seed: number;
+  /** What made this checkpoint (e.g. a fingerprint of the run's config); a resume must match it. */
+  fingerprint?: string;
   randomState: number;
   history: EpochMetrics[];
   plugins: Record<string, unknown>;

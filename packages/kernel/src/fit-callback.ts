@@ -32,7 +32,7 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
   return new tfl.CustomCallback({
     onTrainBegin: async () => {
       epochs = (model as unknown as { history?: { params?: { epochs?: number } } }).history?.params?.epochs ?? 0;
-      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0 }, control);
+      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
     },
     onEpochEnd: async (epoch, logs = {}) => {
       const step = (epoch + 1) * batchesPerEpoch;

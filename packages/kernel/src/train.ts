@@ -32,8 +32,11 @@ export interface TrainOptions {
   evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
   /** A full pass over the training set in inference mode, delivered to plugins' onInferencePass. */
   inferencePass?: { data: TrainingData; every?: number | readonly number[] };
-  /** Atomic checkpoints every epoch (and every `everySteps` steps when set). */
-  checkpoint?: { dir: string; everySteps?: number };
+  /**
+   * Atomic checkpoints every epoch (and every `everySteps` steps when set). With `fingerprint` (e.g.
+   * of the run's resolved config), a resume refuses a checkpoint written under another one.
+   */
+  checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   resume?: boolean;
   /** Progress bar on a TTY, plain lines otherwise; false for none. Default: on. */
@@ -78,6 +81,12 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let tally = emptyTally();
   const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
   if (restored) {
+    if (restored.fingerprint !== checkpoint!.fingerprint) {
+      throw new KernelError(
+        `the checkpoint in ${checkpoint!.dir} was written by another config (fingerprint ${restored.fingerprint ?? 'none'}, this run is ${checkpoint!.fingerprint ?? 'none'}): ` +
+          'resuming it would mix two runs; delete that directory to start over, or checkpoint this run elsewhere',
+      );
+    }
     restore(restored, model, optimizer, variables, plugins, random);
     position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
     history = restored.history;
@@ -86,13 +95,13 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let checkpointsWritten = 0;
   const save = async (next: { epoch: number; batchIndex: number }) => {
     if (!checkpoint) return;
-    writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, randomState: random.saved, history, epochTally: tally }));
+    writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}), randomState: random.saved, history, epochTally: tally }));
     checkpointsWritten++;
   };
   const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 
   try {
-    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed }, control);
+    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed, history }, control);
     for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
       if (position.batchIndex === 0) {
         tally = emptyTally();

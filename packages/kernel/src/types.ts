@@ -87,6 +87,8 @@ export interface RunInfo {
   startStep: number;
   resumed: boolean;
   seed: number;
+  /** The epochs done before this start (restored from the checkpoint on resume; empty otherwise). */
+  history: readonly EpochMetrics[];
 }
 
 export interface RunSummary {

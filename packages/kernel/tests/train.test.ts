@@ -210,6 +210,15 @@ describe('train', () => {
     expect(warnings).toEqual([expect.stringMatching(/plugin 'bad-cleanup' failed in onRunError: cleanup broke/)]);
   });
 
+  it('refuses to resume a checkpoint written under another fingerprint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-kernel-fingerprint-'));
+    await train({ model: toyModel, data: toyBatcher(), epochs: 1, learningRate: 0.01, checkpoint: { dir, fingerprint: 'aaaa' }, ...quiet });
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'))).toMatchObject({ fingerprint: 'aaaa' });
+    await expect(train({ model: toyModel, data: toyBatcher(), epochs: 3, learningRate: 0.01, checkpoint: { dir, fingerprint: 'bbbb' }, resume: true, ...quiet })).rejects.toThrow(
+      /written by another config \(fingerprint aaaa, this run is bbbb\)/,
+    );
+  });
+
   it('rejects bad options with what to fix', async () => {
     await expect(train({ model: toyModel, data: toyBatcher(), epochs: 0, learningRate: 0.1 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
     await expect(train({ model: toyModel, data: toyBatcher(), epochs: 1, learningRate: -1 })).rejects.toThrow(/learningRate/);

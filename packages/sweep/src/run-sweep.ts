@@ -3,12 +3,15 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { assertCellNames } from './cell-name.js';
-import { DONE_FILE, FAILED_FILE } from './files.js';
+import { doneProblem, writeDone } from './certify.js';
+import { DONE_FILE, FAILED_FILE, IDENTITY_FILE } from './files.js';
+import { differences, fingerprintOf, readIdentity, writeIdentity } from './identity.js';
 import { trapInterrupts } from './interrupt.js';
 import { startCell, type CellCommand, type CellExit, type RunningCell } from './run-cell.js';
 
 export type SweepEvent =
   | { type: 'skip'; name: string }
+  | { type: 'recheck'; name: string; reason: string }
   | { type: 'start'; name: string; cellDir: string; pid: number | undefined }
   | { type: 'progress'; name: string; message: string }
   | { type: 'done'; name: string; seconds: number }
@@ -39,25 +42,46 @@ export interface SweepOptions<C extends { name: string }> {
   onEvent?: (event: SweepEvent) => void;
   /** After SIGINT/SIGTERM, how long running cells get to exit before SIGKILL. */
   killAfterMs?: number;
+  /**
+   * What identifies a cell's result (its fully resolved config and the code version): a cell
+   * directory is reused or resumed only for the same fingerprint of it. Without it, cells are not
+   * fingerprinted.
+   */
+  identity?: (cell: C) => unknown;
+  /** Delete the directories of cells made by another identity instead of stopping with an error. */
+  fresh?: boolean;
+  /** Checks a cell that exited 0 (throws saying what is incomplete); only then is it certified done. */
+  verify?: (cellDir: string) => void;
 }
 
 export interface SweepResult {
   completed: string[];
   skipped: string[];
   failed: SweepFailure[];
-  /** True when SIGINT/SIGTERM stopped the sweep; a CLI should then exit with 130. */
+  /** True when SIGINT/SIGTERM stopped the sweep; a CLI should then exit with 130 or 143 (`signal`). */
   interrupted: boolean;
+  signal?: 'SIGINT' | 'SIGTERM';
   /** Cells neither finished nor failed: a rerun continues them. */
   incomplete: string[];
   seconds: number;
 }
 
+/** Cell directories made by another identity than the one asked for: nothing was started. */
+export class CellIdentityError extends Error {
+  constructor(readonly stale: readonly { name: string; differences: readonly string[] }[]) {
+    const shown = stale.slice(0, 3).map(({ name, differences }) => `  ${name}: ${differences.slice(0, 6).join('; ')}${differences.length > 6 ? ` (+${differences.length - 6} more)` : ''}`);
+    super(`${stale.length} cell(s) were made by a different config:\n${shown.join('\n')}${stale.length > 3 ? `\n  … and ${stale.length - 3} more` : ''}`);
+    this.name = 'CellIdentityError';
+  }
+}
+
 /**
- * Runs every cell without a `done.json` as a child process, at most `workers` at a time. A cell
- * is (re)started from scratch as far as the runner knows; resuming from its own checkpoint in the
- * cell directory is the cell's job. Exit 0 means finished (`done.json` is written unless the cell
- * wrote it first, which also counts as finished); anything else is a failure (`failed.json`), and
- * the other cells carry on.
+ * Runs every cell that is not certified done as a child process, at most `workers` at a time. A
+ * cell is done when its `done.json` certifies its result files, unchanged, for the cell's
+ * fingerprint; a cell directory made by another identity stops the sweep before anything starts
+ * (a CellIdentityError), unless `fresh` deletes it. Resuming from its own checkpoint in the cell
+ * directory is the cell's job. Exit 0 and a passing `verify` mean finished (the runner writes
+ * `done.json`, last); anything else is a failure (`failed.json`), and the other cells carry on.
  *
  * During the call, SIGINT/SIGTERM stop the running cells instead of the process (see
  * `trapInterrupts`); cells stopped that way are never marked done, whatever their exit code.
@@ -69,32 +93,60 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
   const started = performance.now();
   const result: SweepResult = { completed: [], skipped: [], failed: [], interrupted: false, incomplete: [], seconds: 0 };
 
-  const pending: { name: string; cellDir: string; spec: CellCommand }[] = [];
-  for (const cell of cells) {
-    const cellDir = join(resolve(dir), cell.name);
-    if (existsSync(join(cellDir, DONE_FILE))) {
+  const planned = cells.map((cell) => {
+    const identity = options.identity?.(cell);
+    return { cell, cellDir: join(resolve(dir), cell.name), identity, fingerprint: options.identity ? fingerprintOf(identity) : null };
+  });
+  const stale = planned.flatMap(({ cell, cellDir, identity, fingerprint }) => {
+    const saved = fingerprint === null ? undefined : readIdentity(cellDir);
+    if (saved === undefined || (saved !== 'unknown' && saved.fingerprint === fingerprint)) return [];
+    return [{ name: cell.name, cellDir, differences: saved === 'unknown' ? ['no identity.json (made before run fingerprints, or damaged)'] : differences(saved.identity, identity) }];
+  });
+  if (stale.length > 0) {
+    if (!options.fresh) throw new CellIdentityError(stale);
+    for (const { cellDir } of stale) rmSync(cellDir, { recursive: true, force: true });
+  }
+
+  const pending: { name: string; cellDir: string; fingerprint: string | null; spec: CellCommand }[] = [];
+  for (const { cell, cellDir, identity, fingerprint } of planned) {
+    const problem = doneProblem(cellDir, fingerprint);
+    if (problem === undefined) {
       result.skipped.push(cell.name);
       onEvent({ type: 'skip', name: cell.name });
       continue;
     }
+    if (existsSync(join(cellDir, DONE_FILE))) {
+      onEvent({ type: 'recheck', name: cell.name, reason: problem });
+      rmSync(join(cellDir, DONE_FILE));
+    }
     mkdirSync(cellDir, { recursive: true });
-    pending.push({ name: cell.name, cellDir, spec: command(cell, cellDir) });
+    if (fingerprint !== null && !existsSync(join(cellDir, IDENTITY_FILE))) writeIdentity(cellDir, identity);
+    pending.push({ name: cell.name, cellDir, fingerprint, spec: command(cell, cellDir) });
   }
 
+  const verifyResult = (cellDir: string): string | undefined => {
+    try {
+      options.verify?.(cellDir);
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
   const running = new Map<string, RunningCell>();
   const trap = trapInterrupts(running, killAfterMs);
-  const settle = (name: string, cellDir: string, exit: CellExit) => {
-    const cellWroteDone = existsSync(join(cellDir, DONE_FILE));
+  const settle = (name: string, cellDir: string, fingerprint: string | null, exit: CellExit) => {
     // Stopped by us: its exit code says nothing about whether it finished.
-    if (trap.signal !== undefined && !cellWroteDone) return;
+    if (trap.signal !== undefined) return;
     const finishedAt = new Date().toISOString();
-    if (cellWroteDone || exit.code === 0) {
-      if (!cellWroteDone) writeJson(join(cellDir, DONE_FILE), { exitCode: 0, seconds: exit.seconds, finishedAt });
+    const incomplete = exit.code === 0 ? verifyResult(cellDir) : undefined;
+    if (exit.code === 0 && incomplete === undefined) {
+      writeDone(cellDir, { fingerprint, exitCode: 0, seconds: exit.seconds, finishedAt });
       result.completed.push(name);
       onEvent({ type: 'done', name, seconds: exit.seconds });
       return;
     }
-    const { code, signal, seconds, stderrTail } = exit;
+    const { code, signal, seconds } = exit;
+    const stderrTail = incomplete === undefined ? exit.stderrTail : [...exit.stderrTail, `exited 0 but its result is incomplete: ${incomplete}`];
     writeJson(join(cellDir, FAILED_FILE), { exitCode: code, signal, seconds, finishedAt, stderrTail });
     result.failed.push({ name, code, signal, stderrTail });
     onEvent({ type: 'fail', name, code, signal, stderrTail });
@@ -102,14 +154,14 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
 
   const worker = async () => {
     for (let next = pending.shift(); next !== undefined && trap.signal === undefined; next = pending.shift()) {
-      const { name, cellDir, spec } = next;
+      const { name, cellDir, fingerprint, spec } = next;
       rmSync(join(cellDir, FAILED_FILE), { force: true }); // a retry makes an earlier failure stale
       const cell = startCell(name, cellDir, spec, (message) => onEvent({ type: 'progress', name, message }));
       running.set(name, cell);
       onEvent({ type: 'start', name, cellDir, pid: cell.pid });
       const exit = await cell.exited;
       running.delete(name);
-      settle(name, cellDir, exit);
+      settle(name, cellDir, fingerprint, exit);
     }
   };
   try {
@@ -121,6 +173,7 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
   const finished = new Set([...result.completed, ...result.skipped, ...result.failed.map((f) => f.name)]);
   result.incomplete = cells.map((cell) => cell.name).filter((name) => !finished.has(name));
   result.interrupted = trap.signal !== undefined;
+  if (trap.signal === 'SIGINT' || trap.signal === 'SIGTERM') result.signal = trap.signal;
   result.seconds = (performance.now() - started) / 1000;
   if (result.interrupted) {
     process.stderr.write(

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectResults, expandGrid, runSweep, type SweepEvent } from '../src/index.js';
+import { CellIdentityError, collectResults, expandGrid, runSweep, type SweepEvent } from '../src/index.js';
 import { base, fakeCell, grid, readAttempts } from './fixtures/fake-cell.js';
 import { tempDir } from './helpers.js';
 
@@ -82,12 +82,52 @@ describe('runSweep', () => {
     expect(existsSync(join(cellDir, 'failed.json'))).toBe(false);
   });
 
-  it('keeps a done.json the cell wrote itself', async () => {
+  it('certifies the result files in done.json and reruns a cell whose certified file changed', async () => {
     const own = tempDir();
-    const script = "require('fs').writeFileSync(process.argv[1] + '/done.json', '{\"by\":\"cell\"}')";
-    const result = await runSweep({ cells: [{ name: 'a' }], dir: own, command: (_, cellDir) => ({ file: process.execPath, args: ['-e', script, cellDir] }) });
-    expect(result.completed).toEqual(['a']);
-    expect(readFileSync(join(own, 'a', 'done.json'), 'utf8')).toBe('{"by":"cell"}');
+    const one = expandGrid(base, { 'model.width': [2] });
+    await runSweep({ cells: one, dir: own, command: fakeCell(own), identity: (cell) => cell.config });
+    const cellDir = join(own, 'width=2');
+    const done = JSON.parse(readFileSync(join(cellDir, 'done.json'), 'utf8')) as { fingerprint: string; files: Record<string, { bytes: number; sha256: string }> };
+    expect(done.fingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(Object.keys(done.files).sort()).toEqual(['checkpoint.json', 'metrics.json', 'pid', 'timing.jsonl']);
+    expect(done.files['metrics.json']!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const metrics = readFileSync(join(cellDir, 'metrics.json'), 'utf8');
+    writeFileSync(join(cellDir, 'metrics.json'), metrics.slice(0, 5)); // as a killed writer without rename would leave it
+    const events: SweepEvent[] = [];
+    const rerun = await runSweep({ cells: one, dir: own, command: fakeCell(own), identity: (cell) => cell.config, onEvent: (e) => events.push(e) });
+    expect(events[0]).toEqual({ type: 'recheck', name: 'width=2', reason: 'metrics.json changed after the cell finished' });
+    expect(rerun.completed).toEqual(['width=2']);
+    expect(readFileSync(join(cellDir, 'metrics.json'), 'utf8')).toBe(metrics);
+  });
+
+  it('stops before starting anything when a cell directory was made by another config, and fresh discards it', async () => {
+    const own = tempDir();
+    const one = expandGrid(base, { 'model.width': [2] });
+    await runSweep({ cells: one, dir: own, command: fakeCell(own), identity: (cell) => cell.config });
+    const changed = expandGrid({ ...base, steps: 4 }, { 'model.width': [2] });
+    const error = await runSweep({ cells: changed, dir: own, command: fakeCell(own), identity: (cell) => cell.config }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CellIdentityError);
+    expect((error as Error).message).toBe('1 cell(s) were made by a different config:\n  width=2: steps: 10 → 4');
+    expect(readAttempts(join(own, 'width=2'))).toHaveLength(1);
+    const fresh = await runSweep({ cells: changed, dir: own, command: fakeCell(own), identity: (cell) => cell.config, fresh: true });
+    expect(fresh.completed).toEqual(['width=2']);
+    expect(JSON.parse(readFileSync(join(own, 'width=2', 'metrics.json'), 'utf8'))).toMatchObject({ steps: 4 });
+    expect(readAttempts(join(own, 'width=2'))).toEqual([expect.objectContaining({ resumedFrom: 0 })]);
+  });
+
+  it('fails a cell that exits 0 with an incomplete result instead of certifying it', async () => {
+    const own = tempDir();
+    const one = expandGrid(base, { 'model.width': [2] });
+    const result = await runSweep({
+      cells: one,
+      dir: own,
+      command: fakeCell(own),
+      verify: (cellDir) => {
+        throw new Error(`${join(cellDir, 'metrics.json')} has no run summary`);
+      },
+    });
+    expect(result.failed).toEqual([expect.objectContaining({ name: 'width=2', code: 0, stderrTail: [expect.stringMatching(/exited 0 but its result is incomplete: .*metrics\.json has no run summary/)] })]);
+    expect(existsSync(join(own, 'width=2', 'done.json'))).toBe(false);
   });
 
   it('reports a command that cannot start as a failure', async () => {

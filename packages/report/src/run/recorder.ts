@@ -87,6 +87,8 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
     enforce: 'post',
     dir,
     onRunStart(info) {
+      // A resume at the very end trains no epoch: metrics.json must still hold the last one.
+      latest = info.history.at(-1);
       mkdirSync(files.tagDir, { recursive: true });
       mkdirSync(files.samplesDir, { recursive: true });
       if (info.resumed) dropAfter(files, info.startStep);
