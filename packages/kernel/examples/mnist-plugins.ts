@@ -1,11 +1,15 @@
 /**
  * Trains the Four-layer CNN on MNIST with two custom plugins: one adds a loss term, the other
- * halves the learning rate whenever the validation loss stops improving.
- *   MGDL_DATA_DIR=../shared/data node --conditions=source --import tsx packages/kernel/examples/mnist-plugins.ts
+ * halves the learning rate whenever the validation loss stops improving. With MGDL_DATA_DIR set to a
+ * folder holding `mnist/` it trains on MNIST; without, on a small synthetic stand-in in MNIST's file
+ * format (written to a temporary folder: it runs offline, in seconds).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, loadMnist, splitTrainValidation, takeStratified } from '@mgdl/datasets';
+import { Batcher, loadMnist, splitTrainValidation, takeStratified, writeSyntheticDataset } from '@mgdl/datasets';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 
@@ -35,13 +39,17 @@ function halveOnPlateau(): KernelPlugin {
   };
 }
 
+const real = process.env['MGDL_DATA_DIR'] !== undefined;
+const source = real ? {} : { dataDir: writeSyntheticDataset(mkdtempSync(join(tmpdir(), 'mnist-')), 'mnist', { train: 1200, test: 100 }), verify: false };
+const [samples, epochs] = real ? [12000, 4] : [1200, 2];
+
 await initBackend();
-const all = await loadMnist({ split: 'train' });
-const { train: trainSet, validation } = splitTrainValidation(takeStratified(all, 12000, 0), { validation: 2000, seed: 0 });
+const all = await loadMnist({ split: 'train', ...source });
+const { train: trainSet, validation } = splitTrainValidation(takeStratified(all, samples, 0), { validation: samples / 6, seed: 0 });
 const result = await train({
   model: () => buildModel('cnn4'),
   data: new Batcher(trainSet, { batchSize: 128, seed: 0 }),
-  epochs: 4,
+  epochs,
   learningRate: 1e-3,
   optimizer: { name: 'adam' },
   plugins: [logitPenalty(1e-3), halveOnPlateau()],
