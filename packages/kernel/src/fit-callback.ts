@@ -20,6 +20,7 @@ export interface FitCallbackOptions {
  * Per-batch hooks and mutators need the kernel's own step, so plugins that have them are refused.
  */
 export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax-cross-entropy', batchesPerEpoch = 0 }: FitCallbackOptions): tfl.CustomCallback {
+  assertOwnTfjs(model);
   const ordered = sortPlugins(plugins);
   const unsupported = ordered.filter((p) => p.onBatchEnd || p.onEpochStart || p.lossTerms || p.transformGrads || p.adjustLearningRate);
   if (unsupported.length > 0) {
@@ -53,4 +54,20 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
       await notify(ordered, 'onRunEnd', { epochs: history.length, steps: history.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: 0 }, control);
     },
   });
+}
+
+/**
+ * A model from another copy of tfjs-layers than this package's would not run this callback (its
+ * model.fit does not know our CustomCallback class) and would mix two tfjs engines' tensors: refuse
+ * it at once, with the way out, instead of hanging in fit.
+ */
+function assertOwnTfjs(model: unknown): void {
+  if (model instanceof tfl.LayersModel) return;
+  const what = model === null || typeof model !== 'object' ? String(model) : (model.constructor?.name ?? 'an object');
+  if (typeof (model as { fit?: unknown } | null)?.fit !== 'function') throw new TypeError(`fitCallback: model must be a tfjs-layers LayersModel, got ${what}`);
+  throw new Error(
+    `fitCallback: the model (a ${what}) comes from another copy of @tensorflow/tfjs-layers than the one @mgdl/kernel uses (${tfl.version_layers}). ` +
+      'Keep one copy of tfjs: `npm ls @tensorflow/tfjs-layers` lists them; mgdl takes tfjs as a peer dependency, so one version of ' +
+      '@tensorflow/tfjs (or of tfjs-core, -layers, -backend-cpu, -backend-wasm) in your package.json, then `npm dedupe`, leaves one.',
+  );
 }

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { fitCallback, progressReporter, train, type KernelPlugin, type InferencePassEvent } from '../src/index.js';
@@ -33,6 +35,24 @@ describe('fitCallback', () => {
     const agree = Array.from(data.labels).filter((label, i) => predicted[i] === label).length;
     expect(passes[2]!.correct!.reduce((a, b) => a + b, 0)).toBe(agree);
     tf.dispose([x, y]);
+  });
+
+  it('refuses, at once and saying why, a model from another copy of tfjs-layers (which would never call it)', () => {
+    // A second evaluation of tfjs-layers, as a nested node_modules copy would give.
+    const require = createRequire(import.meta.url);
+    const path = require.resolve('@tensorflow/tfjs-layers');
+    const cached = require.cache[path];
+    Reflect.deleteProperty(require.cache, path);
+    let other: typeof tfl;
+    try {
+      other = require('@tensorflow/tfjs-layers') as typeof tfl;
+    } finally {
+      require.cache[path] = cached;
+    }
+    expect(other.LayersModel).not.toBe(tfl.LayersModel);
+    const model = other.sequential({ layers: [other.layers.dense({ inputShape: [2], units: 2, name: 'dense_of_the_other_copy' })] });
+    expect(() => fitCallback({ model, plugins: [], inferencePassData: toyInferenceData() })).toThrow(/another copy of @tensorflow\/tfjs-layers .*npm ls @tensorflow\/tfjs-layers/);
+    expect(() => fitCallback({ model: {} as tfl.LayersModel, plugins: [], inferencePassData: toyInferenceData() })).toThrow(/model must be a tfjs-layers LayersModel, got Object/);
   });
 
   it('refuses plugins that need the kernel step', () => {
