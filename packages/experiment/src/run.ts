@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { acquireLock, LockHeldError, writeFileAtomic } from '@mgdl/io';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, exitWithParent, expandGrid, runSweep, type SweepCell } from '@mgdl/sweep';
+import { CellIdentityError, collectResults, expandGrid, runSweep, WATCHDOG_NODE_ARGS, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
 import { cellIdentity } from './identity.js';
@@ -21,10 +21,9 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
       process.exit(0);
     }
     if (args.cell) {
-      // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies, and a
-      // watchdog thread catches the runner's death even while training keeps this thread busy.
+      // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies (and the
+      // runner preloads a watchdog that catches its death even while training keeps this thread busy).
       process.stdin.on('end', () => process.exit(143)).resume().unref();
-      exitWithParent();
       const config = args.cell.config as Parameters<Experiment<S>['cell']>[0];
       const stage = typeof config.stage === 'string' ? config.stage : undefined;
       // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
@@ -80,7 +79,7 @@ const stageResults = (stage: PlannedStage): ExperimentResult[] =>
   collectResults(stage.dir, stage.cells, readRunMetrics).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
 
 /** Says what went wrong in words a user can act on: a file-system code names the path and the cause. */
-function describeError(error: unknown): string {
+export function describeError(error: unknown): string {
   const { code, path, message } = error as NodeJS.ErrnoException;
   if (code === 'EROFS') return `${path ?? 'the runs directory'} is on a read-only file system: choose a writable folder with --runs-dir DIR`;
   if (code === 'EACCES' || code === 'EPERM') return `no permission to write ${path ?? 'the runs directory'}: choose a folder you can write with --runs-dir DIR, or fix its permissions`;
@@ -133,7 +132,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
       verify: verifyCell,
       command: (cell, cellDir) => ({
         file: process.execPath,
-        args: [...process.execArgv, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
+        args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
         env: { MGDL_THREADS: '1' },
       }),
       onEvent: (event) => {

@@ -17,7 +17,7 @@ export function sortPlugins(plugins: readonly KernelPlugin[]): KernelPlugin[] {
     .map(({ plugin }) => plugin);
 }
 
-type ObserverName = 'onRunStart' | 'onEpochStart' | 'onBatchEnd' | 'onInferencePass' | 'onEpochEnd' | 'onRunEnd';
+type ObserverName = 'onRunStart' | 'onEpochStart' | 'onBatchEnd' | 'onInferencePass' | 'onEpochEnd' | 'onCheckpoint' | 'onRunEnd';
 
 /** Calls one observer hook on every plugin that has it, in order, awaiting each. */
 export async function notify<K extends ObserverName>(

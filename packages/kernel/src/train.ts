@@ -95,6 +95,8 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let checkpointsWritten = 0;
   const save = async (next: { epoch: number; batchIndex: number }) => {
     if (!checkpoint) return;
+    // Plugins persist what they buffered first, so a resume from this checkpoint misses nothing.
+    await notify(plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, control);
     writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}), randomState: random.saved, history, epochTally: tally }));
     checkpointsWritten++;
   };

@@ -134,6 +134,11 @@ export interface ObserverHooks {
   onBatchEnd?(event: BatchEndEvent, control: RunControl): void | Promise<void>;
   onInferencePass?(event: InferencePassEvent, control: RunControl): void | Promise<void>;
   onEpochEnd?(metrics: EpochMetrics, control: RunControl): void | Promise<void>;
+  /**
+   * A checkpoint is about to be written at `step` (training resumes at `epoch`, 0-based): write out
+   * whatever you buffered, or a resume from it would lose it.
+   */
+  onCheckpoint?(event: { epoch: number; step: number }, control: RunControl): void | Promise<void>;
   onRunEnd?(summary: RunSummary): void | Promise<void>;
   /**
    * The run failed (a non-finite loss, a throwing plugin or data source): close what you hold.

@@ -114,6 +114,9 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       flush();
       writeMetrics();
     },
+    onCheckpoint() {
+      flush();
+    },
     onRunEnd(run) {
       finished = run;
       flush();

@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeError } from '../src/run.js';
+
+// The toy app run as a user would: wrong input, a changed config, a second runner, a read-only folder.
+const toy = fileURLToPath(new URL('./fixtures/toy-experiment.ts', import.meta.url));
+const runToy = (runs: string, ...extra: string[]) =>
+  spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', toy, '--config', 'smoke', '--runs-dir', runs, '--workers', '2', ...extra], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, TOY_MODE: 'grid' } });
+const runs = () => mkdtempSync(join(tmpdir(), 'mgdl-trust-'));
+
+describe('strict input', () => {
+  it('refuses an unknown --set field with a suggestion, exit 2, before anything runs', () => {
+    const dir = runs();
+    const run = runToy(dir, '--set', 'seed=[0]');
+    const typo = runToy(dir, '--set', 'seedz=[0,1]');
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain("--set seedz: toy has no config field 'seedz'; did you mean 'seeds'? (--help lists the fields)");
+    expect(typo.stderr).toMatch(/usage: toy /);
+    expect(run.status).toBe(2); // seed is a field, but the preset's value type is checked: a list is not an int
+  });
+
+  it('refuses __proto__, constructor and prototype path segments without touching Object.prototype', () => {
+    for (const key of ['__proto__.polluted', 'seeds.constructor', 'prototype']) {
+      const run = runToy(runs(), '--set', `${key}=1`);
+      expect(run.status, key).toBe(2);
+      expect(run.stderr).toMatch(/is not a config field/);
+    }
+  });
+
+  it('exits 2 with usage and a suggestion for an unknown flag', () => {
+    const run = runToy(runs(), '--worker', '2');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Unknown option '--worker'; did you mean --workers\?/);
+    expect(run.stderr).toMatch(/usage: toy /);
+  });
+
+  it('says that a dataset flag does not apply to an experiment without a dataset', () => {
+    const run = runToy(runs(), '--data-dir', '/nowhere');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--data-dir: toy reads no dataset files');
+  });
+});
+
+describe('one run directory, one config, one runner', () => {
+  it('stops on a changed config with the differing fields and the two ways out; --fresh reruns', () => {
+    const dir = runs();
+    expect(runToy(dir).status).toBe(0);
+    const changed = runToy(dir, '--set', 'ks=[1,9]');
+    expect(changed.status).toBe(2);
+    expect(changed.stderr).toContain('were made by a different config');
+    expect(changed.stderr).toMatch(/seed=0: config\.ks: \[1,2,3\] → \[1,9\]/);
+    expect(changed.stderr).toContain('give the new config its own run with --name NEW, or discard those cells with --fresh');
+    expect(changed.stdout).not.toMatch(/start /);
+    const fresh = runToy(dir, '--set', 'ks=[1,9]', '--fresh');
+    expect(fresh.status, fresh.stderr).toBe(0);
+    expect(fresh.stdout).toMatch(/start seed=0/);
+    const again = runToy(dir, '--set', 'ks=[1,9]');
+    expect(again.stdout).toMatch(/skip seed=0 \(complete\)/);
+  });
+
+  it('lets only one runner use a run directory, naming the holder; a dead holder is taken over', () => {
+    const dir = runs();
+    const out = join(dir, 'toy', 'smoke');
+    mkdirSync(out, { recursive: true });
+    // This test process is alive: its lock must be respected.
+    writeFileSync(join(out, 'run.lock'), `${hostname()} ${process.pid} 2026-12-02T00:00:00.000Z\n`);
+    const second = runToy(dir);
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(`run.lock is held by pid ${process.pid} on ${hostname()} since 2026-12-02T00:00:00.000Z: another runner is using this run directory`);
+    // A pid that cannot be alive: the lock is stale.
+    writeFileSync(join(out, 'run.lock'), `${hostname()} 2147483646 2026-12-02T00:00:00.000Z\n`);
+    const taken = runToy(dir);
+    expect(taken.status, taken.stderr).toBe(0);
+    expect(taken.stderr).toContain('taking over the lock of pid 2147483646 (2026-12-02T00:00:00.000Z), which is no longer running');
+  });
+
+  it('names a read-only, forbidden or full runs folder as such', () => {
+    const errno = (code: string, path: string) => Object.assign(new Error(`${code}: failed, mkdir '${path}'`), { code, path });
+    expect(describeError(errno('EROFS', '/mnt/ro/runs'))).toBe('/mnt/ro/runs is on a read-only file system: choose a writable folder with --runs-dir DIR');
+    expect(describeError(errno('EACCES', '/srv/runs'))).toBe('no permission to write /srv/runs: choose a folder you can write with --runs-dir DIR, or fix its permissions');
+    expect(describeError(errno('ENOSPC', '/tmp/runs'))).toMatch(/^no space left on the device holding \/tmp\/runs/);
+  });
+});
+
+describe('exit codes', () => {
+  it('exits 143 on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = runs();
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./fixtures/training-experiment.ts', import.meta.url)), '--config', 'smoke', '--runs-dir', dir, '--set', 'epochs=200'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => ((out += chunk.toString()), out.includes('start ') && resolve())));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(143);
+    expect(readFileSync(join(dir, 'training', 'smoke', 'config.json'), 'utf8')).toContain('"epochs": 200');
+  });
+});
