@@ -2,8 +2,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
+import { ensureChromium } from '@mgdl/report-check/src/chromium.ts';
+import { build } from 'esbuild';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
+import puppeteer from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, ok, run } from '../src/run.js';
 import { startRegistry, type Registry } from '../src/verdaccio.js';
@@ -212,6 +215,26 @@ describe('a project that installs only @mgdl/forgetting', () => {
     expect(example, 'the forgetting README marks its example <!-- install-check: forgetting-core -->').toBeDefined();
     writeFileSync(join(dir, 'core.mjs'), example!.code);
     expect((await node(dir, 'core.mjs')).stdout).toMatch(/S3 2, M\/F/);
+  });
+
+  it('runs in a browser: the installed core, bundled for the browser, analyses a history in headless Chromium', async () => {
+    const dir = join(scratch, 'core-only');
+    const found = ensureChromium((line) => console.log(line));
+    if ('reason' in found) throw new Error(`the browser check needs Chromium: ${found.reason}`);
+    // esbuild refuses Node built-ins on the browser platform, so bundling at all proves there are none.
+    const bundle = await build({ entryPoints: [join(dir, 'browser-entry.mjs')], absWorkingDir: dir, bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent' });
+    const browser = await puppeteer.launch({ executablePath: found.path, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(String(error)));
+      await page.setContent(`<!doctype html><script>${bundle.outputFiles[0]!.text.replace(/<\/script/g, '<\\/script')}</script>`);
+      const result = await page.evaluate(() => (globalThis as unknown as { mgdlResult: unknown }).mgdlResult);
+      expect(errors).toEqual([]);
+      expect(result).toMatchObject({ summary: { samples: 4, steps: 4, S1: 1, S2: 1, S3: 2, events: 3, ratio: 1 }, hasProcess: false });
+    } finally {
+      await browser.close();
+    }
   });
 });
 
