@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '@mgdl/experiment';
+import type { Arm } from '../src/config.js';
 import { concludeArms, curveSpread } from '../src/experiment.js';
+import type { MgdlMetrics } from '../src/metrics.js';
 
-const cell = (arm: string, fraction: number, seed: number, testMse: number): ExperimentResult =>
-  ({ name: `arm=${arm},fraction=${fraction},seed=${seed}`, status: 'done', values: { arm, fraction, seed }, metrics: { mgdl: { testMse, trainSamples: 10, violation: { all: 1e-3 }, epochsToTarget: 5, tailFluctuation: 0.01, bestTestMse: testMse, curve: [1, testMse] } } }) as unknown as ExperimentResult;
+const cell = (arm: Arm, fraction: number, seed: number, testMse: number): ExperimentResult => {
+  const mgdl: MgdlMetrics = { arm, fraction, trainSamples: 10, testMse, testMsePerOutput: {}, violation: { all: 1e-3 }, trainViolation: 1e-3, target: 0.05, epochsToTarget: 5, finalWeight: null, bestTestMse: testMse, tailFluctuation: 0.01, curve: [1, testMse] };
+  return { name: `arm=${arm},fraction=${fraction},seed=${seed}`, status: 'done', values: { arm, fraction, seed }, metrics: { mgdl } };
+};
 const config = { arms: ['plain', 'loss'], fractions: [0.01, 1], smallFraction: 0.05, target: 0.05 };
 const grid = (lossAtSmall: number[]) => [
   ...[0.10, 0.11, 0.09].map((m, s) => cell('plain', 0.01, s, m)),
