@@ -66,6 +66,17 @@ describe('mgdl analyze', () => {
     expect(wrong.stderr).toMatch(/--series: unknown series "epoch".*expected 'presentation' or 'inference-pass'/);
   });
 
+  it.each([
+    ['a JSON object', '{"foo":[1,2,3]}', /line 1: this is JSON, not a correctness history/],
+    ['a header with no rows', 'id,0,1,2\n', /no samples: the file has no rows of 0\/1 values/],
+    ['binary data', '\u0000\u0001\u00ff\u00fe garbage', /neither a CSV history nor an mgdl binary history/],
+  ])('says %s is not a history, exit 1', (_what, text, message) => {
+    const run = mgdl('analyze', write(text), '--json');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).toBe('');
+  });
+
   it('rejects a group file naming unknown ids', () => {
     const groups = join(dir(), 'groups.csv');
     writeFileSync(groups, '10,a\n99,b\n');

@@ -17,6 +17,10 @@ describe('mgdl report', () => {
     expect(html).toContain('<figure>');
     expect(html).toContain('&lt;i&gt;x&lt;/i&gt;');
     expect(result.stderr).toContain('missing metrics.json');
+    const nested = join(run, 'not', 'yet', 'there.html');
+    const elsewhere = mgdl('report', run, '--out', nested);
+    expect(elsewhere.status, elsewhere.stderr).toBe(0);
+    expect(readFileSync(nested, 'utf8')).toContain('<figure>');
     const figures = join(run, 'figures');
     const again = mgdl('report', run, '--figures', figures);
     expect(again.status, again.stderr).toBe(0);

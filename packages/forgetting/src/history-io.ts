@@ -40,6 +40,8 @@ export function historyFromCsv(text: string, { file, series = 'presentation' }: 
   if (lines.length === 0 || (lines.length === 1 && lines[0] === '')) {
     throw new HistoryError('empty file', { file, line: 1 }, 'expected rows of 0/1 values, optionally under a header line');
   }
+  const expected = 'expected rows of 0/1 values (one row per sample, one column per step), optionally under a header line';
+  if (/^\s*[[{]/.test(lines[0]!)) throw new HistoryError('this is JSON, not a correctness history', { file, line: 1 }, `${expected}; or mgdl's binary history format`);
   const first = lines[0]!.split(',');
   const head = first[0]!;
   const header = head !== '0' && head !== '1';
@@ -172,7 +174,15 @@ export function historyFromBinary(bytes: Uint8Array, { file }: { file?: string }
  */
 export function historyFromBytes(bytes: Uint8Array, { file, series }: CsvImportOptions = {}): History {
   if (hasMagic(bytes)) return historyFromBinary(bytes, { file });
-  return historyFromCsv(new TextDecoder().decode(bytes), { file, series });
+  let text: string;
+  try {
+    // Binary data is rarely valid UTF-8 and text never holds NUL: say so instead of blaming a garbled "row".
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (text.includes('\0')) throw new TypeError('NUL byte');
+  } catch {
+    throw new HistoryError('neither a CSV history nor an mgdl binary history (binary data without the MGDLHIST header)', { file }, 'expected CSV rows of 0/1 values, or a file written by historyToBinary');
+  }
+  return historyFromCsv(text, { file, series });
 }
 
 function hasMagic(bytes: Uint8Array): boolean {

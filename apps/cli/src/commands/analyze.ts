@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
+import { analyze, HistoryError, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
 import { readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
 import { formatTable } from '../table.js';
 
@@ -32,6 +32,8 @@ export function analyzeCommand(): Command {
     .addOption(new Option('--initial <state>', 'state before the first step').choices(['unlearned', 'first-observation']).default('unlearned'))
     .action((file: string, options: { json?: boolean; groups?: string; out?: string; series: Series; window: number; initial: 'unlearned' | 'first-observation' }) => {
       const history = readHistoryFile(file, { series: options.series });
+      // An empty history reads back fine (the format allows it), but there is nothing to analyse.
+      if (history.samples === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file }, 'expected one row per sample, one column per step, optionally under a header line');
       const groups = options.groups ? readGroupsFile(options.groups, history) : undefined;
       const analysis = analyze(history, { initial: options.initial, window: options.window, ...(groups ? { groups } : {}) });
       if (options.out) writeOutputs(options.out, analysis);

@@ -1,13 +1,14 @@
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
 import { buildReport, writeFigures } from '@mgdl/report';
 
 export function reportCommand(): Command {
   return new Command('report')
-    .argument('<run-dir...>', 'run directories (one run, or the cells of a sweep to compare)')
+    .argument('<run-dir...>', 'run directories (one run, or the cells of a grid to compare)')
     .description('one self-contained HTML report (opens offline): plots, params/metrics table, comparison across runs')
-    .option('--out <file>', 'where to write the HTML (default: RUN_DIR/report.html for one run, ./report.html for several)')
+    .option('--out <file>', 'where to write the HTML, creating missing folders (default: RUN_DIR/report.html for one run, ./report.html for several)')
     .option('--title <text>', 'page title', 'mgdl report')
     .option('--figures <dir>', 'also save every figure as an SVG file in this folder (replacing what it held)')
     .action(async (dirs: string[], options: { out?: string; title: string; figures?: string }) => {
@@ -22,6 +23,7 @@ export function reportCommand(): Command {
         process.exitCode = 1;
         return;
       }
+      mkdirSync(dirname(out), { recursive: true });
       writeFileAtomic(out, report.html);
       console.log(out);
       if (options.figures) console.log(`${writeFigures(resolve(options.figures), report.figures).length} figures in ${resolve(options.figures)}`);
