@@ -1,4 +1,2 @@
-import { packageBuild } from '../../tsup.shared.ts';
-
-// import.meta.url locates the rasteriser's wasm and fonts; the CJS build needs the shim.
-export default packageBuild({ shims: true });
+// import.meta.url (the rasteriser's wasm and fonts) works from require() too: the CJS entry re-exports the ES build.
+export { default } from '../../tsup.shared.ts';
