@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, metric, spearman, trainingFields, type MetricOf } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, formatSpread, MAX_WIDTH, metric, spearman, trainingFields, type MetricOf } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
-  width: z.number().int().min(1).describe('Five-layer CNN width k (channels k, 2k, 4k, 8k)'),
+  width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).describe('Five-layer CNN width k (channels k, 2k, 4k, 8k)'),
   batchSizes: z.array(z.number().int().positive()).min(1).describe('the batch-size sweep (Fig 2a); each batch size trains for the same number of epochs, so larger batches take fewer steps'),
   seeds: z.array(z.number().int()).min(1).describe('the seed sweep (Fig 2b): one run per seed and batch size; the seed sets the batch composition (shuffle order), the initial weights and the label-noise draw'),
   subsetSeed: z.number().int().describe('draws the training subset, the same for every cell (the paper trains every seed on the same data)'),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, formatSpread, spearman, trainingFields, type Aggregate } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, formatSpread, MAX_WIDTH, spearman, trainingFields, type Aggregate } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
-  widths: z.array(z.number().int().min(1)).min(1).describe('Five-layer CNN widths k (conv stages k, 2k, 4k, 8k)'),
+  widths: z.array(z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`)).min(1).describe('Five-layer CNN widths k (conv stages k, 2k, 4k, 8k)'),
   noises: z.array(z.number().min(0).lt(1)).min(1).describe('label-noise rates p; each cell sets `noise` from this list (the noisy set at a smaller p is inside the one at a larger p)'),
   seeds: z.array(z.number().int()).min(1).describe('one run per seed, width and noise rate; trends are judged on the seed means'),
-  width: z.number().int().min(1).optional().describe('set per cell by the sweep'),
+  width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).optional().describe('set per cell by the sweep'),
 });
 
 // `noise` is the training field the sweep overwrites per cell from `noises`; the 0 here is only its base value.

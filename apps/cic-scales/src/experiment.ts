@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { classificationCell, defineExperiment, metric, trainingFields } from '@mgdl/experiment';
+import { classificationCell, defineExperiment, MAX_WIDTH, metric, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
-  width: z.number().int().min(1).describe('Five-layer CNN width k'),
+  width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).describe('Five-layer CNN width k'),
   seeds: z.array(z.number().int()).min(1).describe('one run per seed'),
 });
 

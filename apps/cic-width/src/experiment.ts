@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, defineExperiment, MAX_WIDTH, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
-  widths: z.array(z.number().int().min(1)).min(1).describe('FCNN widths w: first hidden layer 16·w units'),
+  widths: z.array(z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`)).min(1).describe('FCNN widths w: first hidden layer 16·w units'),
   seeds: z.array(z.number().int()).min(1).describe('one run per seed and width; trends are judged on the seed means'),
-  width: z.number().int().min(1).optional().describe('set per cell by the sweep'),
+  width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).optional().describe('set per cell by the sweep'),
 });
 
 const common = { dataset: 'mnist', noise: 0.4, noiseKind: 'symmetric', batchSize: 128, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation' } as const;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_WIDTH } from '@mgdl/experiment';
 
 export const arms = ['plain', 'loss', 'annealed', 'gradnorm', 'lr'] as const;
 export type Arm = (typeof arms)[number];
@@ -20,7 +21,7 @@ export const schema = z.object({
   testSize: z.number().int().positive(),
   collocationSize: z.number().int().positive().describe('unlabelled operating points where the loss arm enforces the constraint'),
   measurementWindow: z.number().min(0).describe('> 0: the training δ labels carry the bubble simulator’s sampling fluctuation over this many seconds; 0: exact labels'),
-  width: z.number().int().min(1).describe('regression-mlp width w (32·w tanh units per layer)'),
+  width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).describe('regression-mlp width w (32·w tanh units per layer)'),
   depth: z.number().int().min(1),
   epochs: z.number().int().positive(),
   batchesPerEpoch: z.number().int().positive().describe('optimizer steps per epoch, the same for every fraction'),

@@ -23,5 +23,12 @@ export const trainingFields = {
   clipNorm: z.number().positive().optional().describe('clip the gradients to this global L2 norm every step (default: no clipping)'),
 };
 
+/**
+ * The largest model width an app accepts (FCNN 16·w units, CNN k…8k channels, regression 32·w
+ * units): 16× the seeds' largest. Far past it, the parameters alone outgrow a workstation's memory
+ * (FCNN w = 100,000 is 1.25 G parameters, 5 GB), and training would fail after minutes, not at once.
+ */
+export const MAX_WIDTH = 256;
+
 export const trainingSchema = z.object(trainingFields);
 export type TrainingConfig = z.output<typeof trainingSchema>;

@@ -53,6 +53,14 @@ export function parseIdx(bytes: Uint8Array, file: string): { dims: number[]; dat
   const dataBytes = dims.reduce((a, d) => a * d, 1);
   const found = bytes.length - headerBytes;
   const shape = dims.join('×');
+  // A cut-short download keeps a sane header; a shape needing far more than the file holds means the header itself is garbled.
+  if (found < dataBytes && dataBytes > 4 * Math.max(bytes.length, 1 << 20)) {
+    throw new DatasetError('bad-value', `the header declares shape ${shape} (${byteCount(dataBytes)} bytes), far more than the file's ${byteCount(found)} data bytes: the header is damaged`, {
+      file,
+      offset: 4,
+      expected: `dimensions that fit the file; replace it with the published file, or delete it to download again`,
+    });
+  }
   if (found < dataBytes) {
     throw new DatasetError('truncated', `data ends after ${found} of ${byteCount(dataBytes)} bytes`, {
       file,

@@ -59,6 +59,13 @@ describe('parseIdx', () => {
     expect(err.message).toContain('2×5');
   });
 
+  it('blames a garbled header, not truncation, when its shape needs far more than the file holds', () => {
+    const file = encodeIdx([2, 5], bytesOf(10));
+    file.set([0x7f, 0xff, 0x00, 0x00], 4); // the first dimension's bytes overwritten
+    const err = expectDatasetError(() => parseIdx(file, FILE), 'bad-value', FILE);
+    expect(err.message).toMatch(/the header declares shape 2147418112×5 .* far more than the file's 10 data bytes: the header is damaged/);
+  });
+
   it('reports trailing bytes as record-size at the end of the data', () => {
     const file = new Uint8Array([...encodeIdx([2, 5], bytesOf(10)), 1, 2, 3]);
     const err = expectDatasetError(() => parseIdx(file, FILE), 'record-size', FILE);
