@@ -140,11 +140,12 @@ describe('a project that installs every package from the registry', () => {
   });
 
   it('runs the mgdl command: --help, and analyze on a CSV history', async () => {
-    const help = await npx(dir, 'mgdl', '--help');
+    // As a user types it: `npx mgdl …`, and `npx @mgdl/cli …` (the package's one bin).
+    const help = await ok('npx', ['--no', '--', 'mgdl', '--help'], { cwd: dir, env });
     expect(help.stdout).toMatch(/Usage: mgdl/);
     expect(help.stdout).toMatch(/analyze/);
     writeFileSync(join(dir, 'history.csv'), 'id,0,1,2,3\n10,0,1,0,1\n11,1,1,1,1\n12,0,0,0,0\n13,1,0,1,1\n');
-    const analysis = JSON.parse((await npx(dir, 'mgdl', 'analyze', 'history.csv', '--json')).stdout) as Record<string, number>;
+    const analysis = JSON.parse((await ok('npx', ['--no', '--', '@mgdl/cli', 'analyze', 'history.csv', '--json'], { cwd: dir, env })).stdout) as Record<string, number>;
     expect(analysis).toMatchObject({ samples: 4, steps: 4, S1: 1, S2: 1, S3: 2, events: 2 });
     const table = await npx(dir, 'mgdl', 'analyze', 'history.csv');
     expect(table.stdout).toMatch(/S3 forgotten ≥ once\s+2/);
