@@ -10,16 +10,16 @@ export interface BatcherOptions {
   shuffle?: boolean;
   /** Drop the last, smaller batch of each epoch. */
   dropLast?: boolean;
-  /** Scale images to pixel/255 and standardise with the dataset's statistics (default true). */
+  /** Scale images to pixel/255 and standardise with the dataset's statistics; tables: standardise each feature with `normalization` when the dataset has it (default true). */
   normalize?: boolean;
 }
 
 /** One mini-batch; its tensors live until the next batch is requested (clone what you keep). */
 export interface Batch {
-  /** Images: float32 [b, h, w, c], normalised. Text: int32 [b, length]. */
+  /** Images: float32 [b, h, w, c], normalised. Text: int32 [b, length]. Tables: float32 [b, …sampleShape]. */
   x: tf.Tensor;
-  /** int32 [b] class indices (the noisy labels when noise was applied). */
-  y: tf.Tensor1D;
+  /** int32 [b] class indices (the noisy labels when noise was applied); regression tables: float32 [b, targetSize] targets. */
+  y: tf.Tensor;
   /** Original sample ids, so statistics follow a sample through shuffling. */
   ids: Int32Array;
   labels: Int32Array;
@@ -37,6 +37,7 @@ export class Batcher {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   private readonly pixelTable?: Float32Array[];
+  private readonly featureScale?: { mean: Float32Array; std: Float32Array };
 
   constructor(readonly dataset: Dataset, { batchSize, seed = 0, shuffle = true, dropLast = false, normalize = true }: BatcherOptions) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new DatasetError('bad-argument', `batch size ${batchSize}`, { expected: 'a positive integer' });
@@ -48,6 +49,7 @@ export class Batcher {
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     if (dataset.kind === 'image') this.pixelTable = pixelTables(dataset, normalize);
+    if (dataset.kind === 'table' && normalize && dataset.normalization) this.featureScale = featureScale(dataset);
   }
 
   get batchesPerEpoch(): number {
@@ -106,12 +108,29 @@ export class Batcher {
         for (let j = 0, out = k * size; j < size; j++) values[out + j] = this.pixelTable[j % channels]![row[j]!]!;
       }
       x = tf.tensor(values, [b, ...dataset.sampleShape], 'float32');
+    } else if (dataset.kind === 'table') {
+      const values = new Float32Array(b * size);
+      for (let k = 0; k < b; k++) values.set(dataset.x.subarray(positions[k]! * size, (positions[k]! + 1) * size), k * size);
+      if (this.featureScale) {
+        const { mean, std } = this.featureScale;
+        for (let j = 0; j < values.length; j++) values[j] = (values[j]! - mean[j % size]!) / std[j % size]!;
+      }
+      x = tf.tensor(values, [b, ...dataset.sampleShape], 'float32');
     } else {
       const values = new Int32Array(b * size);
       for (let k = 0; k < b; k++) values.set(dataset.x.subarray(positions[k]! * size, (positions[k]! + 1) * size), k * size);
       x = tf.tensor(values, [b, ...dataset.sampleShape], 'int32');
     }
-    return { x, y: tf.tensor1d(labels, 'int32'), ids, labels, epoch, index };
+    let y: tf.Tensor;
+    if (dataset.targets) {
+      const k = dataset.targetSize ?? 1;
+      const targets = new Float32Array(b * k);
+      for (let r = 0; r < b; r++) targets.set(dataset.targets.subarray(positions[r]! * k, (positions[r]! + 1) * k), r * k);
+      y = tf.tensor2d(targets, [b, k], 'float32');
+    } else {
+      y = tf.tensor1d(labels, 'int32');
+    }
+    return { x, y, ids, labels, epoch, index };
   }
 }
 
@@ -122,4 +141,14 @@ function pixelTables(dataset: Dataset, normalize: boolean): Float32Array[] {
   return Array.from({ length: channels }, (_, c) =>
     Float32Array.from({ length: 256 }, (_, v) => (normalize ? (v / 255 - (mean[c] ?? mean[0]!)) / (std[c] ?? std[0]!) : v / 255)),
   );
+}
+
+/** Per feature (one entry per value of a row), the mean and std to standardise with; a std of 0 counts as 1. */
+function featureScale(dataset: Dataset): { mean: Float32Array; std: Float32Array } {
+  const size = sampleSize(dataset);
+  const { mean, std } = dataset.normalization!;
+  if (mean.length !== size || std.length !== size) {
+    throw new DatasetError('bad-argument', `'${dataset.name}' normalization has ${mean.length} means and ${std.length} stds for ${size} features`, { expected: 'one mean and one std per feature' });
+  }
+  return { mean: Float32Array.from(mean), std: Float32Array.from(std, (s) => (s > 0 ? s : 1)) };
 }

@@ -12,15 +12,26 @@ export type Split = 'train' | 'test';
 export interface Dataset {
   name: string;
   split: Split;
-  kind: 'image' | 'text';
-  /** Images: raw pixels 0–255, NHWC rows. Text: token ids, one fixed-length row per sample. */
-  x: Uint8Array | Int32Array;
+  /** image and text: the built-in loaders and loadImageFolder; table: float feature rows (fromArrays, readCsvTable). */
+  kind: 'image' | 'text' | 'table';
+  /** Images: raw pixels 0–255, NHWC rows. Text: token ids, one fixed-length row per sample. Tables: float features, one row per sample. */
+  x: Uint8Array | Int32Array | Float32Array;
   sampleShape: readonly number[];
-  /** The labels training uses: the noisy ones when noise was applied. */
+  /** The labels training uses: the noisy ones when noise was applied. All 0 for a regression table. */
   labels: Int32Array;
   ids: Int32Array;
+  /**
+   * Regression tables: `targetSize` float targets per sample, row i at `targets[i·targetSize…]`;
+   * the Batcher then serves them as `y` ([b, targetSize] float32) instead of the labels.
+   */
+  targets?: Float32Array;
+  targetSize?: number;
+  /** The samples' own names (file paths, string ids), following `ids` row by row: `names[i]` names `ids[i]`. */
+  names?: readonly string[];
+  /** Tables: the feature column names. */
+  featureNames?: readonly string[];
   classNames: readonly string[];
-  /** Per-channel mean and standard deviation of pixel/255 over the training split. */
+  /** Images: per-channel mean and standard deviation of pixel/255 over the training split. Tables: per-feature mean and std (used when the Batcher standardises). */
   normalization?: { mean: readonly number[]; std: readonly number[] };
   noise?: LabelNoise;
   vocabulary?: Vocabulary;

@@ -10,6 +10,7 @@ export type DatasetErrorCode =
   | 'not-found'
   | 'download-failed'
   | 'bad-argument'
+  | 'bad-image'
   | 'unknown-dataset';
 
 export interface DatasetErrorDetails {
@@ -19,6 +20,8 @@ export interface DatasetErrorDetails {
   offset?: number;
   /** 1-based line number, for text formats. */
   line?: number;
+  /** 1-based column (cell) number, for tables. */
+  column?: number;
   /** What was expected there, in words. */
   expected?: string;
   /** What to do about it. */
@@ -34,6 +37,7 @@ export class DatasetError extends Error {
   readonly file?: string;
   readonly offset?: number;
   readonly line?: number;
+  readonly column?: number;
   readonly expected?: string;
 
   constructor(code: DatasetErrorCode, problem: string, details: DatasetErrorDetails = {}) {
@@ -43,12 +47,13 @@ export class DatasetError extends Error {
     this.file = details.file;
     this.offset = details.offset;
     this.line = details.line;
+    this.column = details.column;
     this.expected = details.expected;
   }
 }
 
-function formatMessage(problem: string, { file, offset, line, expected, hint }: DatasetErrorDetails): string {
-  const where = [file, line !== undefined ? `line ${line}` : undefined, offset !== undefined ? `byte ${offset}` : undefined]
+function formatMessage(problem: string, { file, offset, line, column, expected, hint }: DatasetErrorDetails): string {
+  const where = [file, line !== undefined ? `line ${line}` : undefined, column !== undefined ? `column ${column}` : undefined, offset !== undefined ? `byte ${offset}` : undefined]
     .filter(Boolean)
     .join(', ');
   const parts = [where ? `${where}: ${problem}` : problem, expected ? `expected ${expected}` : '', hint ?? ''].filter(Boolean);

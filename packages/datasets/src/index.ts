@@ -16,3 +16,5 @@ export { resolvePlaces, type Places, type ProgressEvent, type SourceOptions } fr
 export { verifyFiles, type VerifyRow } from './sources/verify.js';
 export type { ArchiveSpec, Checksum, ChecksumAlgorithm, DatasetSpec, FileSpec, FileVariant } from './sources/spec.js';
 export { dataDirOrSynthetic, writeSyntheticDataset, type SyntheticCounts, type SyntheticDatasetName } from './synthetic.js';
+export { classLabels, fromArrays, imageNormalization, parseCsvTable, type CsvTableOptions, type FromArraysOptions, type SampleIds } from './tables.js';
+export { decodeImage, loadImageFolder, readCsvTable, type ImageFolderOptions } from './loaders/own-data.js';

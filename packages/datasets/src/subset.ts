@@ -6,7 +6,9 @@ import { DatasetError } from './errors.js';
 export function selectRows(dataset: Dataset, positions: ArrayLike<number>): Dataset {
   const size = sampleSize(dataset);
   const n = positions.length;
-  const x = new (dataset.x.constructor as Uint8ArrayConstructor | Int32ArrayConstructor)(n * size);
+  const x = new (dataset.x.constructor as Uint8ArrayConstructor | Int32ArrayConstructor | Float32ArrayConstructor)(n * size);
+  const targetSize = dataset.targetSize ?? 0;
+  const targets = dataset.targets && new Float32Array(n * targetSize);
   const labels = new Int32Array(n);
   const ids = new Int32Array(n);
   for (let k = 0; k < n; k++) {
@@ -14,14 +16,16 @@ export function selectRows(dataset: Dataset, positions: ArrayLike<number>): Data
     x.set(dataset.x.subarray(i * size, (i + 1) * size), k * size);
     labels[k] = dataset.labels[i]!;
     ids[k] = dataset.ids[i]!;
+    if (targets) targets.set(dataset.targets!.subarray(i * targetSize, (i + 1) * targetSize), k * targetSize);
   }
+  const names = dataset.names && Array.from(positions, (i) => dataset.names![i]!);
   const noise = dataset.noise && {
     ...dataset.noise,
     cleanLabels: Int32Array.from(positions, (i) => dataset.noise!.cleanLabels[i]!),
     noisy: Uint8Array.from(positions, (i) => dataset.noise!.noisy[i]!),
   };
   if (noise) noise.flipped = noise.noisy.reduce((a, b) => a + b, 0);
-  return { ...dataset, x, labels, ids, ...(noise ? { noise } : {}) };
+  return { ...dataset, x, labels, ids, ...(noise ? { noise } : {}), ...(targets ? { targets } : {}), ...(names ? { names } : {}) };
 }
 
 function checkCount(dataset: Dataset, n: number, what: string): void {
@@ -94,6 +98,7 @@ export function splitTrainValidation(dataset: Dataset, { validation, seed = 0, s
 
 /** Positions of each class, each list in a seeded random order. */
 function positionsByClass(dataset: Dataset, seed: number): number[][] {
+  if (dataset.targets) throw new DatasetError('bad-argument', `'${dataset.name}' is a regression table: it has no classes to stratify by`, { hint: 'use takeFirst, takeIds or splitTrainValidation({ stratified: false })' });
   const byClass = dataset.classNames.map((): number[] => []);
   for (const i of permutation(sampleCount(dataset), seed)) byClass[dataset.labels[i]!]!.push(i);
   return byClass;
