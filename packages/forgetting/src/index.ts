@@ -11,3 +11,6 @@ export { parseGroups } from './groups.js';
 export type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';
+export { dynamicsRecorder, perSampleEvent, type CorrectnessUpdate, type DynamicsRecorder, type DynamicsRecorderOptions, type RecorderUpdate, type Scores } from './recorder.js';
+export { FORMAT_DESCRIPTIONS, IMPORT_FORMATS, recordsToDynamics, type DynamicsRecord, type ImportedDynamics, type ImportFormat } from './import/records.js';
+export { AUM_COLUMNS, INTERCHANGE_FORMAT, INTERCHANGE_VERSION, interchangeHeader, parseAumRecords, parseCartography, parseInterchange, parseMatrixCsv, parseMatrixJson, type MatrixOptions, type SourceText } from './import/formats.js';
