@@ -1,9 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, HistoryError, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type Series } from '@mgdl/forgetting';
-import { readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
+import { analyze, FORMAT_DESCRIPTIONS, HistoryError, IMPORT_FORMATS, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
+import { readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
+import { buildReport } from '@mgdl/report';
+import { writeImportRun, type AnalysisInput } from '../import-run.js';
 import { formatTable } from '../table.js';
 
 const fraction = (value: string): number => {
@@ -20,30 +23,122 @@ const seriesOption = (value: string): Series => {
   }
 };
 
+interface AnalyzeOptions {
+  json?: boolean;
+  groups?: string;
+  out?: string;
+  series?: Series;
+  window: number;
+  initial: 'unlearned' | 'first-observation';
+  format?: ImportFormat;
+  header?: boolean;
+  report?: string;
+  title?: string;
+  mesoSize: number;
+}
+
+const positiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n >= 1)) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  return n;
+};
+
 export function analyzeCommand(): Command {
   return new Command('analyze')
-    .argument('<history>', 'correctness history: CSV (rows = samples, columns = steps, 0/1; optional id column with a header) or mgdl binary')
-    .description('forgetting statistics of a history recorded anywhere: S1/S2/S3, forgetting events, M, F, M/F at system (and meso) scale')
+    .argument('<files...>', 'training dynamics: a 0/1 correctness matrix (CSV or JSON), an mgdl binary history, mgdl interchange JSONL, cartography dynamics_epoch_N.jsonl files (or their folder), or AUM full_aum_records.csv')
+    .description('forgetting statistics of training dynamics recorded anywhere: S1/S2/S3, forgetting events, M, F, M/F at system (and meso) scale; data maps, AUM and EL2N when scores were recorded; --report draws the HTML report of a run')
+    .addOption(new Option('--format <format>', `the files' format (default: detected from names and first lines): ${IMPORT_FORMATS.map((f) => `${f} = ${FORMAT_DESCRIPTIONS[f]}`).join('; ')}`).choices([...IMPORT_FORMATS]))
+    .option('--header', 'matrix CSV: line 1 is a header (step names); default: detected, and said when it was')
+    .option('--no-header', 'matrix CSV: line 1 is data')
     .option('--json', 'print one JSON object: samples, steps, S1, S2, S3, M, F, ratio, events, unforgettable')
-    .option('--groups <file>', 'meso-scale groups: CSV of id,group')
-    .option('--out <dir>', 'write per-sample.csv (and system.csv, meso.csv) there')
+    .option('--groups <file>', 'meso-scale groups: CSV of id,group (default with --report: consecutive ids in groups of --meso-size)')
+    .option('--meso-size <n>', 'with --report and no --groups: meso-scale groups of this many samples in id order', positiveInteger, 128)
+    .option('--out <dir>', 'write per-sample.csv (and system.csv, meso.csv) there; with --report, also the run directory the report is drawn from')
+    .option('--report <file>', 'write the HTML report of the imported history (the report of a run directory: data map, forgetting counts, S1/S2/S3, M/F at three scales, ranking), creating missing folders')
+    .option('--title <text>', 'report title (default: names the source format)')
     .option('--window <w>', 'trailing window for the settled M/F: fraction of steps or a number of steps', fraction, 0.2)
-    .option('--series <name>', `what a CSV history's steps are: ${SERIES.join(' | ')} (binary files say it themselves; 'sweep' is a deprecated name of inference-pass)`, seriesOption, 'presentation' as Series)
+    .option('--series <name>', `what the steps are: ${SERIES.join(' | ')} (default: what the format implies, presentation for matrices; binary files say it themselves; 'sweep' is a deprecated name of inference-pass)`, seriesOption)
     .addOption(new Option('--initial <state>', 'state before the first step').choices(['unlearned', 'first-observation']).default('unlearned'))
-    .action((file: string, options: { json?: boolean; groups?: string; out?: string; series: Series; window: number; initial: 'unlearned' | 'first-observation' }) => {
-      const history = readHistoryFile(file, { series: options.series });
-      // An empty history reads back fine (the format allows it), but there is nothing to analyse.
-      if (history.samples === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file }, 'expected one row per sample, one column per step, optionally under a header line');
-      const groups = options.groups ? readGroupsFile(options.groups, history) : undefined;
-      const analysis = analyze(history, { initial: options.initial, window: options.window, ...(groups ? { groups } : {}) });
-      if (options.out) writeOutputs(options.out, analysis);
-      console.log(options.json ? JSON.stringify(summarize(analysis)) : formatAnalysis(file, analysis));
+    .action(async function (this: Command, files: string[], options: AnalyzeOptions) {
+      // --header/--no-header: three-valued, so only a flag given on the command line counts.
+      const header = this.getOptionValueSource('header') === 'cli' ? options.header : undefined;
+      const input = readInput(files, options, header);
+      const { analysis } = input;
+      if (options.out) writeOutputs(options.out, analysis, input.names);
+      if (options.report) await writeReport(options.report, input, options);
+      for (const note of input.notes) process.stderr.write(`mgdl analyze: ${note}\n`);
+      console.log(options.json ? JSON.stringify(summarize(analysis)) : formatAnalysis(files.join(' '), analysis, input.source));
     });
+}
+
+/** Reads the files (a legacy binary or non-text file through readHistoryFile) and analyses them. */
+function readInput(files: string[], options: AnalyzeOptions, header: boolean | undefined): AnalysisInput & { notes: string[] } {
+  let history: History;
+  let input: Omit<AnalysisInput, 'history' | 'analysis' | 'mesoNote'> & { notes: string[] };
+  if (!options.format && files.length === 1 && isBinary(files[0]!)) {
+    history = readHistoryFile(files[0]!, options.series ? { series: options.series } : {});
+    input = { source: "mgdl's binary history format", files, notes: [] };
+  } else {
+    const imported = readDynamics(files, { ...(options.format ? { format: options.format } : {}), ...(options.series ? { series: options.series } : {}), ...(header !== undefined ? { header } : {}) });
+    const { recorder } = imported;
+    history = recorder.history();
+    input = {
+      source: FORMAT_DESCRIPTIONS[imported.format].replace(/ \(.*$/, ''),
+      files: imported.files,
+      notes: imported.notes,
+      ...(imported.names ? { names: imported.names } : {}),
+      ...(imported.steps.some((s, t) => s !== t) ? { steps: imported.steps } : {}),
+      ...(recorder.dataMap() ? { dataMap: recorder.dataMap()! } : {}),
+      ...(recorder.aum() ? { aum: recorder.aum()! } : {}),
+      ...(recorder.el2n() ? { el2n: recorder.el2n()! } : {}),
+    };
+  }
+  // An empty history reads back fine (the format allows it), but there is nothing to analyse.
+  if (history.samples === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file: files.join(', ') }, 'expected one row per sample, one column per step, optionally under a header line');
+  let groups = options.groups ? readGroupsFile(options.groups, history) : undefined;
+  let mesoNote = options.groups ? `groups from ${options.groups}` : 'none';
+  if (!groups && options.report) {
+    const order = Int32Array.from(history.ids).sort();
+    groups = Array.from({ length: Math.ceil(order.length / options.mesoSize) }, (_, g) => order.slice(g * options.mesoSize, (g + 1) * options.mesoSize));
+    mesoNote = `consecutive sample ids in groups of ${options.mesoSize} (--meso-size; --groups for your own partition)`;
+  }
+  const analysis = analyze(history, { initial: options.initial, window: options.window, ...(groups ? { groups } : {}) });
+  return { ...input, history, analysis, mesoNote };
+}
+
+function isBinary(file: string): boolean {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return false; // a folder (cartography) or a missing file: the importer says which
+  }
+  if (String.fromCharCode(...bytes.subarray(0, 8)) === 'MGDLHIST') return true;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).includes('\0');
+  } catch {
+    return true;
+  }
+}
+
+async function writeReport(path: string, input: AnalysisInput, options: AnalyzeOptions): Promise<void> {
+  const keep = Boolean(options.out);
+  const dir = options.out ? resolve(options.out, 'run') : mkdtempSync(join(tmpdir(), 'mgdl-analyze-run-'));
+  try {
+    writeImportRun(dir, input);
+    const report = await buildReport([dir], { title: options.title ?? `mgdl report: ${input.source}` });
+    for (const run of report.runs) for (const problem of run.problems) process.stderr.write(`mgdl analyze: ${problem}\n`);
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    writeFileAtomic(resolve(path), report.html);
+    process.stderr.write(`mgdl analyze: report ${resolve(path)}${keep ? `, run directory ${dir}` : ''}\n`);
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const show = (x: number | null, digits = 4) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
 
-function formatAnalysis(file: string, a: Analysis): string {
+function formatAnalysis(file: string, a: Analysis, source: string): string {
   const s = summarize(a);
   const settled = a.settled.system;
   const rows = [
@@ -61,12 +156,13 @@ function formatAnalysis(file: string, a: Analysis): string {
     ['regime', a.regime],
   ];
   if (a.settled.meso) rows.push([`M/F settled, meso (${a.meso!.length} groups)`, `${show(a.settled.meso.value.value)} (between-group std ${show(a.settled.meso.value.std)})`]);
-  return `${file}\n${formatTable(['statistic', 'value'], rows)}`;
+  return `${file} (${source})\n${formatTable(['statistic', 'value'], rows)}`;
 }
 
-function writeOutputs(dir: string, a: Analysis): void {
+function writeOutputs(dir: string, a: Analysis, names?: readonly string[]): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'per-sample.csv'), perSampleCsv(a));
+  if (names) writeFileAtomic(join(dir, 'names.csv'), `id,name\n${names.map((n, id) => `${id},${/[",\n]/.test(n) ? `"${n.replaceAll('"', '""')}"` : n}`).join('\n')}\n`);
   const trace = (t: Analysis['system']) => Array.from(t.M, (m, i) => `${i},${t.s3[i]},${csvNumber(m)},${csvNumber(t.F[i]!)},${csvNumber(t.ratio[i]!)}`);
   writeFileAtomic(join(dir, 'system.csv'), ['step,s3,M,F,ratio', ...trace(a.system)].join('\n') + '\n');
   if (a.meso) {

@@ -71,9 +71,19 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
     const params = run.params ? `<details><summary>params.json</summary><pre>${escapeHtml(JSON.stringify(run.params, null, 2))}</pre></details>` : '';
     sections.push({
       title: `Run ${run.name}`,
-      html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${params}`,
+      html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${rankingHtml(run)}${params}`,
     });
   }
   const subtitle = `${runs.length} run${runs.length === 1 ? '' : 's'} · generated ${new Date().toISOString()}`;
   return { html: pageHtml(title, subtitle, sections), figures, runs, usable: runs.some(usable) };
+}
+
+/** The first rows of samples/ranking.csv (most forgotten first), when the run has one. */
+function rankingHtml(run: LoadedRun, rows = 20): string {
+  const table = run.samples['ranking'];
+  const columns = table ? Object.keys(table) : [];
+  if (!table || columns.length === 0) return '';
+  const count = Math.min(rows, table[columns[0]!]!.length);
+  const body = Array.from({ length: count }, (_, r) => columns.map((c) => table[c]![r] ?? ''));
+  return `<h3>Most forgotten samples (first ${count} of ${table[columns[0]!]!.length}, samples/ranking.csv)</h3>${tableHtml(columns, body)}`;
 }

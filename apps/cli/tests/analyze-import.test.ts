@@ -1,0 +1,96 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mgdl } from './run.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'mgdl-cli-import-'));
+
+/** A cartography training_dynamics folder: 4 samples × 3 epochs, 2 classes, worked by hand. */
+function cartographyDir(): string {
+  const root = dir();
+  mkdirSync(join(root, 'training_dynamics'));
+  // Correct per epoch (argmax = gold): a: 1,0,1  b: 1,1,1  c: 0,0,0  d: 0,1,1
+  const logits: Record<string, number[][]> = {
+    a: [[2, 0], [0, 1], [3, 0]],
+    b: [[0, 1], [0, 2], [0, 3]],
+    c: [[1, 0], [2, 0], [1, 0]],
+    d: [[0, 1], [1, 0], [2, 0]],
+  };
+  const gold: Record<string, number> = { a: 0, b: 1, c: 1, d: 0 };
+  for (let e = 0; e < 3; e++) {
+    const lines = Object.keys(logits).map((guid) => JSON.stringify({ guid, [`logits_epoch_${e}`]: logits[guid]![e], gold: gold[guid] }));
+    writeFileSync(join(root, 'training_dynamics', `dynamics_epoch_${e}.jsonl`), `${lines.join('\n')}\n`);
+  }
+  return root;
+}
+
+describe('mgdl analyze on other tools’ files', () => {
+  it('builds the HTML report from a cartography directory, naming the format, with a ranking and the run directory', () => {
+    const root = cartographyDir();
+    const out = join(root, 'out');
+    const report = join(root, 'html', 'report.html');
+    const run = mgdl('analyze', root, '--report', report, '--out', out, '--json');
+    expect(run.status, run.stderr).toBe(0);
+    // a: learned, forgotten, relearned (S3, 1 event); b: S2; c: S1; d: learned at step 1 (S2).
+    expect(JSON.parse(run.stdout)).toMatchObject({ samples: 4, steps: 3, S1: 1, S2: 2, S3: 1, events: 1, M: 1, F: 0 });
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('dataset cartography&#39;s dynamics_epoch_N.jsonl');
+    expect(html).toContain('Data map: variability vs confidence');
+    expect(html).toContain('Forgetting events per learned sample');
+    expect(html).toContain('M at element, meso and system scale');
+    expect(html).toContain('Most forgotten samples');
+    const ranking = readFileSync(join(out, 'run', 'samples', 'ranking.csv'), 'utf8').split('\n');
+    expect(ranking[0]).toBe('rank,id,name,forgetting_events,learning_events,set');
+    // The never-learned sample ranks first (forgotten infinitely often), then the forgotten one.
+    expect(ranking[1]).toBe('1,2,c,0,0,S1');
+    expect(ranking[2]).toBe('2,0,a,1,2,S3');
+    expect(readFileSync(join(out, 'names.csv'), 'utf8')).toBe('id,name\n0,a\n1,b\n2,c\n3,d\n');
+    const metrics = JSON.parse(readFileSync(join(out, 'run', 'metrics.json'), 'utf8'));
+    expect(metrics.forgetting).toMatchObject({ series: 'presentation', S1: 1, S2: 2, S3: 1 });
+    const map = readFileSync(join(out, 'run', 'samples', 'data-map.csv'), 'utf8').split('\n');
+    // Sample b: p(gold) = σ(1), σ(2), σ(3); correctness 1.
+    const sigma = (x: number) => 1 / (1 + Math.exp(-x));
+    const [, confidence, , correctness] = map[2]!.split(',').map(Number);
+    expect(confidence).toBeCloseTo((sigma(1) + sigma(2) + sigma(3)) / 3, 6);
+    expect(correctness).toBe(1);
+  });
+
+  it('reads an AUM records file and a matrix with string ids, header said or not', () => {
+    const root = dir();
+    const aum = join(root, 'full_aum_records.csv');
+    writeFileSync(aum, 'sample_id,num_measurements,target_logit,target_val,other_logit,other_val,margin,aum\nx,1,1,0,2,1,-1,-1\nx,2,3,0,1,1,2,0.5\ny,1,2,1,1,0,1,1\ny,2,2,1,1,0,1,1\n');
+    const fromAum = mgdl('analyze', aum, '--json');
+    expect(fromAum.status, fromAum.stderr).toBe(0);
+    expect(JSON.parse(fromAum.stdout)).toMatchObject({ samples: 2, steps: 2, S1: 0, S2: 2, S3: 0 });
+    const matrix = join(root, 'matrix.csv');
+    writeFileSync(matrix, 'True,False,True\nFalse,True,True\n');
+    const noHeader = mgdl('analyze', matrix, '--no-header', '--json');
+    expect(noHeader.status, noHeader.stderr).toBe(0);
+    expect(JSON.parse(noHeader.stdout)).toMatchObject({ samples: 2, steps: 3, S3: 1 });
+    const withHeader = mgdl('analyze', matrix, '--header', '--json');
+    expect(withHeader.status, withHeader.stderr).toBe(0);
+    expect(JSON.parse(withHeader.stdout)).toMatchObject({ samples: 1, steps: 3 });
+    writeFileSync(matrix, 'img_000,1,0,1\nimg_001,0,1,1\n');
+    const named = mgdl('analyze', matrix, '--out', join(root, 'o'));
+    expect(named.status, named.stderr).toBe(0);
+    expect(readFileSync(join(root, 'o', 'names.csv'), 'utf8')).toBe('id,name\n0,img_000\n1,img_001\n');
+  });
+
+  it('reads mgdl interchange JSONL and rejects a format it cannot be, naming the expected format', () => {
+    const root = dir();
+    const file = join(root, 'dynamics.jsonl');
+    writeFileSync(file, '{"format": "mgdl-dynamics", "version": 1, "series": "inference-pass"}\n{"id": 0, "step": 0, "label": 1, "probs": [0.3, 0.7]}\n{"id": 0, "step": 1, "label": 1, "probs": [0.6, 0.4]}\n');
+    const run = mgdl('analyze', file);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/mgdl's interchange JSONL/);
+    expect(run.stdout).toMatch(/steps\s+2 \(inference-pass\)/);
+    const wrong = mgdl('analyze', file, '--format', 'aum');
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toMatch(/dynamics\.jsonl, line 1: no column sample_id, num_measurements.*expected the header sample_id,num_measurements,target_logit/);
+    const unknown = mgdl('analyze', file, '--format', 'tensorboard');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/Allowed choices are mgdl-jsonl, cartography, aum, matrix-csv, matrix-json/);
+    expect(existsSync(join(root, 'report.html'))).toBe(false);
+  });
+});
