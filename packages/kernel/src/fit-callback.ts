@@ -24,7 +24,11 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
   const ordered = sortPlugins(plugins);
   const unsupported = ordered.filter((p) => p.onBatchEnd || p.onEpochStart || p.lossTerms || p.transformGrads || p.adjustLearningRate);
   if (unsupported.length > 0) {
-    throw new Error(`fitCallback runs epoch-level observers only; ${unsupported.map((p) => p.name).join(', ')} need the mgdl kernel (train())`);
+    throw new Error(
+      `fitCallback runs epoch-level observers only; ${unsupported.map((p) => p.name).join(', ')} need the mgdl kernel (train()): ` +
+        "model.fit hides each batch's logits, so inside it record the 'inference-pass' series (forgettingStatistics({ ids, mode: 'inference-pass' })); " +
+        "for per-presentation statistics train with train(), or write the loop yourself (model.trainOnBatch) and call @mgdl/forgetting's dynamicsRecorder update() with each batch's logits",
+    );
   }
   const lossFunction = resolveLoss(loss);
   const control = new StopSignal();
