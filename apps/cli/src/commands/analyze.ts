@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, FORMAT_DESCRIPTIONS, HistoryError, IMPORT_FORMATS, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
-import { readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
+import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
+import { detectFormat, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
 import { buildReport } from '@mgdl/report';
 import { writeImportRun, type AnalysisInput } from '../import-run.js';
 import { formatTable } from '../table.js';
@@ -75,9 +75,13 @@ export function analyzeCommand(): Command {
 function readInput(files: string[], options: AnalyzeOptions, header: boolean | undefined): AnalysisInput & { notes: string[] } {
   let history: History;
   let input: Omit<AnalysisInput, 'history' | 'analysis' | 'mesoNote'> & { notes: string[] };
+  const fast = !options.format && header === undefined && files.length === 1 && !isDirectory(files[0]!) ? fastMatrix(files[0]!, options.series) : undefined;
   if (!options.format && files.length === 1 && isBinary(files[0]!)) {
     history = readHistoryFile(files[0]!, options.series ? { series: options.series } : {});
     input = { source: "mgdl's binary history format", files, notes: [] };
+  } else if (fast) {
+    history = fast.history;
+    input = { source: FORMAT_DESCRIPTIONS['matrix-csv'].replace(/ \(.*$/, ''), files, notes: fast.notes };
   } else {
     const imported = readDynamics(files, { ...(options.format ? { format: options.format } : {}), ...(options.series ? { series: options.series } : {}), ...(header !== undefined ? { header } : {}) });
     const { recorder } = imported;
@@ -104,6 +108,33 @@ function readInput(files: string[], options: AnalyzeOptions, header: boolean | u
   }
   const analysis = analyze(history, { initial: options.initial, window: options.window, ...(groups ? { groups } : {}) });
   return { ...input, history, analysis, mesoNote };
+}
+
+/**
+ * A plain 0/1 CSV with integer ids (the common large case) through historyFromCsv, which reads rows
+ * in place: several times faster and far smaller than the general importer, which reads anything
+ * else (string ids, true/false) and names the first bad cell when this one refuses the file.
+ */
+function fastMatrix(file: string, series: Series | undefined): { history: History; notes: string[] } | undefined {
+  try {
+    if (detectFormat([file]) !== 'matrix-csv' || isBinary(file)) return undefined;
+    const text = readFileSync(file, 'utf8');
+    const history = historyFromCsv(text, { file, ...(series ? { series } : {}) });
+    if (history.samples === 0) return undefined;
+    const head = text.replace(/^\uFEFF/, '').slice(0, 2);
+    const headerDetected = !(head.startsWith('0') || head.startsWith('1'));
+    return { history, notes: headerDetected ? [`line 1 of ${file} read as a header (detected; say --no-header if it is data)`] : [] };
+  } catch {
+    return undefined;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function isBinary(file: string): boolean {
