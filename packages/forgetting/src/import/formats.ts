@@ -1,6 +1,6 @@
 import { HistoryError } from '../errors.js';
 import { parseSeries, type Series } from '../history.js';
-import { FORMAT_DESCRIPTIONS, jsonLine, nonNegativeInteger, preview, recordsToDynamics, scoresOf, textLines, type DynamicsRecord, type ImportedDynamics } from './records.js';
+import { FORMAT_DESCRIPTIONS, jsonLine, matrixToDynamics, nonNegativeInteger, preview, recordsToDynamics, scoresOf, textLines, type DynamicsRecord, type ImportedDynamics } from './records.js';
 
 /** A source file's text and name (the name is used in errors and, for cartography, gives the epoch). */
 export interface SourceText {
@@ -192,19 +192,26 @@ export function parseMatrixCsv({ file, text }: SourceText, { header, series = 'p
   if (data.length === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file }, expected);
   const idColumn = (hasHeader && ID_HEADERS.has(first[0]!.toLowerCase()) && first[0] !== '') || data.some((row) => !isValue(row[0]!)) || (hasHeader && first[0] === '');
   const width = (hasHeader ? first : data[0]!).length;
-  const records: DynamicsRecord[] = [];
+  const steps = width - (idColumn ? 1 : 0);
+  const correct = new Uint8Array(data.length * steps);
+  const ids: (string | number)[] = [];
+  const lineOf = new Map<string, number>();
   data.forEach((cells, r) => {
     const line = start + r;
     if (cells.length !== width) throw new HistoryError(`expected ${width} columns (as on line ${hasHeader ? 1 : start}), found ${cells.length}`, { file, line, column: Math.min(width, cells.length) + 1 });
     const id = idColumn ? cells[0]! : r;
     if (id === '') throw new HistoryError('the id is empty', { file, line, column: 1 });
+    const earlier = lineOf.get(String(id));
+    if (earlier !== undefined) throw new HistoryError(`duplicate id ${JSON.stringify(id)} (first on line ${earlier})`, { file, line, column: 1 }, 'ids must be distinct');
+    lineOf.set(String(id), line);
+    ids.push(id);
     for (let c = idColumn ? 1 : 0; c < cells.length; c++) {
       const cell = cells[c]!;
       if (!isValue(cell)) throw new HistoryError(`expected 0 or 1, found ${JSON.stringify(cell)}`, { file, line, column: c + 1 }, idColumn || c > 0 ? undefined : 'string ids go in the first column');
-      records.push({ id, step: c - (idColumn ? 1 : 0), correct: TRUE.has(cell) ? 1 : 0, where: { file, line } });
+      correct[r * steps + c - (idColumn ? 1 : 0)] = TRUE.has(cell) ? 1 : 0;
     }
   });
-  return recordsToDynamics(records, { format: 'matrix-csv', files: [file], series, notes });
+  return matrixToDynamics(ids, correct, steps, { format: 'matrix-csv', files: [file], series, notes });
 }
 
 /** A correctness matrix as JSON: `{"<id>": [0, 1, …], …}` (ids as keys) or `[[0, 1, …], …]` (ids = row numbers); true/false also count. */
@@ -221,17 +228,16 @@ export function parseMatrixJson({ file, text }: SourceText, { series = 'presenta
       ? Object.entries(value)
       : [];
   if (entries.length === 0) throw new HistoryError(`no samples in ${preview(value)}`, { file }, `expected ${FORMAT_DESCRIPTIONS['matrix-json']}`);
-  const records: DynamicsRecord[] = [];
+  const width = Array.isArray(entries[0]![1]) ? (entries[0]![1] as unknown[]).length : 0;
+  const correct = new Uint8Array(entries.length * width);
   entries.forEach(([id, row], r) => {
-    const where = { file, line: 1 };
+    const where = { file };
     if (!Array.isArray(row)) throw new HistoryError(`sample ${JSON.stringify(id)} is ${preview(row)}`, where, 'expected an array of 0/1 values per sample');
+    if (row.length !== width) throw new HistoryError(`sample ${JSON.stringify(id)} has ${row.length} steps, the first has ${width}`, where, 'expected the same number of steps for every sample');
     row.forEach((cell, t) => {
       if (![0, 1, true, false].includes(cell)) throw new HistoryError(`sample ${JSON.stringify(id)} (entry ${r}), step ${t} is ${preview(cell)}`, where, 'expected 0, 1, true or false');
-      records.push({ id, step: t, correct: cell ? 1 : 0, where });
+      correct[r * width + t] = cell ? 1 : 0;
     });
   });
-  const width = (entries[0]![1] as unknown[]).length;
-  const ragged = entries.find(([, row]) => (row as unknown[]).length !== width);
-  if (ragged) throw new HistoryError(`sample ${JSON.stringify(ragged[0])} has ${(ragged[1] as unknown[]).length} steps, the first has ${width}`, { file }, 'expected the same number of steps for every sample');
-  return recordsToDynamics(records, { format: 'matrix-json', files: [file], series });
+  return matrixToDynamics(entries.map(([id]) => id), correct, width, { format: 'matrix-json', files: [file], series });
 }

@@ -77,9 +77,7 @@ export function recordsToDynamics(records: readonly DynamicsRecord[], { format, 
       order.push(r.id);
     }
   }
-  const integer = order.every((id) => typeof id === 'number' || /^(0|[1-9]\d{0,9})$/.test(id)) && order.every((id) => Number(id) <= 0x7fffffff);
-  const names = integer ? undefined : order.map(String);
-  const recorder = integer ? dynamicsRecorder({ ids: order.map(Number), mode: series }) : dynamicsRecorder({ names: names!, mode: series });
+  const { recorder, integer, names } = recorderFor(order, series);
   const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
   const stepIndex = new Map(steps.map((s, t) => [s, t]));
   const byStep = steps.map((): DynamicsRecord[] => []);
@@ -100,6 +98,29 @@ export function recordsToDynamics(records: readonly DynamicsRecord[], { format, 
     }
   });
   return { format, files, series, recorder, steps, ...(names ? { names } : {}), notes };
+}
+
+/** A recorder over these sample ids: integer ids when every id is a non-negative integer, else names. */
+function recorderFor(order: readonly (string | number)[], series: Series): { recorder: DynamicsRecorder; integer: boolean; names?: string[] } {
+  const integer = order.every((id) => typeof id === 'number' || /^(0|[1-9]\d{0,9})$/.test(id)) && order.every((id) => Number(id) <= 0x7fffffff);
+  if (integer) return { recorder: dynamicsRecorder({ ids: order.map(Number), mode: series }), integer };
+  const names = order.map(String);
+  return { recorder: dynamicsRecorder({ names, mode: series }), integer, names };
+}
+
+/**
+ * A correctness matrix (sample-major: `correct[r·steps + t]`) into a recorder, one update per step,
+ * without a record object per cell (a matrix can hold millions of cells). Ids must be distinct.
+ */
+export function matrixToDynamics(ids: readonly (string | number)[], correct: Uint8Array, steps: number, { format, files, series, notes = [] }: { format: ImportFormat; files: readonly string[]; series: Series; notes?: string[] }): ImportedDynamics {
+  const { recorder, integer, names } = recorderFor(ids, series);
+  const given = integer ? Int32Array.from(ids, Number) : ids.map(String);
+  const column = new Uint8Array(ids.length);
+  for (let t = 0; t < steps; t++) {
+    for (let r = 0; r < ids.length; r++) column[r] = correct[r * steps + t]!;
+    recorder.update({ ids: given, correct: column, epoch: t });
+  }
+  return { format, files, series, recorder, steps: Array.from({ length: steps }, (_, t) => t), ...(names ? { names } : {}), notes };
 }
 
 /** A JSON number that is a non-negative integer, else undefined. */
