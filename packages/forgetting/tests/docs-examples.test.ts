@@ -29,7 +29,7 @@ function runExample(name: string) {
 describe('docs/BRING-YOUR-OWN.md', () => {
   it('has the examples this test runs', () => {
     expect([...examples.keys()]).toEqual(['own-table.ts', 'own-loop.ts']);
-    expect(blocks('python')).toHaveLength(1);
+    expect(blocks('python')).toHaveLength(2);
   });
 
   it('own-table.ts: a CSV table through Batcher and train() with the forgetting plugin', () => {
@@ -61,11 +61,34 @@ for epoch, rows in enumerate([[[2.0, 0.5], [0.1, 1.0]], [[0.3, 1.0], [0.2, 2.0]]
 log.close()
 `;
     writeFileSync(join(dir, 'snippet.py'), blocks('python')[0]! + driver);
+
     const python = spawnSync('python3', ['snippet.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(python.error, 'python3 runs the snippet').toBeUndefined();
     expect(python.status, python.stderr).toBe(0);
     const imported = readDynamics([join(dir, 'dynamics.jsonl')]);
     expect(imported.format).toBe('mgdl-jsonl');
     expect(historyToCsv(imported.recorder.history())).toBe('id,0,1\n7,1,0\n9,1,1\n');
+  });
+
+  it("the two lines that convert Toneva's stats_dict.pkl give the forgetting counts of her order_examples_by_forgetting.py", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-docs-toneva-'));
+    // A pickle as run_mnist.py leaves it: index → [loss, acc, margin] per presentation, and 'train'/'test' summaries.
+    const accuracies = { 0: [0, 1, 1, 0, 1], 1: [1, 1, 1, 1, 1], 2: [0, 0, 0, 0, 0], 5: [1, 0, 1, 0, 0] };
+    const make = `import pickle\nacc = ${JSON.stringify(accuracies)}\nstats = {int(k): [[0.1] * len(v), v, [0.5] * len(v)] for k, v in acc.items()}\nstats['train'] = [[0.3], [0.9]]\nstats['test'] = [[0.4], [0.8]]\npickle.dump(stats, open('stats_dict.pkl', 'wb'))\n`;
+    writeFileSync(join(dir, 'make.py'), make);
+    writeFileSync(join(dir, 'convert.py'), blocks('python')[1]!);
+    for (const script of ['make.py', 'convert.py']) {
+      const python = spawnSync('python3', [script], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      expect(python.status, python.stderr).toBe(0);
+    }
+    const imported = readDynamics([join(dir, 'toneva.json')]);
+    expect(imported.format).toBe('matrix-json');
+    const analysis = imported.recorder.analyze();
+    // Toneva: transitions 1 → 0; never learned (index 2) sorted as `epochs` (5) forgettings.
+    const expected: Record<number, number> = { 0: 1, 1: 0, 2: 5, 5: 2 };
+    Array.from(analysis.perSample.ids).forEach((id, p) => {
+      const count = analysis.perSample.set[p] === 1 ? 5 : analysis.perSample.forgettingEvents[p];
+      expect(count).toBe(expected[id]);
+    });
   });
 });
