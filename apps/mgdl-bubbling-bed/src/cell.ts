@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
 import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint, type ConstraintLossPlugin } from '@mgdl/constraints';
-import { cellFingerprint } from '@mgdl/experiment';
+import { cellFingerprint, cellStopSignal } from '@mgdl/experiment';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
@@ -58,6 +58,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     evaluation: { test: inOrder(data.test.x, data.test.y) },
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config) },
     resume: true,
+    signal: cellStopSignal,
     plugins: [recorder, ...plugins],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseSlurmOptions, type SlurmOptions } from '@mgdl/sweep';
 import type { z } from 'zod';
 import type { Experiment, PresetName } from './define.js';
 
@@ -14,6 +16,14 @@ export interface ParsedArgs {
   fresh: boolean;
   /** Read dataset files whose size or checksum is not the published one (sets MGDL_VERIFY=0 for the cells). */
   noVerify: boolean;
+  /** Where the cells run: a local pool of processes, or Slurm array jobs. */
+  executor: { kind: 'local' } | { kind: 'slurm'; options: SlurmOptions };
+  /** Slurm: print the array-job script instead of submitting it. */
+  dryRun: boolean;
+  /** Slurm: follow the submitted cells until they end, then conclude. */
+  wait: boolean;
+  /** Print each cell's state (done, running, pending, preempted, failed) and exit. */
+  status: boolean;
   /** Set when this process is one cell of a sweep (internal: the runner passes these). */
   cell?: { config: unknown; dir: string; runDir?: string };
   help: boolean;
@@ -30,6 +40,12 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   'no-verify': { type: 'boolean', default: false },
   fresh: { type: 'boolean', default: false },
+  executor: { type: 'string', default: 'local' },
+  'executor-config': { type: 'string' },
+  slurm: { type: 'string', multiple: true, default: [] as string[] },
+  'dry-run': { type: 'boolean', default: false },
+  wait: { type: 'boolean', default: false },
+  status: { type: 'boolean', default: false },
   cell: { type: 'string' },
   'cell-dir': { type: 'string' },
   'run-dir': { type: 'string' },
@@ -77,9 +93,49 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     overrides: values['data-dir'] === undefined ? overrides : { ...overrides, dataDir: values['data-dir'] },
     fresh: values.fresh,
     noVerify: values['no-verify'],
+    executor: parseExecutor(values.executor, values['executor-config'], values.slurm),
+    dryRun: values['dry-run'],
+    wait: values.wait,
+    status: values.status,
     ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
+}
+
+/**
+ * The executor from --executor, an --executor-config JSON file (`{ "kind": "slurm", "partition": … }`)
+ * and --slurm key=value settings (which win); a bad field is a usage error before anything is submitted.
+ */
+function parseExecutor(kind: string, configFile: string | undefined, settings: readonly string[]): ParsedArgs['executor'] {
+  let fromFile: Record<string, unknown> = {};
+  if (configFile) {
+    try {
+      fromFile = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new UsageError(`--executor-config ${configFile}: ${(error as Error).message}`);
+    }
+  }
+  const { kind: fileKind, ...fileOptions } = fromFile;
+  const chosen = kind !== 'local' || !configFile ? kind : String(fileKind ?? 'local');
+  if (chosen === 'local') {
+    if (settings.length > 0) throw new UsageError('--slurm settings need --executor slurm');
+    return { kind: 'local' };
+  }
+  if (chosen !== 'slurm') throw new UsageError(`--executor must be local or slurm, got '${chosen}'`);
+  const fromFlags = Object.fromEntries(
+    settings.map((setting) => {
+      const eq = setting.indexOf('=');
+      if (eq <= 0) throw new UsageError(`--slurm expects key=value (e.g. partition=short, mem=4G, time=2:00:00, throttle=8), got '${setting}'`);
+      const key = setting.slice(0, eq);
+      const raw = setting.slice(eq + 1);
+      return [key, key === 'extra' ? raw.split(';') : raw];
+    }),
+  );
+  try {
+    return { kind: 'slurm', options: parseSlurmOptions({ ...fileOptions, ...fromFlags }) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The preset with overrides applied (dotted keys set nested fields), validated by the schema; an unknown field is a usage error. */
@@ -164,6 +220,12 @@ export function helpText(experiment: Experiment<z.ZodObject>): string {
     '  --fresh                        discard cells a different config made in this run (else the run stops, exit 2)',
     '  --data-dir DIR                 dataset folder (sets the dataDir field; else MGDL_DATA_DIR, the cache, or a download)',
     '  --no-verify                    read dataset files whose size or checksum is not the published one',
+    '  --executor local|slurm         run the cells here (default) or as Slurm array jobs (run directory on a shared file system)',
+    '  --slurm key=value              partition, account, qos, time, mem, cpusPerTask, throttle, signalSeconds, extra (repeatable)',
+    '  --executor-config FILE         the same as JSON: { "kind": "slurm", "partition": "short", "mem": "4G", … }',
+    '  --dry-run                      slurm: print the array-job script instead of submitting it',
+    '  --wait                         slurm: follow the cells until they end, then conclude and write the report',
+    '  --status                       print each cell\'s state (done, running, pending, preempted, failed) and exit',
     '',
     'config fields:',
     ...fields,

@@ -6,6 +6,7 @@ import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
 import { cellFingerprint } from './identity.js';
+import { cellStopSignal } from './stop.js';
 import type { TrainingConfig } from './training-config.js';
 
 export interface CellSpec {
@@ -81,6 +82,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     ...(config.series === 'inference-pass' ? { inferencePass: { data: inOrder(trainSet) } } : {}),
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
+    signal: cellStopSignal,
     plugins: [stats, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });

@@ -2,11 +2,14 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { acquireLock, LockHeldError, writeFileAtomic } from '@mgdl/io';
+import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, expandGrid, runSweep, WATCHDOG_NODE_ARGS, type SweepCell } from '@mgdl/sweep';
-import { helpText, parseExperimentArgs, resolveConfig, UsageError } from './args.js';
+import { CellIdentityError, collectResults, expandGrid, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { helpText, parseExperimentArgs, resolveConfig, UsageError, type ParsedArgs } from './args.js';
+import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
 import { cellIdentity } from './identity.js';
+import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 
 /**
  * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`. Without --cell it
@@ -21,19 +24,29 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
       process.exit(0);
     }
     if (args.cell) {
-      // A cell must not outlive its runner: stdin is a pipe that closes when the runner dies (and the
-      // runner preloads a watchdog that catches its death even while training keeps this thread busy).
-      process.stdin.on('end', () => process.exit(143)).resume().unref();
+      // A cell must not outlive its runner: under the local pool, stdin is a pipe that closes when
+      // the runner dies (and the runner preloads a watchdog that works even while training keeps
+      // this thread busy); under Slurm the batch script is the parent.
+      if (process.env['MGDL_SWEEP_CELL']) process.stdin.on('end', () => process.exit(143)).resume().unref();
+      const stoppedBy = stopOnSignals();
       const config = args.cell.config as Parameters<Experiment<S>['cell']>[0];
       const stage = typeof config.stage === 'string' ? config.stage : undefined;
       // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
       const runDir = resolve(args.cell.runDir ?? join(args.cell.dir, stage === undefined ? '../..' : '../../..'));
-      await experiment.cell(config, args.cell.dir, { runDir, ...(stage === undefined ? {} : { stage }) });
+      try {
+        await experiment.cell(config, args.cell.dir, { runDir, ...(stage === undefined ? {} : { stage }) });
+      } catch (error) {
+        if (!(error instanceof RunInterruptedError)) throw error;
+        process.stderr.write(`${experiment.name}: ${error.message}\n`);
+        process.exit(stoppedBy() === 'SIGUSR1' ? PREEMPTED_EXIT : 143);
+      }
       process.exit(0);
     }
     const config = resolveConfig(experiment, args.preset, args.overrides);
     if (args.noVerify) process.env['MGDL_VERIFY'] = '0'; // the cells inherit it
-    process.exit(await sweepAndReport(experiment, config, join(args.runsDir, experiment.name, args.name), args));
+    const out = join(args.runsDir, experiment.name, args.name);
+    if (args.status) process.exit(printStatus(experiment, config, out, args.executor.kind));
+    process.exit(await sweepAndReport(experiment, config, out, args));
   } catch (error) {
     process.stderr.write(`${experiment.name}: ${describeError(error)}\n`);
     if (error instanceof UsageError) process.stderr.write(`usage: ${experiment.name} [--config smoke|default|paper] [--set key=value …] [--name NAME] [--runs-dir DIR] [--workers N] [--fresh] [--data-dir DIR] [--no-verify]; --help for more\n`);
@@ -100,20 +113,32 @@ function verifyCell(cellDir: string): void {
   if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
 }
 
-async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, { workers, fresh }: { workers?: number; fresh: boolean }): Promise<number> {
+type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name'>;
+
+async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
   const release = acquireLock(join(dir, 'run.lock'), {
     onTakeover: (owner) => process.stderr.write(`[${experiment.name}] taking over the lock of pid ${owner.pid} (${owner.started ?? 'start unknown'}), which is no longer running\n`),
   });
   try {
-    return await sweepLocked(experiment, config, dir, workers, fresh);
+    return await sweepLocked(experiment, config, dir, choices);
   } finally {
     release();
   }
 }
 
-async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, workers: number | undefined, fresh: boolean): Promise<number> {
+/** A stage's Slurm folder (scripts, sbatch output, jobs.json): `<run>/slurm[/<stage>]`, beside the cells. */
+const stageSlurmDir = (runDir: string, stage: string | undefined) => join(runDir, 'slurm', ...(stage === undefined ? [] : [stage]));
+
+/** The command a cell runs as, the same for every executor: this app in --cell mode, guarded by the parent watchdog. */
+const cellCommand = (dir: string) => (cell: SweepCell, cellDir: string): CellCommand => ({
+  file: process.execPath,
+  args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
+  env: { MGDL_THREADS: '1' },
+});
+
+async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name }: RunChoices): Promise<number> {
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const stages = planStages(experiment, config, dir);
   const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
@@ -123,6 +148,21 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   for (const [index, stage] of stages.entries()) {
     const label = (name: string) => (stage.name === undefined ? name : `${stage.name}/${name}`);
     if (staged) log(`stage ${stage.name}: ${stage.cells.length} cell(s)`);
+    if (executor.kind === 'slurm') {
+      const jobName = [experiment.name, name, stage.name].filter(Boolean).join('-');
+      const outcome = await runStageOnSlurm(
+        { jobName, cells: stage.cells, dir: stage.dir, slurmDir: stageSlurmDir(dir, stage.name), command: cellCommand(dir), identity: (cell) => cellIdentity(cell.config), fresh, verify: verifyCell, log },
+        { options: executor.options, dryRun, wait },
+      );
+      if (outcome.kind === 'dry-run' || outcome.kind === 'queued') return 0;
+      if (outcome.kind === 'failed') {
+        failed += outcome.cells.length;
+        for (const cell of slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), outcome.cells)) log(`FAILED ${label(cell.name)} (${cell.task ?? 'not submitted'}): ${(cell.stderrTail ?? []).slice(-3).join(' | ')} — all of it in ${join(stage.dir, cell.name, 'stderr.log')}`);
+        break;
+      }
+      if (stage.complete) await stage.complete(stageResults(stage), stage.dir);
+      continue;
+    }
     const result = await runSweep({
       cells: stage.cells,
       dir: stage.dir,
@@ -130,11 +170,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
       identity: (cell) => cellIdentity(cell.config),
       fresh,
       verify: verifyCell,
-      command: (cell, cellDir) => ({
-        file: process.execPath,
-        args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
-        env: { MGDL_THREADS: '1' },
-      }),
+      command: cellCommand(dir),
       onEvent: (event) => {
         if (event.type === 'start') log(`start ${label(event.name)}`);
         else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
@@ -168,6 +204,23 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
   return failed > 0 ? 1 : 0;
+}
+
+/** `--status`: each cell's state from its directory (and squeue for the Slurm executor). */
+function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, executor: 'local' | 'slurm'): number {
+  const dir = resolve(out);
+  for (const stage of planStages(experiment, config, dir)) {
+    const names = stage.cells.map((cell) => cell.name);
+    const states =
+      executor === 'slurm'
+        ? slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), names)
+        : collectResults(stage.dir, stage.cells, () => undefined).map((r) => ({ name: r.name, state: r.status === 'pending' ? 'not done' : r.status, task: undefined, stderrTail: undefined }));
+    for (const s of states) {
+      const where = stage.name === undefined ? s.name : `${stage.name}/${s.name}`;
+      process.stdout.write(`${where.padEnd(40)} ${s.state.padEnd(14)} ${s.task ?? ''}${s.stderrTail?.length ? `  ${s.stderrTail.slice(-1)[0]}` : ''}\n`);
+    }
+  }
+  return 0;
 }
 
 async function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Promise<Section> {

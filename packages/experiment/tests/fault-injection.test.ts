@@ -38,6 +38,19 @@ async function orphansGone(dir: string, limitMs = 30_000): Promise<number> {
   return Date.now() - started;
 }
 
+/** Optimizer steps the cells have checkpointed so far (a finished cell counts all of its steps). */
+function progress(runs: string): number {
+  const cells = join(runDir(runs), 'cells');
+  if (!existsSync(cells)) return 0;
+  return readdirSync(cells).reduce((sum, cell) => {
+    try {
+      return sum + (JSON.parse(readFileSync(join(cells, cell, 'checkpoints', 'checkpoint.json'), 'utf8')) as { step: number }).step;
+    } catch {
+      return sum; // no checkpoint yet, or one being replaced right now
+    }
+  }, 0);
+}
+
 /** Every result file of every cell and the verdict, with wall-clock fields removed. */
 function results(runs: string): Record<string, unknown> {
   const dir = runDir(runs);
@@ -60,28 +73,31 @@ function results(runs: string): Record<string, unknown> {
 describe('a sweep killed at any moment', () => {
   it('ends, after reruns, with exactly the results of an uninterrupted run, and leaves no process behind', async () => {
     const reference = mkdtempSync(join(tmpdir(), 'mgdl-fault-ref-'));
-    const started = Date.now();
     const clean = runToEnd(reference);
-    const span = Date.now() - started;
     expect(clean.status, clean.stderr + clean.stdout).toBe(0);
     const expected = results(reference);
 
     const runs = mkdtempSync(join(tmpdir(), 'mgdl-fault-'));
-    const kills: { atMs: number; orphansGoneMs: number }[] = [];
-    // Moments spread over the run by the golden-ratio sequence: early (start-up), mid-epoch,
-    // mid-checkpoint (one every step), while metrics.json is written, between cells.
-    for (let k = 1; kills.length < 8 && k <= 16; k++) {
-      const atMs = Math.round(300 + ((k * 0.618034) % 1) * 0.3 * span);
+    // Kill moments are set by progress, not by the clock (the machine may be busy): the runner is
+    // killed once the cells' checkpoints add up to each target step — the first target kills it
+    // while it starts, the others mid-epoch, mid-checkpoint, while metrics.json or done.json are
+    // written, between cells. Progress survives the kills, so every target is reached.
+    const total = 3 * 16 * 8; // cells × epochs × batches per epoch
+    const targets = [0, 0.09, 0.21, 0.34, 0.46, 0.58, 0.71, 0.83, 0.95].map((f) => Math.round(f * total));
+    const kills: { atStep: number; orphansGoneMs: number }[] = [];
+    for (const target of targets) {
       const runner = spawn(process.execPath, args(runs), { stdio: 'ignore' });
       const exited = new Promise((resolve) => runner.on('exit', resolve));
-      const finished = await Promise.race([sleep(atMs).then(() => false), exited.then(() => true)]);
+      let finished = false;
+      void exited.then(() => (finished = true));
+      while (!finished && progress(runs) < target) await sleep(10);
       if (finished) break; // nothing left to interrupt
       runner.kill('SIGKILL');
       await exited;
-      kills.push({ atMs, orphansGoneMs: await orphansGone(runs) });
+      kills.push({ atStep: progress(runs), orphansGoneMs: await orphansGone(runs) });
     }
-    console.log(`fault injection: ${kills.length} kills at ${kills.map((k) => k.atMs).join(', ')} ms of a ${span} ms run; orphans gone after ${kills.map((k) => k.orphansGoneMs).join(', ')} ms`);
-    expect(kills.length).toBeGreaterThanOrEqual(8);
+    console.log(`fault injection: ${kills.length} kills at steps ${kills.map((k) => k.atStep).join(', ')} of ${total}; orphans gone after ${kills.map((k) => k.orphansGoneMs).join(', ')} ms`);
+    expect(kills.length).toBe(targets.length);
 
     const final = runToEnd(runs);
     expect(final.status, final.stderr + final.stdout).toBe(0);

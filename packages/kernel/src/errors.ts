@@ -5,3 +5,15 @@ export class KernelError extends Error {
     this.name = 'KernelError';
   }
 }
+
+/** The run was asked to stop (its `signal` aborted, e.g. on a scheduler's warning before preemption); its checkpoint is where to resume. */
+export class RunInterruptedError extends KernelError {
+  constructor(
+    message: string,
+    /** Whether a checkpoint holds every step taken, so a resume loses nothing. */
+    readonly checkpointed: boolean,
+  ) {
+    super(message);
+    this.name = 'RunInterruptedError';
+  }
+}

@@ -16,7 +16,7 @@ export type {
   InferencePassEvent,
   TrainingData,
 } from './types.js';
-export { KernelError } from './errors.js';
+export { KernelError, RunInterruptedError } from './errors.js';
 export { evaluate, inferencePass } from './evaluate.js';
 export { meanSquaredError, softmaxCrossEntropy, type LossFunction } from './loss.js';
 export { adam, createOptimizer, sgd } from './optimizers/index.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
-import { KernelError } from './errors.js';
+import { KernelError, RunInterruptedError } from './errors.js';
 import { evaluate, inferencePass, perSampleOf } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
@@ -39,6 +39,11 @@ export interface TrainOptions {
   checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   resume?: boolean;
+  /**
+   * Aborting it stops the run after the current batch: a checkpoint is written there (with
+   * `checkpoint`) and train() rejects with a RunInterruptedError, so a resume continues exactly.
+   */
+  signal?: AbortSignal;
   /** Progress bar on a TTY, plain lines otherwise; false for none. Default: on. */
   progress?: boolean | ProgressOptions;
 }
@@ -100,6 +105,14 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
     writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}), randomState: random.saved, history, epochTally: tally }));
     checkpointsWritten++;
   };
+  const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
+    if (!saved) await save(next);
+    const where = `epoch ${next.epoch + 1}, batch ${next.batchIndex}, after step ${position.step}`;
+    throw new RunInterruptedError(
+      checkpoint ? `interrupted at ${where}; the checkpoint in ${checkpoint.dir} continues it` : `interrupted at ${where}; without checkpoint.dir nothing was saved`,
+      Boolean(checkpoint),
+    );
+  };
   const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 
   try {
@@ -128,6 +141,13 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
         await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
         const last = batch.index === data.batchesPerEpoch - 1;
         if (checkpoint?.everySteps && position.step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batch.index + 1 });
+        if (options.signal) {
+          // A step's awaits settle as microtasks, so signal handlers (which abort) would never run
+          // during training without one turn of the event loop per batch.
+          await new Promise((resolve) => setImmediate(resolve));
+          // At an epoch's last batch the epoch is finished (and checkpointed) below, then the run stops.
+          if (options.signal.aborted && !last) await interrupt({ epoch, batchIndex: batch.index + 1 });
+        }
         if (control.reason) break;
       }
       position.batchIndex = 0;
@@ -138,6 +158,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
       }
       await notify(plugins, 'onEpochEnd', metrics, control);
       await save({ epoch: epoch + 1, batchIndex: 0 });
+      if (options.signal?.aborted && epoch + 1 < epochs) await interrupt({ epoch: epoch + 1, batchIndex: 0 }, { saved: true });
     }
   } catch (error) {
     await notifyRunError(plugins, error, summarize());

@@ -1,11 +1,11 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { assertCellNames } from './cell-name.js';
-import { doneProblem, writeDone } from './certify.js';
-import { DONE_FILE, FAILED_FILE, IDENTITY_FILE } from './files.js';
-import { differences, fingerprintOf, readIdentity, writeIdentity } from './identity.js';
+import { writeDone } from './certify.js';
+import { FAILED_FILE } from './files.js';
+import { planSweep } from './plan.js';
 import { trapInterrupts } from './interrupt.js';
 import { startCell, type CellCommand, type CellExit, type RunningCell } from './run-cell.js';
 
@@ -66,15 +66,6 @@ export interface SweepResult {
   seconds: number;
 }
 
-/** Cell directories made by another identity than the one asked for: nothing was started. */
-export class CellIdentityError extends Error {
-  constructor(readonly stale: readonly { name: string; differences: readonly string[] }[]) {
-    const shown = stale.slice(0, 3).map(({ name, differences }) => `  ${name}: ${differences.slice(0, 6).join('; ')}${differences.length > 6 ? ` (+${differences.length - 6} more)` : ''}`);
-    super(`${stale.length} cell(s) were made by a different config:\n${shown.join('\n')}${stale.length > 3 ? `\n  … and ${stale.length - 3} more` : ''}`);
-    this.name = 'CellIdentityError';
-  }
-}
-
 /**
  * Runs every cell that is not certified done as a child process, at most `workers` at a time. A
  * cell is done when its `done.json` certifies its result files, unchanged, for the cell's
@@ -93,36 +84,13 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
   const started = performance.now();
   const result: SweepResult = { completed: [], skipped: [], failed: [], interrupted: false, incomplete: [], seconds: 0 };
 
-  const planned = cells.map((cell) => {
-    const identity = options.identity?.(cell);
-    return { cell, cellDir: join(resolve(dir), cell.name), identity, fingerprint: options.identity ? fingerprintOf(identity) : null };
-  });
-  const stale = planned.flatMap(({ cell, cellDir, identity, fingerprint }) => {
-    const saved = fingerprint === null ? undefined : readIdentity(cellDir);
-    if (saved === undefined || (saved !== 'unknown' && saved.fingerprint === fingerprint)) return [];
-    return [{ name: cell.name, cellDir, differences: saved === 'unknown' ? ['no identity.json (made before run fingerprints, or damaged)'] : differences(saved.identity, identity) }];
-  });
-  if (stale.length > 0) {
-    if (!options.fresh) throw new CellIdentityError(stale);
-    for (const { cellDir } of stale) rmSync(cellDir, { recursive: true, force: true });
+  const plan = planSweep({ cells, dir, command, ...(options.identity ? { identity: options.identity } : {}), fresh: options.fresh ?? false });
+  for (const name of plan.done) {
+    result.skipped.push(name);
+    onEvent({ type: 'skip', name });
   }
-
-  const pending: { name: string; cellDir: string; fingerprint: string | null; spec: CellCommand }[] = [];
-  for (const { cell, cellDir, identity, fingerprint } of planned) {
-    const problem = doneProblem(cellDir, fingerprint);
-    if (problem === undefined) {
-      result.skipped.push(cell.name);
-      onEvent({ type: 'skip', name: cell.name });
-      continue;
-    }
-    if (existsSync(join(cellDir, DONE_FILE))) {
-      onEvent({ type: 'recheck', name: cell.name, reason: problem });
-      rmSync(join(cellDir, DONE_FILE));
-    }
-    mkdirSync(cellDir, { recursive: true });
-    if (fingerprint !== null && !existsSync(join(cellDir, IDENTITY_FILE))) writeIdentity(cellDir, identity);
-    pending.push({ name: cell.name, cellDir, fingerprint, spec: command(cell, cellDir) });
-  }
+  for (const { name, reason } of plan.rechecked) onEvent({ type: 'recheck', name, reason });
+  const pending = plan.pending;
 
   const verifyResult = (cellDir: string): string | undefined => {
     try {
@@ -154,7 +122,7 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
 
   const worker = async () => {
     for (let next = pending.shift(); next !== undefined && trap.signal === undefined; next = pending.shift()) {
-      const { name, cellDir, fingerprint, spec } = next;
+      const { name, cellDir, fingerprint, command: spec } = next;
       rmSync(join(cellDir, FAILED_FILE), { force: true }); // a retry makes an earlier failure stale
       const cell = startCell(name, cellDir, spec, (message) => onEvent({ type: 'progress', name, message }));
       running.set(name, cell);
