@@ -18,6 +18,8 @@ export interface FromArraysOptions {
   /** Class names in class-index order; default the sorted distinct string labels, or '0'…'C−1' for integer labels. */
   classNames?: readonly string[];
   featureNames?: readonly string[];
+  /** Default: 'image' for a Uint8Array with an [h, w, c] sample shape, else 'table'; 'text': Int32Array token ids, kept as integers. */
+  kind?: 'table' | 'image' | 'text';
   /** Named in errors, reports and label-noise seeds (default 'arrays'). */
   name?: string;
   split?: Split;
@@ -42,9 +44,12 @@ export function fromArrays(options: FromArraysOptions): Dataset {
   const sampleShape = shape.slice(1);
   const size = sampleShape.reduce((a, b) => a * b, 1);
   if (options.x.length !== n * size) throw new DatasetError('bad-argument', `x holds ${options.x.length} values`, { expected: `${n * size} for shape [${shape.join(', ')}]` });
-  const image = options.x instanceof Uint8Array && sampleShape.length === 3;
-  const x = image ? (options.x as Uint8Array) : options.x instanceof Float32Array ? options.x : Float32Array.from(options.x);
-  if (!image) {
+  const kind = options.kind ?? (options.x instanceof Uint8Array && sampleShape.length === 3 ? 'image' : 'table');
+  if (kind === 'image' && !(options.x instanceof Uint8Array && sampleShape.length === 3)) throw new DatasetError('bad-argument', 'kind image', { expected: 'a Uint8Array of pixels 0–255 and a shape [n, h, w, c]' });
+  if (kind === 'text' && !(options.x instanceof Int32Array)) throw new DatasetError('bad-argument', 'kind text', { expected: 'an Int32Array of token ids' });
+  const image = kind === 'image';
+  const x = kind !== 'table' ? (options.x as Uint8Array | Int32Array) : options.x instanceof Float32Array ? options.x : Float32Array.from(options.x);
+  if (kind === 'table') {
     for (let i = 0; i < x.length; i++) {
       if (!Number.isFinite(x[i]!)) {
         throw new DatasetError('bad-value', `x of sample ${Math.floor(i / size)} (row ${Math.floor(i / size)}), feature ${i % size}${featureNames?.[i % size] ? ` '${featureNames[i % size]}'` : ''} is ${x[i]}`, { expected: 'finite numbers' });
@@ -74,7 +79,7 @@ export function fromArrays(options: FromArraysOptions): Dataset {
   const dataset: Dataset = {
     name,
     split,
-    kind: image ? 'image' : 'table',
+    kind,
     x,
     sampleShape,
     labels,
@@ -86,7 +91,7 @@ export function fromArrays(options: FromArraysOptions): Dataset {
     ...(featureNames ? { featureNames } : {}),
   };
   if (featureNames && !image && featureNames.length !== size) throw new DatasetError('bad-argument', `${featureNames.length} feature names for ${size} features`);
-  const normalization = image ? imageNormalization(dataset) : tableNormalization(dataset, options.normalization ?? 'computed');
+  const normalization = image ? imageNormalization(dataset) : kind === 'text' ? undefined : tableNormalization(dataset, options.normalization ?? 'computed');
   return normalization ? { ...dataset, normalization } : dataset;
 }
 

@@ -79,7 +79,16 @@ describe('fromArrays', () => {
     expect(subset.noise!.cleanLabels.length).toBe(8);
   });
 
+  it('keeps token ids as a text dataset', async () => {
+    const data = fromArrays({ x: Int32Array.of(5, 6, 7, 8), shape: [2, 2], labels: [1, 0], kind: 'text' });
+    expect(data.kind).toBe('text');
+    expect(data.normalization).toBeUndefined();
+    const batch = await firstBatch(new Batcher(data, { batchSize: 2, shuffle: false }));
+    expect(batch.x).toEqual([5, 6, 7, 8]);
+  });
+
   it.each([
+    [{ x: [1, 2, 3, 4], shape: [2, 2], labels: [0, 1], kind: 'text' }, /kind text; expected an Int32Array of token ids/],
     [{ x: [1, 2, 3], shape: [2, 2], labels: [0, 1] }, /x holds 3 values.*expected 4/],
     [{ x: [1, Number.NaN, 3, 4], shape: [2, 2], labels: [0, 1] }, /sample 0 .*feature 1 is NaN/],
     [{ x: [1, 2, 3, 4], shape: [2, 2] }, /neither labels nor targets/],
@@ -154,6 +163,15 @@ describe('image folders', () => {
     expect(Array.from(data.x.subarray(0, 3))).toEqual([255, 0, 0]);
     expect(Array.from(data.x.subarray(12, 24))).toEqual([0, 0, 30, 10, 0, 30, 0, 20, 30, 10, 20, 30]);
     for (const v of data.x.subarray(24)) expect(Math.abs(v - 128)).toBeLessThanOrEqual(2);
+  });
+
+  it('reads nested folders in ImageFolder order (folders by path, files sorted in each)', () => {
+    const root = folder();
+    mkdirSync(join(root, 'cat', 'zoo'));
+    mkdirSync(join(root, 'cat', 'a-sub'));
+    png(join(root, 'cat', 'zoo', 'x.png'), 2, 2, () => [1, 2, 3]);
+    png(join(root, 'cat', 'a-sub', 'y.png'), 2, 2, () => [4, 5, 6]);
+    expect(loadImageFolder(root).names).toEqual(['cat/a.png', 'cat/b.png', 'cat/a-sub/y.png', 'cat/zoo/x.png', 'dog/c.jpg']);
   });
 
   it('converts to grayscale with PIL weights and resizes on request', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, parseCsvTable, withLabelNoise } from '@mgdl/datasets';
+import { Batcher, fromArrays, parseCsvTable, withLabelNoise } from '@mgdl/datasets';
 import { fitCallback, train, type KernelPlugin } from '@mgdl/kernel';
 import { createRandom } from '@mgdl/random';
 import { aum, dataMaps, dynamicsRecorder, el2n, forgettingStatistics, historyToCsv } from '../src/index.js';
@@ -100,5 +100,26 @@ describe('your own data, model and loop', () => {
     const callback = () => fitCallback({ model, plugins: [forgettingStatistics({ ids: table.ids })], inferencePassData: new Batcher(table, { batchSize: 30, shuffle: false }) });
     expect(callback).toThrow(/model\.fit hides each batch's logits, so inside it record the 'inference-pass' series .*dynamicsRecorder/);
     expect(() => fitCallback({ model, plugins: [forgettingStatistics({ ids: table.ids, mode: 'inference-pass' })], inferencePassData: new Batcher(table, { batchSize: 30, shuffle: false }) })).not.toThrow();
+  });
+
+  it('trains a regression table (fromArrays with targets) with the kernel’s mse loss', async () => {
+    // y = 2·a − b + 0.5 on a grid: a small net fits it; the loss must fall well below the targets' variance.
+    const n = 64;
+    const x = Float32Array.from({ length: n * 2 }, (_, i) => ((i * 7) % 13) / 13 - 0.5);
+    const targets = Float32Array.from({ length: n }, (_, r) => 2 * x[2 * r]! - x[2 * r + 1]! + 0.5);
+    const data = fromArrays({ x, shape: [n, 2], targets });
+    const model = () => {
+      const m = tfl.sequential();
+      m.add(tfl.layers.dense({ inputShape: [2], units: 8, activation: 'relu' }));
+      m.add(tfl.layers.dense({ units: 1 }));
+      return m;
+    };
+    const losses: number[] = [];
+    const result = await train({ model, data: new Batcher(data, { batchSize: 16, seed: 0 }), epochs: 30, learningRate: 0.02, optimizer: { name: 'adam' }, loss: 'mse', plugins: [{ name: 'loss-log', onEpochEnd: (m) => void losses.push(m.train.loss) }] });
+    result.model.dispose();
+    const mean = targets.reduce((a, b) => a + b, 0) / n;
+    const variance = targets.reduce((a, b) => a + (b - mean) ** 2, 0) / n;
+    expect(losses[0]).toBeGreaterThan(losses.at(-1)!);
+    expect(losses.at(-1)!).toBeLessThan(0.1 * variance);
   });
 });

@@ -33,7 +33,8 @@ const IMAGE = /\.(png|jpe?g)$/i;
 
 /**
  * Images in torchvision's ImageFolder layout, `root/<class>/<file>.png|jpg`: classes are the
- * sub-folders in sorted order, samples the image files of each in sorted order, ids 0…n−1 in that
+ * sub-folders in sorted order, samples the image files of each (nested folders included) in
+ * ImageFolder's order, ids 0…n−1 in that
  * order, and `names` the paths relative to `root` ('cat/001.png'). Decoded in pure JavaScript
  * (pngjs, jpeg-js); files with other extensions are skipped, as ImageFolder does.
  */
@@ -47,9 +48,9 @@ export function loadImageFolder(root: string, { size, channels = 3, resize = fal
   const classNames = entries.filter((entry) => statSync(join(root, entry)).isDirectory());
   if (classNames.length === 0) throw new DatasetError('not-found', 'no class folders', { file: root, expected: 'one sub-folder of images per class (root/<class>/*.png|jpg)' });
   const files = classNames.flatMap((className, label) => {
-    const images = readdirSync(join(root, className)).filter((f) => IMAGE.test(f)).sort();
+    const images = imagesUnder(root, className);
     if (images.length === 0) throw new DatasetError('not-found', `class folder '${className}' holds no .png or .jpg file`, { file: join(root, className) });
-    return images.map((file) => ({ path: join(root, className, file), name: `${className}/${file}`, label }));
+    return images.map((name) => ({ path: join(root, name), name, label }));
   });
   if (channels !== 1 && channels !== 3) throw new DatasetError('bad-argument', `channels ${String(channels)}`, { expected: '1 or 3' });
   let target = size;
@@ -87,6 +88,21 @@ export function loadImageFolder(root: string, { size, channels = 3, resize = fal
     normalization: imageNormalization({ x: x!, sampleShape }),
     sources: [],
   };
+}
+
+/**
+ * Image files under root/<folder>, recursively, as paths relative to root, in torchvision's order:
+ * folders sorted by path (as `sorted(os.walk(…))`), files sorted within each.
+ */
+function imagesUnder(root: string, folder: string): string[] {
+  const folders: { path: string; files: string[] }[] = [];
+  const walk = (relative: string) => {
+    const entries = readdirSync(join(root, relative));
+    folders.push({ path: relative, files: entries.filter((e) => IMAGE.test(e) && statSync(join(root, relative, e)).isFile()).sort() });
+    for (const entry of entries) if (statSync(join(root, relative, entry)).isDirectory()) walk(`${relative}/${entry}`);
+  };
+  walk(folder);
+  return folders.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).flatMap((f) => f.files.map((file) => `${f.path}/${file}`));
 }
 
 interface Rgba {
