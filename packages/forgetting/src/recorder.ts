@@ -58,6 +58,10 @@ export interface DynamicsRecorder {
   inferencePass(pass: RecorderUpdate | CorrectnessUpdate): void;
   /** Ends the current epoch: later `update` calls without an `epoch` belong to the next one. */
   endEpoch(): void;
+  /** JSON-serialisable state (histories, every statistic, the epoch), to save with your checkpoints. */
+  stateDict(): unknown;
+  /** Continues exactly from a `stateDict()` of a recorder made with the same options. */
+  loadStateDict(state: unknown): void;
   history(series?: Series): History;
   analyze(series?: Series, options?: AnalyzeOptions): Analysis;
   /** Confidence / variability / correctness per sample (needs logits or probabilities). */
@@ -112,6 +116,7 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
     ]),
   );
   let epoch = 0;
+  // Inference passes: history step of the pass of each epoch (a pass may come in several calls).
   let passes = 0;
   let lastPassEpoch = -1;
   const get = (s: Series = series[0]!): SeriesPlugins => {
@@ -132,25 +137,26 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
       return id;
     });
   };
-  const deliver = (target: Series, batch: RecorderUpdate | CorrectnessUpdate, at: number): void => {
+  const deliver = (target: 'presentation', batch: RecorderUpdate | CorrectnessUpdate, at: number): void => {
     const event = perSampleEvent(resolveIds(batch.ids), batch, at);
     const p = get(target);
-    // Any failure is thrown before a plugin records, so a rejected call changes nothing.
-    if (target === 'presentation') {
-      p.stats.onBatchEnd!(event);
-      if (event.pGold) p.maps.onBatchEnd!(event);
-      if (event.margin) p.margins.onBatchEnd!(event);
-      if (event.el2n) p.scores.onBatchEnd!(event);
-    } else {
-      p.stats.onInferencePass!(event);
-      if (event.pGold) p.maps.onInferencePass!(event);
-      if (event.margin) p.margins.onInferencePass!(event);
-      if (event.el2n) p.scores.onInferencePass!(event);
-    }
+    // Any failure is thrown before a plugin records (the history validates first), so a rejected call changes nothing.
+    p.stats.onBatchEnd!(event);
+    if (event.pGold) p.maps.onBatchEnd!(event);
+    if (event.margin) p.margins.onBatchEnd!(event);
+    if (event.el2n) p.scores.onBatchEnd!(event);
     p.got.maps ||= Boolean(event.pGold);
     p.got.margins ||= Boolean(event.margin);
     p.got.scores ||= Boolean(event.el2n);
   };
+  const state = () => ({
+    epoch,
+    passes,
+    lastPassEpoch,
+    series: Object.fromEntries(
+      [...plugins].map(([s, p]) => [s, { history: p.stats.history(s).toState(), maps: p.maps.stateDict!(), margins: p.margins.stateDict!(), scores: p.scores.stateDict!(), got: { ...p.got } }]),
+    ),
+  });
   return {
     ids: sampleIds,
     ...(names ? { names: [...names] } : {}),
@@ -160,29 +166,31 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
       return epoch;
     },
     update(batch) {
-      const at = batch.epoch ?? epoch;
-      if (!(Number.isInteger(at) && at >= 0)) throw new HistoryError(`update: epoch ${at} is not a non-negative integer`);
-      if (mode === 'inference-pass') {
-        // Several update calls of one epoch together make one pass.
-        if (at !== lastPassEpoch) {
-          if (at < lastPassEpoch) throw new HistoryError(`update: epoch ${at} comes after epoch ${lastPassEpoch}`, {}, 'record epochs in order');
-          lastPassEpoch = at;
-          passes++;
-        }
-        const stats = get('inference-pass').stats;
-        // forgettingStatistics counts passes itself; a pass recorded in several calls must stay one step.
-        deliverPassPart(stats, batch, at, passes - 1);
-        return;
-      }
-      deliver('presentation', batch, at);
+      const at = epochOf(batch.epoch ?? epoch);
+      if (mode === 'inference-pass') recordPass(batch, at);
+      else deliver('presentation', batch, at);
     },
     inferencePass(pass) {
       if (mode === 'presentation') throw new HistoryError("inferencePass: this recorder records 'presentation' only", {}, "make it with mode 'both' or 'inference-pass'");
-      const at = pass.epoch ?? Math.max(0, epoch - 1);
-      deliver('inference-pass', pass, at);
+      recordPass(pass, epochOf(pass.epoch ?? (mode === 'both' ? Math.max(0, epoch - 1) : epoch)));
     },
     endEpoch() {
       epoch++;
+    },
+    stateDict: state,
+    loadStateDict(saved) {
+      const st = saved as ReturnType<typeof state>;
+      if (typeof st !== 'object' || st === null || typeof st.series !== 'object') throw new HistoryError('loadStateDict: not a dynamicsRecorder state');
+      for (const [s, p] of plugins) {
+        const one = st.series[s];
+        if (!one) throw new HistoryError(`loadStateDict: the state has no '${s}' series`, {}, `this recorder records '${mode}'`);
+        p.stats.loadStateDict!({ passesSeen: 0, histories: { [s]: one.history } });
+        p.maps.loadStateDict!(one.maps);
+        p.margins.loadStateDict!(one.margins);
+        p.scores.loadStateDict!(one.scores);
+        Object.assign(p.got, one.got);
+      }
+      ({ epoch, passes, lastPassEpoch } = st);
     },
     history: (s) => get(s).stats.history(s ?? series[0]!),
     analyze: (s, options) => analyze(get(s).stats.history(s ?? series[0]!), options),
@@ -191,11 +199,22 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
     el2n: (s, epochs) => (get(s).got.scores ? get(s).scores.result(epochs) : undefined),
   };
 
-  /** Mode 'inference-pass': a pass split over several update calls records into one history step. */
-  function deliverPassPart(stats: ForgettingStatisticsPlugin, batch: RecorderUpdate | CorrectnessUpdate, at: number, step: number): void {
+  function epochOf(at: number): number {
+    if (!(Number.isInteger(at) && at >= 0)) throw new HistoryError(`update: epoch ${at} is not a non-negative integer`);
+    return at;
+  }
+
+  /** One inference pass after epoch `at`, in one call or several: every call of one epoch records into one history step. */
+  function recordPass(batch: RecorderUpdate | CorrectnessUpdate, at: number): void {
+    if (at < lastPassEpoch) throw new HistoryError(`inference pass of epoch ${at} after the pass of epoch ${lastPassEpoch}`, {}, 'record passes in epoch order');
     const event = perSampleEvent(resolveIds(batch.ids), batch, at);
     const p = get('inference-pass');
-    stats.history('inference-pass').record(step, event.ids, event.correct!, { loss: event.loss, margin: event.margin, pGold: event.pGold });
+    const step = at === lastPassEpoch ? passes - 1 : passes;
+    p.stats.history('inference-pass').record(step, event.ids, event.correct!, { loss: event.loss, margin: event.margin, pGold: event.pGold });
+    if (at !== lastPassEpoch) {
+      lastPassEpoch = at;
+      passes++;
+    }
     if (event.pGold) p.maps.onInferencePass!(event);
     if (event.margin) p.margins.onInferencePass!(event);
     if (event.el2n) p.scores.onInferencePass!(event);

@@ -106,6 +106,32 @@ describe('dynamicsRecorder', () => {
     expectHistoryError(() => dynamicsRecorder({ ids: [0] }).inferencePass({ ids: [0], logits: [[1, 0]], labels: [0] }), /records 'presentation' only/);
   });
 
+  it('saves and restores its state: a resumed loop ends exactly like an uninterrupted one', () => {
+    const whole = dynamicsRecorder({ ids: [10, 11], mode: 'both' });
+    const first = dynamicsRecorder({ ids: [10, 11], mode: 'both' });
+    LOGITS.forEach((logits, e) => {
+      for (const r of e < 2 ? [whole, first] : [whole]) {
+        r.update({ ids: [10, 11], logits, labels: LABELS });
+        r.endEpoch();
+        r.inferencePass({ ids: [10], logits: [logits[0]!], labels: [0] });
+        r.inferencePass({ ids: [11], logits: [logits[1]!], labels: [2] });
+      }
+    });
+    const resumed = dynamicsRecorder({ ids: [10, 11], mode: 'both' });
+    resumed.loadStateDict(JSON.parse(JSON.stringify(first.stateDict())));
+    expect(resumed.epoch).toBe(2);
+    resumed.update({ ids: [10, 11], logits: LOGITS[2]!, labels: LABELS });
+    resumed.endEpoch();
+    resumed.inferencePass({ ids: [10, 11], logits: LOGITS[2]!, labels: LABELS });
+    for (const series of ['presentation', 'inference-pass'] as const) {
+      expect(historyToCsv(resumed.history(series))).toBe(historyToCsv(whole.history(series)));
+      expect(resumed.history(series).steps).toBe(3);
+      expect(Array.from(resumed.aum(series)!.aum)).toEqual(Array.from(whole.aum(series)!.aum));
+      expect(Array.from(resumed.dataMap(series)!.variability)).toEqual(Array.from(whole.dataMap(series)!.variability));
+    }
+    expectHistoryError(() => dynamicsRecorder({ ids: [10, 11] }).loadStateDict({ series: {} }), /no 'presentation' series/);
+  });
+
   it.each([
     [{ ids: [0, 1], logits: [[1, 0]], labels: [0, 1] }, /1 rows of scores for 2 ids/],
     [{ ids: [0], logits: [[1, 0]], labels: [2] }, /label 2 of entry 0 is outside 0…1/],
