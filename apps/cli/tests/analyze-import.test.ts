@@ -75,6 +75,12 @@ describe('mgdl analyze on other tools’ files', () => {
     const named = mgdl('analyze', matrix, '--out', join(root, 'o'));
     expect(named.status, named.stderr).toBe(0);
     expect(readFileSync(join(root, 'o', 'names.csv'), 'utf8')).toBe('id,name\n0,img_000\n1,img_001\n');
+    // Groups may name samples by their string ids.
+    const groups = join(root, 'groups.csv');
+    writeFileSync(groups, 'id,group\nimg_001,b\nimg_000,a\n');
+    const grouped = mgdl('analyze', matrix, '--groups', groups);
+    expect(grouped.status, grouped.stderr).toBe(0);
+    expect(grouped.stdout).toMatch(/meso \(2 groups\)/);
   });
 
   it('reads mgdl interchange JSONL and rejects a format it cannot be, naming the expected format', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
+import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
 import { detectFormat, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
 import { buildReport } from '@mgdl/report';
 import { writeImportRun, type AnalysisInput } from '../import-run.js';
@@ -99,7 +99,7 @@ function readInput(files: string[], options: AnalyzeOptions, header: boolean | u
   }
   // An empty history reads back fine (the format allows it), but there is nothing to analyse.
   if (history.samples === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file: files.join(', ') }, 'expected one row per sample, one column per step, optionally under a header line');
-  let groups = options.groups ? readGroupsFile(options.groups, history) : undefined;
+  let groups = options.groups ? readGroups(options.groups, history, input.names) : undefined;
   let mesoNote = options.groups ? `groups from ${options.groups}` : 'none';
   if (!groups && options.report) {
     const order = Int32Array.from(history.ids).sort();
@@ -135,6 +135,27 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Meso-scale groups from an id,group CSV; with string ids, the first column may name samples by their names. */
+function readGroups(file: string, history: History, names: readonly string[] | undefined): Int32Array[] {
+  if (!names) return readGroupsFile(file, history);
+  const idOf = new Map(names.map((name, id) => [name, id]));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new HistoryError(`cannot read the file: ${(error as Error).message}`, { file });
+  }
+  const translated = text
+    .split(/\r?\n/)
+    .map((line) => {
+      const comma = line.indexOf(',');
+      const id = comma < 0 ? undefined : idOf.get(line.slice(0, comma).trim());
+      return id === undefined ? line : `${id}${line.slice(comma)}`;
+    })
+    .join('\n');
+  return parseGroups(translated, history, file);
 }
 
 function isBinary(file: string): boolean {
