@@ -57,6 +57,18 @@ export function readDynamics(paths: readonly string[], options: ReadDynamicsOpti
     if (sources.length !== 1) throw new HistoryError(`the ${format} format is one file, ${sources.length} were given`, { file: files.join(', ') });
     return sources[0]!;
   };
+  try {
+    return parseAs(format, sources, options, single, series);
+  } catch (error) {
+    // A detected format may be the wrong guess: say how the files were read and what else exists.
+    if (error instanceof HistoryError && !options.format) {
+      error.message += `; read as ${format} (detected from the file${files.length > 1 ? 's' : ''}); if it is another format, name it (mgdl analyze --format, readDynamics's format): ${IMPORT_FORMATS.join(', ')}`;
+    }
+    throw error;
+  }
+}
+
+function parseAs(format: ImportFormat, sources: SourceText[], options: ReadDynamicsOptions, single: () => SourceText, series: { series?: Series }): ImportedDynamics {
   switch (format) {
     case 'mgdl-jsonl':
       return parseInterchange(sources, series);
