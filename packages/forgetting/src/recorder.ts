@@ -8,7 +8,7 @@ import { dataMaps, type DataMap, type DataMapsPlugin, type RegionThresholds } fr
 import { el2n, type El2nEpochs, type El2nPlugin, type El2nResult } from './dynamics/el2n.js';
 
 /** A 2-D batch of scores: a flat row-major array, rows of numbers, or a tfjs tensor (anything with `dataSync()` and `shape`). */
-export type Scores = ArrayLike<number> | readonly (readonly number[])[] | { dataSync(): ArrayLike<number>; shape: readonly number[] };
+export type Scores = ArrayLike<number> | readonly ArrayLike<number>[] | { dataSync(): ArrayLike<number>; shape: readonly number[] };
 
 /** One batch (or one inference pass) of a user's own training loop. */
 export interface RecorderUpdate {
@@ -282,15 +282,15 @@ function flatten(scores: Scores, n: number): { values: Float64Array; classes: nu
     if (tensor.shape.length !== 2 || tensor.shape[0] !== n) throw new HistoryError(`update: scores of shape [${tensor.shape.join(', ')}] for ${n} ids`, {}, `expected [${n}, classes]`);
     return { values: Float64Array.from(tensor.dataSync()), classes: tensor.shape[1]! };
   }
-  const list = scores as ArrayLike<number> | readonly (readonly number[])[];
-  if (list.length > 0 && Array.isArray(list[0])) {
-    const rows = list as readonly (readonly number[])[];
+  const list = scores as ArrayLike<number> | readonly ArrayLike<number>[];
+  if (list.length > 0 && (Array.isArray(list[0]) || ArrayBuffer.isView(list[0]))) {
+    const rows = list as readonly ArrayLike<number>[];
     if (rows.length !== n) throw new HistoryError(`update: ${rows.length} rows of scores for ${n} ids`);
     const classes = rows[0]!.length;
     const values = new Float64Array(n * classes);
     rows.forEach((row, i) => {
       if (row.length !== classes) throw new HistoryError(`update: row ${i} has ${row.length} scores, row 0 has ${classes}`);
-      values.set(row, i * classes);
+      values.set(row as ArrayLike<number>, i * classes);
     });
     return { values, classes };
   }

@@ -82,7 +82,7 @@ describe('dynamicsRecorder', () => {
     const tensorLike = (rows: number[][]) => ({ dataSync: () => Float32Array.from(rows.flat()), shape: [rows.length, rows[0]!.length] });
     LOGITS.forEach((logits, epoch) => {
       fromLogits.update({ ids: ['a', 'b'], logits: tensorLike(logits), labels: LABELS, epoch });
-      fromProbs.update({ ids: ['a', 'b'], probabilities: logits.map(softmax).flat(), labels: LABELS, epoch });
+      fromProbs.update({ ids: ['a', 'b'], probabilities: epoch === 1 ? logits.map((row) => Float32Array.from(softmax(row))) : logits.map(softmax).flat(), labels: LABELS, epoch });
     });
     expect(historyToCsv(fromProbs.history())).toBe(historyToCsv(fromLogits.history()));
     expect(fromProbs.aum()!.aum[0]).toBeCloseTo(1, 5);
