@@ -6,6 +6,7 @@ import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { runRecorder } from '@mgdl/report';
 import { cellFingerprint } from './identity.js';
+import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 import { cellStopSignal } from './stop.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -68,6 +69,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     environment: { grid: config.grid, backend: backend.name, threads: backend.threads, dataset: dataset.name, ...(dataset.note ? { datasetNote: dataset.note } : {}) },
   });
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: config.series });
+  const scores = sampleScorePlugins(config.series);
   const inputShape = trainSet.kind === 'image' ? { inputShape: trainSet.sampleShape } : {};
   const vocabulary = trainSet.vocabulary ? { vocabSize: trainSet.vocabulary.size, sequenceLength: trainSet.sampleShape[0]! } : {};
   const modelOptions: ZooOptions = { classes: trainSet.classNames.length, ...inputShape, ...vocabulary, ...spec.modelOptions };
@@ -83,7 +85,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
-    plugins: [stats, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
+    plugins: [stats, ...scores.list, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
   const groups = batcher.mesoGroups();
@@ -91,6 +93,8 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
   const noisy = new Set(Array.from(trainSet.ids).filter((_, i) => trainSet.noise?.noisy[i] === 1));
   const split = analyzeByNoise(stats.history(config.series), noisy);
   recorder.writeSamples('forgetting', perSampleCsv(analysis, noisy));
+  const noiseDetection = writeSampleScores(recorder, trainSet, analysis, scores);
+  if (noiseDetection) recorder.summarize('noiseDetection', noiseDetection);
   const scaleTraces = traces(analysis, stats.history(config.series));
   recorder.writeTraces(scaleTraces);
   recorder.summarize('forgetting', {

@@ -162,13 +162,13 @@ describe('scaleTraces', () => {
 
 describe('histogram', () => {
   it('draws one bar per occupied bin and group', async () => {
-    // Integer counts over [0, 10] in unit bins: clean fills bins 0, 1, 2; noisy fills 4, 6 and
-    // the last bin, which is closed on the right and so holds the maximum, 10.
+    // Integer counts over [0, 10], one bin per integer (11 ≤ 30 bins): clean fills bins 0, 1, 2;
+    // noisy fills 4, 6 and 10; empty bins draw nothing.
     const values = [
       ...[0, 0, 1, 2, 2, 2].map((value) => ({ group: 'clean' as const, value })),
       ...[4, 4, 6, 10].map((value) => ({ group: 'noisy' as const, value })),
     ];
-    const svg = await renderSvg(histogram({ title: 'Forgetting events', values, bins: 10 }));
+    const svg = await renderSvg(histogram({ title: 'Forgetting events', values, bins: 30 }));
     expectWellFormed(svg);
     expect(markItems(svg, 'rect')).toBe(3 + 3);
     expect(texts(svg)).toEqual(

@@ -1,48 +1,101 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { dataMap, histogram, lineChart, regimeBands, renderSvg, scaleTraces } from '../plots/index.js';
+import { dataMapSvg, DATA_MAP_MAX_POINTS, histogram, lineChart, regimeBands, renderSvg, scaleTraces, type DataMapPoint, type GroupedValue } from '../plots/index.js';
 import { axisScaleFor } from '../plots/theme.js';
 import { series, type LoadedRun } from './load.js';
 import type { Figure } from './page.js';
+import { runNoiseDetection } from './samples.js';
 
 const REGIME = { forgettingBelow: 0.5, memorisingAbove: 2 };
 
+/** Whether the run knows which training labels are noisy (and some are): only then are clean and noisy told apart. */
+export function knowsNoise(run: LoadedRun): boolean {
+  if (run.scores?.some((r) => r.noisy === true)) return true;
+  return Boolean(run.forgetting?.noisy?.some((flag) => flag === 1));
+}
+
+/** The label-noise rate the run's config names, when it names one. */
+const noiseRate = (run: LoadedRun): number | undefined => {
+  const noise = (run.params?.config as { noise?: unknown } | undefined)?.noise;
+  return typeof noise === 'number' ? noise : undefined;
+};
+
+export interface RunFigureOptions {
+  /** Most points a data map draws (a sweep report draws fewer per run). */
+  dataMapPoints?: number;
+  /** Per-point hover titles in the data map (bytes per point; off in large sweeps). */
+  tooltips?: boolean;
+}
+
 /** The figures one run's records allow; each is skipped when its data is absent. */
-export async function runFigures(run: LoadedRun): Promise<Figure[]> {
+export async function runFigures(run: LoadedRun, { dataMapPoints = DATA_MAP_MAX_POINTS, tooltips = true }: RunFigureOptions = {}): Promise<Figure[]> {
   const specs: { caption: string; spec: TopLevelSpec }[] = [];
   const curves = (['train', 'validation', 'test'] as const).flatMap((split) =>
     series(run, `${split}/loss`).map((point) => ({ epoch: point.epoch, split, loss: point.value, accuracy: series(run, `${split}/accuracy`).find((a) => a.epoch === point.epoch)?.value })),
   );
+  const noise = knowsNoise(run);
   if (curves.length > 0) {
     const hasAccuracy = curves.some((c) => c.accuracy !== undefined);
+    const rate = noiseRate(run);
+    const trainOn = noise ? `the training labels${rate ? ` (${Math.round(rate * 100)}% of them noisy)` : ', some of them noisy'}` : 'the training labels';
+    const held = [...new Set(curves.map((c) => c.split))].filter((s) => s !== 'train');
     specs.push({
-      caption: 'Loss (and accuracy) per epoch: train on the noisy training labels, validation/test on clean held-out data.',
-      spec: lineChart({ title: `${run.name}: loss per epoch`, x: { field: 'epoch', title: 'epoch' }, y: [{ field: 'loss', title: 'loss (cross-entropy)' }, ...(hasAccuracy ? [{ field: 'accuracy', title: 'accuracy' }] : [])], series: 'split', data: curves }),
+      caption: `Loss${hasAccuracy ? ' and accuracy' : ''} per epoch: train on ${trainOn}${held.length ? `; ${held.join(' and ')} on the held-out ${held.length > 1 ? 'splits' : 'split'} as given` : ''}.`,
+      spec: lineChart({ title: `${run.name}: loss${hasAccuracy ? ' and accuracy' : ''} per epoch`, x: { field: 'epoch', title: 'Epoch' }, y: [{ field: 'loss', title: 'Loss (cross-entropy)' }, ...(hasAccuracy ? [{ field: 'accuracy', title: 'Accuracy' }] : [])], series: 'split', data: curves }),
     });
   }
   const traces = run.traces;
   if (traces?.compromise) {
     const c = traces.compromise;
     const rows = c.epoch.map((epoch, i) => ({ epoch, M: c.M[i] ?? null, F: c.F[i] ?? null, ratio: c.ratio[i] ?? null }));
-    specs.push({ caption: 'System scale: M and F over S3(t), the samples forgotten at least once so far.', spec: lineChart({ title: 'M and F per epoch', x: { field: 'epoch', title: 'epoch' }, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: rows.filter((r) => r.M !== null) }) });
+    specs.push({ caption: 'M and F per epoch at system scale, over S3(t): the samples forgotten at least once so far.', spec: lineChart({ title: 'M and F per epoch', x: { field: 'epoch', title: 'Epoch' }, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: rows.filter((r) => r.M !== null) }) });
     const finite = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
     if (finite.length > 0) {
-      specs.push({ caption: 'M/F per epoch against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated).', spec: regimeBands({ title: 'M/F and regimes', x: { field: 'epoch', title: 'epoch' }, data: finite, thresholds: REGIME }) });
+      specs.push({ caption: 'M/F per epoch against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated).', spec: regimeBands({ title: 'M/F per epoch and regimes', x: { field: 'epoch', title: 'Epoch' }, data: finite, thresholds: REGIME }) });
     }
   }
-  if (traces?.scales) specs.push({ caption: 'M/F at element, meso and system scale; dashed: the settled value, band: its fluctuation amplitude.', spec: scaleTraces(traces.scales) });
-  const forgetting = run.forgetting;
-  if (forgetting) {
-    const values = Array.from(forgetting.forgettingEvents, (value, i) => ({ group: (forgetting.noisy?.[i] === 1 ? 'noisy' : 'clean') as 'clean' | 'noisy', value })).filter((_, i) => forgetting.set[i] !== 1);
-    specs.push({ caption: 'Forgetting events per learned sample, clean vs noisy labels (share of each group).', spec: histogram({ title: 'Forgetting counts', xTitle: 'forgetting events', values, bins: 30 }) });
+  if (traces?.scales) {
+    const title = traces.scales.title ?? 'M/F across scales';
+    specs.push({ caption: `${title} per epoch; dashed: the settled value, band: its fluctuation amplitude.`, spec: scaleTraces(traces.scales) });
   }
-  const map = run.samples['data-map'];
-  if (map?.['confidence'] && map['variability']) {
-    const points = map['confidence'].map((c, i) => ({ confidence: Number(c), variability: Number(map['variability']![i]), correctness: Number(map['correctness']?.[i] ?? 0), region: map['region']?.[i] ?? 'other' }));
-    specs.push({ caption: 'Data map: variability vs confidence of p(gold) over epochs.', spec: dataMap({ points }) });
+  const counts = forgettingCounts(run, noise);
+  if (counts.length > 0) {
+    specs.push({
+      caption: noise ? 'Forgetting events per learned sample (S2 and S3), clean and noisy labels side by side, each as a share of its group.' : 'Forgetting events per learned sample (S2 and S3), as a share of the learned samples.',
+      spec: histogram({ title: 'Forgetting events per sample', xTitle: 'Forgetting events (count)', values: counts, bins: 30 }),
+    });
   }
   const figures: Figure[] = [];
   for (const { caption, spec } of specs) figures.push({ caption, svg: await renderSvg(spec) });
+  const points = dataMapPointsOf(run);
+  if (points.length > 0) {
+    const shown = Math.min(points.length, dataMapPoints);
+    figures.push({
+      caption: `Data map: variability against confidence of p(true label) over epochs${shown < points.length ? ` (${shown} of ${points.length} samples drawn; all are in samples/scores.csv)` : ''}${tooltips ? '; hover a point for its id, label and scores' : ''}.`,
+      svg: await dataMapSvg({ points, maxPoints: dataMapPoints, tooltips }),
+    });
+  }
   return figures;
+}
+
+/** Forgetting counts of the learned samples, grouped clean/noisy when the run knows, else all in one group. */
+function forgettingCounts(run: LoadedRun, noise: boolean): GroupedValue[] {
+  const group = (noisy: boolean | null | undefined): GroupedValue['group'] => (noise ? (noisy ? 'noisy' : 'clean') : 'all');
+  if (run.scores) return run.scores.filter((r) => r.set !== 1).map((r) => ({ group: group(r.noisy), value: r.forgetting }));
+  const forgetting = run.forgetting;
+  if (!forgetting) return [];
+  return Array.from(forgetting.forgettingEvents, (value, i) => ({ group: group(forgetting.noisy?.[i] === 1), value })).filter((_, i) => forgetting.set[i] !== 1);
+}
+
+/** Data-map points from samples/scores.csv, else from samples/data-map.csv (imported runs). */
+function dataMapPointsOf(run: LoadedRun): DataMapPoint[] {
+  if (run.scores?.some((r) => r.confidence !== null && r.variability !== null)) {
+    return run.scores
+      .filter((r) => r.confidence !== null && r.variability !== null)
+      .map((r) => ({ id: r.id, confidence: r.confidence!, variability: r.variability!, correctness: r.correctness ?? 0, region: '', label: r.label, ...(r.noisy !== null ? { noisy: r.noisy } : {}), forgetting: r.forgetting, ...(r.aum !== null ? { aum: r.aum } : {}) }));
+  }
+  const map = run.samples['data-map'];
+  if (!map?.['confidence'] || !map['variability']) return [];
+  return map['confidence'].map((c, i) => ({ id: Number(map['id']?.[i] ?? i), confidence: Number(c), variability: Number(map['variability']![i]), correctness: Number(map['correctness']?.[i] ?? 0), region: map['region']?.[i] ?? 'other' }));
 }
 
 /** Across the runs of a grid: final losses and the forgetting compromise against the swept parameter. */
@@ -63,11 +116,29 @@ export async function comparisonFigures(runs: readonly LoadedRun[], parameter: s
   // Parameters spread over decades (L2 strength, batch size) get a log or symlog axis.
   const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(rows.map((r) => r.x));
   const axis = { x: { field: parameter, title: xScale === 'linear' ? parameter : `${parameter} (${xScale} scale)` }, xScale, ...(xSymlogConstant ? { xSymlogConstant } : {}) };
-  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter}.`, svg: await renderSvg(lineChart({ title: `Loss vs ${parameter}`, ...axis, y: [{ field: 'loss', title: 'loss' }], series: 'split', data: losses })) });
+  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter}.`, svg: await renderSvg(lineChart({ title: `Final loss vs ${parameter}`, ...axis, y: [{ field: 'loss', title: 'Loss (cross-entropy)' }], series: 'split', data: losses })) });
   const mf = rows.filter((r) => r.M !== null);
-  if (mf.length > 0) figures.push({ caption: `M and F (over S3, last epoch) against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
+  if (mf.length > 0) figures.push({ caption: `M and F over S3 at the last epoch against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
   const ratio = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
-  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter}, with the regime bands.`, svg: await renderSvg(regimeBands({ title: `M/F vs ${parameter}`, ...axis, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
+  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
+  // How well each score finds the noisy labels as the parameter moves (runs with label noise only).
+  const auc = runs.flatMap((run) => {
+    const x = Number(run.params?.grid?.[parameter]);
+    const result = runNoiseDetection(run);
+    return Number.isFinite(x) && result ? result.scores.filter((s) => s.auc !== null).map((s) => ({ x, score: s.score, auc: s.auc! })) : [];
+  });
+  if (auc.length > 0) {
+    const mean = new Map<string, { x: number; score: string; sum: number; n: number }>();
+    for (const row of auc) {
+      const key = `${row.score}|${row.x}`;
+      const entry = mean.get(key) ?? { x: row.x, score: row.score, sum: 0, n: 0 };
+      entry.sum += row.auc;
+      entry.n++;
+      mean.set(key, entry);
+    }
+    const data = [...mean.values()].map((e) => ({ [parameter]: e.x, score: e.score, auc: e.sum / e.n })).sort((a, b) => Number(a[parameter]) - Number(b[parameter]));
+    figures.push({ caption: `ROC-AUC of each per-sample score at finding the noisy labels against ${parameter} (0.5 = chance; seeds averaged).`, svg: await renderSvg(lineChart({ title: `Which score finds the noisy labels vs ${parameter}`, ...axis, y: [{ field: 'auc', title: 'ROC-AUC (noisy vs clean)' }], series: 'score', data })) });
+  }
   return figures;
 }
 

@@ -5,6 +5,8 @@ import { runFiles, type RunEvent } from '../run/layout.js';
 import { readRunMetrics, type RunMetrics } from '../run/metrics.js';
 import { readRunParams, type RunParams } from '../run/params-file.js';
 import { readScaleTraces, type ScaleTraces } from '../run/traces.js';
+import { readGallery, type GalleryFile } from '../samples/gallery.js';
+import { readSampleScores, type SampleScoreRow } from '../samples/scores.js';
 
 /** What a run directory holds, and what it lacks: a report renders what exists and lists what it could not read. */
 export interface LoadedRun {
@@ -16,6 +18,10 @@ export interface LoadedRun {
   traces?: ScaleTraces;
   /** samples/forgetting.csv, the per-sample forgetting statistics. */
   forgetting?: PerSampleTable;
+  /** samples/scores.csv: every per-sample score, labels and noise flags. */
+  scores?: SampleScoreRow[];
+  /** samples/gallery.json: the content of the samples the gallery shows. */
+  gallery?: GalleryFile;
   /** Other samples/<name>.csv tables as header → column values. */
   samples: Record<string, Record<string, string[]>>;
   missing: string[];
@@ -46,6 +52,8 @@ export function loadRun(dir: string): LoadedRun {
   run.metrics = attempt(files.metrics, readRunMetrics, { required: true });
   run.traces = attempt(files.traces, readScaleTraces, { required: false });
   run.forgetting = attempt(files.samples('forgetting'), (path) => readPerSampleCsv(readFileSync(path, 'utf8'), { file: path }), { required: false });
+  run.scores = attempt(files.samples('scores'), readSampleScores, { required: false });
+  run.gallery = attempt(files.gallery, readGallery, { required: false });
   if (existsSync(files.events)) {
     readFileSync(files.events, 'utf8')
       .split('\n')
@@ -63,7 +71,7 @@ export function loadRun(dir: string): LoadedRun {
     run.missing.push('events.jsonl');
   }
   if (existsSync(files.samplesDir)) {
-    for (const file of readdirSync(files.samplesDir).filter((f) => f.endsWith('.csv') && f !== 'forgetting.csv')) {
+    for (const file of readdirSync(files.samplesDir).filter((f) => f.endsWith('.csv') && f !== 'forgetting.csv' && f !== 'scores.csv')) {
       const [header, ...rows] = readFileSync(join(files.samplesDir, file), 'utf8').split('\n').filter(Boolean);
       const columns = (header ?? '').split(',');
       const table: Record<string, string[]> = Object.fromEntries(columns.map((c) => [c, []]));

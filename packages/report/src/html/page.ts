@@ -23,6 +23,9 @@ th { background: #f2f5f8; } td.num { text-align: right; font-variant-numeric: ta
 .figures { display: flex; flex-wrap: wrap; gap: 1.2rem; } figure { margin: 0; border: 1px solid #e3e8ee; border-radius: 6px; padding: 0.6rem; background: #fff; }
 figcaption { font-size: 0.85rem; color: #3d4957; margin-top: 0.3rem; max-width: 600px; }
 .warn { background: #fff7e6; border: 1px solid #f0c36d; padding: 0.5rem 0.8rem; border-radius: 6px; }
+.gallery { display: flex; flex-wrap: wrap; gap: 0.5rem; } .sample { border: 2px solid #d8dee6; border-radius: 4px; padding: 0.3rem; font-size: 0.75rem; width: 9.5rem; }
+.sample img { display: block; width: 64px; height: 64px; image-rendering: pixelated; } .sample.noisy { border-color: #D55E00; } .sample.text { width: 17rem; }
+.sample blockquote { margin: 0 0 0.3rem; font-size: 0.8rem; } h4 { margin: 1rem 0 0.2rem; }
 details pre { font-size: 0.78rem; background: #f6f8fa; padding: 0.6rem; overflow-x: auto; }
 `;
 

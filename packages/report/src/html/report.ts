@@ -3,6 +3,7 @@ import { comparisonFigures, runFigures } from './figures.js';
 import type { RunMetrics } from '../run/metrics.js';
 import { loadRun, usable, type LoadedRun } from './load.js';
 import { figureHtml, pageHtml, tableHtml, type Figure, type Section } from './page.js';
+import { galleryHtml, noiseDetectionHtml, perClassHtml, runNoiseDetection } from './samples.js';
 
 /** A figure of the report with the title of the section it sits in. */
 export type ReportFigure = Figure & { section: string };
@@ -38,21 +39,29 @@ export interface ReportOptions {
   title?: string;
   /** Sections placed first, e.g. an experiment's claim and verdict (build their HTML with tableHtml/escapeHtml). */
   intro?: readonly Section[];
+  /**
+   * Above this many runs the page stays small: each run's data map draws fewer points without hover
+   * titles, and the gallery is shown for the last run only (every number stays in the run's CSVs;
+   * `mgdl report <run dir>` draws one run in full). Default 8.
+   */
+  compactAbove?: number;
 }
 
 /** One self-contained HTML page over one or more run directories (the cells of a grid compared). */
-export async function buildReport(dirs: readonly string[], { title = 'mgdl report', intro = [] }: ReportOptions = {}): Promise<ReportResult> {
+export async function buildReport(dirs: readonly string[], { title = 'mgdl report', intro = [], compactAbove = 8 }: ReportOptions = {}): Promise<ReportResult> {
   const runs = dirs.map(loadRun);
+  const compact = runs.length > compactAbove;
   const sections: Section[] = [...intro];
   const figures: ReportFigure[] = intro.flatMap((section) => (section.figures ?? []).map((f) => ({ ...f, section: section.title })));
   const gridKeys = [...new Set(runs.flatMap((r) => Object.keys(r.params?.grid ?? {})))];
-  const rows = runs.map((run) => [run.name, ...gridKeys.map((k) => run.params?.grid?.[k] as Cell), ...METRICS.map(([, get]) => (run.metrics ? get(run.metrics) : undefined))]);
+  const rows = runs.map((run) => [run.name, ...gridKeys.map((k) => run.params?.grid?.[k] as Cell), ...METRICS.map(([, get]) => (run.metrics ? get(run.metrics) : undefined)), ...bestScore(run)]);
+  const anyNoise = runs.some((run) => runNoiseDetection(run) !== undefined);
   const present = METRICS.filter((_, c) => rows.some((row) => row[1 + gridKeys.length + c] !== undefined && row[1 + gridKeys.length + c] !== null));
   sections.push({
     title: runs.length > 1 ? `Runs (${runs.length})` : 'Summary',
     html: tableHtml(
-      ['run', ...gridKeys, ...present.map(([label]) => label)],
-      rows.map((row) => [row[0], ...row.slice(1, 1 + gridKeys.length), ...present.map((m) => row[1 + gridKeys.length + METRICS.indexOf(m)])]) as (string | number)[][],
+      ['run', ...gridKeys, ...present.map(([label]) => label), ...(anyNoise ? ['best noisy-label score', 'its ROC-AUC'] : [])],
+      rows.map((row) => [row[0], ...row.slice(1, 1 + gridKeys.length), ...present.map((m) => row[1 + gridKeys.length + METRICS.indexOf(m)]), ...(anyNoise ? row.slice(1 + gridKeys.length + METRICS.length) : [])]) as (string | number)[][],
     ),
   });
   // Seeds are replicates, not a parameter: the comparison is drawn against the first real one.
@@ -63,19 +72,30 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
     if (comparison.length) sections.push({ title, html: figureHtml(comparison) });
     figures.push(...comparison.map((f) => ({ ...f, section: title })));
   }
-  for (const run of runs) {
-    const own = await runFigures(run);
+  for (const [index, run] of runs.entries()) {
+    // A large sweep draws the first and the last run in full; the others keep their tables.
+    const full = !compact || index === 0 || index === runs.length - 1;
+    const own = full ? await runFigures(run, compact ? { dataMapPoints: 1000, tooltips: false } : {}) : [];
+    const withGallery = !compact || index === runs.length - 1;
+    const samples = `${noiseDetectionHtml(runNoiseDetection(run))}${run.scores ? perClassHtml(run.scores, run.gallery?.classNames) : ''}${withGallery && run.scores ? await galleryHtml(run.scores, run.gallery) : ''}`;
     figures.push(...own.map((f) => ({ ...f, section: `Run ${run.name}` })));
     const datasetNote = run.params?.datasetNote;
     const notes = [...(datasetNote ? [datasetNote] : []), ...run.missing.map((m) => `missing: ${m}`), ...run.problems];
     const params = run.params ? `<details><summary>params.json</summary><pre>${escapeHtml(JSON.stringify(run.params, null, 2))}</pre></details>` : '';
     sections.push({
       title: `Run ${run.name}`,
-      html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${rankingHtml(run)}${params}`,
+      html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${samples}${rankingHtml(run)}${params}`,
     });
   }
+  if (compact) sections.splice(intro.length + 1, 0, { title: 'About this page', html: `<p class="meta">${runs.length} runs: the first and the last run are drawn in full (data maps of at most 1,000 samples, without hover titles), the others show their tables only, and only the last run shows its sample gallery. Every number is in the runs' CSV files; \`mgdl report &lt;run dir&gt;\` draws one run in full.</p>` });
   const subtitle = `${runs.length} run${runs.length === 1 ? '' : 's'} · generated ${new Date().toISOString()}`;
   return { html: pageHtml(title, subtitle, sections), figures, runs, usable: runs.some(usable) };
+}
+
+/** The score that ranks the noisy labels best in this run, and its AUC. */
+function bestScore(run: LoadedRun): Cell[] {
+  const best = runNoiseDetection(run)?.scores[0];
+  return best ? [best.score, best.auc === null ? null : Number(best.auc.toFixed(3))] : [undefined, undefined];
 }
 
 /** The first rows of samples/ranking.csv (most forgotten first), when the run has one. */

@@ -1,9 +1,16 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { downsample } from './downsample.js';
+import { renderSvg } from './svg.js';
 import { PLOT_WIDTH, THEME } from './theme.js';
 
 /** Training dynamics of one example, after Swayamdipta et al. (2020), "Dataset Cartography". */
 export interface DataMapPoint {
+  id?: number;
+  /** The label trained on. */
+  label?: number;
+  noisy?: boolean;
+  forgetting?: number;
+  aum?: number;
   confidence: number;
   variability: number;
   correctness: number;
@@ -14,13 +21,16 @@ export interface DataMapInput {
   title?: string;
   points: readonly DataMapPoint[];
   colourBy?: 'correctness' | 'region';
+  /** Most points drawn (a seeded subset beyond it); default DATA_MAP_MAX_POINTS. */
+  maxPoints?: number;
 }
 
 /** Beyond this many points a 560 px scatter only grows in bytes and render time, not in detail. */
 export const DATA_MAP_MAX_POINTS = 5000;
 
 export function dataMap(input: DataMapInput): TopLevelSpec {
-  const shown = downsample(input.points, DATA_MAP_MAX_POINTS);
+  const shown = downsample(input.points, input.maxPoints ?? DATA_MAP_MAX_POINTS);
+
   const colourBy = input.colourBy ?? 'correctness';
   const color =
     colourBy === 'correctness'
@@ -49,4 +59,47 @@ export function dataMap(input: DataMapInput): TopLevelSpec {
       color,
     },
   };
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+
+/** The hover text of one point: its id, label, noise flag and scores. */
+export function pointTitle(p: DataMapPoint): string {
+  return [
+    ...(p.id !== undefined ? [`id ${p.id}`] : []),
+    ...(p.label !== undefined ? [`label ${p.label}${p.noisy ? ' (noisy)' : ''}`] : []),
+    ...(p.forgetting !== undefined ? [`forgetting ${p.forgetting}`] : []),
+    ...(p.aum !== undefined ? [`AUM ${fmt(p.aum)}`] : []),
+    `confidence ${fmt(p.confidence)}`,
+    `variability ${fmt(p.variability)}`,
+    `correctness ${fmt(p.correctness)}`,
+  ].join('; ');
+}
+
+const escapeXml = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/**
+ * Gives the i-th point of the first symbol mark in `svg` the i-th title as an SVG <title> child,
+ * which browsers show on hover without any script. Vega draws the points in data order; when the
+ * count differs from `titles`, the SVG is returned unchanged rather than mislabelled.
+ */
+export function withPointTitles(svg: string, titles: readonly string[]): string {
+  const open = svg.indexOf('<g class="mark-symbol role-mark');
+  if (open < 0) return svg;
+  const start = svg.indexOf('>', open) + 1;
+  const end = svg.indexOf('</g>', start);
+  const body = svg.slice(start, end);
+  const paths = body.match(/<path [^>]*\/>/g) ?? [];
+  if (paths.length !== titles.length || paths.join('') !== body) return svg;
+  const titled = paths.map((path, i) => `${path.slice(0, -2)}><title>${escapeXml(titles[i]!)}</title></path>`).join('');
+  return svg.slice(0, start) + titled + svg.slice(end);
+}
+
+/** The data map as SVG, each point with its hover title when `tooltips` is set. */
+export async function dataMapSvg(input: DataMapInput & { tooltips?: boolean }): Promise<string> {
+  const spec = dataMap(input);
+  const svg = await renderSvg(spec);
+  if (!input.tooltips) return svg;
+  const shown = (spec.data as { values: DataMapPoint[] }).values;
+  return withPointTitles(svg, shown.map(pointTitle));
 }

@@ -1,11 +1,11 @@
-export { dataMap, DATA_MAP_MAX_POINTS, type DataMapInput, type DataMapPoint } from './data-map.js';
+export { dataMap, dataMapSvg, pointTitle, withPointTitles, DATA_MAP_MAX_POINTS, type DataMapInput, type DataMapPoint } from './data-map.js';
 export { downsample } from './downsample.js';
-export { histogram, type GroupedValue, type HistogramInput } from './histogram.js';
+export { chooseBins, histogram, type Bin, type GroupedValue, type HistogramInput } from './histogram.js';
 export { lineChart, type LineChartInput } from './line-chart.js';
 export { renderPng, type PngOptions } from './raster.js';
 export { regimeBands, type RegimeBandsInput, type RegimeThresholds } from './regime-bands.js';
 export { scaleTraces, type Scale, type ScaleTracesInput, type Settled, type Trace } from './scale-traces.js';
 export { renderSvg } from './svg.js';
-export { axisScaleFor, FONT_FAMILY, PALETTE, THEME, type AxisScale, type FieldRef, type Row } from './theme.js';
+export { axisScaleFor, FONT_FAMILY, FONT_STACK, MEANING_COLOURS, meaningScale, numberAxis, PALETTE, THEME, type Meaning, type AxisScale, type FieldRef, type Row } from './theme.js';
 export { writePlot, type WrittenPlot } from './write.js';
 export type { TopLevelSpec as PlotSpec } from 'vega-lite';

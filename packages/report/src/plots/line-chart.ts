@@ -29,7 +29,7 @@ export function lineChart(input: LineChartInput): TopLevelSpec {
     encoding: {
       x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
       y: { field: flatField(y.field), type: 'quantitative' as const, title: y.title, scale },
-      ...seriesColour(input.series),
+      ...seriesColour(input.series, input.data),
     },
   }));
   const base = { config: THEME, title: input.title, data: { values: [...input.data] } };

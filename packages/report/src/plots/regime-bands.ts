@@ -89,7 +89,7 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
         encoding: {
           x: { field: flatField(input.x.field), type: 'quantitative', title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
           y: { field: flatField(y.field), type: 'quantitative', scale: yScale, title: y.title },
-          ...seriesColour(input.series),
+          ...seriesColour(input.series, input.data),
         },
       },
     ],

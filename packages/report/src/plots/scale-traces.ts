@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { PALETTE, PLOT_HEIGHT, PLOT_WIDTH, THEME } from './theme.js';
+import { MEANING_COLOURS, numberAxis, PLOT_HEIGHT, PLOT_WIDTH, THEME } from './theme.js';
 
 export type Scale = 'element' | 'meso' | 'system';
 
@@ -31,7 +31,7 @@ const scaleColour = {
   field: 'scale',
   type: 'nominal' as const,
   title: 'Scale',
-  scale: { domain: [...SCALES], range: PALETTE.slice(0, SCALES.length) },
+  scale: { domain: [...SCALES], range: SCALES.map((s) => MEANING_COLOURS[s]) },
   // The first layer (the faint band) would otherwise set the legend's swatch.
   legend: { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 },
 };
@@ -86,7 +86,7 @@ export function scaleTraces(input: ScaleTracesInput): TopLevelSpec {
         data: { values: traceRows(scale, input[scale]) },
         mark: { type: 'line' as const, ...LINE_STYLE[scale] },
         encoding: {
-          x: { field: 'epoch', type: 'quantitative' as const, title: 'Epoch' },
+          x: { field: 'epoch', type: 'quantitative' as const, title: 'Epoch', ...numberAxis(traceRows(scale, input[scale]), 'epoch') },
           y: { ...y, field: 'value' },
           color: scaleColour,
           detail: { field: 'trace', type: 'nominal' as const },

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { FONT_STACK } from './theme.js';
 
 // Vega's Node build (and so Vega-Lite, which imports it) awaits an optional `canvas` import at
 // top level, and Node refuses to require() such a module; importing both on first use keeps
@@ -20,7 +21,7 @@ async function render(spec: TopLevelSpec): Promise<string> {
   // `none`: build the scenegraph without a canvas or DOM; toSVG serialises it directly.
   const view = new View(runtime, { renderer: 'none' });
   try {
-    return await view.toSVG();
+    return compactSvg(await view.toSVG());
   } finally {
     view.finalize();
   }
@@ -34,4 +35,23 @@ export function renderSvg(spec: TopLevelSpec): Promise<string> {
   const result = queue.then(() => render(spec));
   queue = result.catch(() => undefined);
   return result;
+}
+
+/**
+ * Rounds the coordinates in path data and transforms to 2 decimals (a hundredth of a pixel):
+ * Vega writes up to 15 digits, which is most of the bytes of a line chart and none of its detail.
+ */
+export function compactSvg(svg: string): string {
+  return withFontStack(svg).replace(/ (d|transform)="([^"]*)"/g, (_, name: string, value: string) => ` ${name}="${value.replace(/(-?\d+)\.(\d{2})\d+/g, (__, whole: string, digits: string) => `${whole}.${digits}`)}"`);
+}
+
+/**
+ * One <style> rule right after the root <svg> tag: CSS outranks the font-family attribute Vega puts
+ * on each text, so a standalone SVG (and the report page) asks for the whole stack without
+ * repeating it on every label.
+ */
+function withFontStack(svg: string): string {
+  const end = svg.indexOf('>', svg.indexOf('<svg')) + 1;
+  if (end <= 0) return svg;
+  return `${svg.slice(0, end)}<style>text{font-family:${FONT_STACK}}</style>${svg.slice(end)}`;
 }

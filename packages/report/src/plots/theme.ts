@@ -3,6 +3,13 @@ import type { Config } from 'vega-lite';
 /** Family name inside the bundled TTF; the SVG must name it exactly so the rasteriser finds it. */
 export const FONT_FAMILY = 'Source Sans 3';
 
+/**
+ * What the SVGs ask for: the bundled face first (the PNG rasteriser has it), then faces of the same
+ * metrics class a browser has, and never the browser's serif default (what a standalone SVG naming
+ * only 'Source Sans 3' fell back to).
+ */
+export const FONT_STACK = `'${FONT_FAMILY}', 'Source Sans Pro', 'Helvetica Neue', Helvetica, Arial, sans-serif`;
+
 export const PLOT_WIDTH = 560;
 export const PLOT_HEIGHT = 300;
 
@@ -18,7 +25,34 @@ export const PALETTE = [
   '#000000',
 ] as const;
 
+/**
+ * One colour per meaning, in every chart: train, validation and test; clean and noisy labels;
+ * element, meso and system scale. Okabe–Ito where it has enough colours.
+ */
+export const MEANING_COLOURS = {
+  train: '#0072B2',
+  validation: '#009E73',
+  test: '#E69F00',
+  clean: '#56B4E9',
+  noisy: '#D55E00',
+  all: '#5b6775',
+  element: '#CC79A7',
+  meso: '#9A6324',
+  system: '#000000',
+} as const;
+
+export type Meaning = keyof typeof MEANING_COLOURS;
+
+/** A colour scale for a series whose values are all meanings: each keeps its colour whichever others are present. */
+export function meaningScale(values: readonly unknown[]): { domain: string[]; range: string[] } | undefined {
+  const present = [...new Set(values.map(String))];
+  if (present.length === 0 || !present.every((v) => v in MEANING_COLOURS)) return undefined;
+  const domain = (Object.keys(MEANING_COLOURS) as Meaning[]).filter((m) => present.includes(m));
+  return { domain, range: domain.map((m) => MEANING_COLOURS[m]) };
+}
+
 export const THEME: Config = {
+  // The short name on every text element; each SVG's <style> (renderSvg) gives the full FONT_STACK once.
   font: FONT_FAMILY,
   background: 'white',
   padding: 8,
@@ -35,7 +69,10 @@ export const THEME: Config = {
   // Regime names are long; Vega's default limit would truncate them with an ellipsis.
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 320 },
   range: { category: [...PALETTE], ramp: { scheme: 'viridis' } },
-  mark: { color: PALETTE[0] },
+  // A single series has no meaning to show: neutral, so it is never mistaken for train or test.
+  // Per-mark aria labels repeat every data value as text and multiply the SVG size; the chart-level
+  // description stays, and every number is in the run's CSV files.
+  mark: { color: '#1d2733', aria: false },
   line: { strokeWidth: 2 },
 };
 
@@ -52,9 +89,22 @@ export function flatField(name: string): string {
   return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
 }
 
-/** Colour encoding for an optional series column: one line per value. */
-export function seriesColour(series: string | undefined): { color?: { field: string; type: 'nominal' } } {
-  return series === undefined ? {} : { color: { field: flatField(series), type: 'nominal' } };
+/** Colour encoding for an optional series column: one line per value; train/test/clean/noisy… keep their colours. */
+export function seriesColour(series: string | undefined, rows: readonly Row[] = []): { color?: { field: string; type: 'nominal'; scale?: { domain: string[]; range: string[] } } } {
+  if (series === undefined) return {};
+  const scale = meaningScale(rows.map((row) => row[series]));
+  return { color: { field: flatField(series), type: 'nominal', ...(scale ? { scale } : {}) } };
+}
+
+/**
+ * Axis of a quantitative field: whole-number ticks when every value is an integer (epochs, widths,
+ * counts), and plain numbers rather than `4.000000` when there is a single value.
+ */
+export function numberAxis(rows: readonly Row[], field: string): { axis?: { tickMinStep?: number; format: string } } {
+  const values = rows.map((row) => Number(row[field])).filter(Number.isFinite);
+  if (values.length === 0) return {};
+  if (values.every(Number.isInteger)) return { axis: { tickMinStep: 1, format: 'd' } };
+  return new Set(values).size === 1 ? { axis: { format: '~g' } } : {};
 }
 
 /** Markers help read a sparse sweep but smear long per-epoch traces into a thick band. */
@@ -87,5 +137,5 @@ export function xScaleSpec(kind: AxisScale = 'linear', constant: number | undefi
     const values = [...new Set(rows.map((row) => Number(row[field])).filter(Number.isFinite))].sort((a, b) => a - b);
     return { scale: { type: 'symlog' as const, constant: constant ?? 1 }, axis: { values, format: '~g' } };
   }
-  return {};
+  return numberAxis(rows, field);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseSeries, SERIES } from '@mgdl/forgetting';
+import { noiseDetectionSchema } from '../samples/noise-detection.js';
 import { readJsonFile } from './read-json.js';
 
 const evaluation = z.object({ loss: z.number(), accuracy: z.number().optional(), samples: z.number() });
@@ -52,6 +53,8 @@ export const runMetricsSchema = z.looseObject({
   /** How the run ended: `stopped` by a plugin, or failed with `error`. */
   run: z.object({ epochs: z.number(), steps: z.number(), seconds: z.number(), stopped: z.string().optional(), error: z.string().optional() }).optional(),
   forgetting: forgettingMetricsSchema.optional(),
+  /** How well each per-sample score finds the noisy labels (runs with label noise). */
+  noiseDetection: noiseDetectionSchema.optional(),
 });
 
 export type AnalysisSummaryMetrics = z.output<typeof analysisSummarySchema>;

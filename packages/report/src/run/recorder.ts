@@ -8,6 +8,7 @@ import { runMetricsSchema, type RunMetrics } from './metrics.js';
 import { validated } from './read-json.js';
 import { scaleTracesSchema, type ScaleTraces } from './traces.js';
 import { gitSha, packageVersions } from './params.js';
+import { galleryJson, type GalleryFile } from '../samples/gallery.js';
 
 export interface RunRecorderOptions {
   dir: string;
@@ -19,6 +20,12 @@ export interface RunRecorderOptions {
   tensorboard?: boolean;
   /** Also record the batch loss every this many steps (default: per epoch only). */
   batchLossEvery?: number;
+  /**
+   * Per-epoch TensorBoard histograms of the per-sample loss, margin (each sample's last presentation
+   * in the epoch) and forgetting count so far (default true; needs the kernel's per-sample arrays,
+   * which classification runs deliver).
+   */
+  histograms?: boolean;
 }
 
 export interface RunRecorder extends KernelPlugin {
@@ -27,6 +34,8 @@ export interface RunRecorder extends KernelPlugin {
   summarize<K extends string>(key: K, value: RunMetrics[K]): void;
   /** Writes samples/<name>.csv atomically. */
   writeSamples(name: string, csv: string): void;
+  /** Writes samples/gallery.json atomically (the samples the report's gallery shows). */
+  writeGallery(gallery: GalleryFile): void;
   /** Stores the series the report draws in traces.json, atomically; traces of the wrong shape are refused. */
   writeTraces(traces: ScaleTraces): void;
   /** Records a value outside the kernel's hooks (e.g. from an app). */
@@ -40,8 +49,9 @@ const PACKAGES = ['@mgdl/backend', '@mgdl/datasets', '@mgdl/models', '@mgdl/kern
  * (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically. On resume,
  * records past the checkpoint are dropped so no step appears twice.
  */
-export function runRecorder({ dir, config, environment = {}, tensorboard = true, batchLossEvery }: RunRecorderOptions): RunRecorder {
+export function runRecorder({ dir, config, environment = {}, tensorboard = true, batchLossEvery, histograms = true }: RunRecorderOptions): RunRecorder {
   const files = runFiles(dir);
+  const perSample = perSampleHistograms();
   let pending: RunEvent[] = [];
   const summary: Record<string, unknown> = {};
   let writer: EventFileWriter | undefined;
@@ -86,6 +96,7 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
     name: 'run-recorder',
     enforce: 'post',
     dir,
+    ...(tensorboard && histograms ? { perSample: true, stateDict: () => perSample.state(), loadStateDict: (state: unknown) => perSample.load(state) } : {}),
     onRunStart(info) {
       // A resume at the very end trains no epoch: metrics.json must still hold the last one.
       latest = info.history.at(-1);
@@ -96,6 +107,7 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       if (tensorboard) writer = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
     },
     onBatchEnd(event) {
+      if (tensorboard && histograms) perSample.observe(event);
       if (batchLossEvery && event.step % batchLossEvery === 0) record('train/batch_loss', event.meanLoss, event.step, event.epoch);
     },
     onEpochEnd(metrics) {
@@ -112,6 +124,7 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       }
       latest = metrics;
       flush();
+      if (writer) perSample.write(writer, step);
       writeMetrics();
     },
     onCheckpoint() {
@@ -144,6 +157,10 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       mkdirSync(files.samplesDir, { recursive: true });
       writeFileAtomic(files.samples(name), csv);
     },
+    writeGallery(gallery) {
+      mkdirSync(files.samplesDir, { recursive: true });
+      writeFileAtomic(files.gallery, galleryJson(gallery));
+    },
     writeTraces(traces) {
       const text = JSON.stringify(traces);
       validated(scaleTracesSchema, JSON.parse(text), files.traces);
@@ -164,4 +181,55 @@ function dropAfter(files: ReturnType<typeof runFiles>, step: number): void {
     const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter(Boolean);
     writeFileAtomic(path, [header, ...rows.filter((row) => Number(row.split(',')[0]) <= step)].join('\n') + '\n');
   }
+}
+
+/**
+ * Per-sample values of the current epoch for the TensorBoard histograms: loss and margin of each
+ * sample's latest presentation, and each sample's forgetting events so far (right → wrong between
+ * presentations). The forgetting state travels with checkpoints, so a resumed run counts on.
+ */
+function perSampleHistograms() {
+  let loss = new Map<number, number>();
+  let margin = new Map<number, number>();
+  const last = new Map<number, number>();
+  const forgotten = new Map<number, number>();
+  return {
+    observe(event: { ids: Int32Array; loss?: Float32Array; margin?: Float32Array; correct?: Uint8Array }) {
+      const { ids } = event;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (event.loss) loss.set(id, event.loss[i]!);
+        if (event.margin) margin.set(id, event.margin[i]!);
+        if (event.correct) {
+          const now = event.correct[i]!;
+          if (last.get(id) === 1 && now === 0) forgotten.set(id, (forgotten.get(id) ?? 0) + 1);
+          else if (!forgotten.has(id)) forgotten.set(id, 0);
+          last.set(id, now);
+        }
+      }
+    },
+    write(writer: EventFileWriter, step: number) {
+      const finite = (values: Iterable<number>) => [...values].filter(Number.isFinite);
+      if (loss.size) writer.histogram('per_sample/loss', finite(loss.values()), step);
+      if (margin.size) writer.histogram('per_sample/margin', finite(margin.values()), step);
+      if (forgotten.size) {
+        const counts = [...forgotten.values()];
+        // One bucket per count: forgetting counts are small integers.
+        writer.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
+      }
+      if (loss.size || margin.size || forgotten.size) writer.flush();
+      loss = new Map();
+      margin = new Map();
+    },
+    state: () => ({ ids: [...last.keys()], last: [...last.values()], forgotten: [...last.keys()].map((id) => forgotten.get(id) ?? 0) }),
+    load(state: unknown) {
+      const saved = state as { ids?: number[]; last?: number[]; forgotten?: number[] } | undefined;
+      last.clear();
+      forgotten.clear();
+      saved?.ids?.forEach((id, i) => {
+        last.set(id, saved.last![i]!);
+        forgotten.set(id, saved.forgotten![i]!);
+      });
+    },
+  };
 }

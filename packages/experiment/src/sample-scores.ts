@@ -1,0 +1,105 @@
+import type { Dataset } from '@mgdl/datasets';
+import { aum, dataMaps, el2n, type Analysis, type Series } from '@mgdl/forgetting';
+import type { KernelPlugin } from '@mgdl/kernel';
+import { galleryIds, gallerySelection, noiseDetection, sampleScoresCsv, type GalleryFile, type NoiseDetection, type RunRecorder, type SampleScoreRow } from '@mgdl/report';
+
+/** Each sample's latest per-sample loss from the recorded series (its final loss once training ends). */
+function lastLoss(source: Series): KernelPlugin & { values: Map<number, number> } {
+  const values = new Map<number, number>();
+  const take = (event: { ids: Int32Array; loss?: Float32Array }) => {
+    if (!event.loss) return;
+    for (let i = 0; i < event.ids.length; i++) values.set(event.ids[i]!, event.loss[i]!);
+  };
+  return {
+    name: `last-loss:${source}`,
+    values,
+    ...(source === 'presentation' ? { perSample: true, onBatchEnd: take } : { onInferencePass: take }),
+    stateDict: () => ({ ids: [...values.keys()], loss: [...values.values()] }),
+    loadStateDict(state) {
+      const saved = state as { ids: number[]; loss: number[] };
+      values.clear();
+      saved.ids.forEach((id, i) => values.set(id, saved.loss[i]!));
+    },
+  };
+}
+
+/**
+ * The per-sample scores a cell records besides forgetting events: AUM, data-map confidence,
+ * variability and correctness, EL2N and the final loss, all from the cell's series.
+ */
+export function sampleScorePlugins(source: Series) {
+  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source }), loss: lastLoss(source) };
+  return { ...plugins, list: Object.values(plugins) as KernelPlugin[] };
+}
+
+const byId = <T>(ids: Int32Array, values: ArrayLike<T>) => new Map(Array.from(ids, (id, i) => [id, values[i]!] as const));
+
+/** One row per analysed training sample with its labels, noise flag and every score. */
+export function sampleScoreRows(trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): SampleScoreRow[] {
+  const position = new Map(Array.from(trainSet.ids, (id, i) => [id, i]));
+  const a = scores.aum.result();
+  const map = scores.dataMaps.result();
+  const e = scores.el2n.recordedEpochs().length ? scores.el2n.result() : undefined;
+  const [aumOf, confidenceOf, variabilityOf, correctnessOf] = [byId(a.ids, a.aum), byId(map.ids, map.confidence), byId(map.ids, map.variability), byId(map.ids, map.correctness)];
+  const el2nOf = e ? byId(e.ids, e.score) : new Map<number, number>();
+  const s = analysis.perSample;
+  const rows: SampleScoreRow[] = [];
+  for (let p = 0; p < s.ids.length; p++) {
+    if (s.set[p] === 0) continue;
+    const id = s.ids[p]!;
+    const i = position.get(id);
+    if (i === undefined) continue;
+    const noise = trainSet.noise;
+    rows.push({
+      id,
+      label: trainSet.labels[i]!,
+      clean: noise ? noise.cleanLabels[i]! : null,
+      noisy: noise ? noise.noisy[i] === 1 : null,
+      set: s.set[p] as 1 | 2 | 3,
+      forgetting: s.forgettingEvents[p]!,
+      firstLearned: s.firstLearned[p]! >= 0 ? s.firstLearned[p]! : null,
+      aum: aumOf.get(id) ?? null,
+      confidence: confidenceOf.get(id) ?? null,
+      variability: variabilityOf.get(id) ?? null,
+      correctness: correctnessOf.get(id) ?? null,
+      el2n: el2nOf.get(id) ?? null,
+      finalLoss: scores.loss.values.get(id) ?? null,
+    });
+  }
+  return rows;
+}
+
+/** The pixels (images) or text (token ids decoded) of the samples the report's gallery shows; tables get none. */
+export function galleryOf(trainSet: Dataset, rows: readonly SampleScoreRow[]): GalleryFile | undefined {
+  if (trainSet.kind === 'table') return undefined;
+  const ids = galleryIds(gallerySelection(rows));
+  const position = new Map(Array.from(trainSet.ids, (id, i) => [id, i]));
+  const size = trainSet.sampleShape.reduce((a, b) => a * b, 1);
+  const row = (i: number) => trainSet.x.subarray(i * size, (i + 1) * size);
+  if (trainSet.kind === 'image') {
+    const [h, w, c = 1] = trainSet.sampleShape;
+    return {
+      kind: 'image',
+      classNames: [...trainSet.classNames],
+      shape: [h!, w!, c],
+      samples: ids.filter((id) => position.has(id)).map((id) => ({ id, pixels: Buffer.from(Uint8Array.from(row(position.get(id)!))).toString('base64') })),
+    };
+  }
+  const tokens = trainSet.vocabulary?.tokens;
+  return {
+    kind: 'text',
+    classNames: [...trainSet.classNames],
+    samples: ids
+      .filter((id) => position.has(id))
+      .map((id) => ({ id, text: Array.from(row(position.get(id)!)).filter((t) => t !== 0).map((t) => tokens?.[t] ?? `#${t}`).join(' ') })),
+  };
+}
+
+/** Writes samples/scores.csv and samples/gallery.json and returns the noise-detection result (when the run has noise). */
+export function writeSampleScores(recorder: RunRecorder, trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): NoiseDetection | undefined {
+  const rows = sampleScoreRows(trainSet, analysis, scores);
+  recorder.writeSamples('scores', sampleScoresCsv(rows));
+  const gallery = galleryOf(trainSet, rows);
+  if (gallery) recorder.writeGallery(gallery);
+  return noiseDetection(rows);
+}
