@@ -28,10 +28,11 @@ describe('cic-batch step-count control', () => {
 });
 
 describe('cic-batch verdict', () => {
-  it('holds when test loss rises with batch size (seed means) and seeds move it by ≥ 1%', () => {
-    const verdict = judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.05 + 0.1 * i)]));
+  it('holds when test loss rises with batch size over seeds and seeds move it by ≥ 1%', () => {
+    const verdict = judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.05 + 0.1 * i), cell(b, 2, 1.02 + 0.1 * i)]));
     expect(verdict.held).toBe(true);
-    expect(verdict.text).toMatch(/Spearman 1\.00 \(larger batches generalise worse\)/);
+    expect(verdict.text).toMatch(/test loss rises with batch size: Spearman 1\.00 \[1\.00, 1\.00\], 3 seeds: held \(larger batches generalise worse\)/);
+    expect(verdict.text).toContain('which change the batch order, the initial weights and the noise draw together');
     expect(verdict.table!.rows.map((row) => row.slice(0, 2))).toEqual([
       [32, 250],
       [64, 125],
@@ -40,11 +41,17 @@ describe('cic-batch verdict', () => {
   });
 
   it('does not hold when larger batches generalise better, or when seeds change nothing', () => {
-    expect(judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 - 0.1 * i), cell(b, 1, 1.05 - 0.1 * i)])).held).toBe(false);
+    expect(judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 - 0.1 * i), cell(b, 1, 1.05 - 0.1 * i), cell(b, 2, 1.02 - 0.1 * i)])).held).toBe(false);
     expect(judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.001 + 0.1 * i)])).held).toBe(false);
   });
 
-  it('cannot tell with two batch sizes or one seed', () => {
+  it('says what the seeds change when only the batch order varies', () => {
+    const verdict = cicBatch.conclude([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.05 + 0.1 * i), cell(b, 2, 1.02 + 0.1 * i)]), { ...config, seedRole: 'order' }, { runDir: '/run' });
+    expect(verdict.text).toContain('which change only the batch order, weights and noise fixed: the composition effect on its own');
+  });
+
+  it('cannot tell with two batch sizes, one seed, or two seeds that differ', () => {
+    expect(judge([32, 64, 128].flatMap((b, i) => [cell(b, 0, 1 + 0.1 * i), cell(b, 1, 1.05 + 0.1 * i)])).held).toBeNull();
     expect(judge([32, 64].flatMap((b, i) => [cell(b, 0, 1 + i), cell(b, 1, 1.5 + i)])).held).toBeNull();
     expect(judge([32, 64, 128].map((b, i) => cell(b, 0, 1 + i))).held).toBeNull();
     expect(judge([]).held).toBeNull();

@@ -1,6 +1,7 @@
 import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
-import { aggregateBy, formatSpread, spearman, type Aggregate, type MetricOf } from './conclude.js';
+import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
+import { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './judge.js';
 import type { Verdict } from './define.js';
 
 export interface CapacitySweep {
@@ -14,8 +15,9 @@ export interface CapacitySweep {
 
 /**
  * The seed's claim for width, dropout and L2 alike: as capacity grows, training loss falls, M/F
- * rises (memorising takes over), and test loss is lowest in between. Judged on the seed means of
- * finished cells; with fewer than three values a rank trend means nothing, so the verdict is null.
+ * rises (memorising takes over), and test loss is lowest in between. Each part is judged over the
+ * seeds of the finished cells by the shared rule (judge.ts): held, not held or inconclusive (null),
+ * with its bootstrap interval; with fewer than three seeds or values it is inconclusive.
  */
 export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parameter, label, capacity }: CapacitySweep): Verdict {
   const results = all.filter((r) => r.status === 'done');
@@ -25,19 +27,21 @@ export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parame
   const at = (aggregates: Aggregate[], x: number) => aggregates.find((a) => a.x === x);
   const regimes = (x: number) =>
     [...new Set(results.filter((r) => Number(r.values[parameter]) === x).map((r) => r.metrics?.forgetting?.regime ?? '—'))].join(' / ');
-  const sign = capacity === 'grows' ? 1 : -1;
-  const trainTrend = spearman(train.map((a) => a.x), train.map((a) => a.mean));
-  const ratioTrend = spearman(ratio.map((a) => a.x), ratio.map((a) => a.mean));
+  const grows = capacity === 'grows';
+  const points = (get: MetricOf): SeedPoint[] => results.map((r) => ({ x: Number(r.values[parameter]), seed: Number(r.values['seed'] ?? 0), y: metric(r, get) }));
+  const judgements = [
+    judgeTrend(`train loss ${grows ? 'falls' : 'rises'} with ${label}`, points((m) => m.train?.loss), grows ? 'falls' : 'rises'),
+    judgeTrend(`settled M/F ${grows ? 'rises' : 'falls'} with ${label}`, points((m) => m.forgetting?.settledRatio), grows ? 'rises' : 'falls'),
+    judgeInteriorMinimum(`test loss has an optimum in between`, points((m) => m.test?.loss)),
+  ];
   const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);
-  const interiorMinimum = test.length > 2 && best.x !== test[0]!.x && best.x !== test.at(-1)!.x;
   const [first, last] = [test[0]!.x, test.at(-1)!.x];
-  const held = Math.min(train.length, ratio.length, test.length) < 3 ? null : sign * trainTrend < -0.5 && sign * ratioTrend > 0.5 && interiorMinimum;
   return {
-    held,
+    held: combine(judgements),
+    judgements,
     text:
-      `train loss vs ${label}: Spearman ${trainTrend.toFixed(2)}; settled M/F vs ${label}: Spearman ${ratioTrend.toFixed(2)}; ` +
-      `regime ${regimes(first)} at ${label} ${first} and ${regimes(last)} at ${last}; ` +
-      `lowest test loss at ${label} ${best.x} (${interiorMinimum ? 'an interior value: test loss falls then rises' : 'an end of the range: no optimum in between at this scale'}).`,
+      `${judgements.map(describeJudgement).join('; ')}; ` +
+      `regime ${regimes(first)} at ${label} ${first} and ${regimes(last)} at ${last}; lowest mean test loss at ${label} ${best.x}.`,
     table: {
       header: [label, 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', 'regime', 'runs'],
       rows: train.map((a) => [a.x, formatSpread(a), formatSpread(at(test, a.x)), formatSpread(at(accuracy, a.x)), formatSpread(at(M, a.x)), formatSpread(at(ratio, a.x)), regimes(a.x), a.n]),

@@ -29,10 +29,10 @@ export interface TrainSubset {
 
 /**
  * The training set of a cell: a stratified subset of `config.trainSize` samples (seeded by
- * `subset.seed ?? config.seed`), label noise seeded by `config.seed`, minus `subset.exclude`.
+ * `subset.seed ?? config.seed`), label noise seeded by `config.noiseSeed ?? config.seed`, minus `subset.exclude`.
  */
-export function trainingSubset(dataset: Dataset, config: Pick<TrainingConfig, 'trainSize' | 'seed' | 'noise' | 'noiseKind'>, subset: TrainSubset = {}): Dataset {
-  const noisy = withLabelNoise(takeStratified(dataset, config.trainSize, subset.seed ?? config.seed), { kind: config.noiseKind, p: config.noise, seed: config.seed });
+export function trainingSubset(dataset: Dataset, config: Pick<TrainingConfig, 'trainSize' | 'seed' | 'noiseSeed' | 'noise' | 'noiseKind'>, subset: TrainSubset = {}): Dataset {
+  const noisy = withLabelNoise(takeStratified(dataset, config.trainSize, subset.seed ?? config.seed), { kind: config.noiseKind, p: config.noise, seed: config.noiseSeed ?? config.seed });
   if (subset.exclude === undefined) return noisy;
   const exclude = new Set(subset.exclude);
   const present = new Set(noisy.ids);
@@ -61,7 +61,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
   let trainSet = trainingSubset(await loadDataset(dataset.name, source), config, spec.trainSubset);
   let testSet: Dataset = takeFirst(await loadDataset(dataset.name, { ...source, split: 'test', ...(trainSet.vocabulary ? { vocabulary: trainSet.vocabulary } : {}) }), config.testSize);
   if (spec.needs32 && trainSet.sampleShape[0] !== 32) [trainSet, testSet] = [padImages(trainSet), padImages(testSet)];
-  const batcher = new Batcher(trainSet, { batchSize: config.batchSize, seed: config.seed });
+  const batcher = new Batcher(trainSet, { batchSize: config.batchSize, seed: config.orderSeed ?? config.seed });
   const inOrder = (data: Dataset) => new Batcher(data, { batchSize: 500, shuffle: false });
   const recorder = runRecorder({
     dir: cellDir,
@@ -79,7 +79,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     epochs: config.epochs,
     learningRate: config.learningRate,
     optimizer: config.optimizer === 'sgd' ? { name: 'sgd', momentum: config.momentum } : { name: 'adam' },
-    seed: config.seed,
+    seed: config.initSeed ?? config.seed,
     evaluation: { test: inOrder(testSet) },
     ...(config.series === 'inference-pass' ? { inferencePass: { data: inOrder(trainSet) } } : {}),
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },

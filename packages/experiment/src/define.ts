@@ -1,4 +1,5 @@
 import type { PlotSpec, RunMetrics } from '@mgdl/report';
+import type { Judgement } from './judge.js';
 import type { z } from 'zod';
 import type { CellResult } from '@mgdl/sweep';
 
@@ -6,8 +7,11 @@ export type PresetName = 'smoke' | 'default' | 'paper';
 
 /** What the report says about the seed's claim: held, did not hold, or cannot tell at this scale. */
 export interface Verdict {
+  /** true: held; false: not held; null: inconclusive (with the judgements, under the shared rule `PROCEDURE`). */
   held: boolean | null;
   text: string;
+  /** Each claim judged over seeds, with its interval (see judge.ts); written to verdict.json with the procedure. */
+  judgements?: Judgement[];
   table?: { header: string[]; rows: unknown[][] };
   /** Plots of the claim (e.g. `lineChart` from @mgdl/report), drawn under the verdict and saved in `figures/`. */
   figures?: { caption: string; spec: PlotSpec }[];

@@ -4,6 +4,7 @@ export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
+export { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedPoint } from './judge.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

@@ -9,6 +9,7 @@ import { helpText, parseExperimentArgs, resolveConfig, UsageError, type ParsedAr
 import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
 import { cellIdentity } from './identity.js';
+import { PROCEDURE } from './judge.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 
 /**
@@ -200,7 +201,8 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   );
   writeFileAtomic(join(dir, 'report.html'), report.html);
   const figures = writeFigures(join(dir, 'figures'), report.figures);
-  writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, table: verdict.table }, null, 2) + '\n');
+  const judged = verdict.judgements ? { procedure: PROCEDURE, judgements: verdict.judgements } : {};
+  writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, ...judged, table: verdict.table }, null, 2) + '\n');
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
   return failed > 0 ? 1 : 0;

@@ -14,7 +14,10 @@ export const trainingFields = {
   learningRate: z.number().positive(),
   optimizer: z.enum(['adam', 'sgd']),
   momentum: z.number().min(0).lt(1).describe('SGD momentum'),
-  seed: z.number().int().describe('seeds the data subset, noise, batch order, initial weights and dropout'),
+  seed: z.number().int().describe('seeds the data subset, noise, batch order, initial weights and dropout (each role can be set on its own below)'),
+  initSeed: z.number().int().optional().describe('initial weights and dropout masks (default: seed)'),
+  orderSeed: z.number().int().optional().describe('batch composition: the shuffle order of every epoch (default: seed)'),
+  noiseSeed: z.number().int().optional().describe('which labels the label noise flips, and to what (default: seed)'),
   // 'sweep' (before 0.2) is still read, with a deprecation warning.
   series: z
     .preprocess((value) => (value === 'sweep' ? parseSeries(value, 'config series') : value), z.enum(SERIES))

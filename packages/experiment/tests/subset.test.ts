@@ -24,6 +24,19 @@ describe('training subset of a cell', () => {
     expect(trainingSubset(data, config, { seed: 9 }).ids).toHaveLength(40);
   });
 
+  it('flips labels by noiseSeed when it is set, by seed otherwise, whatever draws the subset', () => {
+    const data = toy(400);
+    const noisy = { ...config, noise: 0.5 };
+    const flipped = (d: Dataset) => Array.from(d.noise!.noisy);
+    const bySeed = trainingSubset(data, noisy, { seed: 9 });
+    expect(flipped(trainingSubset(data, { ...noisy, noiseSeed: noisy.seed }, { seed: 9 }))).toEqual(flipped(bySeed));
+    const otherNoise = trainingSubset(data, { ...noisy, noiseSeed: 5 }, { seed: 9 });
+    expect(ids(otherNoise)).toEqual(ids(bySeed));
+    expect(flipped(otherNoise)).not.toEqual(flipped(bySeed));
+    // The same noise seed under another run seed: the same samples flipped.
+    expect(flipped(trainingSubset(data, { ...noisy, seed: 2, noiseSeed: 5 }, { seed: 9 }))).toEqual(flipped(otherNoise));
+  });
+
   it('drops excluded ids, keeping the order and the labels (noisy ones included) of the rest', () => {
     const data = toy(400);
     const noisy = { ...config, noise: 0.5 };

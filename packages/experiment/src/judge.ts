@@ -1,0 +1,106 @@
+import { createRandom } from '@mgdl/random';
+import { spearman } from './conclude.js';
+
+/** One measurement: the swept value, the seed it ran with, and the quantity judged. */
+export interface SeedPoint {
+  x: number;
+  seed: number;
+  y: number;
+}
+
+export type Outcome = 'held' | 'not held' | 'inconclusive';
+
+/** A claim judged with its uncertainty: printed beside the verdict and kept in verdict.json. */
+export interface Judgement {
+  claim: string;
+  /** The statistic on all seeds (Spearman of the seed means, or the share of resamples with an interior minimum). */
+  estimate: number;
+  /** Percentile bootstrap interval over seeds (level `level`); for an optimum, [share, share]. */
+  interval: [number, number];
+  level: number;
+  seeds: number;
+  outcome: Outcome;
+}
+
+/** How every app judges: documented in docs/EXPERIMENTS.md ("How a verdict is reached"). */
+export const PROCEDURE =
+  'bootstrap over seeds (2,000 resamples of the seeds with replacement, the same seeds at every swept value): a trend holds when the 95% interval of the Spearman coefficient of the seed means lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side, and is inconclusive otherwise; an interior optimum holds when at least 95% of the resamples put the minimum strictly inside the range, does not hold when at most 5% do; fewer than 3 seeds or 3 swept values are inconclusive';
+
+const RESAMPLES = 2000;
+const LEVEL = 0.95;
+const MIN_SEEDS = 3;
+
+/** The seeds each resample draws (indices into `seeds`), the same draws for every claim of a verdict. */
+function resamples(seeds: readonly number[], count: number): number[][] {
+  const random = createRandom(0x5eed);
+  return Array.from({ length: count }, () => seeds.map(() => seeds[Math.floor(random() * seeds.length)]!));
+}
+
+/** Mean y per x over the drawn seeds (a seed drawn twice counts twice); x sorted. */
+function means(points: readonly SeedPoint[], drawn: readonly number[]): { x: number; mean: number }[] {
+  const bySeed = new Map<number, SeedPoint[]>();
+  for (const point of points) bySeed.set(point.seed, [...(bySeed.get(point.seed) ?? []), point]);
+  const sums = new Map<number, { sum: number; n: number }>();
+  for (const seed of drawn) {
+    for (const { x, y } of bySeed.get(seed) ?? []) {
+      const entry = sums.get(x) ?? { sum: 0, n: 0 };
+      entry.sum += y;
+      entry.n++;
+      sums.set(x, entry);
+    }
+  }
+  return [...sums].sort(([a], [b]) => a - b).map(([x, { sum, n }]) => ({ x, mean: sum / n }));
+}
+
+const seedsOf = (points: readonly SeedPoint[]) => [...new Set(points.map((p) => p.seed))].sort((a, b) => a - b);
+const xsOf = (points: readonly SeedPoint[]) => new Set(points.map((p) => p.x)).size;
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1) + 0.5)))]!;
+
+/** Does y rise (or fall) with x, over seeds? */
+export function judgeTrend(claim: string, points: readonly SeedPoint[], direction: 'rises' | 'falls'): Judgement {
+  const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const seeds = seedsOf(finite);
+  const trend = (drawn: readonly number[]) => {
+    const m = means(finite, drawn);
+    return spearman(m.map((a) => a.x), m.map((a) => a.mean));
+  };
+  const estimate = trend(seeds);
+  const base = { claim, estimate, level: LEVEL, seeds: seeds.length };
+  if (seeds.length < MIN_SEEDS || xsOf(finite) < 3) return { ...base, interval: [estimate, estimate], outcome: 'inconclusive' };
+  // A resample whose means are all tied has no rank order: it counts as no trend (0).
+  const draws = resamples(seeds, RESAMPLES).map((drawn) => trend(drawn)).map((r) => (Number.isNaN(r) ? 0 : r)).sort((a, b) => a - b);
+  const interval: [number, number] = [quantile(draws, (1 - LEVEL) / 2), quantile(draws, 1 - (1 - LEVEL) / 2)];
+  const sign = direction === 'rises' ? 1 : -1;
+  const [low, high] = sign > 0 ? interval : [-interval[1], -interval[0]];
+  return { ...base, interval, outcome: low > 0 ? 'held' : high < 0 ? 'not held' : 'inconclusive' };
+}
+
+/** Is y lowest strictly inside the swept range (an optimum in between), over seeds? */
+export function judgeInteriorMinimum(claim: string, points: readonly SeedPoint[]): Judgement {
+  const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const seeds = seedsOf(finite);
+  const interior = (drawn: readonly number[]) => {
+    const m = means(finite, drawn);
+    const best = m.reduce((a, b) => (b.mean < a.mean ? b : a), m[0]!);
+    return m.length > 2 && best.x !== m[0]!.x && best.x !== m.at(-1)!.x;
+  };
+  const base = { claim, level: LEVEL, seeds: seeds.length };
+  if (seeds.length === 0) return { ...base, estimate: Number.NaN, interval: [Number.NaN, Number.NaN], outcome: 'inconclusive' };
+  const all = interior(seeds) ? 1 : 0;
+  if (seeds.length < MIN_SEEDS || xsOf(finite) < 3) return { ...base, estimate: all, interval: [all, all], outcome: 'inconclusive' };
+  const share = resamples(seeds, RESAMPLES).filter((drawn) => interior(drawn)).length / RESAMPLES;
+  return { ...base, estimate: share, interval: [share, share], outcome: share >= LEVEL ? 'held' : share <= 1 - LEVEL ? 'not held' : 'inconclusive' };
+}
+
+/** Several claims make one verdict: not held if any is not held, held if all hold, else inconclusive (null). */
+export function combine(judgements: readonly Judgement[]): boolean | null {
+  if (judgements.some((j) => j.outcome === 'not held')) return false;
+  return judgements.length > 0 && judgements.every((j) => j.outcome === 'held') ? true : null;
+}
+
+/** "Spearman −0.93 [−1.00, −0.71], 5 seeds: held" */
+export function describeJudgement(j: Judgement): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
+  const stat = j.claim.includes('optimum') ? `${Math.round(j.estimate * 100)}% of resamples` : `Spearman ${f(j.estimate)} [${f(j.interval[0])}, ${f(j.interval[1])}]`;
+  return `${j.claim}: ${stat}, ${j.seeds} seed${j.seeds === 1 ? '' : 's'}: ${j.outcome}`;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createRandom } from '@mgdl/random';
+import { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, type SeedPoint } from '../src/judge.js';
+
+/** y = f(x) + noise(seed, x), over `seeds` seeds and x = 1…5. */
+const grid = (seeds: number, f: (x: number) => number, noise: (seed: number, x: number) => number): SeedPoint[] =>
+  Array.from({ length: seeds }, (_, seed) => [1, 2, 3, 4, 5].map((x) => ({ x, seed, y: f(x) + noise(seed, x) }))).flat();
+// Seeded, independent noise per (seed, x), uniform in ±amplitude.
+const wiggle = (amplitude: number) => (seed: number, x: number) => amplitude * (2 * createRandom(1000 * seed + x)() - 1);
+
+describe('the verdict rule', () => {
+  it('holds a clear trend, and refuses the opposite claim for it', () => {
+    const points = grid(5, (x) => -x, wiggle(0.1));
+    const falls = judgeTrend('train loss falls with width', points, 'falls');
+    expect(falls).toMatchObject({ estimate: -1, interval: [-1, -1], seeds: 5, outcome: 'held' });
+    expect(judgeTrend('train loss rises with width', points, 'rises').outcome).toBe('not held');
+  });
+
+  it('is inconclusive for a flat quantity with seed noise', () => {
+    const flat = judgeTrend('M/F rises', grid(5, () => 1, wiggle(0.5)), 'rises');
+    expect(flat.outcome).toBe('inconclusive');
+    expect(flat.interval[0]).toBeLessThan(0);
+    expect(flat.interval[1]).toBeGreaterThan(0);
+  });
+
+  it('holds a noisy but real trend once there are enough seeds, and not with one seed', () => {
+    const noisy = (seeds: number) => grid(seeds, (x) => 0.2 * x, wiggle(0.45));
+    expect(judgeTrend('rises', noisy(12), 'rises').outcome).toBe('held');
+    expect(judgeTrend('rises', noisy(1), 'rises')).toMatchObject({ seeds: 1, outcome: 'inconclusive' });
+  });
+
+  it('finds an interior optimum, or its absence, over seeds', () => {
+    const bowl = judgeInteriorMinimum('test loss has an optimum in between', grid(5, (x) => (x - 3) ** 2, wiggle(0.2)));
+    expect(bowl).toMatchObject({ estimate: 1, outcome: 'held' });
+    const slope = judgeInteriorMinimum('test loss has an optimum in between', grid(5, (x) => x, wiggle(0.2)));
+    expect(slope).toMatchObject({ estimate: 0, outcome: 'not held' });
+    const shallow = judgeInteriorMinimum('test loss has an optimum in between', grid(5, (x) => 0.01 * (x - 4) ** 2, wiggle(0.3)));
+    expect(shallow.outcome).toBe('inconclusive');
+  });
+
+  it('combines claims: any not held wins, all held hold, otherwise inconclusive', () => {
+    const held = judgeTrend('a', grid(5, (x) => x, wiggle(0.1)), 'rises');
+    const not = judgeTrend('b', grid(5, (x) => x, wiggle(0.1)), 'falls');
+    const open = judgeTrend('c', grid(2, (x) => x, wiggle(0.1)), 'rises');
+    expect([combine([held, held]), combine([held, not, open]), combine([held, open]), combine([])]).toEqual([true, false, null, null]);
+    expect(describeJudgement(held)).toBe('a: Spearman 1.00 [1.00, 1.00], 5 seeds: held');
+  });
+});
