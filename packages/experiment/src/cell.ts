@@ -69,7 +69,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     environment: { grid: config.grid, backend: backend.name, threads: backend.threads, dataset: dataset.name, ...(dataset.note ? { datasetNote: dataset.note } : {}) },
   });
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: config.series });
-  const scores = sampleScorePlugins(config.series);
+  const scores = sampleScorePlugins(config.series, config.epochs);
   const inputShape = trainSet.kind === 'image' ? { inputShape: trainSet.sampleShape } : {};
   const vocabulary = trainSet.vocabulary ? { vocabSize: trainSet.vocabulary.size, sequenceLength: trainSet.sampleShape[0]! } : {};
   const modelOptions: ZooOptions = { classes: trainSet.classNames.length, ...inputShape, ...vocabulary, ...spec.modelOptions };

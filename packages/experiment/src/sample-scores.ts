@@ -23,12 +23,17 @@ function lastLoss(source: Series): KernelPlugin & { values: Map<number, number> 
   };
 }
 
+/** EL2N is an early-training score (Paul et al. score at epoch 20 of 200): the mean over at most this many first epochs. */
+export const EL2N_EPOCHS = 20;
+
 /**
  * The per-sample scores a cell records besides forgetting events: AUM, data-map confidence,
- * variability and correctness, EL2N and the final loss, all from the cell's series.
+ * variability and correctness, EL2N (mean over the first EL2N_EPOCHS epochs, so its memory stays
+ * bounded) and the final loss, all from the cell's series.
  */
-export function sampleScorePlugins(source: Series) {
-  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source }), loss: lastLoss(source) };
+export function sampleScorePlugins(source: Series, epochs: number) {
+  const early = Array.from({ length: Math.max(1, Math.min(EL2N_EPOCHS, epochs)) }, (_, i) => i + 1);
+  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source, epochs: early }), loss: lastLoss(source) };
   return { ...plugins, list: Object.values(plugins) as KernelPlugin[] };
 }
 

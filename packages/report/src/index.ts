@@ -3,7 +3,7 @@ export { runFiles, type RunEvent } from './run/layout.js';
 export { RunFileError } from './run/read-json.js';
 export { readRunMetrics, runMetricsSchema, type ForgettingMetrics, type RunMetrics } from './run/metrics.js';
 export { readRunParams, type RunParams } from './run/params-file.js';
-export { readScaleTraces, type ScaleTraces } from './run/traces.js';
+export { readScaleTraces, scaleTracesOf, type ScaleTraces } from './run/traces.js';
 export { readTagCsv, type TagRow } from './run/tag-csv.js';
 export { gitSha, packageVersions } from './run/params.js';
 export { buildReport, type ReportFigure, type ReportOptions, type ReportResult } from './html/report.js';

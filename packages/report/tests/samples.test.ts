@@ -272,6 +272,8 @@ describe('polish', () => {
   it('gives each data-map point an SVG <title> with its id and scores', async () => {
     const svg = await dataMapSvg({ points: [{ id: 7, label: 2, noisy: true, forgetting: 3, aum: -0.5, confidence: 0.25, variability: 0.125, correctness: 0.5, region: '' }], tooltips: true });
     expect(svg).toContain('<title>id 7; label 2 (noisy); forgetting 3; AUM -0.500; confidence 0.250; variability 0.125; correctness 0.500</title></path>');
+    // The shared opacity sits on the group once; the point keeps its position, shape and colour.
+    expect(svg).toMatch(/<g class="mark-symbol role-mark[^"]*" aria-hidden="true" opacity="0.6"><path transform="translate\([\d.]+,[\d.]+\)" d="[^"]+" fill="#[0-9a-f]{6}"><title>/);
     expect(withPointTitles('<g class="mark-symbol role-mark"><path d=""/></g>', ['a', 'b'])).toBe('<g class="mark-symbol role-mark"><path d=""/></g>');
   });
 });

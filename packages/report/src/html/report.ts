@@ -75,7 +75,8 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
   for (const [index, run] of runs.entries()) {
     // A large sweep draws the first and the last run in full; the others keep their tables.
     const full = !compact || index === 0 || index === runs.length - 1;
-    const own = full ? await runFigures(run, compact ? { dataMapPoints: 1000, tooltips: false } : {}) : [];
+    // Hover titles cost ~250 bytes a point: fewer points the more runs share the page.
+    const own = full ? await runFigures(run, compact ? { dataMapPoints: 600, tooltips: false } : { dataMapPoints: runs.length === 1 ? 2000 : 400 }) : [];
     const withGallery = !compact || index === runs.length - 1;
     const samples = `${noiseDetectionHtml(runNoiseDetection(run))}${run.scores ? perClassHtml(run.scores, run.gallery?.classNames) : ''}${withGallery && run.scores ? await galleryHtml(run.scores, run.gallery) : ''}`;
     figures.push(...own.map((f) => ({ ...f, section: `Run ${run.name}` })));
@@ -87,7 +88,7 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
       html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${samples}${rankingHtml(run)}${params}`,
     });
   }
-  if (compact) sections.splice(intro.length + 1, 0, { title: 'About this page', html: `<p class="meta">${runs.length} runs: the first and the last run are drawn in full (data maps of at most 1,000 samples, without hover titles), the others show their tables only, and only the last run shows its sample gallery. Every number is in the runs' CSV files; \`mgdl report &lt;run dir&gt;\` draws one run in full.</p>` });
+  if (compact) sections.splice(intro.length + 1, 0, { title: 'About this page', html: `<p class="meta">${runs.length} runs: the first and the last run are drawn in full (data maps of at most 600 samples, without hover titles), the others show their tables only, and only the last run shows its sample gallery. Every number is in the runs' CSV files; \`mgdl report &lt;run dir&gt;\` draws one run in full.</p>` });
   const subtitle = `${runs.length} run${runs.length === 1 ? '' : 's'} · generated ${new Date().toISOString()}`;
   return { html: pageHtml(title, subtitle, sections), figures, runs, usable: runs.some(usable) };
 }

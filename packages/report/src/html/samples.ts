@@ -39,7 +39,7 @@ export async function galleryHtml(rows: readonly SampleScoreRow[], gallery: Gall
       const sample = content.get(id)!;
       const media =
         gallery.kind === 'image' && sample.pixels && gallery.shape
-          ? `<img alt="sample ${id}" src="${await thumbnailDataUri(new Uint8Array(Buffer.from(sample.pixels, 'base64')), gallery.shape)}">`
+          ? `<img alt="sample ${id}" src="${await thumbnailDataUri(new Uint8Array(Buffer.from(sample.pixels, 'base64')), gallery.shape, 0)}">`
           : `<blockquote>${escapeHtml(sample.text ?? '')}</blockquote>`;
       const noisy = row.noisy === true;
       const labels = row.clean === null || row.clean === row.label ? `label ${escapeHtml(className(gallery.classNames, row.label))}` : `label ${escapeHtml(className(gallery.classNames, row.label))} <b>noisy</b>, clean ${escapeHtml(className(gallery.classNames, row.clean))}`;

@@ -95,10 +95,29 @@ export function withPointTitles(svg: string, titles: readonly string[]): string 
   return svg.slice(0, start) + titled + svg.slice(end);
 }
 
+/**
+ * Drops what every point repeats in the first symbol mark: a stroke width on filled points (no
+ * stroke is drawn) and the shared opacity, which moves to the group; rgb() fills become hex.
+ */
+export function compactPoints(svg: string): string {
+  const open = svg.indexOf('<g class="mark-symbol role-mark');
+  if (open < 0) return svg;
+  const start = svg.indexOf('>', open) + 1;
+  const end = svg.indexOf('</g>', start);
+  const opacities = new Set([...svg.slice(start, end).matchAll(/ opacity="([^"]*)"/g)].map((m) => m[1]));
+  if (opacities.size !== 1) return svg;
+  const hex = (r: string, g: string, b: string) => `#${[r, g, b].map((c) => Number(c).toString(16).padStart(2, '0')).join('')}`;
+  const body = svg
+    .slice(start, end)
+    .replace(/ stroke-width="[^"]*"| opacity="[^"]*"| aria-hidden="[^"]*"/g, '')
+    .replace(/fill="rgb\((\d+), (\d+), (\d+)\)"/g, (_, r: string, g: string, b: string) => `fill="${hex(r, g, b)}"`);
+  return `${svg.slice(0, start - 1)} opacity="${[...opacities][0]}">${body}${svg.slice(end)}`;
+}
+
 /** The data map as SVG, each point with its hover title when `tooltips` is set. */
 export async function dataMapSvg(input: DataMapInput & { tooltips?: boolean }): Promise<string> {
   const spec = dataMap(input);
-  const svg = await renderSvg(spec);
+  const svg = compactPoints(await renderSvg(spec));
   if (!input.tooltips) return svg;
   const shown = (spec.data as { values: DataMapPoint[] }).values;
   return withPointTitles(svg, shown.map(pointTitle));

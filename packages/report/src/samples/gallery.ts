@@ -79,7 +79,8 @@ let png: Promise<typeof import('fast-png')> | undefined;
 
 /**
  * A PNG data URI of one sample's pixels, scaled up by whole pixels to about `size` px (nearest
- * neighbour, so small images stay sharp in every browser). fast-png is loaded on first use.
+ * neighbour; 0 keeps the native size, smallest in bytes, for CSS to scale with
+ * `image-rendering: pixelated`). fast-png is loaded on first use.
  */
 export async function thumbnailDataUri(pixels: Uint8Array, [height, width, channels]: readonly [number, number, number], size = 64): Promise<string> {
   if (pixels.length !== height * width * channels) throw new RangeError(`${pixels.length} bytes for a ${height}×${width}×${channels} image`);

@@ -26,7 +26,7 @@ export const NOISE_SCORES: readonly NoiseScore[] = [
   { key: 'confidence', label: 'data-map confidence, low first', suspicion: (r) => neg(r.confidence) },
   { key: 'variability', label: 'data-map variability, high first', suspicion: (r) => r.variability },
   { key: 'correctness', label: 'data-map correctness, low first', suspicion: (r) => neg(r.correctness) },
-  { key: 'el2n', label: 'EL2N, high first (Paul et al.)', suspicion: (r) => r.el2n },
+  { key: 'el2n', label: 'EL2N (early epochs), high first (Paul et al.)', suspicion: (r) => r.el2n },
   { key: 'final_loss', label: 'final loss, high first', suspicion: (r) => r.finalLoss },
 ];
 

@@ -28,7 +28,7 @@ export interface SampleScoreRow {
   variability: number | null;
   /** Fraction of epochs the sample was right. */
   correctness: number | null;
-  /** EL2N, mean over the recorded epochs. */
+  /** EL2N, mean over the recorded epochs (experiment cells: the first 20). */
   el2n: number | null;
   /** Per-sample loss at the last epoch. */
   finalLoss: number | null;
