@@ -89,7 +89,7 @@ describe('run files: one type, one reader next to the writer', () => {
     expect(usable).toBe(true);
     expect(html).toContain('traces.json: field &#39;compromise.F&#39;');
     expect(html).toMatch(/forgetting\.csv, line 1: no column/);
-    expect(html).toContain('loss per epoch');
+    expect(html).toContain('loss and accuracy per epoch');
   });
 
   it('loads run directories written before 0.2, whose grid values were under "sweep"', async () => {

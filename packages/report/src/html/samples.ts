@@ -60,7 +60,7 @@ export function noiseDetectionHtml(result: NoiseDetection | undefined): string {
   if (!result) return '';
   const fmt = (v: number | null) => (v === null ? '—' : Number(v.toFixed(3)));
   const body = result.scores.map((s, i) => [i + 1, s.score, s.label, fmt(s.auc), fmt(s.averagePrecision), fmt(s.precisionAtK), s.samples]);
-  return `<h3>Which score finds the noisy labels</h3><p class="meta">${result.noisy} of ${result.samples} training labels are noisy (prevalence ${escapeHtml(formatNumber(result.prevalence))}: what a random ranking scores in average precision and precision@k; its AUC is 0.5). k = ${result.k}.</p>${tableHtml(['rank', 'score', 'ranked by', 'ROC-AUC', 'average precision', `precision@${result.k}`, 'samples'], body)}`;
+  return `<h3>Which score finds the noisy labels</h3><p class="meta">${result.noisy} of ${result.samples} training labels are noisy (prevalence ${escapeHtml(formatNumber(result.prevalence))}: what a random ranking scores in average precision and precision@k; its AUC is 0.5). k = ${result.k}. Each score is ranked the way the literature uses it; an AUC well below 0.5 means this run's noisy labels sit at the other end (1 − AUC for the reversed ranking).</p>${tableHtml(['rank', 'score', 'ranked by', 'ROC-AUC', 'average precision', `precision@${result.k}`, 'samples'], body)}`;
 }
 
 /** The run's noise-detection result: metrics.json's when present, else computed from its scores. */
