@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
-import { perSampleCsv, rankByForgetting, settle, summarize, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
-import { gitSha, packageVersions, runFiles, runRecorder, type RunEvent, type ScaleTraces } from '@mgdl/report';
+import { perSampleCsv, rankByForgetting, summarize, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
+import { gitSha, packageVersions, runFiles, runRecorder, scaleTracesOf, type RunEvent } from '@mgdl/report';
 
 /** Everything `mgdl analyze` knows about one imported history. */
 export interface AnalysisInput {
@@ -62,7 +62,7 @@ export function writeImportRun(dir: string, input: AnalysisInput): void {
   }
   if (input.aum) recorder.writeSamples('aum', `id,aum,epochs\n${Array.from(input.aum.ids, (id, i) => `${id},${input.aum!.aum[i]},${input.aum!.epochs[i]}`).join('\n')}\n`);
   if (input.el2n) recorder.writeSamples('el2n', `id,el2n,epochs\n${Array.from(input.el2n.ids, (id, i) => `${id},${input.el2n!.score[i]},${input.el2n!.epochs[i]}`).join('\n')}\n`);
-  recorder.writeTraces(scaleTraces(analysis, history, name));
+  recorder.writeTraces(scaleTracesOf(analysis, history, name));
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   recorder.summarize('forgetting', {
     series: history.series,
@@ -100,39 +100,6 @@ function eventLines(history: History): string {
     if (lossCount > 0) events.push({ wall_time: now, step: t, epoch: t, tag: 'train/loss', value: lossSum / lossCount });
   }
   return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
-}
-
-/** M per step at three scales, as the experiment cells draw them: the two most forgotten S3 samples, group 1 (or 0), all samples. */
-export function scaleTraces(analysis: Analysis, history: History, name: (id: number) => string): ScaleTraces {
-  const epochs = Array.from({ length: analysis.steps }, (_, t) => t + 1);
-  const finite = (xs: Float64Array) => Array.from(xs, (x) => (Number.isFinite(x) ? x : null));
-  const s3 = Array.from(analysis.perSample.set.keys())
-    .filter((p) => analysis.perSample.set[p] === 3)
-    .sort((a, b) => analysis.perSample.forgettingEvents[b]! - analysis.perSample.forgettingEvents[a]! || a - b)
-    .slice(0, 2);
-  const element = s3.map((p) => ({ label: `sample ${name(analysis.perSample.ids[p]!)}`, epoch: epochs, value: epochs.map((_, t) => history.correct(p, t)) }));
-  const keep = (values: ArrayLike<number>) => epochs.map((e, i) => ({ e, v: values[i]! })).filter((p) => Number.isFinite(p.v));
-  const meso = analysis.meso?.[1] ?? analysis.meso?.[0];
-  const mesoPoints = meso ? keep(meso.M) : [];
-  const systemPoints = keep(analysis.system.M);
-  const settled = (points: { v: number }[]) => {
-    const s = settle(Float64Array.from(points.map((p) => p.v)));
-    return { value: s.value, amplitude: s.amplitude };
-  };
-  return {
-    compromise: { epoch: epochs, M: finite(analysis.system.M), F: finite(analysis.system.F), ratio: finite(analysis.system.ratio) },
-    scales: {
-      title: 'M at element, meso and system scale',
-      yTitle: 'M (share of S3 correct)',
-      element,
-      meso: mesoPoints.length ? [{ label: analysis.meso?.[1] ? 'group 1' : 'group 0', epoch: mesoPoints.map((p) => p.e), value: mesoPoints.map((p) => p.v) }] : [],
-      system: systemPoints.length ? [{ label: 'all samples', epoch: systemPoints.map((p) => p.e), value: systemPoints.map((p) => p.v) }] : [],
-      settled: [
-        ...(mesoPoints.length ? [{ scale: 'meso' as const, ...settled(mesoPoints) }] : []),
-        ...(systemPoints.length ? [{ scale: 'system' as const, ...settled(systemPoints) }] : []),
-      ].filter((s) => Number.isFinite(s.value) && Number.isFinite(s.amplitude)),
-    },
-  };
 }
 
 const csvCell = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);

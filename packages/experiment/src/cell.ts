@@ -4,7 +4,7 @@ import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, ve
 import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History } from '@mgdl/forgetting';
 import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
-import { runRecorder } from '@mgdl/report';
+import { runRecorder, scaleTracesOf, type ScaleTraces } from '@mgdl/report';
 import { cellFingerprint } from './identity.js';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 import { cellStopSignal } from './stop.js';
@@ -95,7 +95,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
   recorder.writeSamples('forgetting', perSampleCsv(analysis, noisy));
   const noiseDetection = writeSampleScores(recorder, trainSet, analysis, scores);
   if (noiseDetection) recorder.summarize('noiseDetection', noiseDetection);
-  const scaleTraces = traces(analysis, stats.history(config.series));
+  const scaleTraces = scaleTracesOf(analysis, stats.history(config.series));
   recorder.writeTraces(scaleTraces);
   recorder.summarize('forgetting', {
     series: config.series,
@@ -106,47 +106,15 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     regime: analysis.regime,
     clean: summarize(split.clean),
     noisy: summarize(split.noisy),
-    scales: { ...scaleSummary(scaleTraces.scales), element: elementFluctuation(analysis, stats.history(config.series)) },
+    scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, stats.history(config.series)) },
   });
   return analysis;
-}
-
-/** M per epoch at three scales: two S3 samples (element), group 1 (meso, the seed's "batch index = 1"), all (system). */
-function traces(analysis: Analysis, history: History) {
-  const epochs = Array.from({ length: analysis.steps }, (_, t) => t + 1);
-  const finite = (xs: Float64Array) => Array.from(xs, (x) => (Number.isFinite(x) ? x : null));
-  // The seed's points A and B: two samples of S3; the most often forgotten show the element scale best.
-  const s3 = Array.from(analysis.perSample.set.keys())
-    .filter((p) => analysis.perSample.set[p] === 3)
-    .sort((a, b) => analysis.perSample.forgettingEvents[b]! - analysis.perSample.forgettingEvents[a]! || a - b)
-    .slice(0, 2);
-  const element = s3.map((p) => ({ label: `sample ${analysis.perSample.ids[p]}`, epoch: epochs, value: epochs.map((_, t) => history.correct(p, t)) }));
-  const meso = analysis.meso?.[1] ?? analysis.meso?.[0];
-  const mesoM = meso ? Array.from(meso.M, (m) => (Number.isFinite(m) ? m : Number.NaN)) : [];
-  const keep = (values: number[]) => epochs.map((e, i) => ({ e, v: values[i]! })).filter((p) => Number.isFinite(p.v));
-  const systemPoints = keep(Array.from(analysis.system.M));
-  const mesoPoints = keep(mesoM);
-  const settledM = (values: number[]) => settle(Float64Array.from(values));
-  return {
-    compromise: { epoch: epochs, M: finite(analysis.system.M), F: finite(analysis.system.F), ratio: finite(analysis.system.ratio) },
-    scales: {
-      title: 'M at element, meso and system scale',
-      yTitle: 'M (share of S3 correct)',
-      element,
-      meso: mesoPoints.length ? [{ label: 'group 1', epoch: mesoPoints.map((p) => p.e), value: mesoPoints.map((p) => p.v) }] : [],
-      system: systemPoints.length ? [{ label: 'all samples', epoch: systemPoints.map((p) => p.e), value: systemPoints.map((p) => p.v) }] : [],
-      settled: [
-        ...(mesoPoints.length ? [{ scale: 'meso' as const, ...pick(settledM(mesoPoints.map((p) => p.v))) }] : []),
-        ...(systemPoints.length ? [{ scale: 'system' as const, ...pick(settledM(systemPoints.map((p) => p.v))) }] : []),
-      ],
-    },
-  };
 }
 
 const pick = (s: { value: number; amplitude: number }) => ({ value: s.value, amplitude: s.amplitude });
 
 /** Settled M and its fluctuation at meso and system scale, for the verdicts. */
-function scaleSummary(scales: ReturnType<typeof traces>['scales']) {
+function scaleSummary(scales: NonNullable<ScaleTraces['scales']>) {
   const of = (trace: { value: number[] } | undefined) => (trace ? pick(settle(Float64Array.from(trace.value))) : null);
   return { meso: of(scales.meso[0]), system: of(scales.system[0]) };
 }
