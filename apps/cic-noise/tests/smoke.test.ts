@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runSmoke } from '@mgdl/experiment/testing';
+import { readGallery, readSampleScores } from '@mgdl/report';
 
 describe('cic-noise smoke', () => {
   it('sweeps width × noise on the 32×32 stand-in, writes every cell with the noise it was given, a verdict and the report', () => {
@@ -18,6 +19,13 @@ describe('cic-noise smoke', () => {
       expect(Object.keys(metrics.forgetting)).toEqual(expect.arrayContaining(['samples', 'S1', 'S2', 'S3', 'M', 'F', 'settledRatio', 'regime', 'clean', 'noisy']));
       expect(metrics.forgetting.samples).toBe(500);
       expect(metrics.forgetting.noisy.samples).toBe(Math.round(noise * 500));
+      // Issue 19: per-sample scores, the gallery's samples, and which score finds the noisy labels.
+      const scores = readSampleScores(join(out, 'cells', cell, 'samples', 'scores.csv'));
+      expect(scores).toHaveLength(500);
+      expect(scores.filter((row) => row.noisy).length).toBe(Math.round(noise * 500));
+      expect(readGallery(join(out, 'cells', cell, 'samples', 'gallery.json')).kind).toBe('image');
+      if (noise > 0) expect(metrics.noiseDetection.scores.map((s: { score: string }) => s.score).sort()).toEqual(['aum', 'confidence', 'correctness', 'el2n', 'final_loss', 'first_learned', 'forgetting', 'variability']);
+      else expect(metrics.noiseDetection).toBeUndefined();
     }
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
     expect(verdict.held).toBeNull(); // two noise rates cannot show a trend
@@ -25,6 +33,8 @@ describe('cic-noise smoke', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
     expect(html).toContain('Across the grid: noise');
+    expect(html).toContain('Which score finds the noisy labels');
+    expect(html).toContain('<h4>Most forgotten</h4>');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
   });
 });
