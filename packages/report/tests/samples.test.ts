@@ -217,11 +217,13 @@ describe('the report of a run with per-sample scores', () => {
   it('keeps a 60-run sweep small: fewer data-map points, one gallery, every AUC in the comparison', async () => {
     const root = tmp();
     const dirs = Array.from({ length: 60 }, (_, i) => {
-      const dir = join(root, `width=${(i % 6) + 1},seed=${Math.floor(i / 6)}`);
-      writeScoredRun(dir, { width: (i % 6) + 1, seed: Math.floor(i / 6) });
+      const dir = join(root, `noise=${i % 2 ? 0.4 : 0.2},width=${(i % 6) + 1},seed=${Math.floor(i / 6)}`);
+      writeScoredRun(dir, { noise: i % 2 ? 0.4 : 0.2, width: (i % 6) + 1, seed: Math.floor(i / 6) });
       return dir;
     });
     const { html } = await buildReport(dirs);
+    // Against the first swept parameter and every other one.
+    expect(html).toContain('Which score finds the noisy labels vs noise');
     expect(html).toContain('Which score finds the noisy labels vs width');
     expect((html.match(/<h4>Most forgotten<\/h4>/g) ?? []).length).toBe(1);
     expect(html).toContain('best noisy-label score');

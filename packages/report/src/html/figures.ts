@@ -121,25 +121,34 @@ export async function comparisonFigures(runs: readonly LoadedRun[], parameter: s
   if (mf.length > 0) figures.push({ caption: `M and F over S3 at the last epoch against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
   const ratio = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
   if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
-  // How well each score finds the noisy labels as the parameter moves (runs with label noise only).
+  const auc = await noiseScoreFigure(runs, parameter);
+  if (auc) figures.push(auc);
+  return figures;
+}
+
+/** How each score's ROC-AUC at finding the noisy labels moves with `parameter` (runs with label noise only; other parameters averaged). */
+export async function noiseScoreFigure(runs: readonly LoadedRun[], parameter: string): Promise<Figure | undefined> {
   const auc = runs.flatMap((run) => {
     const x = Number(run.params?.grid?.[parameter]);
     const result = runNoiseDetection(run);
     return Number.isFinite(x) && result ? result.scores.filter((s) => s.auc !== null).map((s) => ({ x, score: s.score, auc: s.auc! })) : [];
   });
-  if (auc.length > 0) {
-    const mean = new Map<string, { x: number; score: string; sum: number; n: number }>();
-    for (const row of auc) {
-      const key = `${row.score}|${row.x}`;
-      const entry = mean.get(key) ?? { x: row.x, score: row.score, sum: 0, n: 0 };
-      entry.sum += row.auc;
-      entry.n++;
-      mean.set(key, entry);
-    }
-    const data = [...mean.values()].map((e) => ({ [parameter]: e.x, score: e.score, auc: e.sum / e.n })).sort((a, b) => Number(a[parameter]) - Number(b[parameter]));
-    figures.push({ caption: `ROC-AUC of each per-sample score at finding the noisy labels against ${parameter} (0.5 = chance; seeds averaged).`, svg: await renderSvg(lineChart({ title: `Which score finds the noisy labels vs ${parameter}`, ...axis, y: [{ field: 'auc', title: 'ROC-AUC (noisy vs clean)' }], series: 'score', data })) });
+  if (auc.length === 0) return undefined;
+  const mean = new Map<string, { x: number; score: string; sum: number; n: number }>();
+  for (const row of auc) {
+    const key = `${row.score}|${row.x}`;
+    const entry = mean.get(key) ?? { x: row.x, score: row.score, sum: 0, n: 0 };
+    entry.sum += row.auc;
+    entry.n++;
+    mean.set(key, entry);
   }
-  return figures;
+  const data = [...mean.values()].map((e) => ({ [parameter]: e.x, score: e.score, auc: e.sum / e.n })).sort((a, b) => Number(a[parameter]) - Number(b[parameter]));
+  const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(data.map((r) => Number(r[parameter])));
+  const axis = { x: { field: parameter, title: xScale === 'linear' ? parameter : `${parameter} (${xScale} scale)` }, xScale, ...(xSymlogConstant ? { xSymlogConstant } : {}) };
+  return {
+    caption: `ROC-AUC of each per-sample score at finding the noisy labels against ${parameter} (0.5 = chance; runs at the same ${parameter} averaged, noise-free runs left out).`,
+    svg: await renderSvg(lineChart({ title: `Which score finds the noisy labels vs ${parameter}`, ...axis, y: [{ field: 'auc', title: 'ROC-AUC (noisy vs clean)' }], series: 'score', data })),
+  };
 }
 
 type ComparisonRow = { x: number; train?: number; test?: number; M: number | null; F: number | null; ratio: number | null };

@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape.js';
-import { comparisonFigures, runFigures } from './figures.js';
+import { comparisonFigures, noiseScoreFigure, runFigures } from './figures.js';
 import type { RunMetrics } from '../run/metrics.js';
 import { loadRun, usable, type LoadedRun } from './load.js';
 import { figureHtml, pageHtml, tableHtml, type Figure, type Section } from './page.js';
@@ -69,6 +69,11 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
   if (numericKey) {
     const comparison = await comparisonFigures(runs, numericKey);
     const title = `Across the grid: ${numericKey}`;
+    // Each score's AUC against the other swept parameters too (e.g. width beside noise).
+    for (const other of gridKeys.filter((k) => k !== numericKey && k !== 'seed' && new Set(runs.map((r) => Number(r.params?.grid?.[k])).filter(Number.isFinite)).size > 1)) {
+      const auc = await noiseScoreFigure(runs, other);
+      if (auc) comparison.push(auc);
+    }
     if (comparison.length) sections.push({ title, html: figureHtml(comparison) });
     figures.push(...comparison.map((f) => ({ ...f, section: title })));
   }
