@@ -25,7 +25,7 @@ describe('mgdl report', () => {
     const again = mgdl('report', run, '--figures', figures);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toContain(`1 figures in ${figures}`);
-    expect(readdirSync(figures)).toEqual(['01-run-run--loss-and-accuracy-per-epoch-train.svg']);
+    expect(readdirSync(figures)).toEqual(['01-run-run--loss-per-epoch-train-on-the.svg']);
     expect(readFileSync(join(figures, readdirSync(figures)[0]!), 'utf8')).toMatch(/^<svg/);
   });
 
