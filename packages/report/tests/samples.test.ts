@@ -326,4 +326,40 @@ print(json.dumps({'histograms': sorted(tags['histograms']), 'scalars': sorted(ta
     ]);
     expect(readFileSync(file).length).toBeGreaterThan(0);
   });
+
+  it('keeps counting forgetting events across a resume', () => {
+    const dir = tmp();
+    const control = { stop: () => undefined };
+    const ids = Int32Array.from([0, 1]);
+    const epoch = (recorder: ReturnType<typeof runRecorder>, e: number, correct: number[]) => {
+      void recorder.onBatchEnd!({ epoch: e, step: e + 1, batchIndex: 0, ids, meanLoss: 1, terms: {}, learningRate: 0.1, loss: Float32Array.from([1, 1]), margin: Float32Array.from([0, 0]), correct: Uint8Array.from(correct) }, control);
+      void recorder.onEpochEnd!({ epoch: e, step: e + 1, train: { loss: 1, samples: 2, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
+    };
+    const first = runRecorder({ dir, config: {} });
+    void first.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
+    epoch(first, 0, [1, 1]);
+    epoch(first, 1, [0, 1]); // sample 0 forgotten once
+    const state = JSON.parse(JSON.stringify(first.stateDict!()));
+    void first.onRunError!(new Error('preempted'), { epochs: 2, steps: 2, history: [], seconds: 1 });
+    const second = runRecorder({ dir, config: {} });
+    second.loadStateDict!(state);
+    void second.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 2, startStep: 2, resumed: true, seed: 0, history: [] }, control);
+    epoch(second, 2, [1, 0]); // sample 1 forgotten once; sample 0 relearned
+    void second.onRunEnd!({ epochs: 3, steps: 3, history: [], seconds: 1 });
+    const script = `
+import json, sys
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+acc = EventAccumulator(sys.argv[1], size_guidance={'histograms': 0})
+acc.Reload()
+print(json.dumps([[h.step, h.histogram_value.sum, h.histogram_value.num] for h in acc.Histograms('per_sample/forgetting_events')]))
+`;
+    const result = spawnSync(python, ['-c', script, runFiles(dir).tensorboard], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    // Sum of counts per step: 0, then 1 (sample 0), then 2 (one each), read from both event files.
+    expect(JSON.parse(result.stdout)).toEqual([
+      [1, 0, 2],
+      [2, 1, 2],
+      [3, 2, 2],
+    ]);
+  });
 });
