@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseSlurmOptions, type SlurmOptions } from '@mgdl/sweep';
+import { parseExecutor, type Executor } from './executor-args.js';
+import { UsageError } from './usage-error.js';
 import type { z } from 'zod';
 import type { Experiment, PresetName } from './define.js';
 
-export class UsageError extends Error {}
 
 export interface ParsedArgs {
   preset: PresetName;
@@ -17,7 +16,7 @@ export interface ParsedArgs {
   /** Read dataset files whose size or checksum is not the published one (sets MGDL_VERIFY=0 for the cells). */
   noVerify: boolean;
   /** Where the cells run: a local pool of processes, or Slurm array jobs. */
-  executor: { kind: 'local' } | { kind: 'slurm'; options: SlurmOptions };
+  executor: Executor;
   /** Slurm: print the array-job script instead of submitting it. */
   dryRun: boolean;
   /** Slurm: follow the submitted cells until they end, then conclude. */
@@ -100,42 +99,6 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
-}
-
-/**
- * The executor from --executor, an --executor-config JSON file (`{ "kind": "slurm", "partition": … }`)
- * and --slurm key=value settings (which win); a bad field is a usage error before anything is submitted.
- */
-function parseExecutor(kind: string, configFile: string | undefined, settings: readonly string[]): ParsedArgs['executor'] {
-  let fromFile: Record<string, unknown> = {};
-  if (configFile) {
-    try {
-      fromFile = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new UsageError(`--executor-config ${configFile}: ${(error as Error).message}`);
-    }
-  }
-  const { kind: fileKind, ...fileOptions } = fromFile;
-  const chosen = kind !== 'local' || !configFile ? kind : String(fileKind ?? 'local');
-  if (chosen === 'local') {
-    if (settings.length > 0) throw new UsageError('--slurm settings need --executor slurm');
-    return { kind: 'local' };
-  }
-  if (chosen !== 'slurm') throw new UsageError(`--executor must be local or slurm, got '${chosen}'`);
-  const fromFlags = Object.fromEntries(
-    settings.map((setting) => {
-      const eq = setting.indexOf('=');
-      if (eq <= 0) throw new UsageError(`--slurm expects key=value (e.g. partition=short, mem=4G, time=2:00:00, throttle=8), got '${setting}'`);
-      const key = setting.slice(0, eq);
-      const raw = setting.slice(eq + 1);
-      return [key, key === 'extra' ? raw.split(';') : raw];
-    }),
-  );
-  try {
-    return { kind: 'slurm', options: parseSlurmOptions({ ...fileOptions, ...fromFlags }) };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 /** The preset with overrides applied (dotted keys set nested fields), validated by the schema; an unknown field is a usage error. */

@@ -1,6 +1,8 @@
 export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './define.js';
-export { planStages, runExperiment, stageDirectory, type PlannedStage } from './run.js';
-export { parseExperimentArgs, resolveConfig, setPath, UsageError } from './args.js';
+export { runExperiment } from './run.js';
+export { planStages, stageDirectory, type PlannedStage } from './stages.js';
+export { parseExperimentArgs, resolveConfig, setPath } from './args.js';
+export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';

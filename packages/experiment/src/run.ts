@@ -4,13 +4,17 @@ import type { z } from 'zod';
 import { acquireLock, LockHeldError, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, expandGrid, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
-import { helpText, parseExperimentArgs, resolveConfig, UsageError, type ParsedArgs } from './args.js';
+import { CellIdentityError, collectResults, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
-import type { Experiment, ExperimentResult, Stage, Verdict } from './define.js';
+import type { Experiment, ExperimentResult, Verdict } from './define.js';
+import { describeError } from './describe-error.js';
 import { cellIdentity } from './identity.js';
+import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
+import { printStatus } from './status.js';
 import { PROCEDURE } from './judge.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`. Without --cell it
@@ -56,54 +60,8 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
   }
 }
 
-/** The directory of a stage's cells and of the files its `complete` writes. */
-export function stageDirectory(runDir: string, stage: string): string {
-  return join(runDir, 'cells', stage);
-}
-
-type StageCell = SweepCell & { config: Record<string, unknown> & { grid: Record<string, unknown>; stage?: string } };
-
-export interface PlannedStage {
-  /** Undefined for an experiment with one `grid`: its cells sit directly in `cells/`. */
-  name: string | undefined;
-  dir: string;
-  cells: StageCell[];
-  complete?: Stage['complete'];
-}
-
-/** The sweeps a config implies: one for `grid`, or one per stage, every cell expanded up front so a bad grid fails before anything runs. */
-export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, runDir: string): PlannedStage[] {
-  const expand = (grid: Record<string, readonly unknown[]>, stage?: string): StageCell[] =>
-    expandGrid(config as Record<string, unknown>, grid).map((cell) => ({ ...cell, config: { ...cell.config, grid: cell.values, ...(stage === undefined ? {} : { stage }) } }));
-  if (experiment.grid && experiment.stages) throw new Error('an experiment has either a grid or stages, not both');
-  if (experiment.grid) return [{ name: undefined, dir: join(runDir, 'cells'), cells: expand(experiment.grid(config)) }];
-  if (!experiment.stages) throw new Error('an experiment needs a grid or stages');
-  const stages = experiment.stages(config);
-  if (stages.length === 0) throw new Error('stages() returned no stage');
-  const seen = new Set<string>();
-  return stages.map((stage) => {
-    if (!/^[A-Za-z0-9._-]+$/.test(stage.name) || stage.name === '.' || stage.name === '..') throw new Error(`stage name ${JSON.stringify(stage.name)}: use letters, digits, '.', '_' and '-'`);
-    if (seen.has(stage.name)) throw new Error(`two stages are named ${JSON.stringify(stage.name)}`);
-    seen.add(stage.name);
-    return { name: stage.name, dir: stageDirectory(runDir, stage.name), cells: expand(stage.grid, stage.name), ...(stage.complete ? { complete: stage.complete } : {}) };
-  });
-}
-
 const stageResults = (stage: PlannedStage): ExperimentResult[] =>
   collectResults(stage.dir, stage.cells, readRunMetrics).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
-
-/** Says what went wrong in words a user can act on: a file-system code names the path and the cause. */
-export function describeError(error: unknown): string {
-  const { code, path, message } = error as NodeJS.ErrnoException;
-  if (code === 'EROFS') return `${path ?? 'the runs directory'} is on a read-only file system: choose a writable folder with --runs-dir DIR`;
-  if (code === 'EACCES' || code === 'EPERM') return `no permission to write ${path ?? 'the runs directory'}: choose a folder you can write with --runs-dir DIR, or fix its permissions`;
-  if (code === 'ENOSPC') return `no space left on the device holding ${path ?? 'the runs directory'}: free some, or choose another --runs-dir`;
-  if (error instanceof CellIdentityError) {
-    return `${message}\nthis run directory holds results of another config, so nothing was started. Either give the new config its own run with --name NEW, or discard those cells with --fresh.`;
-  }
-  if (error instanceof LockHeldError) return `${message}: another runner is using this run directory. Wait for it, or run under another --name.`;
-  return message;
-}
 
 /** A cell is complete only when its metrics.json is readable and says the run ended (not failed, not cut short). */
 function verifyCell(cellDir: string): void {
@@ -128,9 +86,6 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
     release();
   }
 }
-
-/** A stage's Slurm folder (scripts, sbatch output, jobs.json): `<run>/slurm[/<stage>]`, beside the cells. */
-const stageSlurmDir = (runDir: string, stage: string | undefined) => join(runDir, 'slurm', ...(stage === undefined ? [] : [stage]));
 
 /** The command a cell runs as, the same for every executor: this app in --cell mode, guarded by the parent watchdog. */
 const cellCommand = (dir: string) => (cell: SweepCell, cellDir: string): CellCommand => ({
@@ -206,23 +161,6 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
   return failed > 0 ? 1 : 0;
-}
-
-/** `--status`: each cell's state from its directory (and squeue for the Slurm executor). */
-function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, executor: 'local' | 'slurm'): number {
-  const dir = resolve(out);
-  for (const stage of planStages(experiment, config, dir)) {
-    const names = stage.cells.map((cell) => cell.name);
-    const states =
-      executor === 'slurm'
-        ? slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), names)
-        : collectResults(stage.dir, stage.cells, () => undefined).map((r) => ({ name: r.name, state: r.status === 'pending' ? 'not done' : r.status, task: undefined, stderrTail: undefined }));
-    for (const s of states) {
-      const where = stage.name === undefined ? s.name : `${stage.name}/${s.name}`;
-      process.stdout.write(`${where.padEnd(40)} ${s.state.padEnd(14)} ${s.task ?? ''}${s.stderrTail?.length ? `  ${s.stderrTail.slice(-1)[0]}` : ''}\n`);
-    }
-  }
-  return 0;
 }
 
 async function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Promise<Section> {

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../src/run.js';
+import { describeError } from '../src/describe-error.js';
 
 // The toy app run as a user would: wrong input, a changed config, a second runner, a read-only folder.
 const toy = fileURLToPath(new URL('./fixtures/toy-experiment.ts', import.meta.url));
