@@ -82,7 +82,7 @@ describe('one run directory, one config, one runner', () => {
     const errno = (code: string, path: string) => Object.assign(new Error(`${code}: failed, mkdir '${path}'`), { code, path });
     expect(describeError(errno('EROFS', '/mnt/ro/runs'))).toBe('/mnt/ro/runs is on a read-only file system: choose a writable folder with --runs-dir DIR');
     expect(describeError(errno('EACCES', '/srv/runs'))).toBe('no permission to write /srv/runs: choose a folder you can write with --runs-dir DIR, or fix its permissions');
-    expect(describeError(errno('ENOSPC', '/tmp/runs'))).toMatch(/^no space left on the device holding \/tmp\/runs/);
+    expect(describeError(errno('ENOSPC', '/data/runs'))).toMatch(/^no space left on the device holding \/data\/runs/);
   });
 });
 

@@ -33,14 +33,14 @@ describe('slurmScript', () => {
       ],
       options: { cpusPerTask: 4, throttle: 3 },
       logDir: '/shared/runs/slurm',
-      cwd: '/home/me/mgdl',
+      cwd: '/srv/mgdl',
     });
     expect(script).toContain('#SBATCH --array=0-1%3');
     expect(script).toContain('#SBATCH --cpus-per-task=4');
     expect(script).toContain('#SBATCH --output=/shared/runs/slurm/%A_%a.out');
     expect(script).toContain(`  0) cell='/shared/runs/it'\\''s here/width=1'; command=(env MGDL_THREADS='4' '/usr/bin/node' 'main.ts' '--cell' '{"width":1}') ;;`);
     expect(script).toContain(`  1) cell='/shared/runs/width=2'; command=(env MGDL_THREADS='4' '/usr/bin/node' 'main.ts') ;;`);
-    expect(script).toContain("cd '/home/me/mgdl'");
+    expect(script).toContain("cd '/srv/mgdl'");
     expect(script).not.toContain('--mem');
   });
 });
