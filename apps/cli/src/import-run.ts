@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { perSampleCsv, rankByForgetting, summarize, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
-import { gitSha, packageVersions, runFiles, runRecorder, scaleTracesOf, type RunEvent } from '@mgdl/report';
+import { gitSha, noiseDetection, packageVersions, runFiles, runRecorder, sampleScoresCsv, scaleTracesOf, type RunEvent, type SampleScoreRow } from '@mgdl/report';
 
 /** Everything `mgdl analyze` knows about one imported history. */
 export interface AnalysisInput {
@@ -19,6 +19,10 @@ export interface AnalysisInput {
   dataMap?: DataMap;
   aum?: AumResult;
   el2n?: El2nResult;
+  /** The label each sample was trained on, when the records carry labels. */
+  labels?: ReadonlyMap<number, number>;
+  /** Per-sample scores with clean labels (`--clean-labels`): written to samples/scores.csv, ranked in metrics.json. */
+  scoreRows?: readonly SampleScoreRow[];
 }
 
 /**
@@ -63,6 +67,11 @@ export function writeImportRun(dir: string, input: AnalysisInput): void {
   if (input.aum) recorder.writeSamples('aum', `id,aum,epochs\n${Array.from(input.aum.ids, (id, i) => `${id},${input.aum!.aum[i]},${input.aum!.epochs[i]}`).join('\n')}\n`);
   if (input.el2n) recorder.writeSamples('el2n', `id,el2n,epochs\n${Array.from(input.el2n.ids, (id, i) => `${id},${input.el2n!.score[i]},${input.el2n!.epochs[i]}`).join('\n')}\n`);
   recorder.writeTraces(scaleTracesOf(analysis, history, name));
+  if (input.scoreRows) {
+    recorder.writeSamples('scores', sampleScoresCsv(input.scoreRows));
+    const detection = noiseDetection(input.scoreRows);
+    if (detection) recorder.summarize('noiseDetection', detection);
+  }
   const finite = (x: number) => (Number.isFinite(x) ? x : null);
   recorder.summarize('forgetting', {
     series: history.series,

@@ -101,3 +101,56 @@ describe('mgdl analyze on other tools’ files', () => {
     expect(existsSync(join(root, 'report.html'))).toBe(false);
   });
 });
+
+describe('mgdl analyze --clean-labels', () => {
+  // Four samples, three steps, p(trained label) per step; sample 2 was trained on label 0, its clean label is 1.
+  const records = [
+    [0, 1, [0.9, 0.9, 0.9]],
+    [1, 1, [0.8, 0.3, 0.8]],
+    [2, 0, [0.2, 0.2, 0.2]],
+    [3, 1, [0.6, 0.4, 0.3]],
+  ] as const;
+  const jsonl = () => {
+    const lines = records.flatMap(([id, label, gold]) => gold.map((p, step) => JSON.stringify({ id, step, label, probs: label === 1 ? [1 - p, p] : [p, 1 - p] })));
+    const file = join(dir(), 'dynamics.jsonl');
+    writeFileSync(file, ['{"format": "mgdl-dynamics", "version": 1, "series": "inference-pass"}', ...lines].join('\n') + '\n');
+    return file;
+  };
+  const clean = () => {
+    const file = join(dir(), 'clean.csv');
+    writeFileSync(file, 'id,label\n0,1\n1,1\n2,1\n3,1\n');
+    return file;
+  };
+
+  it('ranks how well each score finds the mislabelled samples, in the table, JSON and report', () => {
+    const file = jsonl();
+    const table = mgdl('analyze', file, '--clean-labels', clean());
+    expect(table.status, table.stderr).toBe(0);
+    expect(table.stdout).toContain('noise detection: 1 of 4 samples mislabelled');
+    // Sample 2 is never right (forgetting counts as ∞) and has the lowest confidence: both rank it first.
+    expect(table.stdout).toMatch(/forgetting count, high first.*\s1\.000\s+1\.000\s+1\.000/);
+    const json = JSON.parse(mgdl('analyze', file, '--clean-labels', clean(), '--json').stdout) as { noiseDetection: { noisy: number; scores: { score: string; auc: number }[] } };
+    expect(json.noiseDetection.noisy).toBe(1);
+    expect(json.noiseDetection.scores.find((s) => s.score === 'forgetting')!.auc).toBe(1);
+    expect(json.noiseDetection.scores.find((s) => s.score === 'confidence')!.auc).toBe(1);
+    const out = dir();
+    const report = mgdl('analyze', file, '--clean-labels', clean(), '--report', join(out, 'report.html'), '--out', out);
+    expect(report.status, report.stderr).toBe(0);
+    // Sample 2: trained on 0, clean 1, never learned; AUM = ln(0.2/0.8) (margins of log-probabilities), confidence 0.2, EL2N = ‖(0.2, 0.8) − (1, 0)‖ = √1.28.
+    expect(readFileSync(join(out, 'run', 'samples', 'scores.csv'), 'utf8').split('\n')[3]).toMatch(/^2,0,1,1,S1,0,,-1\.38629\d*,0\.2000000\d*,0,0,1\.13137\d*,$/);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Which score finds the noisy labels/i);
+  });
+
+  it('says a format without trained labels cannot be ranked, and names a sample that is not in the history', () => {
+    const matrix = join(dir(), 'matrix.csv');
+    writeFileSync(matrix, 'id,0,1\n0,1,1\n1,0,1\n');
+    const none = mgdl('analyze', matrix, '--clean-labels', clean());
+    expect(none.status).toBe(1);
+    expect(none.stderr).toMatch(/records carry no labels; --clean-labels needs the labels the samples were trained on/);
+    const stranger = join(dir(), 'clean.csv');
+    writeFileSync(stranger, '0,1\n9,1\n');
+    const unknown = mgdl('analyze', jsonl(), '--clean-labels', stranger);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/clean\.csv, line 2, column 1: "9" is not a sample of the history/);
+  });
+});

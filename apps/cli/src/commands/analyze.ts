@@ -5,8 +5,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
 import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
 import { detectFormat, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
-import { buildReport } from '@mgdl/report';
+import { buildReport, noiseDetection, type NoiseDetection } from '@mgdl/report';
 import { writeImportRun, type AnalysisInput } from '../import-run.js';
+import { importScoreRows, readCleanLabels } from '../noise-scores.js';
 import { formatTable } from '../table.js';
 
 const fraction = (value: string): number => {
@@ -35,6 +36,7 @@ interface AnalyzeOptions {
   report?: string;
   title?: string;
   mesoSize: number;
+  cleanLabels?: string;
 }
 
 const positiveInteger = (value: string): number => {
@@ -56,6 +58,7 @@ export function analyzeCommand(): Command {
     .option('--out <dir>', 'write per-sample.csv (and system.csv, meso.csv) there; with --report, also the run directory the report is drawn from')
     .option('--report <file>', 'write the HTML report of the imported history (the report of a run directory: data map, forgetting counts, S1/S2/S3, M/F at three scales, ranking), creating missing folders')
     .option('--title <text>', 'report title (default: names the source format)')
+    .option('--clean-labels <file>', 'CSV of id,label: each sample\'s true class; with the trained labels the records carry (logits or probabilities), ranks how well each score (forgetting count, AUM, confidence, EL2N, …) finds the mislabelled samples: ROC-AUC, average precision, precision@k')
     .option('--window <w>', 'trailing window for the settled M/F: fraction of steps or a number of steps', fraction, 0.2)
     .option('--series <name>', `what the steps are: ${SERIES.join(' | ')} (default: what the format implies, presentation for matrices; binary files say it themselves; 'sweep' is a deprecated name of inference-pass)`, seriesOption)
     .addOption(new Option('--initial <state>', 'state before the first step').choices(['unlearned', 'first-observation']).default('unlearned'))
@@ -64,10 +67,12 @@ export function analyzeCommand(): Command {
       const header = this.getOptionValueSource('header') === 'cli' ? options.header : undefined;
       const input = readInput(files, options, header);
       const { analysis } = input;
+      const detection = options.cleanLabels ? withScores(input, options.cleanLabels) : undefined;
       if (options.out) writeOutputs(options.out, analysis, input.names);
       if (options.report) await writeReport(options.report, input, options);
       for (const note of input.notes) process.stderr.write(`mgdl analyze: ${note}\n`);
-      console.log(options.json ? JSON.stringify(summarize(analysis)) : formatAnalysis(files.join(' '), analysis, input.source));
+      if (options.json) console.log(JSON.stringify(options.cleanLabels ? { ...summarize(analysis), noiseDetection: detection ?? null } : summarize(analysis)));
+      else console.log(formatAnalysis(files.join(' '), analysis, input.source) + (options.cleanLabels ? `\n\n${formatNoiseDetection(detection)}` : ''));
     });
 }
 
@@ -95,6 +100,7 @@ function readInput(files: string[], options: AnalyzeOptions, header: boolean | u
       ...(recorder.dataMap() ? { dataMap: recorder.dataMap()! } : {}),
       ...(recorder.aum() ? { aum: recorder.aum()! } : {}),
       ...(recorder.el2n() ? { el2n: recorder.el2n()! } : {}),
+      ...(imported.labels ? { labels: imported.labels } : {}),
     };
   }
   // An empty history reads back fine (the format allows it), but there is nothing to analyse.
@@ -171,6 +177,24 @@ function isBinary(file: string): boolean {
   } catch {
     return true;
   }
+}
+
+/** Adds the per-sample score rows (for the report) and returns which score finds the mislabelled samples. */
+function withScores(input: AnalysisInput, file: string): NoiseDetection | undefined {
+  if (!input.labels) {
+    throw new HistoryError(`${input.source} records carry no labels`, { file }, '--clean-labels needs the labels the samples were trained on: mgdl JSONL or cartography files with logits or probabilities carry them; correctness matrices and AUM records do not');
+  }
+  input.scoreRows = importScoreRows(input, input.labels, readCleanLabels(file, input));
+  return noiseDetection(input.scoreRows);
+}
+
+function formatNoiseDetection(result: NoiseDetection | undefined): string {
+  if (!result) return 'noise detection: no sample is mislabelled (or every one is) by the clean labels: nothing to rank';
+  const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+  return [
+    `noise detection: ${result.noisy} of ${result.samples} samples mislabelled (a random ranking scores average precision and precision@${result.k} ≈ ${result.prevalence.toFixed(3)})`,
+    formatTable(['score', 'ROC-AUC', 'avg precision', `precision@${result.k}`], result.scores.map((s) => [s.label, fmt(s.auc), fmt(s.averagePrecision), fmt(s.precisionAtK)])),
+  ].join('\n');
 }
 
 async function writeReport(path: string, input: AnalysisInput, options: AnalyzeOptions): Promise<void> {

@@ -38,6 +38,8 @@ export interface ImportedDynamics {
   steps: readonly number[];
   /** String ids, when the source had them: sample id i is `names[i]`. */
   names?: readonly string[];
+  /** The label each sample was trained on (its last record's), when the records carry labels: sample id → class. */
+  labels?: ReadonlyMap<number, number>;
   /** Facts worth printing (records of other splits skipped, a header auto-detected, …). */
   notes: string[];
 }
@@ -97,7 +99,9 @@ export function recordsToDynamics(records: readonly DynamicsRecord[], { format, 
       throw record ? new HistoryError((error as Error).message.replace(/^update: /, ''), record.where) : error;
     }
   });
-  return { format, files, series, recorder, steps, ...(names ? { names } : {}), notes };
+  const idOf = names ? new Map(names.map((name, id) => [name, id])) : undefined;
+  const labels = kind === 'correct' ? undefined : new Map(records.map((r) => [idOf ? idOf.get(String(r.id))! : Number(r.id), r.label!]));
+  return { format, files, series, recorder, steps, ...(names ? { names } : {}), ...(labels ? { labels } : {}), notes };
 }
 
 /** A recorder over these sample ids: integer ids when every id is a non-negative integer, else names. */
