@@ -23,7 +23,9 @@ function runExample(name: string) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(join(dir, name), examples.get(name)!);
-  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(dir, name)], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  // CI runs under nx, which asks children for colour: the page shows plain console.log output.
+  const { FORCE_COLOR: _colour, ...env } = process.env;
+  return spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', join(dir, name)], { cwd: root, encoding: 'utf8', timeout: 600_000, env: { ...env, NO_COLOR: '1' } });
 }
 
 describe('docs/BRING-YOUR-OWN.md', () => {
