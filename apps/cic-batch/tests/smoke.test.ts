@@ -32,7 +32,8 @@ describe('cic-batch smoke', () => {
       [32, 26],
       [128, 8],
     ]);
-    expect(verdict.text).toMatch(/Spearman .* between seeds at one batch size, test loss differs by \d+\.\d% of its mean/);
+    expect(verdict.text).toMatch(/test loss rises with batch size: Spearman .*, 2 seeds: inconclusive .* at one batch size, test loss differs by \d+\.\d% of its mean/);
+    expect(verdict).toMatchObject({ procedure: expect.stringMatching(/^bootstrap over seeds/), judgements: [expect.objectContaining({ claim: 'test loss rises with batch size', seeds: 2, outcome: 'inconclusive' })] });
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('Claim and verdict');
     expect(html).toContain('Across the grid: batchSize');
