@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicBatch } from './experiment.js';
+import { cicBatch } from '@mgdl/experiments';
 
 await runExperiment(cicBatch);

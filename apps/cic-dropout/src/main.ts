@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicDropout } from './experiment.js';
+import { cicDropout } from '@mgdl/experiments';
 
 await runExperiment(cicDropout);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicEpochs } from './experiment.js';
+import { cicEpochs } from '@mgdl/experiments';
 
 await runExperiment(cicEpochs);

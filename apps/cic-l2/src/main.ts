@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicL2 } from './experiment.js';
+import { cicL2 } from '@mgdl/experiments';
 
 await runExperiment(cicL2);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicNoise } from './experiment.js';
+import { cicNoise } from '@mgdl/experiments';
 
 await runExperiment(cicNoise);

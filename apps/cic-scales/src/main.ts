@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicScales } from './experiment.js';
+import { cicScales } from '@mgdl/experiments';
 
 await runExperiment(cicScales);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicWidth } from './experiment.js';
+import { cicWidth } from '@mgdl/experiments';
 
 await runExperiment(cicWidth);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { forgettingToneva } from './experiment.js';
+import { forgettingToneva } from '@mgdl/experiments';
 
 await runExperiment(forgettingToneva);

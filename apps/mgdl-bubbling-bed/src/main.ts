@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { bubblingBed } from './experiment.js';
+import { bubblingBed } from '@mgdl/experiments';
 
 await runExperiment(bubblingBed);

@@ -31,7 +31,8 @@ export interface ParsedArgs {
 const PRESETS = ['smoke', 'default', 'paper'] as const;
 
 const OPTIONS = {
-  config: { type: 'string', default: 'default' },
+  preset: { type: 'string' },
+  config: { type: 'string' },
   name: { type: 'string' },
   'runs-dir': { type: 'string', default: 'runs' },
   workers: { type: 'string' },
@@ -64,8 +65,9 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     const hint = unknown ? suggestion(unknown.replace(/^-+/, ''), Object.keys(OPTIONS).filter((o) => !o.startsWith('cell') && o !== 'run-dir'))?.replace(/^/, '--') : undefined;
     throw new UsageError(`${(error as Error).message.split('. ')[0]}${hint ? `; did you mean ${hint}?` : ''}`);
   }
-  const preset = values.config as PresetName;
-  if (!PRESETS.includes(preset)) throw new UsageError(`--config must be one of ${PRESETS.join(', ')}, got '${values.config}'`);
+  if (values.preset !== undefined && values.config !== undefined && values.preset !== values.config) throw new UsageError(`--preset ${values.preset} and --config ${values.config} disagree: give one of them`);
+  const preset = (values.preset ?? values.config ?? 'default') as PresetName;
+  if (!PRESETS.includes(preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')}, got '${preset}'`);
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) throw new UsageError(`--workers must be a positive integer, got '${values.workers}'`);
   const overrides: Record<string, unknown> = {};
@@ -164,7 +166,7 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   node[keys.at(-1)!] = value;
 }
 
-export function helpText(experiment: Experiment<z.ZodObject>): string {
+export function helpText(experiment: Experiment<z.ZodObject>, usage: string): string {
   const fields = Object.entries(experiment.schema.shape).map(([key, type]) => {
     const description = (type as z.ZodType).description ?? '';
     const defaults = PRESETS.map((p) => `${p}: ${JSON.stringify((experiment.presets[p] as Record<string, unknown>)[key])}`).join('; ');
@@ -174,8 +176,8 @@ export function helpText(experiment: Experiment<z.ZodObject>): string {
     `${experiment.name}: ${experiment.title}`,
     `Claim tested: ${experiment.claim}`,
     '',
-    `usage: npx nx run @mgdl/${experiment.name}:run[:smoke|:paper] [-- options]`,
-    '  --config smoke|default|paper   preset (default: default)',
+    `usage: ${usage} [options]`,
+    '  --preset smoke|default|paper   preset (default: default; --config is the same)',
     '  --set key=value                override a config field (value as JSON; repeatable; dotted keys for nested fields)',
     '  --name NAME                    run name (default: the preset); output in RUNS_DIR/<app>/<name>/',
     '  --runs-dir DIR                 default: runs',

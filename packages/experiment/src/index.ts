@@ -1,12 +1,12 @@
 export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './define.js';
-export { runExperiment } from './run.js';
+export { runExperiment, type Invocation } from './run.js';
 export { planStages, stageDirectory, type PlannedStage } from './stages.js';
-export { parseExperimentArgs, resolveConfig, setPath } from './args.js';
+export { parseExperimentArgs, resolveConfig, setPath, suggestion } from './args.js';
 export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
-export { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedPoint } from './judge.js';
+export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

@@ -10,10 +10,14 @@ export interface SeedPoint {
 
 export type Outcome = 'held' | 'not held' | 'inconclusive';
 
+/** What `estimate` and `interval` measure. */
+export type Statistic = 'spearman' | 'interior-optimum-share' | 'mean-paired-difference';
+
 /** A claim judged with its uncertainty: printed beside the verdict and kept in verdict.json. */
 export interface Judgement {
   claim: string;
-  /** The statistic on all seeds (Spearman of the seed means, or the share of resamples with an interior minimum). */
+  statistic: Statistic;
+  /** The statistic on all seeds: Spearman of the seed means, the share of resamples with an interior minimum, or the mean over seeds of a paired difference. */
   estimate: number;
   /** Percentile bootstrap interval over seeds (level `level`); for an optimum, [share, share]. */
   interval: [number, number];
@@ -24,7 +28,7 @@ export interface Judgement {
 
 /** How every app judges: documented in docs/EXPERIMENTS.md ("How a verdict is reached"). */
 export const PROCEDURE =
-  'bootstrap over seeds (2,000 resamples of the seeds with replacement, the same seeds at every swept value): a trend holds when the 95% interval of the Spearman coefficient of the seed means lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side, and is inconclusive otherwise; an interior optimum holds when at least 95% of the resamples put the minimum strictly inside the range, does not hold when at most 5% do; fewer than 3 seeds or 3 swept values are inconclusive';
+  'bootstrap over seeds (2,000 resamples of the seeds with replacement, the same seeds at every swept value): a trend holds when the 95% interval of the Spearman coefficient of the seed means lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side, and is inconclusive otherwise; an interior optimum holds when at least 95% of the resamples put the minimum strictly inside the range, does not hold when at most 5% do; a difference between arms that share seeds (paired by seed) holds when the 95% interval of its mean over seeds lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side; fewer than 3 seeds (or 3 swept values for a trend or an optimum) are inconclusive';
 
 const RESAMPLES = 2000;
 const LEVEL = 0.95;
@@ -65,7 +69,7 @@ export function judgeTrend(claim: string, points: readonly SeedPoint[], directio
     return spearman(m.map((a) => a.x), m.map((a) => a.mean));
   };
   const estimate = trend(seeds);
-  const base = { claim, estimate, level: LEVEL, seeds: seeds.length };
+  const base = { claim, statistic: 'spearman' as const, estimate, level: LEVEL, seeds: seeds.length };
   if (seeds.length < MIN_SEEDS || xsOf(finite) < 3) return { ...base, interval: [estimate, estimate], outcome: 'inconclusive' };
   // A resample whose means are all tied has no rank order: it counts as no trend (0).
   const draws = resamples(seeds, RESAMPLES).map((drawn) => trend(drawn)).map((r) => (Number.isNaN(r) ? 0 : r)).sort((a, b) => a - b);
@@ -84,12 +88,34 @@ export function judgeInteriorMinimum(claim: string, points: readonly SeedPoint[]
     const best = m.reduce((a, b) => (b.mean < a.mean ? b : a), m[0]!);
     return m.length > 2 && best.x !== m[0]!.x && best.x !== m.at(-1)!.x;
   };
-  const base = { claim, level: LEVEL, seeds: seeds.length };
+  const base = { claim, statistic: 'interior-optimum-share' as const, level: LEVEL, seeds: seeds.length };
   if (seeds.length === 0) return { ...base, estimate: Number.NaN, interval: [Number.NaN, Number.NaN], outcome: 'inconclusive' };
   const all = interior(seeds) ? 1 : 0;
   if (seeds.length < MIN_SEEDS || xsOf(finite) < 3) return { ...base, estimate: all, interval: [all, all], outcome: 'inconclusive' };
   const share = resamples(seeds, RESAMPLES).filter((drawn) => interior(drawn)).length / RESAMPLES;
   return { ...base, estimate: share, interval: [share, share], outcome: share >= LEVEL ? 'held' : share <= 1 - LEVEL ? 'not held' : 'inconclusive' };
+}
+
+/** One seed's paired difference between two arms (e.g. arm − control with the same seed); several per seed are averaged. */
+export interface SeedDifference {
+  seed: number;
+  y: number;
+}
+
+/** Is the difference between two arms that share seeds positive (or negative), over seeds? */
+export function judgePairedDifference(claim: string, differences: readonly SeedDifference[], direction: 'positive' | 'negative'): Judgement {
+  const bySeed = new Map<number, number[]>();
+  for (const { seed, y } of differences) if (Number.isFinite(y)) bySeed.set(seed, [...(bySeed.get(seed) ?? []), y]);
+  const perSeed = new Map([...bySeed].map(([seed, ys]) => [seed, ys.reduce((a, b) => a + b, 0) / ys.length]));
+  const seeds = [...perSeed.keys()].sort((a, b) => a - b);
+  const mean = (drawn: readonly number[]) => drawn.reduce((a, seed) => a + perSeed.get(seed)!, 0) / drawn.length;
+  const estimate = seeds.length > 0 ? mean(seeds) : Number.NaN;
+  const base = { claim, statistic: 'mean-paired-difference' as const, estimate, level: LEVEL, seeds: seeds.length };
+  if (seeds.length < MIN_SEEDS) return { ...base, interval: [estimate, estimate], outcome: 'inconclusive' };
+  const draws = resamples(seeds, RESAMPLES).map(mean).sort((a, b) => a - b);
+  const interval: [number, number] = [quantile(draws, (1 - LEVEL) / 2), quantile(draws, 1 - (1 - LEVEL) / 2)];
+  const [low, high] = direction === 'positive' ? interval : [-interval[1], -interval[0]];
+  return { ...base, interval, outcome: low > 0 ? 'held' : high < 0 ? 'not held' : 'inconclusive' };
 }
 
 /** Several claims make one verdict: not held if any is not held, held if all hold, else inconclusive (null). */
@@ -100,7 +126,8 @@ export function combine(judgements: readonly Judgement[]): boolean | null {
 
 /** "Spearman −0.93 [−1.00, −0.71], 5 seeds: held" */
 export function describeJudgement(j: Judgement): string {
-  const f = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
-  const stat = j.claim.includes('optimum') ? `${Math.round(j.estimate * 100)}% of resamples` : `Spearman ${f(j.estimate)} [${f(j.interval[0])}, ${f(j.interval[1])}]`;
+  const f = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1)) : '—');
+  const interval = `[${f(j.interval[0])}, ${f(j.interval[1])}]`;
+  const stat = j.statistic === 'interior-optimum-share' ? `${Math.round(j.estimate * 100)}% of resamples` : j.statistic === 'spearman' ? `Spearman ${f(j.estimate)} ${interval}` : `mean difference ${f(j.estimate)} ${interval}`;
   return `${j.claim}: ${stat}, ${j.seeds} seed${j.seeds === 1 ? '' : 's'}: ${j.outcome}`;
 }

@@ -16,16 +16,26 @@ import { PROCEDURE } from './judge.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 import { UsageError } from './usage-error.js';
 
+/** How a user started this experiment, so its cells and its messages can say the same. */
+export interface Invocation {
+  /** What usage lines show, e.g. `mgdl run cic-width` (default: the nx target). */
+  usage?: string;
+  /** The script and arguments before the options that start this experiment again, for the cells (default: [process.argv[1]]). */
+  entry?: readonly string[];
+}
+
 /**
- * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`. Without --cell it
- * resolves the config, runs the sweep (one single-thread child process per cell, resumable),
- * concludes, and writes the report; with --cell it is one of those children.
+ * The whole app: `main.ts` of an experiment is `await runExperiment(experiment)`; `mgdl run NAME`
+ * calls it with the rest of its command line. Without --cell it resolves the config, runs the
+ * sweep (one single-thread child process per cell, resumable), concludes, and writes the report;
+ * with --cell it is one of those children.
  */
-export async function runExperiment<S extends z.ZodObject>(experiment: Experiment<S>, argv = process.argv.slice(2)): Promise<never> {
+export async function runExperiment<S extends z.ZodObject>(experiment: Experiment<S>, argv = process.argv.slice(2), invocation: Invocation = {}): Promise<never> {
+  const usage = invocation.usage ?? `npx nx run @mgdl/${experiment.name}:run[:smoke|:paper] --`;
   try {
     const args = parseExperimentArgs(argv);
     if (args.help) {
-      console.log(helpText(experiment as unknown as Experiment<z.ZodObject>));
+      console.log(helpText(experiment as unknown as Experiment<z.ZodObject>, usage));
       process.exit(0);
     }
     if (args.cell) {
@@ -51,10 +61,10 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
     if (args.noVerify) process.env['MGDL_VERIFY'] = '0'; // the cells inherit it
     const out = join(args.runsDir, experiment.name, args.name);
     if (args.status) process.exit(printStatus(experiment, config, out, args.executor.kind));
-    process.exit(await sweepAndReport(experiment, config, out, args));
+    process.exit(await sweepAndReport(experiment, config, out, { ...args, entry: invocation.entry ?? [process.argv[1]!] }));
   } catch (error) {
     process.stderr.write(`${experiment.name}: ${describeError(error)}\n`);
-    if (error instanceof UsageError) process.stderr.write(`usage: ${experiment.name} [--config smoke|default|paper] [--set key=value …] [--name NAME] [--runs-dir DIR] [--workers N] [--fresh] [--data-dir DIR] [--no-verify]; --help for more\n`);
+    if (error instanceof UsageError) process.stderr.write(`usage: ${usage} [--preset smoke|default|paper] [--set key=value …] [--name NAME] [--runs-dir DIR] [--workers N] [--fresh] [--data-dir DIR] [--no-verify]; --help for more\n`);
     if (process.env['MGDL_DEBUG']) console.error(error);
     process.exit(error instanceof UsageError || error instanceof CellIdentityError || error instanceof LockHeldError ? 2 : 1);
   }
@@ -72,7 +82,7 @@ function verifyCell(cellDir: string): void {
   if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
 }
 
-type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name'>;
+type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name'> & { entry: readonly string[] };
 
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
@@ -88,13 +98,13 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
 }
 
 /** The command a cell runs as, the same for every executor: this app in --cell mode, guarded by the parent watchdog. */
-const cellCommand = (dir: string) => (cell: SweepCell, cellDir: string): CellCommand => ({
+const cellCommand = (dir: string, entry: readonly string[]) => (cell: SweepCell, cellDir: string): CellCommand => ({
   file: process.execPath,
-  args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, process.argv[1]!, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
+  args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, ...entry, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
   env: { MGDL_THREADS: '1' },
 });
 
-async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name }: RunChoices): Promise<number> {
+async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name, entry }: RunChoices): Promise<number> {
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const stages = planStages(experiment, config, dir);
   const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
@@ -107,7 +117,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
     if (executor.kind === 'slurm') {
       const jobName = [experiment.name, name, stage.name].filter(Boolean).join('-');
       const outcome = await runStageOnSlurm(
-        { jobName, cells: stage.cells, dir: stage.dir, slurmDir: stageSlurmDir(dir, stage.name), command: cellCommand(dir), identity: (cell) => cellIdentity(cell.config), fresh, verify: verifyCell, log },
+        { jobName, cells: stage.cells, dir: stage.dir, slurmDir: stageSlurmDir(dir, stage.name), command: cellCommand(dir, entry), identity: (cell) => cellIdentity(cell.config), fresh, verify: verifyCell, log },
         { options: executor.options, dryRun, wait },
       );
       if (outcome.kind === 'dry-run' || outcome.kind === 'queued') return 0;
@@ -126,7 +136,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
       identity: (cell) => cellIdentity(cell.config),
       fresh,
       verify: verifyCell,
-      command: cellCommand(dir),
+      command: cellCommand(dir, entry),
       onEvent: (event) => {
         if (event.type === 'start') log(`start ${label(event.name)}`);
         else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);

@@ -30,8 +30,15 @@ describe('experiment arguments', () => {
     expect(() => resolveConfig(experiment, 'default', { epochs: 0, 'model.dropout': 1 })).toThrow(/epochs: .*\n.*model.dropout: /);
   });
 
+  it('takes the preset from --preset or its older name --config, default otherwise', () => {
+    expect(parseExperimentArgs(['--preset', 'smoke']).preset).toBe('smoke');
+    expect(parseExperimentArgs(['--config', 'paper']).preset).toBe('paper');
+    expect(parseExperimentArgs([]).preset).toBe('default');
+  });
+
   it('rejects unknown presets, flags and malformed assignments', () => {
-    expect(() => parseExperimentArgs(['--config', 'huge'])).toThrow(/--config must be one of smoke, default, paper/);
+    expect(() => parseExperimentArgs(['--config', 'huge'])).toThrow(/--preset must be one of smoke, default, paper, got 'huge'/);
+    expect(() => parseExperimentArgs(['--preset', 'smoke', '--config', 'paper'])).toThrow(/--preset smoke and --config paper disagree/);
     expect(() => parseExperimentArgs(['--set', 'epochs'])).toThrow(/--set expects key=value/);
     expect(() => parseExperimentArgs(['--workers', '0'])).toThrow(/--workers must be a positive integer/);
     expect(() => parseExperimentArgs(['--epochs', '3'])).toThrow(/Unknown option '--epochs'/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@mgdl/random';
-import { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, type SeedPoint } from '../src/judge.js';
+import { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeTrend, type SeedPoint } from '../src/judge.js';
 
 /** y = f(x) + noise(seed, x), over `seeds` seeds and x = 1…5. */
 const grid = (seeds: number, f: (x: number) => number, noise: (seed: number, x: number) => number): SeedPoint[] =>
@@ -36,6 +36,20 @@ describe('the verdict rule', () => {
     expect(slope).toMatchObject({ estimate: 0, outcome: 'not held' });
     const shallow = judgeInteriorMinimum('test loss has an optimum in between', grid(5, (x) => 0.01 * (x - 4) ** 2, wiggle(0.3)));
     expect(shallow.outcome).toBe('inconclusive');
+  });
+
+  it('judges a paired difference between arms that share seeds', () => {
+    const differences = (seeds: number, shift: number, amplitude: number) => Array.from({ length: seeds }, (_, seed) => ({ seed, y: shift + wiggle(amplitude)(seed, 0) }));
+    const better = judgePairedDifference('arm beats control', differences(6, 0.5, 0.2), 'positive');
+    expect(better).toMatchObject({ statistic: 'mean-paired-difference', seeds: 6, outcome: 'held' });
+    expect(better.interval[0]).toBeGreaterThan(0);
+    expect(judgePairedDifference('arm loses to control', differences(6, 0.5, 0.2), 'negative').outcome).toBe('not held');
+    expect(judgePairedDifference('arm beats control', differences(6, 0, 0.5), 'positive').outcome).toBe('inconclusive');
+    expect(judgePairedDifference('arm beats control', differences(2, 0.5, 0.2), 'positive')).toMatchObject({ seeds: 2, outcome: 'inconclusive' });
+    // Several differences of one seed (e.g. one per fraction) count once, as their mean.
+    const repeated = judgePairedDifference('x', [{ seed: 0, y: 1 }, { seed: 0, y: 3 }, { seed: 1, y: 2 }, { seed: 2, y: 2 }], 'positive');
+    expect(repeated).toMatchObject({ estimate: 2, interval: [2, 2], seeds: 3, outcome: 'held' });
+    expect(describeJudgement(repeated)).toBe('x: mean difference 2.00 [2.00, 2.00], 3 seeds: held');
   });
 
   it('combines claims: any not held wins, all held hold, otherwise inconclusive', () => {

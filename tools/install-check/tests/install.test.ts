@@ -154,6 +154,22 @@ describe('a project that installs every package from the registry', () => {
     expect(bad.stderr).toMatch(/^mgdl: missing\.csv: cannot read the file/);
   });
 
+  it('runs a seed experiment from the install: mgdl run cic-width --preset smoke on a synthetic MNIST', async () => {
+    const list = await npx(dir, 'mgdl', 'run');
+    expect(list.stdout).toMatch(/cic-width\s+FCNN width/);
+    await npx(dir, 'mgdl', 'data', 'synthetic', 'mnist', '--out', 'data', '--train', '600', '--test', '300');
+    const ran = await npx(dir, 'mgdl', 'run', 'cic-width', '--preset', 'smoke', '--data-dir', 'data', '--no-verify', '--workers', '2');
+    measured.push(`mgdl run cic-width --preset smoke (synthetic MNIST, 2 cells): ${ran.seconds.toFixed(1)} s`);
+    const out = join(dir, 'runs', 'cic-width', 'smoke');
+    expect(readdirSync(join(out, 'cells')).sort()).toEqual(['width=1,seed=0', 'width=4,seed=0']);
+    expect(JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'))).toHaveProperty('procedure');
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    const example = readmeExamples(readFileSync(join(dir, 'node_modules/@mgdl/experiments/README.md'), 'utf8')).get('experiments-plan');
+    expect(example, 'the experiments README marks its example <!-- install-check: experiments-plan -->').toBeDefined();
+    writeFileSync(join(dir, 'experiments-plan.mjs'), example!.code);
+    expect((await node(dir, 'experiments-plan.mjs')).stdout).toMatch(/cic-width, .*mgdl-bubbling-bed\n2 cells: width=2,seed=0 width=8,seed=0/);
+  });
+
   it("type-checks (strict) and runs the kernel README's example, as shipped in the package", async () => {
     const example = readmeExamples(readFileSync(join(dir, 'node_modules/@mgdl/kernel/README.md'), 'utf8')).get('kernel-plugins');
     expect(example, 'the kernel README marks its example <!-- install-check: kernel-plugins -->').toBeDefined();

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   classHistogram,
@@ -5,13 +6,16 @@ import {
   loadDataset,
   sampleCount,
   verifyFiles,
+  writeSyntheticDataset,
   withLabelNoise,
   type Dataset,
   type NoiseKind,
   type ProgressEvent,
   type SourceOptions,
+  type SyntheticDatasetName,
   type VerifyRow,
 } from '@mgdl/datasets';
+import { positiveInt } from '../options.js';
 import { formatTable } from '../table.js';
 
 interface SourceFlags {
@@ -100,8 +104,24 @@ export function dataCommand(): Command {
       console.log(flags.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
     });
 
+  data
+    .command('synthetic')
+    .argument('<name>', `dataset to imitate: ${SYNTHETIC.join(', ')}`)
+    .description('write a small learnable stand-in for a dataset in its published file format, to try experiments without the download (load it with --no-verify: its checksums are not the published ones)')
+    .requiredOption('--out <dir>', 'data folder to write DIR/<name>/ into (pass it as --data-dir)')
+    .option('--train <n>', 'training samples', positiveInt('--train'), 1000)
+    .option('--test <n>', 'test samples', positiveInt('--test'), 500)
+    .option('--seed <n>', 'seed of the content', integer('--seed'), 0)
+    .action((name: string, flags: { out: string; train: number; test: number; seed: number }) => {
+      if (!(SYNTHETIC as readonly string[]).includes(name)) throw new InvalidArgumentError(`no synthetic '${name}'; there are: ${SYNTHETIC.join(', ')}`);
+      const dir = writeSyntheticDataset(resolve(flags.out), name as SyntheticDatasetName, { train: flags.train, test: flags.test }, flags.seed);
+      console.log(`${dir}: synthetic ${name}, ${flags.train} train and ${flags.test} test samples (use --data-dir ${flags.out} --no-verify)`);
+    });
+
   return data;
 }
+
+const SYNTHETIC = ['mnist', 'fashion-mnist', 'trec'] as const satisfies readonly SyntheticDatasetName[];
 
 function summarize(dataset: Dataset, loadMs: number) {
   const clean = dataset.noise ? classHistogram(dataset, dataset.noise.cleanLabels) : undefined;

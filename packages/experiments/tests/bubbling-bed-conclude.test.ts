@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentResult } from '@mgdl/experiment';
-import type { Arm } from '../src/config.js';
-import { concludeArms, curveSpread } from '../src/experiment.js';
-import type { MgdlMetrics } from '../src/metrics.js';
+import type { Arm } from '../src/mgdl-bubbling-bed/config.js';
+import { concludeArms, curveSpread } from '../src/mgdl-bubbling-bed/index.js';
+import type { MgdlMetrics } from '../src/mgdl-bubbling-bed/metrics.js';
 
 const cell = (arm: Arm, fraction: number, seed: number, testMse: number): ExperimentResult => {
   const mgdl: MgdlMetrics = { arm, fraction, trainSamples: 10, testMse, testMsePerOutput: {}, violation: { all: 1e-3 }, trainViolation: 1e-3, target: 0.05, epochsToTarget: 5, finalWeight: null, bestTestMse: testMse, tailFluctuation: 0.01, curve: [1, testMse] };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cicBatch, epochsFor } from '../src/experiment.js';
+import { cicBatch, epochsFor } from '../src/cic-batch.js';
 
 const config = cicBatch.schema.parse(cicBatch.presets.smoke);
 const cell = (batchSize: number, seed: number, loss: number) => ({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planStages } from '@mgdl/experiment';
-import { forgettingToneva, judge, readCellStats, removedIds, writeRanking, type CountingSummary } from '../src/experiment.js';
+import { forgettingToneva, judge, readCellStats, removedIds, writeRanking, type CountingSummary } from '../src/forgetting-toneva.js';
 
 const config = forgettingToneva.schema.parse(forgettingToneva.presets.smoke);
 

@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mgdl } from './run.js';
+
+describe('mgdl run', () => {
+  it('lists the seed experiments without a name, and refuses an unknown one with exit 2 and the list', () => {
+    const list = mgdl('run');
+    expect(list.status).toBe(0);
+    for (const name of ['cic-width', 'cic-noise', 'forgetting-toneva', 'mgdl-bubbling-bed']) expect(list.stdout).toContain(name);
+    const unknown = mgdl('run', 'cic-widht');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/no experiment 'cic-widht'; did you mean 'cic-width'\?/);
+  });
+
+  it("passes the rest of the line to the experiment: its --help, and its usage errors under the mgdl name", () => {
+    const help = mgdl('run', 'cic-width', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage: mgdl run cic-width \[options\]/);
+    expect(help.stdout).toMatch(/widths\s+FCNN widths/);
+    const bad = mgdl('run', 'cic-width', '--preset', 'huge');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--preset must be one of smoke, default, paper, got 'huge'/);
+    expect(bad.stderr).toMatch(/usage: mgdl run cic-width /);
+  });
+
+  it('runs cic-width --preset smoke on a synthetic MNIST written by mgdl data synthetic: cells, verdict and report', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mgdl-cli-run-'));
+    const data = mgdl('data', 'synthetic', 'mnist', '--out', join(root, 'data'), '--train', '600', '--test', '300');
+    expect(data.status, data.stderr).toBe(0);
+    expect(readdirSync(join(root, 'data', 'mnist')).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
+    const run = mgdl('run', 'cic-width', '--preset', 'smoke', '--runs-dir', join(root, 'runs'), '--data-dir', join(root, 'data'), '--no-verify', '--workers', '2');
+    expect(run.status, run.stderr).toBe(0);
+    const dir = join(root, 'runs', 'cic-width', 'smoke');
+    // The cells ran as `mgdl run cic-width --cell …` and each wrote its metrics.
+    expect(readdirSync(join(dir, 'cells')).sort()).toEqual(['width=1,seed=0', 'width=4,seed=0']);
+    for (const cell of readdirSync(join(dir, 'cells'))) expect(JSON.parse(readFileSync(join(dir, 'cells', cell, 'metrics.json'), 'utf8')).run.error).toBeUndefined();
+    const verdict = JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as { procedure: string; judgements: unknown[] };
+    expect(verdict.judgements.length).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    expect(run.stdout).toMatch(/\[cic-width\] verdict: /);
+  });
+});
