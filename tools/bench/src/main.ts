@@ -1,8 +1,9 @@
 /**
- * npm run bench [-- --only mlp,mcnn3] [--threads 1,2] [--seconds 5] [--json FILE] [--backends wasm,cpu]
+ * npm run bench [-- --only mlp,mcnn3] [--threads 1,2] [--seconds 5] [--json FILE] [--backends wasm,cpu] [--torch-python PATH]
  *
  * Trains the same nets with the same batch (128), optimizer (Adam 1e-3) and thread count in tfjs on
- * every available backend and in PyTorch CPU, and prints samples/s and the tfjs/torch ratio.
+ * every available backend and in PyTorch CPU — 2.x from a venv the bench creates, and Debian's 1.13
+ * when present — and prints samples/s and the tfjs/torch ratio against each.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -10,15 +11,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
 import { benchNets, selectNets } from './nets.js';
-import { ensureTorch, runTorch } from './torch.js';
-import { formatTable, joinRows, type TfjsRow } from './rows.js';
+import { chosenPythons, DEFAULT_VENV, findReferences, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from './torch.js';
+import { formatTable, joinRows, type ReferenceRows, type TfjsRow } from './rows.js';
 
 const HELP = `Usage: npm run bench -- [options]
   --only NAMES      comma-separated nets (default: all): ${benchNets.map((n) => n.name).join(', ')}
   --threads LIST    thread counts to compare at (default: 1,2)
   --seconds N       timed seconds per measurement (default: 5)
   --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed)
-  --json FILE       also write rows {net, backend, threads, samplesPerSec, torchSamplesPerSec, ratio}
+  --json FILE       also write {batch, references: [{version, python, source}], rows: [{net, backend, threads,
+                    samplesPerSec, torchSamplesPerSec, ratio, references: [{torch, samplesPerSec, ratio}]}]}
+  --torch-python PATH  the python whose torch is the reference (repeat for several; default: env
+                    ${TORCH_PYTHON_ENV}, else PyTorch 2.x from the venv in ${TORCH_VENV_ENV} or
+                    node_modules/.cache/mgdl-bench-torch, created with pip when missing, and Debian's 1.13)
+  --no-torch-venv   do not create that venv (an existing one is still used)
   --no-torch        skip the PyTorch reference
   -h, --help        this text`;
 
@@ -29,6 +35,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     backends: { type: 'string' },
     json: { type: 'string' },
+    'torch-python': { type: 'string', multiple: true },
+    'no-torch-venv': { type: 'boolean', default: false },
     'no-torch': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -56,6 +64,18 @@ const threadCounts = values.threads.split(',').map(Number);
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) fail(`--threads '${values.threads}' must list positive integers`);
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
+
+// Checked before any measurement, so a wrong path fails at once rather than after minutes of tfjs runs.
+const references: TorchReference[] = (() => {
+  if (values['no-torch']) return [];
+  try {
+    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log });
+  } catch (error) {
+    if (error instanceof TorchPythonError) return fail(error.message);
+    throw error;
+  }
+})();
+if (!values['no-torch'] && references.length === 0) log('no PyTorch found: the table has no reference (see the notes above)');
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string): boolean => {
@@ -96,25 +116,21 @@ for (const backend of backends) {
   }
 }
 
-let torchVersion: string | undefined;
-const torchRows: ReturnType<typeof runTorch> = [];
-if (!values['no-torch']) {
-  const torch = ensureTorch(log);
-  if (torch.ok) {
-    torchVersion = torch.version;
-    for (const threads of threadCounts) {
-      log(`torch ${torch.version}, ${threads} thread(s): ${nets.join(', ')}`);
-      torchRows.push(...runTorch(nets, threads, BATCH, seconds));
-    }
-  } else {
-    log(`PyTorch reference skipped: ${torch.reason}`);
-  }
-}
+const referenceRows: ReferenceRows[] = references.map((reference) => {
+  const rows = threadCounts.flatMap((threads) => {
+    log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${nets.join(', ')}`);
+    return runTorch(reference, nets, threads, BATCH, seconds);
+  });
+  return { version: reference.version, rows };
+});
 
-const rows = joinRows(tfjsRows, torchRows);
-console.log(`\nbatch ${BATCH}, Adam 1e-3, random data; torch ${torchVersion ?? 'skipped'}; ratio = tfjs / torch at equal threads\n`);
-console.log(formatTable(rows));
+const rows = joinRows(tfjsRows, referenceRows);
+const versions = references.map((r) => r.version);
+const named = references.map((r) => `torch ${r.version} (${r.source}: ${r.python})`).join(', ') || 'no torch reference';
+console.log(`\nbatch ${BATCH}, Adam 1e-3, random data; ${named}; ratio = tfjs / torch at equal threads\n`);
+console.log(formatTable(rows, versions));
 if (values.json) {
-  writeFileAtomic(values.json, JSON.stringify(rows, null, 2) + '\n');
+  const report = { batch: BATCH, optimizer: 'adam 1e-3', seconds, references: references.map(({ version, python, source }) => ({ version, python, source })), rows };
+  writeFileAtomic(values.json, JSON.stringify(report, null, 2) + '\n');
   log(`wrote ${values.json}`);
 }

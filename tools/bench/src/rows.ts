@@ -5,37 +5,63 @@ export interface TfjsRow {
   samplesPerSec: number;
 }
 
-export interface BenchRow extends TfjsRow {
-  torchSamplesPerSec: number | null;
+/** One PyTorch installation's measurements, with its version. */
+export interface ReferenceRows {
+  version: string;
+  rows: { net: string; threads: number; samplesPerSec: number }[];
+}
+
+export interface Comparison {
+  torch: string;
+  samplesPerSec: number | null;
   ratio: number | null;
 }
 
-/** Pairs each tfjs measurement with torch's at the same net and thread count. */
-export function joinRows(tfjs: TfjsRow[], torch: { net: string; threads: number; samplesPerSec: number }[]): BenchRow[] {
+export interface BenchRow extends TfjsRow {
+  /** Against the first (strongest) reference; null without one. */
+  torchSamplesPerSec: number | null;
+  ratio: number | null;
+  /** Against every reference, in the order given. */
+  references: Comparison[];
+}
+
+/** Pairs each tfjs measurement with each reference's at the same net and thread count. */
+export function joinRows(tfjs: TfjsRow[], references: ReferenceRows[]): BenchRow[] {
   return tfjs.map((row) => {
-    const ref = torch.find((t) => t.net === row.net && t.threads === row.threads);
+    const comparisons = references.map((reference): Comparison => {
+      const ref = reference.rows.find((t) => t.net === row.net && t.threads === row.threads);
+      return {
+        torch: reference.version,
+        samplesPerSec: ref ? round(ref.samplesPerSec) : null,
+        ratio: ref ? Math.round((row.samplesPerSec / ref.samplesPerSec) * 100) / 100 : null,
+      };
+    });
     return {
       net: row.net,
       backend: row.backend,
       threads: row.threads,
       samplesPerSec: round(row.samplesPerSec),
-      torchSamplesPerSec: ref ? round(ref.samplesPerSec) : null,
-      ratio: ref ? Math.round((row.samplesPerSec / ref.samplesPerSec) * 100) / 100 : null,
+      torchSamplesPerSec: comparisons[0]?.samplesPerSec ?? null,
+      ratio: comparisons[0]?.ratio ?? null,
+      references: comparisons,
     };
   });
 }
 
 const round = (v: number): number => Math.round(v * 10) / 10;
 
-export function formatTable(rows: BenchRow[]): string {
-  const header = ['net', 'backend', 'threads', 'samples/s', 'torch samples/s', 'ratio'];
+/** A markdown table with a samples/s and a ratio column per reference (rows' `references` in this order), named by version. */
+export function formatTable(rows: BenchRow[], versions: readonly string[]): string {
+  const header = ['net', 'backend', 'threads', 'samples/s', ...versions.flatMap((v) => [`torch ${v} samples/s`, `ratio vs ${v}`])];
   const body = rows.map((r) => [
     r.net,
     r.backend,
     String(r.threads),
     r.samplesPerSec.toFixed(0),
-    r.torchSamplesPerSec === null ? '—' : r.torchSamplesPerSec.toFixed(0),
-    r.ratio === null ? '—' : r.ratio.toFixed(2),
+    ...versions.flatMap((_, i) => {
+      const c = r.references[i];
+      return [c?.samplesPerSec == null ? '—' : c.samplesPerSec.toFixed(0), c?.ratio == null ? '—' : c.ratio.toFixed(2)];
+    }),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -11,14 +11,21 @@ describe('bench rows', () => {
         { net: 'mlp', backend: 'cpu', threads: 1, samplesPerSec: 500 },
       ],
       [
-        { net: 'mcnn3', threads: 1, samplesPerSec: 2500 },
-        { net: 'mcnn3', threads: 2, samplesPerSec: 4000 },
+        { version: '2.5.1+cpu', rows: [{ net: 'mcnn3', threads: 1, samplesPerSec: 2500 }, { net: 'mcnn3', threads: 2, samplesPerSec: 4000 }] },
+        { version: '1.13.1', rows: [{ net: 'mcnn3', threads: 1, samplesPerSec: 500 }] },
       ],
     );
     expect(rows.map((r) => r.ratio)).toEqual([0.5, 0.4, null]);
     expect(rows[0]!.torchSamplesPerSec).toBe(4000);
-    const table = formatTable(rows).split('\n');
+    expect(rows[1]!.references).toEqual([
+      { torch: '2.5.1+cpu', samplesPerSec: 2500, ratio: 0.4 },
+      { torch: '1.13.1', samplesPerSec: 500, ratio: 2 },
+    ]);
+    expect(rows[0]!.references[1]).toEqual({ torch: '1.13.1', samplesPerSec: null, ratio: null });
+    const table = formatTable(rows, ['2.5.1+cpu', '1.13.1']).split('\n');
     expect(table).toHaveLength(5);
+    expect(table[0]).toMatch(/torch 2\.5\.1\+cpu samples\/s .* torch 1\.13\.1 samples\/s/);
+    expect(table[3]).toMatch(/\| 2500 +\| 0\.40 +\| 500 +\| 2\.00 +\|$/);
     expect(table[4]).toContain('—');
   });
 
