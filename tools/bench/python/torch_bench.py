@@ -42,8 +42,8 @@ def make_mlp() -> nn.Module:
     return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 10))
 
 
-def make_mcnn(k: int) -> nn.Module:
-    """Nakkiran et al. (Deep Double Descent) 5-layer CNN for 32x32x3 input."""
+def make_mcnn(k: int, in_channels: int = 3, classes: int = 10) -> nn.Module:
+    """Nakkiran et al. (Deep Double Descent) 5-layer CNN for 32x32 input."""
 
     def block(cin: int, cout: int, pool: bool) -> list[nn.Module]:
         # Conv bias is kept even though BatchNorm follows: the reference
@@ -52,13 +52,13 @@ def make_mcnn(k: int) -> nn.Module:
         return layers + [nn.MaxPool2d(2)] if pool else layers
 
     return nn.Sequential(
-        *block(3, k, pool=False),
+        *block(in_channels, k, pool=False),
         *block(k, 2 * k, pool=True),
         *block(2 * k, 4 * k, pool=True),
         *block(4 * k, 8 * k, pool=True),
         nn.MaxPool2d(4),
         nn.Flatten(),
-        nn.Linear(8 * k, 10),
+        nn.Linear(8 * k, classes),
     )
 
 

@@ -1,0 +1,132 @@
+/**
+ * npm run bench:cell [-- --cells cic-width,cic-noise] [--epochs N] [--threads 1] [--runs 3] [--data-dir DIR] [--torch-python PATH] [--json FILE]
+ *
+ * Times experiment cells end to end as users run them (data, training with per-presentation
+ * recording, per-epoch test evaluation, checkpoints, forgetting analysis, run files) against a
+ * PyTorch script doing the same work on the same data, and shows where each cell's time goes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeFileAtomic } from '@mgdl/io';
+import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
+import { benchCell, cellNames, type BenchCell, type CellName } from './cases.js';
+import { CellDataError, cellDataset } from './data.js';
+import { formatCellTables, median, type CellResult, type TorchCellRun } from './table.js';
+import type { CellProfile } from './profile.js';
+
+const HELP = `Usage: npm run bench:cell -- [options]
+  --cells LIST        ${cellNames.join(', ')} (default: both): cic-width's default cell at w = 4, cic-noise's at w = 3, noise 0.4
+  --epochs N          fewer epochs than the default preset's (40 and 30)
+  --threads N         wasm and torch threads (default: 1)
+  --runs N            runs of each side; the table shows the median (default: 1)
+  --data-dir DIR      the folder holding mnist/, fashion-mnist/, cifar-10/ (default: env MGDL_DATA_DIR)
+  --torch-python PATH the python whose torch runs the script (default: as npm run bench: the venv's 2.x, else Debian's)
+  --no-torch-venv     do not create the PyTorch venv
+  --no-torch          mgdl only
+  --json FILE         also write the results as JSON
+  -h, --help          this text`;
+
+const { values } = parseArgs({
+  options: {
+    cells: { type: 'string', default: cellNames.join(',') },
+    epochs: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '1' },
+    'data-dir': { type: 'string' },
+    'torch-python': { type: 'string', multiple: true },
+    'no-torch-venv': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const log = (line: string): void => void process.stderr.write(`[bench:cell] ${line}\n`);
+const fail = (message: string): never => {
+  process.stderr.write(`bench:cell: ${message}\n${HELP}\n`);
+  process.exit(2);
+};
+const positive = (flag: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : fail(`--${flag} '${value}' must be a positive integer`);
+};
+
+const names = values.cells.split(',').map((s) => s.trim()).filter(Boolean);
+const unknown = names.filter((n) => !(cellNames as readonly string[]).includes(n));
+if (unknown.length > 0 || names.length === 0) fail(`--cells: unknown cell(s) ${unknown.join(', ') || '(none given)'}; known: ${cellNames.join(', ')}`);
+const epochs = positive('epochs', values.epochs);
+const threads = positive('threads', values.threads)!;
+const runs = positive('runs', values.runs)!;
+const dataDir = values['data-dir'] ?? process.env['MGDL_DATA_DIR'] ?? fail('no data folder: pass --data-dir DIR or set MGDL_DATA_DIR to the folder that holds mnist/ (and fashion-mnist/ or cifar-10/)');
+
+const cells: { cell: BenchCell; dataset: string }[] = [];
+for (const name of names as CellName[]) {
+  const cell = benchCell(name, { dataDir, ...(epochs ? { epochs } : {}) });
+  try {
+    cells.push({ cell, dataset: await cellDataset(cell) });
+  } catch (error) {
+    if (error instanceof CellDataError) fail(error.message);
+    throw error;
+  }
+}
+const reference: TorchReference | undefined = (() => {
+  if (values['no-torch']) return undefined;
+  try {
+    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log })[0];
+  } catch (error) {
+    if (error instanceof TorchPythonError) return fail(error.message);
+    throw error;
+  }
+})();
+if (!values['no-torch'] && !reference) log('no PyTorch found: mgdl only');
+
+const runMgdl = fileURLToPath(new URL('./run-mgdl.ts', import.meta.url));
+const cellScript = fileURLToPath(new URL('../../python/cell_bench.py', import.meta.url));
+/** Runs a child, passing its stderr through, and parses the JSON line it ends its stdout with. */
+function child<T>(what: string, command: string, args: string[]): T {
+  const run = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  if (run.status !== 0) throw new Error(`${what} exited with ${run.status ?? run.signal}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as T;
+}
+
+const results: CellResult[] = [];
+for (const { cell, dataset } of cells) {
+  const scratch = mkdtempSync(join(tmpdir(), 'mgdl-bench-cell-'));
+  try {
+    const data = join(scratch, 'data');
+    const mgdl: CellProfile[] = [];
+    for (let run = 0; run < runs; run++) {
+      log(`mgdl ${cell.name} (${dataset}, ${cell.config.epochs} epochs, ${threads} thread(s)), run ${run + 1}/${runs}`);
+      const args = ['--conditions=source', '--import', 'tsx', runMgdl, '--cell', cell.name, '--threads', String(threads), '--data-dir', dataDir, '--dir', join(scratch, `mgdl-${run}`)];
+      if (epochs) args.push('--epochs', String(epochs));
+      if (run === 0 && reference) args.push('--export', data);
+      mgdl.push(child<{ profile: CellProfile }>(`mgdl ${cell.name}`, process.execPath, args).profile);
+    }
+    const torch: TorchCellRun[] = [];
+    for (let run = 0; reference && run < runs; run++) {
+      log(`torch ${reference.version} ${cell.name}, run ${run + 1}/${runs}`);
+      const dir = join(scratch, `torch-${run}`);
+      mkdirSync(dir);
+      const { config } = cell;
+      const args = [cellScript, '--data', data, '--model', cell.torchModel, '--epochs', String(config.epochs), '--batch', String(config.batchSize), '--lr', String(config.learningRate), '--threads', String(threads), '--dir', dir];
+      torch.push(child<TorchCellRun>(`cell_bench.py (torch ${reference.version})`, reference.python, args));
+    }
+    results.push({ cell: cell.name, dataset, epochs: cell.config.epochs, threads, trainSize: cell.config.trainSize, testSize: cell.config.testSize, mgdl: median(mgdl), ...(reference ? { torch: median(torch), torchVersion: reference.version } : {}), runs });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+console.log(`\n${formatCellTables(results)}`);
+if (values.json) {
+  writeFileAtomic(values.json, JSON.stringify({ reference: reference ? { version: reference.version, python: reference.python, source: reference.source } : null, results }, null, 2) + '\n');
+  log(`wrote ${values.json}`);
+}
