@@ -1,6 +1,7 @@
 import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
+import { companionColumns, companionJudgements } from './companions.js';
 import { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './judge.js';
 import type { Verdict } from './define.js';
 
@@ -34,17 +35,20 @@ export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parame
     judgeTrend(`settled M/F ${grows ? 'rises' : 'falls'} with ${label}`, points((m) => m.forgetting?.settledRatio), grows ? 'rises' : 'falls'),
     judgeInteriorMinimum(`test loss has an optimum in between`, points((m) => m.test?.loss)),
   ];
+  const companions = companionJudgements(results, parameter, label, grows ? 'rises' : 'falls');
+  const besides = companionColumns(results, parameter);
   const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);
   const [first, last] = [test[0]!.x, test.at(-1)!.x];
   return {
     held: combine(judgements),
     judgements,
+    companions,
     text:
-      `${judgements.map(describeJudgement).join('; ')}; ` +
+      `${judgements.map(describeJudgement).join('; ')}. Beside M/F (not part of the verdict): ${companions.map(describeJudgement).join('; ')}; ` +
       `regime ${regimes(first)} at ${label} ${first} and ${regimes(last)} at ${last}; lowest mean test loss at ${label} ${best.x}.`,
     table: {
-      header: [label, 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', 'regime', 'runs'],
-      rows: train.map((a) => [a.x, formatSpread(a), formatSpread(at(test, a.x)), formatSpread(at(accuracy, a.x)), formatSpread(at(M, a.x)), formatSpread(at(ratio, a.x)), regimes(a.x), a.n]),
+      header: [label, 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', ...besides.header, 'regime', 'runs'],
+      rows: train.map((a) => [a.x, formatSpread(a), formatSpread(at(test, a.x)), formatSpread(at(accuracy, a.x)), formatSpread(at(M, a.x)), formatSpread(at(ratio, a.x)), ...besides.at(a.x), regimes(a.x), a.n]),
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RunMetrics } from '@mgdl/report';
+import { meanInterval, type MeanInterval, type RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 
 /** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`). */
@@ -10,14 +10,12 @@ export function metric(result: CellResult<RunMetrics>, get: MetricOf): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
 
-export interface Aggregate {
+/** A metric over the cells sharing one value of a grid key: `meanInterval` of @mgdl/report (mean, 95% t-interval, sample std, n). */
+export interface Aggregate extends MeanInterval {
   x: number;
-  mean: number;
-  std: number;
-  n: number;
 }
 
-/** Mean and spread (population std) of a metric over the finished cells sharing a value of `by` (e.g. over seeds). */
+/** Mean and 95% t-interval of a metric over the finished cells sharing a value of `by` (e.g. over seeds). */
 export function aggregateBy(results: readonly CellResult<RunMetrics>[], by: string, get: MetricOf): Aggregate[] {
   const groups = new Map<number, number[]>();
   for (const result of results) {
@@ -29,10 +27,7 @@ export function aggregateBy(results: readonly CellResult<RunMetrics>[], by: stri
   }
   return [...groups]
     .sort(([a], [b]) => a - b)
-    .map(([x, ys]) => {
-      const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
-      return { x, mean, std: Math.sqrt(ys.reduce((a, b) => a + (b - mean) ** 2, 0) / ys.length), n: ys.length };
-    });
+    .map(([x, ys]) => ({ x, ...meanInterval(ys) }));
 }
 
 /** Spearman's rank correlation: +1 when y rises with x everywhere, −1 when it falls. */
@@ -61,4 +56,5 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number {
   return dx === 0 || dy === 0 ? Number.NaN : num / Math.sqrt(dx * dy);
 }
 
-export const formatSpread = (a: Aggregate | undefined, digits = 3): string => (a ? (a.n > 1 ? `${a.mean.toFixed(digits)} ± ${a.std.toFixed(digits)}` : a.mean.toFixed(digits)) : '—');
+/** `mean [low, high]`: the mean over seeds and its 95% t-interval; just the mean for one run, `—` for none. */
+export const formatSpread = (a: Aggregate | undefined, digits = 3): string => (a ? (a.n > 1 ? `${a.mean.toFixed(digits)} [${a.low.toFixed(digits)}, ${a.high.toFixed(digits)}]` : a.mean.toFixed(digits)) : '—');

@@ -12,6 +12,8 @@ export interface Verdict {
   text: string;
   /** Each claim judged over seeds, with its interval (see judge.ts); written to verdict.json with the procedure. */
   judgements?: Judgement[];
+  /** Statistics judged beside the claim and not combined into it (the reviewers' S2 share, forgetting counts and final odds; companions.ts). */
+  companions?: Judgement[];
   table?: { header: string[]; rows: unknown[][] };
   /** Plots of the claim (e.g. `lineChart` from @mgdl/report), drawn under the verdict and saved in `figures/`. */
   figures?: { caption: string; spec: PlotSpec }[];

@@ -8,5 +8,6 @@ export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } f
 export { cellFingerprint, cellIdentity } from './identity.js';
 export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
+export { COMPANIONS, companionColumns, companionJudgements } from './companions.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

@@ -166,7 +166,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   );
   writeFileAtomic(join(dir, 'report.html'), report.html);
   const figures = writeFigures(join(dir, 'figures'), report.figures);
-  const judged = verdict.judgements ? { procedure: PROCEDURE, judgements: verdict.judgements } : {};
+  const judged = verdict.judgements ? { procedure: PROCEDURE, judgements: verdict.judgements, ...(verdict.companions ? { companions: verdict.companions } : {}) } : {};
   writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, ...judged, table: verdict.table }, null, 2) + '\n');
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classificationCell, defineExperiment, MAX_WIDTH, metric, trainingFields } from '@mgdl/experiment';
+import { classificationCell, combine, defineExperiment, describeJudgement, judgePairedDifference, MAX_WIDTH, metric, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -17,7 +17,8 @@ export const cicScales = defineExperiment({
   schema,
   presets: {
     smoke: { ...common, trainSize: 512, testSize: 256, epochs: 3, seeds: [0] },
-    default: { ...common, trainSize: 10000, testSize: 5000, epochs: 30, seeds: [0, 1] },
+    // Three seeds: the least the verdict rule judges (docs/EXPERIMENTS.md).
+    default: { ...common, trainSize: 10000, testSize: 5000, epochs: 30, seeds: [0, 1, 2] },
     paper: { ...common, trainSize: 50000, testSize: 10000, epochs: 200, seeds: [0, 1, 2] },
   },
   grid: (config) => ({ seed: config.seeds }),
@@ -33,12 +34,18 @@ export const cicScales = defineExperiment({
       mesoValue: metric(r, (m) => m.forgetting?.scales?.meso?.value),
       systemValue: metric(r, (m) => m.forgetting?.scales?.system?.value),
     }));
-    const complete = rows.filter((r) => [r.element, r.meso, r.system].every(Number.isFinite));
+    const complete = rows.filter((r) => [r.element, r.meso, r.system].every((v) => Number.isFinite(v) && v > 0));
     if (complete.length === 0) return { held: null, text: 'no run produced traces at all three scales (too few epochs or no sample was forgotten).' };
+    // Each seed's three scales come from one run, so the comparison is paired by seed, on a log scale (amplitudes are ratios).
+    const judgements = [
+      judgePairedDifference('element amplitude above meso (log10 ratio)', complete.map((r) => ({ seed: r.seed, y: Math.log10(r.element / r.meso) })), 'positive'),
+      judgePairedDifference('meso amplitude above system (log10 ratio)', complete.map((r) => ({ seed: r.seed, y: Math.log10(r.meso / r.system) })), 'positive'),
+    ];
     const ordered = complete.filter((r) => r.element > r.meso && r.meso > r.system).length;
     return {
-      held: ordered === complete.length,
-      text: `fluctuation amplitude of M over the last 20% of epochs falls from element to meso to system scale in ${ordered} of ${complete.length} run(s).`,
+      held: combine(judgements),
+      judgements,
+      text: `fluctuation amplitude of M over the last 20% of epochs: ${judgements.map(describeJudgement).join('; ')}; the order element > meso > system holds in ${ordered} of ${complete.length} run(s).`,
       table: {
         header: ['seed', 'element amplitude', 'meso M settled', 'meso amplitude', 'system M settled', 'system amplitude'],
         rows: rows.map((r) => [r.seed, r.element, r.mesoValue, r.meso, r.systemValue, r.system]),

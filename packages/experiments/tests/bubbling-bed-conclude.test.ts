@@ -17,11 +17,17 @@ const grid = (lossAtSmall: number[]) => [
 ];
 
 describe('concludeArms', () => {
-  it('holds when a constrained arm beats plain at the small fractions by more than the seed spread', () => {
-    expect(concludeArms(grid([0.05, 0.051, 0.049]), config).held).toBe(true);
+  it('holds when a constrained arm beats plain at the small fractions, paired by seed', () => {
+    const verdict = concludeArms(grid([0.05, 0.051, 0.049]), config);
+    expect(verdict.held).toBe(true);
+    expect(verdict.judgements!.map((j) => [j.claim, j.statistic, j.seeds, j.outcome])).toEqual([['loss beats plain at fraction 0.01 (log10 of plain / loss test MSE)', 'mean-paired-difference', 3, 'held']]);
+    expect(verdict.text).toMatch(/At the larger fractions \(not part of the claim\): loss beats plain at fraction 1 .*2 seeds: inconclusive/);
   });
-  it('does not hold when the difference is within the seed spread', () => {
-    expect(concludeArms(grid([0.099, 0.1, 0.101]), config).held).toBe(false);
+  it('does not hold when the constrained arm is worse at every small fraction in every seed', () => {
+    expect(concludeArms(grid([0.2, 0.21, 0.19]), config).held).toBe(false);
+  });
+  it('is inconclusive when the seeds disagree about the difference', () => {
+    expect(concludeArms(grid([0.08, 0.13, 0.1]), config).held).toBeNull();
   });
   it('is undetermined with one seed', () => {
     expect(concludeArms([cell('plain', 0.01, 0, 0.1), cell('loss', 0.01, 0, 0.01)], config).held).toBeNull();

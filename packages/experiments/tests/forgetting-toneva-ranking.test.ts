@@ -64,26 +64,36 @@ describe('removal stage', () => {
 describe('verdict', () => {
   const summary: CountingSummary = { samples: 1000, epochs: 4, policy: 'infinite', seeds: [0, 1], unforgettablePerSeed: [700, 720], unforgettableInEverySeed: 600, neverLearnedInSomeSeed: 5, histogram: {} };
   const result = (stage: string, values: Record<string, unknown>, accuracy: number) => ({ name: JSON.stringify(values), stage, values, status: 'done' as const, metrics: { test: { loss: 0, accuracy, samples: 100 } } });
+  // Three removal seeds; each seed's accuracies shifted by its own small offset, the same for both arms (a paired design).
+  const offsets = [0, 0.002, -0.001];
   const results = (least: number[], random: number[]) => [
     result('counting', { seed: 0 }, 0.95),
     result('counting', { seed: 1 }, 0.95),
-    ...[0.2, 0.4].flatMap((fraction, i) => [result('removal', { fraction, strategy: 'least-forgotten', seed: 0 }, least[i]!), result('removal', { fraction, strategy: 'random', seed: 0 }, random[i]!)]),
+    ...offsets.flatMap((offset, seed) =>
+      [0.2, 0.4].flatMap((fraction, i) => [result('removal', { fraction, strategy: 'least-forgotten', seed }, least[i]! + offset), result('removal', { fraction, strategy: 'random', seed }, random[i]! + offset)]),
+    ),
   ];
 
-  it('holds when removing the least-forgotten examples costs less than random removal at every fraction', () => {
+  it('holds when removing the least-forgotten examples costs less than random removal, paired by seed', () => {
     const verdict = judge(results([0.949, 0.945], [0.94, 0.92]), config, summary);
     expect(verdict.held).toBe(true);
-    expect(verdict.text).toMatch(/unforgettable per seed 700, 720 \(70\.0%, 72\.0%\); unforgettable in every seed 600 \(60\.0%\)/);
-    expect(verdict.table!.rows).toEqual([
-      ['0% (the counting runs)', 0, '—', '0.9500 ± 0.0000', '0.9500 ± 0.0000', '—', 2],
-      ['20.0%', 200, '200 (100.0%)', '0.9490', '0.9400', '0.90', 1],
-      ['40.0%', 400, '400 (100.0%)', '0.9450', '0.9200', '2.50', 1],
+    expect(verdict.judgements!.map((j) => [j.statistic, j.seeds, j.outcome])).toEqual([
+      ['mean-paired-difference', 3, 'held'],
+      ['mean-paired-difference', 3, 'held'],
     ]);
+    expect(verdict.text).toMatch(/unforgettable per seed 700, 720 \(70\.0%, 72\.0%\); unforgettable in every seed 600 \(60\.0%\)/);
+    expect(verdict.text).toMatch(/removing the least-forgotten examples costs less than removing random ones .*: mean difference 0\.02 \[0\.02, 0\.02\], 3 seeds: held/);
+    expect(verdict.table!.rows[0]).toEqual(['0% (the counting runs)', 0, '—', '0.9500 [0.9500, 0.9500]', '0.9500 [0.9500, 0.9500]', '—', 2]);
+    expect(verdict.table!.rows[1]!.slice(0, 3)).toEqual(['20.0%', 200, '200 (100.0%)']);
+    expect(verdict.table!.rows[1]![3]).toMatch(/^0\.9493 \[0\.94\d\d, 0\.95\d\d\]$/);
   });
 
-  it('does not hold when it costs as much or more, is mixed otherwise, and undetermined when random removal costs nothing', () => {
+  it('does not hold when it costs more, is inconclusive within the seeds, and undetermined when random removal costs nothing', () => {
     expect(judge(results([0.93, 0.91], [0.94, 0.92]), config, summary).held).toBe(false);
-    expect(judge(results([0.95, 0.915], [0.94, 0.92]), config, summary).held).toBeNull();
+    const mixed = results([0.95, 0.915], [0.94, 0.92]);
+    // Make the seeds disagree: seed 2 loses with the ranking where seeds 0 and 1 win.
+    for (const r of mixed) if (r.stage === 'removal' && r.values['seed'] === 2 && r.values['strategy'] === 'least-forgotten') r.metrics.test.accuracy -= 0.03;
+    expect(judge(mixed, config, summary).held).toBeNull();
     const free = judge(results([0.95, 0.95], [0.95, 0.9495]), config, summary);
     expect(free.held).toBeNull();
     expect(free.text).toMatch(/nothing for the ranking to beat/);

@@ -1,5 +1,5 @@
-import { lineChart } from '@mgdl/report';
-import { aggregateBy, defineExperiment, formatSpread, metric, type Aggregate, type ExperimentResult } from '@mgdl/experiment';
+import { spreadChart } from '@mgdl/report';
+import { aggregateBy, defineExperiment, describeJudgement, formatSpread, judgePairedDifference, metric, type Aggregate, type ExperimentResult, type Verdict } from '@mgdl/experiment';
 import { regressionCell } from './cell.js';
 import { arms, schema, type Arm, type CellConfig } from './config.js';
 import { mgdlOf, type MgdlMetrics } from './metrics.js';
@@ -110,65 +110,55 @@ export function curveSpread(curves: readonly (readonly number[])[]): number {
 }
 
 const exp = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '—' : x.toExponential(2));
-const spread = (a: Aggregate | undefined) => (a ? (a.n > 1 ? `${exp(a.mean)} ± ${exp(a.std)}` : exp(a.mean)) : '—');
+/** `mean [low, high]` over seeds (95% t-interval), in exponent notation. */
+const spread = (a: Aggregate | undefined) => (a ? (a.n > 1 ? `${exp(a.mean)} [${exp(a.low)}, ${exp(a.high)}]` : exp(a.mean)) : '—');
 
-/** A constrained arm beats plain when its mean test MSE is lower by more than the seed spread of the difference, √(σ_plain² + σ_arm²). */
-export function beats(arm: Aggregate, plain: Aggregate): boolean {
-  return plain.mean - arm.mean > Math.hypot(plain.std, arm.std);
-}
-
-export function concludeArms(results: readonly ExperimentResult[], config: { arms: readonly string[]; fractions: readonly number[]; smallFraction: number; target: number }) {
+export function concludeArms(results: readonly ExperimentResult[], config: { arms: readonly string[]; fractions: readonly number[]; smallFraction: number; target: number }): Verdict {
   const rows = summarizeArms(results, config);
   const table = {
     header: ['arm', 'fraction', 'train rows', 'test MSE (std. units)', 'best-epoch test MSE', 'test violation (all)', `epochs to MSE ≤ ${config.target}`, 'reached', 'curve spread (log10)', 'end fluctuation (log10)'],
     rows: rows.map((r) => [r.arm, r.fraction, r.trainSamples, spread(r.mse), spread(r.best), spread(r.violation), r.toTarget ? formatSpread(r.toTarget, 1) : '—', `${r.reached}/${r.mse.n}`, Number.isFinite(r.curveSpread) ? r.curveSpread.toFixed(3) : '—', r.tail ? formatSpread(r.tail, 3) : '—']),
   };
   if (rows.length === 0) return { held: null, text: 'no cell finished, so there is nothing to judge; see the failed cells above.', table };
-  const figures = armFigures(rows);
-  const small = [...new Set(rows.map((r) => r.fraction))].filter((f) => f <= config.smallFraction);
-  const find = (arm: string, fraction: number) => rows.find((r) => r.arm === arm && r.fraction === fraction);
+  const figures = armFigures(results);
+  const fractions = [...new Set(rows.map((r) => r.fraction))];
+  const small = fractions.filter((f) => f <= config.smallFraction);
   const constrained = config.arms.filter((a) => a !== 'plain');
   if (!config.arms.includes('plain') || constrained.length === 0 || small.length === 0) {
     return { held: null, text: 'the verdict needs the plain arm, a constrained arm and at least one fraction ≤ smallFraction.', table, figures };
   }
-  const seedsPerGroup = Math.min(...rows.map((r) => r.mse.n));
-  const lines: string[] = [];
-  const wins = new Map<string, number>();
-  for (const fraction of [...new Set(rows.map((r) => r.fraction))]) {
-    const plain = find('plain', fraction);
-    if (!plain) continue;
-    for (const arm of constrained) {
-      const row = find(arm, fraction);
-      if (!row) continue;
-      const ratio = row.mse.mean / plain.mse.mean;
-      const better = beats(row.mse, plain.mse);
-      const worse = beats(plain.mse, row.mse);
-      if (small.includes(fraction) && better) wins.set(arm, (wins.get(arm) ?? 0) + 1);
-      lines.push(`${arm} at ${fraction}: test MSE ×${ratio.toFixed(2)} of plain (${better ? 'better beyond' : worse ? 'worse beyond' : 'within'} the seed spread), violation ×${(row.violation.mean / plain.violation.mean).toFixed(2)}`);
-    }
-  }
-  const allSmall = constrained.filter((arm) => wins.get(arm) === small.length);
-  const anySmall = constrained.filter((arm) => (wins.get(arm) ?? 0) > 0);
-  // With one seed there is no seed spread to compare a difference with.
-  const held = seedsPerGroup < 2 ? null : allSmall.length > 0 ? true : anySmall.length === 0 ? false : null;
+  // Every arm runs every seed (the same pool rows, initial weights and batch order): paired by seed, on log10 test MSE.
+  const mse = (arm: string, fraction: number, seed: unknown) => {
+    const cell = results.find((r) => r.status === 'done' && r.values['arm'] === arm && r.values['fraction'] === fraction && r.values['seed'] === seed);
+    return cell ? metric(cell, (m) => mgdlOf(m)?.testMse) : Number.NaN;
+  };
+  const seeds = [...new Set(results.map((r) => r.values['seed']))];
+  const judge = (arm: string, fraction: number) =>
+    judgePairedDifference(`${arm} beats plain at fraction ${fraction} (log10 of plain / ${arm} test MSE)`, seeds.map((seed) => ({ seed: Number(seed), y: Math.log10(mse('plain', fraction, seed) / mse(arm, fraction, seed)) })), 'positive');
+  const byArm = constrained.map((arm) => ({ arm, small: small.map((f) => judge(arm, f)), large: fractions.filter((f) => !small.includes(f)).map((f) => judge(arm, f)) }));
+  const judgements = byArm.flatMap((a) => a.small);
+  const winners = byArm.filter((a) => a.small.every((j) => j.outcome === 'held')).map((a) => a.arm);
+  const losers = byArm.filter((a) => a.small.every((j) => j.outcome === 'not held')).map((a) => a.arm);
+  const held = winners.length > 0 ? true : losers.length === constrained.length ? false : null;
   const head =
-    seedsPerGroup < 2
-      ? 'one seed per arm and fraction: no seed spread to judge a difference against.'
-      : held === true
-      ? `${allSmall.join(' and ')} beat plain on test MSE at every small fraction (≤ ${config.smallFraction}) by more than the seed spread.`
+    held === true
+      ? `${winners.join(' and ')} beat plain on test MSE at every small fraction (≤ ${config.smallFraction}).`
       : held === false
-        ? `no constrained arm beat plain on test MSE by more than the seed spread at any small fraction (≤ ${config.smallFraction}).`
-        : `mixed: ${anySmall.join(' and ')} beat plain beyond the seed spread at some small fractions (≤ ${config.smallFraction}) but not all.`;
-  return { held, text: `${head} ${lines.join('; ')}.`, table, figures };
+        ? `every constrained arm did worse than plain on test MSE at every small fraction (≤ ${config.smallFraction}).`
+        : `no constrained arm beat plain on test MSE at every small fraction (≤ ${config.smallFraction}) beyond the interval over seeds, nor lost at all of them.`;
+  const larger = byArm.flatMap((a) => a.large);
+  return { held, judgements, text: `${head} ${judgements.map(describeJudgement).join('; ')}.${larger.length ? ` At the larger fractions (not part of the claim): ${larger.map(describeJudgement).join('; ')}.` : ''}`, table, figures };
 }
 
-/** Test MSE and test violation (seed means) against the training fraction, one line per arm, both axes logarithmic. */
-function armFigures(rows: readonly ArmSummary[]) {
-  const data = rows.map((r) => ({ arm: r.arm, fraction: r.fraction, mse: r.mse.mean, violation: r.violation.mean }));
+/** Test MSE and test violation against the training fraction, one colour per arm, both axes logarithmic: each seed faint, the line through the seed mean, bars its 95% t-interval. */
+function armFigures(results: readonly ExperimentResult[]) {
+  const runs = results
+    .filter((r) => r.status === 'done')
+    .map((r) => ({ arm: String(r.values['arm']), fraction: Number(r.values['fraction']), mse: metric(r, (m) => mgdlOf(m)?.testMse), violation: metric(r, (m) => mgdlOf(m)?.violation.all) }));
   const chart = (field: 'mse' | 'violation', title: string) =>
-    lineChart({ title: `${title} vs training fraction`, x: { field: 'fraction', title: 'training fraction' }, xScale: 'log', y: [{ field, title }], yScale: 'log', series: 'arm', data });
+    spreadChart({ title: `${title} vs training fraction`, x: { field: 'fraction', title: 'training fraction' }, xScale: 'log', y: [{ field, title }], yScale: 'log', series: 'arm', runs });
   return [
-    { caption: 'Test MSE (standardised outputs, mean over seeds) against the share of the labelled pool trained on, per arm.', spec: chart('mse', 'test MSE') },
-    { caption: 'Test violation of the bed constraints (mean over seeds; 0 = physically consistent) against the training fraction, per arm.', spec: chart('violation', 'test violation') },
+    { caption: 'Test MSE (standardised outputs) against the share of the labelled pool trained on, per arm: each seed faint, the line through the seed mean, bars its 95% t-interval.', spec: chart('mse', 'test MSE') },
+    { caption: 'Test violation of the bed constraints (0 = physically consistent) against the training fraction, per arm: each seed faint, the line through the seed mean, bars its 95% t-interval.', spec: chart('violation', 'test violation') },
   ];
 }

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { dataMapSvg, DATA_MAP_MAX_POINTS, histogram, lineChart, regimeBands, renderSvg, scaleTraces, type DataMapPoint, type GroupedValue } from '../plots/index.js';
+import { dataMapSvg, DATA_MAP_MAX_POINTS, histogram, lineChart, regimeBands, renderSvg, scaleTraces, spreadChart, type DataMapPoint, type GroupedValue } from '../plots/index.js';
 import { axisScaleFor } from '../plots/theme.js';
 import { series, type LoadedRun } from './load.js';
 import type { Figure } from './page.js';
@@ -100,27 +100,27 @@ function dataMapPointsOf(run: LoadedRun): DataMapPoint[] {
 
 /** Across the runs of a grid: final losses and the forgetting compromise against the swept parameter. */
 export async function comparisonFigures(runs: readonly LoadedRun[], parameter: string): Promise<Figure[]> {
-  let rows: ComparisonRow[] = runs
+  // One row per run: runs that differ only in seed are drawn faint, with their mean and its 95% interval.
+  const rows = runs
     .map((run) => {
-      const x = Number(run.params?.grid?.[parameter]);
       const m = run.metrics;
-      return { x, train: m?.train?.loss, test: m?.test?.loss, M: m?.forgetting?.M ?? null, F: m?.forgetting?.F ?? null, ratio: m?.forgetting?.settledRatio ?? m?.forgetting?.ratio ?? null };
+      return { [parameter]: Number(run.params?.grid?.[parameter]), train: m?.train?.loss, test: m?.test?.loss, M: m?.forgetting?.M ?? undefined, F: m?.forgetting?.F ?? undefined, ratio: m?.forgetting?.settledRatio ?? m?.forgetting?.ratio ?? undefined };
     })
-    .filter((r) => Number.isFinite(r.x));
-  rows = meanByX(rows);
+    .filter((r) => Number.isFinite(r[parameter]));
   const figures: Figure[] = [];
+  const seeds = `each run faint, the line through the mean of the runs at each ${parameter} (over seeds, and over any other swept parameter), bars the 95% t-interval of that mean`;
   const losses = rows.flatMap((r) => [
-    ...(r.train !== undefined ? [{ [parameter]: r.x, split: 'train', loss: r.train }] : []),
-    ...(r.test !== undefined ? [{ [parameter]: r.x, split: 'test', loss: r.test }] : []),
+    ...(r.train !== undefined ? [{ [parameter]: r[parameter], split: 'train', loss: r.train }] : []),
+    ...(r.test !== undefined ? [{ [parameter]: r[parameter], split: 'test', loss: r.test }] : []),
   ]);
   // Parameters spread over decades (L2 strength, batch size) get a log or symlog axis.
-  const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(rows.map((r) => r.x));
+  const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(rows.map((r) => Number(r[parameter])));
   const axis = { x: { field: parameter, title: xScale === 'linear' ? parameter : `${parameter} (${xScale} scale)` }, xScale, ...(xSymlogConstant ? { xSymlogConstant } : {}) };
-  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter}.`, svg: await renderSvg(lineChart({ title: `Final loss vs ${parameter}`, ...axis, y: [{ field: 'loss', title: 'Loss (cross-entropy)' }], series: 'split', data: losses })) });
-  const mf = rows.filter((r) => r.M !== null);
-  if (mf.length > 0) figures.push({ caption: `M and F over S3 at the last epoch against ${parameter}.`, svg: await renderSvg(lineChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], data: mf.map((r) => ({ [parameter]: r.x, M: r.M, F: r.F })) })) });
-  const ratio = rows.filter((r) => r.ratio !== null && Number.isFinite(r.ratio) && r.ratio > 0);
-  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, data: ratio.map((r) => ({ [parameter]: r.x, ratio: r.ratio })), thresholds: REGIME })) });
+  if (losses.length > 0) figures.push({ caption: `Final train and test loss against ${parameter} (${seeds}).`, svg: await renderSvg(spreadChart({ title: `Final loss vs ${parameter}`, ...axis, y: [{ field: 'loss', title: 'Loss (cross-entropy)' }], series: 'split', runs: losses })) });
+  const mf = rows.filter((r) => r.M !== undefined);
+  if (mf.length > 0) figures.push({ caption: `M and F over S3 at the last epoch against ${parameter} (${seeds}).`, svg: await renderSvg(spreadChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], runs: mf })) });
+  const ratio = rows.filter((r) => r.ratio !== undefined && Number.isFinite(r.ratio) && r.ratio > 0);
+  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated; ${seeds}).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, data: [], runs: ratio, thresholds: REGIME })) });
   const auc = await noiseScoreFigure(runs, parameter);
   if (auc) figures.push(auc);
   return figures;
@@ -134,34 +134,12 @@ export async function noiseScoreFigure(runs: readonly LoadedRun[], parameter: st
     return Number.isFinite(x) && result ? result.scores.filter((s) => s.auc !== null).map((s) => ({ x, score: s.score, auc: s.auc! })) : [];
   });
   if (auc.length === 0) return undefined;
-  const mean = new Map<string, { x: number; score: string; sum: number; n: number }>();
-  for (const row of auc) {
-    const key = `${row.score}|${row.x}`;
-    const entry = mean.get(key) ?? { x: row.x, score: row.score, sum: 0, n: 0 };
-    entry.sum += row.auc;
-    entry.n++;
-    mean.set(key, entry);
-  }
-  const data = [...mean.values()].map((e) => ({ [parameter]: e.x, score: e.score, auc: e.sum / e.n })).sort((a, b) => Number(a[parameter]) - Number(b[parameter]));
+  const data = auc.map((row) => ({ [parameter]: row.x, score: row.score, auc: row.auc }));
   const { kind: xScale, constant: xSymlogConstant } = axisScaleFor(data.map((r) => Number(r[parameter])));
   const axis = { x: { field: parameter, title: xScale === 'linear' ? parameter : `${parameter} (${xScale} scale)` }, xScale, ...(xSymlogConstant ? { xSymlogConstant } : {}) };
   return {
-    caption: `ROC-AUC of each per-sample score at finding the noisy labels against ${parameter} (0.5 = chance; runs at the same ${parameter} averaged, noise-free runs left out).`,
-    svg: await renderSvg(lineChart({ title: `Which score finds the noisy labels vs ${parameter}`, ...axis, y: [{ field: 'auc', title: 'ROC-AUC (noisy vs clean)' }], series: 'score', data })),
+    caption: `ROC-AUC of each per-sample score at finding the noisy labels against ${parameter} (0.5 = chance; each run faint, the line through the mean of the runs at the same ${parameter}, bars its 95% t-interval; noise-free runs left out).`,
+    svg: await renderSvg(spreadChart({ title: `Which score finds the noisy labels vs ${parameter}`, ...axis, y: [{ field: 'auc', title: 'ROC-AUC (noisy vs clean)' }], series: 'score', runs: data })),
   };
 }
 
-type ComparisonRow = { x: number; train?: number; test?: number; M: number | null; F: number | null; ratio: number | null };
-
-/** One point per parameter value: runs that differ only in seed are averaged (the table lists each). */
-function meanByX(rows: ComparisonRow[]): ComparisonRow[] {
-  const groups = new Map<number, ComparisonRow[]>();
-  for (const row of rows) groups.set(row.x, [...(groups.get(row.x) ?? []), row]);
-  const mean = (values: (number | null | undefined)[]) => {
-    const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    return finite.length ? finite.reduce((a, b) => a + b, 0) / finite.length : undefined;
-  };
-  return [...groups]
-    .sort(([a], [b]) => a - b)
-    .map(([x, group]) => ({ x, train: mean(group.map((g) => g.train)), test: mean(group.map((g) => g.test)), M: mean(group.map((g) => g.M)) ?? null, F: mean(group.map((g) => g.F)) ?? null, ratio: mean(group.map((g) => g.ratio)) ?? null }));
-}

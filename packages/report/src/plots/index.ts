@@ -4,6 +4,8 @@ export { chooseBins, histogram, type Bin, type GroupedValue, type HistogramInput
 export { lineChart, type LineChartInput } from './line-chart.js';
 export { renderPng, type PngOptions } from './raster.js';
 export { regimeBands, type RegimeBandsInput, type RegimeThresholds } from './regime-bands.js';
+export { meanInterval, type MeanInterval } from './seed-interval.js';
+export { seedMeans, spreadChart, type SpreadChartInput } from './spread-chart.js';
 export { scaleTraces, type Scale, type ScaleTracesInput, type Settled, type Trace } from './scale-traces.js';
 export { renderSvg } from './svg.js';
 export { axisScaleFor, FONT_FAMILY, FONT_STACK, MEANING_COLOURS, meaningScale, numberAxis, PALETTE, THEME, type Meaning, type AxisScale, type FieldRef, type Row } from './theme.js';

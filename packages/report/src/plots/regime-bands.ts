@@ -12,6 +12,7 @@ import {
   type FieldRef,
   type Row,
 } from './theme.js';
+import { spreadLayers } from './spread-chart.js';
 
 export interface RegimeThresholds {
   /** M/F below this: forgetting dominates. */
@@ -26,7 +27,10 @@ export interface RegimeBandsInput {
   /** Defaults to a `ratio` column titled M/F. */
   y?: FieldRef;
   series?: string;
+  /** One row per value of x (and series): drawn as a line. */
   data: readonly Row[];
+  /** Instead of `data`, one row per run (seed): their mean as the line, with its 95% interval and each run faint. */
+  runs?: readonly Row[];
   thresholds: RegimeThresholds;
   /** As lineChart's. */
   xScale?: AxisScale;
@@ -53,7 +57,7 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
     );
   }
   const y = input.y ?? { field: 'ratio', title: 'M/F (dimensionless)' };
-  const ratios = input.data.map((row) => Number(row[y.field]));
+  const ratios = (input.runs ?? input.data).map((row) => Number(row[y.field]));
   const [bottom, top] = logDomain([...ratios, forgettingBelow, memorisingAbove]);
   const bands = [
     { regime: REGIMES[0], low: bottom, high: forgettingBelow },
@@ -83,15 +87,19 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
           },
         },
       },
-      {
-        data: { values: [...input.data] },
-        mark: { type: 'line', point: showMarkers(input.data) },
-        encoding: {
-          x: { field: flatField(input.x.field), type: 'quantitative', title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
-          y: { field: flatField(y.field), type: 'quantitative', scale: yScale, title: y.title },
-          ...seriesColour(input.series, input.data),
-        },
-      },
+      ...(input.runs
+        ? spreadLayers({ x: input.x, y, ...(input.series === undefined ? {} : { series: input.series }), runs: input.runs, yScale, ...(input.xScale ? { xScale: input.xScale } : {}), ...(input.xSymlogConstant ? { xSymlogConstant: input.xSymlogConstant } : {}) })
+        : [
+            {
+              data: { values: [...input.data] },
+              mark: { type: 'line' as const, point: showMarkers(input.data) },
+              encoding: {
+                x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
+                y: { field: flatField(y.field), type: 'quantitative' as const, scale: yScale, title: y.title },
+                ...seriesColour(input.series, input.data),
+              },
+            },
+          ]),
     ],
   };
 }
