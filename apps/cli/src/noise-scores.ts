@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HistoryError } from '@mgdl/forgetting';
-import type { SampleScoreRow } from '@mgdl/report';
+import { sampleScoreRows, scoreById, type SampleScoreRow } from '@mgdl/report';
 import type { AnalysisInput } from './import-run.js';
 
 /**
@@ -34,30 +34,18 @@ export function readCleanLabels(file: string, input: Pick<AnalysisInput, 'histor
  * their label); a sample without a clean label has unknown noise.
  */
 export function importScoreRows(input: AnalysisInput, labels: ReadonlyMap<number, number>, clean: ReadonlyMap<number, number>): SampleScoreRow[] {
-  const s = input.analysis.perSample;
-  const byId = (ids: Int32Array | undefined, values: ArrayLike<number> | undefined) => new Map(ids && values ? Array.from(ids, (id, i) => [id, values[i]!]) : []);
-  const aum = byId(input.aum?.ids, input.aum?.aum);
-  const confidence = byId(input.dataMap?.ids, input.dataMap?.confidence);
-  const variability = byId(input.dataMap?.ids, input.dataMap?.variability);
-  const correctness = byId(input.dataMap?.ids, input.dataMap?.correctness);
-  const el2n = byId(input.el2n?.ids, input.el2n?.score);
-  return Array.from(s.ids, (id, p) => {
-    const label = labels.get(id)!;
-    const truth = clean.get(id);
-    return {
-      id,
-      label,
-      clean: truth ?? null,
-      noisy: truth === undefined ? null : truth !== label,
-      set: s.set[p] as 1 | 2 | 3,
-      forgetting: s.forgettingEvents[p]!,
-      firstLearned: s.firstLearned[p]! >= 0 ? s.firstLearned[p]! : null,
-      aum: aum.get(id) ?? null,
-      confidence: confidence.get(id) ?? null,
-      variability: variability.get(id) ?? null,
-      correctness: correctness.get(id) ?? null,
-      el2n: el2n.get(id) ?? null,
-      finalLoss: null,
-    };
+  return sampleScoreRows({
+    perSample: input.analysis.perSample,
+    labelsOf: (id) => {
+      const label = labels.get(id);
+      if (label === undefined) return undefined;
+      const truth = clean.get(id);
+      return { label, clean: truth ?? null, noisy: truth === undefined ? null : truth !== label };
+    },
+    aum: scoreById(input.aum?.ids, input.aum?.aum),
+    confidence: scoreById(input.dataMap?.ids, input.dataMap?.confidence),
+    variability: scoreById(input.dataMap?.ids, input.dataMap?.variability),
+    correctness: scoreById(input.dataMap?.ids, input.dataMap?.correctness),
+    el2n: scoreById(input.el2n?.ids, input.el2n?.score),
   });
 }

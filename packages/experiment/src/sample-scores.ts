@@ -1,7 +1,7 @@
 import type { Dataset } from '@mgdl/datasets';
 import { aum, dataMaps, el2n, type Analysis, type Series } from '@mgdl/forgetting';
 import type { KernelPlugin } from '@mgdl/kernel';
-import { galleryIds, gallerySelection, noiseDetection, sampleScoresCsv, type GalleryFile, type NoiseDetection, type RunRecorder, type SampleScoreRow } from '@mgdl/report';
+import { galleryIds, gallerySelection, noiseDetection, sampleScoreRows, sampleScoresCsv, scoreById, type GalleryFile, type NoiseDetection, type RunRecorder, type SampleScoreRow } from '@mgdl/report';
 
 /** Each sample's latest per-sample loss from the recorded series (its final loss once training ends). */
 function lastLoss(source: Series): KernelPlugin & { values: Map<number, number> } {
@@ -37,41 +37,26 @@ export function sampleScorePlugins(source: Series, epochs: number) {
   return { ...plugins, list: Object.values(plugins) as KernelPlugin[] };
 }
 
-const byId = <T>(ids: Int32Array, values: ArrayLike<T>) => new Map(Array.from(ids, (id, i) => [id, values[i]!] as const));
-
 /** One row per analysed training sample with its labels, noise flag and every score. */
-export function sampleScoreRows(trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): SampleScoreRow[] {
+export function cellScoreRows(trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): SampleScoreRow[] {
   const position = new Map(Array.from(trainSet.ids, (id, i) => [id, i]));
   const a = scores.aum.result();
   const map = scores.dataMaps.result();
   const e = scores.el2n.recordedEpochs().length ? scores.el2n.result() : undefined;
-  const [aumOf, confidenceOf, variabilityOf, correctnessOf] = [byId(a.ids, a.aum), byId(map.ids, map.confidence), byId(map.ids, map.variability), byId(map.ids, map.correctness)];
-  const el2nOf = e ? byId(e.ids, e.score) : new Map<number, number>();
-  const s = analysis.perSample;
-  const rows: SampleScoreRow[] = [];
-  for (let p = 0; p < s.ids.length; p++) {
-    if (s.set[p] === 0) continue;
-    const id = s.ids[p]!;
-    const i = position.get(id);
-    if (i === undefined) continue;
-    const noise = trainSet.noise;
-    rows.push({
-      id,
-      label: trainSet.labels[i]!,
-      clean: noise ? noise.cleanLabels[i]! : null,
-      noisy: noise ? noise.noisy[i] === 1 : null,
-      set: s.set[p] as 1 | 2 | 3,
-      forgetting: s.forgettingEvents[p]!,
-      firstLearned: s.firstLearned[p]! >= 0 ? s.firstLearned[p]! : null,
-      aum: aumOf.get(id) ?? null,
-      confidence: confidenceOf.get(id) ?? null,
-      variability: variabilityOf.get(id) ?? null,
-      correctness: correctnessOf.get(id) ?? null,
-      el2n: el2nOf.get(id) ?? null,
-      finalLoss: scores.loss.values.get(id) ?? null,
-    });
-  }
-  return rows;
+  const noise = trainSet.noise;
+  return sampleScoreRows({
+    perSample: analysis.perSample,
+    labelsOf: (id) => {
+      const i = position.get(id);
+      return i === undefined ? undefined : { label: trainSet.labels[i]!, clean: noise ? noise.cleanLabels[i]! : null, noisy: noise ? noise.noisy[i] === 1 : null };
+    },
+    aum: scoreById(a.ids, a.aum),
+    confidence: scoreById(map.ids, map.confidence),
+    variability: scoreById(map.ids, map.variability),
+    correctness: scoreById(map.ids, map.correctness),
+    el2n: scoreById(e?.ids, e?.score),
+    finalLoss: scores.loss.values,
+  });
 }
 
 /** The pixels (images) or text (token ids decoded) of the samples the report's gallery shows; tables get none. */
@@ -102,7 +87,7 @@ export function galleryOf(trainSet: Dataset, rows: readonly SampleScoreRow[]): G
 
 /** Writes samples/scores.csv and samples/gallery.json and returns the noise-detection result (when the run has noise). */
 export function writeSampleScores(recorder: RunRecorder, trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): NoiseDetection | undefined {
-  const rows = sampleScoreRows(trainSet, analysis, scores);
+  const rows = cellScoreRows(trainSet, analysis, scores);
   recorder.writeSamples('scores', sampleScoresCsv(rows));
   const gallery = galleryOf(trainSet, rows);
   if (gallery) recorder.writeGallery(gallery);

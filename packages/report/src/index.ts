@@ -13,6 +13,6 @@ export { loadRun, type LoadedRun } from './html/load.js';
 export { escapeHtml } from './html/escape.js';
 export * from './tensorboard/index.js';
 export * from './plots/index.js';
-export { sampleScoresCsv, readSampleScores, parseSampleScores, SAMPLE_SCORES_HEADER, type SampleScoreRow } from './samples/scores.js';
+export { sampleScoreRows, sampleScoresCsv, scoreById, readSampleScores, parseSampleScores, SAMPLE_SCORES_HEADER, type SampleScoreRow, type SampleScoreSources, type ScoreById } from './samples/scores.js';
 export { averagePrecision, noiseDetection, noiseDetectionSchema, NOISE_SCORES, precisionAtK, rocAuc, type NoiseDetection, type NoiseScore, type NoiseScoreResult } from './samples/noise-detection.js';
 export { galleryFileSchema, galleryIds, galleryJson, gallerySelection, GALLERY_GROUPS, readGallery, thumbnailDataUri, type GalleryFile, type GalleryGroup, type GallerySample } from './samples/gallery.js';

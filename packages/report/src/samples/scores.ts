@@ -34,6 +34,54 @@ export interface SampleScoreRow {
   finalLoss: number | null;
 }
 
+/** A per-sample score keyed by sample id (AUM, a data-map coordinate, EL2N, the final loss). */
+export type ScoreById = ReadonlyMap<number, number>;
+
+/** What a score row is built from: the forgetting analysis per sample, each sample's labels, and the scores that were recorded. */
+export interface SampleScoreSources {
+  perSample: { ids: Int32Array; set: ArrayLike<number>; forgettingEvents: ArrayLike<number>; firstLearned: ArrayLike<number> };
+  /** The training label, and the clean label and noise flag where known; undefined leaves the sample out. */
+  labelsOf: (id: number) => { label: number; clean: number | null; noisy: boolean | null } | undefined;
+  aum?: ScoreById;
+  confidence?: ScoreById;
+  variability?: ScoreById;
+  correctness?: ScoreById;
+  el2n?: ScoreById;
+  finalLoss?: ScoreById;
+}
+
+/** `ids[i] → values[i]`, for score arrays that come with their own id order. */
+export const scoreById = (ids: Int32Array | undefined, values: ArrayLike<number> | undefined): ScoreById => new Map(ids && values ? Array.from(ids, (id, i) => [id, values[i]!] as const) : []);
+
+/**
+ * One row per sample that was presented (set 1–3) and has labels: the one builder of the rows of
+ * samples/scores.csv, for experiment cells and imported logs alike.
+ */
+export function sampleScoreRows(sources: SampleScoreSources): SampleScoreRow[] {
+  const s = sources.perSample;
+  const rows: SampleScoreRow[] = [];
+  for (let p = 0; p < s.ids.length; p++) {
+    if (s.set[p] === 0) continue;
+    const id = s.ids[p]!;
+    const labels = sources.labelsOf(id);
+    if (!labels) continue;
+    rows.push({
+      id,
+      ...labels,
+      set: s.set[p] as 1 | 2 | 3,
+      forgetting: s.forgettingEvents[p]!,
+      firstLearned: s.firstLearned[p]! >= 0 ? s.firstLearned[p]! : null,
+      aum: sources.aum?.get(id) ?? null,
+      confidence: sources.confidence?.get(id) ?? null,
+      variability: sources.variability?.get(id) ?? null,
+      correctness: sources.correctness?.get(id) ?? null,
+      el2n: sources.el2n?.get(id) ?? null,
+      finalLoss: sources.finalLoss?.get(id) ?? null,
+    });
+  }
+  return rows;
+}
+
 const COLUMNS = ['id', 'label', 'clean', 'noisy', 'set', 'forgetting', 'first_learned', 'aum', 'confidence', 'variability', 'correctness', 'el2n', 'final_loss'] as const;
 export const SAMPLE_SCORES_HEADER = COLUMNS.join(',');
 
