@@ -11,3 +11,4 @@ export {
 export { registerWasmTrainingKernels, wasmTrainingKernels, type RegisteredKernel } from './wasm/register.js';
 export { registerFastGradients } from './gradients.js';
 export { batchNormTraining, registerBatchNormKernels, type BatchNormTrainingResult } from './ops/batch-norm.js';
+export { ADAM_UPDATE, registerAdamUpdateKernel, type AdamUpdateAttrs } from './ops/adam-update.js';

@@ -6,6 +6,7 @@ import { registerWasmTrainingKernels, type RegisteredKernel } from './wasm/regis
 import { prepareThreadedWasm } from './wasm/threads.js';
 import { registerFastGradients } from './gradients.js';
 import { registerBatchNormKernels } from './ops/batch-norm.js';
+import { registerAdamUpdateKernel } from './ops/adam-update.js';
 
 /** Candidates in the order mgdl tries them. */
 export const backendNames = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -80,7 +81,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         candidates,
         kernels: [
           ...(onWasm ? registerWasmTrainingKernels() : []),
-          ...(onWasm || name === 'cpu' ? registerBatchNormKernels().map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
+          ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
         ],
         gradients,
       };

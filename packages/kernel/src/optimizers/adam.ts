@@ -15,6 +15,13 @@ export interface AdamOptions {
 }
 
 /**
+ * The fused update @mgdl/backend registers for wasm and cpu (ADAM_UPDATE there; this package does
+ * not depend on the backend, so it is found by name): one kernel call for every variable instead
+ * of ~13 tfjs ops per variable, with the same float32 results.
+ */
+const FUSED_ADAM = 'MgdlAdamUpdate';
+
+/**
  * torch.optim.Adam, or AdamW when `decoupled`: the step's learning rate scales the whole update
  * (and the decoupled decay), so schedules act on Adam exactly as on SGD.
  */
@@ -35,6 +42,19 @@ export function adam({ beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay =
       // Bias corrections in float64 on the host, as torch computes them in Python.
       const stepSize = learningRate / (1 - beta1 ** t);
       const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
+      if (tf.getKernel(FUSED_ADAM, tf.getBackend())) {
+        const inputs: Record<string, tf.Tensor> = {};
+        variables.forEach((w, i) => Object.assign(inputs, { [`w${i}`]: w, [`g${i}`]: grads[i]!, [`m${i}`]: ms![i]!, [`v${i}`]: vs![i]! }));
+        const attrs = { count: variables.length, beta1, beta2, epsilon, stepSize, rootCorrection2, weightDecay, decoupled, learningRate };
+        const updated = tf.engine().runKernel(FUSED_ADAM, inputs, attrs) as tf.Tensor[];
+        variables.forEach((w, i) => {
+          w.assign(updated[3 * i]!);
+          ms![i]!.assign(updated[3 * i + 1]!);
+          vs![i]!.assign(updated[3 * i + 2]!);
+        });
+        tf.dispose(updated);
+        return;
+      }
       variables.forEach((w, i) =>
         tf.tidy(() => {
           const g = coupledDecay ? tf.add(grads[i]!, tf.mul(w, weightDecay)) : grads[i]!;

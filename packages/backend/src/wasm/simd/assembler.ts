@@ -73,9 +73,11 @@ export const op = {
   v128AndNot: [0xfd, ...uleb(0x4f)],
   v128Or: [0xfd, ...uleb(0x50)],
   v128Bitselect: [0xfd, ...uleb(0x52)],
+  f32x4Sqrt: [0xfd, ...uleb(0xe3)],
   f32x4Add: [0xfd, ...uleb(0xe4)],
   f32x4Sub: [0xfd, ...uleb(0xe5)],
   f32x4Mul: [0xfd, ...uleb(0xe6)],
+  f32x4Div: [0xfd, ...uleb(0xe7)],
   f32x4Max: [0xfd, ...uleb(0xe9)],
 } as const;
 

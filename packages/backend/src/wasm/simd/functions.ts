@@ -1,3 +1,4 @@
+import { adamStep } from './adam-loop.js';
 import { assemble } from './assembler.js';
 import { affine, affine2, gradMoments, moments } from './channel-loops.js';
 import { CONV_FILTER_TILES } from './conv-filter-loops.js';
@@ -9,7 +10,7 @@ import { buildFunction, type SimdFunction } from './simd-function.js';
  * The SIMD module's functions in export order. A call record names its function by its index
  * here, so a worker can find it in its own instance of the same module.
  */
-export const SIMD_FUNCTIONS: readonly SimdFunction[] = [moments, gradMoments, affine, affine2, maxPoolGrad, ...CONV_FILTER_TILES.flat(), ...CONV_TILES.flat(), ...NARROW_CONV_TILES.flat()];
+export const SIMD_FUNCTIONS: readonly SimdFunction[] = [moments, gradMoments, affine, affine2, maxPoolGrad, ...CONV_FILTER_TILES.flat(), ...CONV_TILES.flat(), ...NARROW_CONV_TILES.flat(), adamStep];
 
 /** Most parameters of any SIMD function: every call record has this many argument slots. */
 export const MAX_ARGS = Math.max(...SIMD_FUNCTIONS.map((fn) => fn.params.length));

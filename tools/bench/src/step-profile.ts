@@ -1,0 +1,60 @@
+/**
+ * Ops and time per training step through mgdl's kernel, as a cell trains (Adam, per-sample arrays
+ * downloaded every batch for a plugin), on random data:
+ *   node --conditions=source --import tsx tools/bench/src/step-profile.ts --nets fcnn4,mcnn3 --threads 1 --steps 40
+ * kernels/step counts tfjs kernel calls and outputs/step the tensors they allocate (tf.profile);
+ * ms/step is wall time and cpuMs/step this process's CPU time (steadier on a shared machine), medians of the rounds.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { parseArgs } from 'node:util';
+import { initBackend } from '@mgdl/backend';
+import { Batcher, type Dataset } from '@mgdl/datasets';
+import { train, type KernelPlugin } from '@mgdl/kernel';
+import { buildModel } from '@mgdl/models';
+import { createRandom } from '@mgdl/random';
+import { benchNets, type BenchNet } from './nets.js';
+
+const { values } = parseArgs({ options: { nets: { type: 'string', default: 'fcnn4' }, threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '3' } } });
+const backend = await initBackend({ backend: 'wasm', threads: Number(values.threads) });
+const steps = Number(values.steps);
+
+/** The cic-width cell's net (FCNN w = 4 on MNIST), besides the bench nets. */
+const cellNet: BenchNet = { name: 'fcnn4', build: () => buildModel('fcnn', { width: 4, inputShape: [28, 28, 1] }), inputShape: [28, 28, 1], loss: 'softmax', outputs: 10 };
+const byName = new Map([...benchNets, cellNet].map((n) => [n.name, n]));
+
+function randomData(net: BenchNet, n: number): Dataset {
+  const random = createRandom(1);
+  const size = net.inputShape.reduce((a, b) => a * b, 1);
+  const common = { name: 'random', split: 'train' as const, sources: [], ids: Int32Array.from({ length: n }, (_, i) => i), classNames: Array.from({ length: net.outputs }, (_, c) => String(c)), labels: Int32Array.from({ length: n }, () => Math.floor(random() * net.outputs)) };
+  if (net.vocabSize) return { ...common, kind: 'text', sampleShape: net.inputShape, x: Int32Array.from({ length: n * size }, () => Math.floor(random() * net.vocabSize!)) } as unknown as Dataset;
+  return { ...common, kind: 'image', sampleShape: net.inputShape, x: Uint8Array.from({ length: n * size }, () => Math.floor(random() * 256)) };
+}
+
+/** Consumes the per-sample arrays each batch, as a cell's forgetting statistics do. */
+const perSampleConsumer: KernelPlugin = { name: 'per-sample', perSample: true, onBatchEnd: () => undefined };
+
+for (const name of values.nets.split(',')) {
+  const net = byName.get(name);
+  if (!net || net.loss !== 'softmax') throw new Error(`step-profile: unknown or non-classifier net '${name}'; known: ${[...byName.keys()].join(', ')}`);
+  const data = new Batcher(randomData(net, 128 * steps), { batchSize: 128, seed: 0 });
+  const model = net.build();
+  const run = () => train({ model, data, epochs: 1, learningRate: 1e-3, plugins: [perSampleConsumer], progress: false });
+  await run();
+  const [wall, cpu]: [number[], number[]] = [[], []];
+  const cpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  for (let round = 0; round < Number(values.rounds); round++) {
+    const [start, cpuStart] = [performance.now(), cpuMs()];
+    await run();
+    wall.push((performance.now() - start) / steps);
+    cpu.push((cpuMs() - cpuStart) / steps);
+  }
+  const info = await tf.profile(async () => void (await run()));
+  const counts = new Map<string, number>();
+  for (const k of info.kernels) counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, c]) => `${k} ${(c / steps).toFixed(1)}`);
+  const median = (xs: number[]) => Number([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(2));
+  const outputs = info.kernels.reduce((n, k) => n + k.outputShapes.length, 0);
+  console.log(JSON.stringify({ net: name, threads: backend.threads, msPerStep: median(wall), cpuMsPerStep: median(cpu), kernelsPerStep: info.kernels.length / steps, outputsPerStep: outputs / steps, top }));
+  model.dispose();
+}
+process.exit(0);
