@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { classificationStats, type LossFunction } from './loss.js';
+import { classificationStats, correctness, type LossFunction } from './loss.js';
 import type { EvaluationResult, PerSample, TrainingData } from './types.js';
 
 /** Loss and accuracy over one pass of `data` in inference mode (no dropout, batch norm on running statistics). */
@@ -10,7 +10,7 @@ export async function evaluate(model: tfl.LayersModel, data: TrainingData, loss:
     const sums = tf.tidy(() => {
       const logits = model.apply(batch.x, { training: false }) as tf.Tensor;
       const perSample = loss.perSample(logits, batch.y);
-      const hits = loss.classification ? tf.sum(classificationStats(logits, batch.y, perSample).correct) : tf.scalar(0);
+      const hits = loss.classification ? tf.sum(correctness(logits, batch.y)) : tf.scalar(0);
       return tf.stack([tf.sum(perSample), tf.cast(hits, 'float32')]);
     });
     const [batchLoss, batchHits] = await sums.data();
@@ -46,19 +46,30 @@ export async function inferencePass(model: tfl.LayersModel, data: TrainingData, 
   };
 }
 
+/**
+ * The per-sample rows of one batch as one [rows, b] float32 tensor (call inside tf.tidy): loss, and
+ * for classification correctness, margin, p(gold) and EL2N; `unpackPerSample` reads them back.
+ */
+export function perSampleRows(logits: tf.Tensor, y: tf.Tensor, loss: LossFunction, perSampleLoss?: tf.Tensor): tf.Tensor2D {
+  const values = perSampleLoss ?? loss.perSample(logits, y);
+  if (!loss.classification) return tf.stack([values]) as tf.Tensor2D;
+  const { correct, margin, pGold, el2n } = classificationStats(logits, y, values);
+  return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold, el2n]) as tf.Tensor2D;
+}
+
+/** The PerSample arrays of `perSampleRows`' values, downloaded as `flat`. */
+export function unpackPerSample(flat: Float32Array, ids: Int32Array, classification: boolean): PerSample {
+  const n = ids.length;
+  const row = (r: number) => flat.slice(r * n, (r + 1) * n);
+  if (!classification) return { ids, loss: row(0) };
+  return { ids, loss: row(0), correct: Uint8Array.from(row(1)), margin: row(2), pGold: row(3), el2n: row(4) };
+}
+
 /** Downloads per-sample arrays of one batch in a single transfer; disposes `logits`. */
 export async function perSampleOf(logits: tf.Tensor, y: tf.Tensor, ids: Int32Array, loss: LossFunction, perSampleLoss?: tf.Tensor): Promise<PerSample> {
-  const packed = tf.tidy(() => {
-    const values = perSampleLoss ?? loss.perSample(logits, y);
-    if (!loss.classification) return tf.stack([values]);
-    const { correct, margin, pGold, el2n } = classificationStats(logits, y, values);
-    return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold, el2n]);
-  });
+  const packed = tf.tidy(() => perSampleRows(logits, y, loss, perSampleLoss));
   logits.dispose();
   const flat = (await packed.data()) as Float32Array;
   packed.dispose();
-  const n = ids.length;
-  const row = (r: number) => flat.slice(r * n, (r + 1) * n);
-  if (!loss.classification) return { ids, loss: row(0) };
-  return { ids, loss: row(0), correct: Uint8Array.from(row(1)), margin: row(2), pGold: row(3), el2n: row(4) };
+  return unpackPerSample(flat, ids, loss.classification);
 }

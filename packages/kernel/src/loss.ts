@@ -30,6 +30,9 @@ export function resolveLoss(loss: 'softmax-cross-entropy' | 'mse' | LossFunction
   throw new KernelError(`unknown loss '${String(loss)}'; use 'softmax-cross-entropy', 'mse' or a LossFunction`);
 }
 
+/** 1 where argmax(logits) is the label, else 0 (int32; call inside tf.tidy). */
+export const correctness = (logits: tf.Tensor, y: tf.Tensor): tf.Tensor1D => tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(y, 'int32')), 'int32') as tf.Tensor1D;
+
 /** Correctness, margin, p(gold) and EL2N of a classification batch, as tensors (call inside tf.tidy). */
 export function classificationStats(logits: tf.Tensor, y: tf.Tensor, perSampleLoss: tf.Tensor) {
   const labels = tf.cast(y, 'int32') as tf.Tensor1D;
@@ -37,7 +40,7 @@ export function classificationStats(logits: tf.Tensor, y: tf.Tensor, perSampleLo
   const gold = tf.sum(tf.mul(mask, logits), 1);
   const bestOther = tf.max(tf.where(tf.cast(mask, 'bool'), tf.fill(logits.shape, -Infinity), logits), 1);
   return {
-    correct: tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'),
+    correct: correctness(logits, labels),
     margin: tf.sub(gold, bestOther),
     pGold: tf.exp(tf.neg(perSampleLoss)),
     // Paul et al.'s EL2N score: the L2 distance between the softmax and the one-hot label.

@@ -1,23 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { classificationStats, type LossFunction } from './loss.js';
+import { perSampleRows, unpackPerSample } from './evaluate.js';
+import { correctness, type LossFunction } from './loss.js';
 import type { Optimizer } from './optimizers/types.js';
-import type { KernelBatch, KernelPlugin, StepContext } from './types.js';
+import type { KernelBatch, KernelPlugin, PerSample, StepContext } from './types.js';
 
 export interface StepResult {
   meanLoss: number;
   correct: number;
   terms: Record<string, number>;
   learningRate: number;
-  /** Kept for per-sample statistics when a plugin asked; the caller disposes them. */
-  logits?: tf.Tensor;
-  perSampleLoss?: tf.Tensor;
+  /** The batch's per-sample arrays, when a plugin asked for them. */
+  perSample?: PerSample;
 }
 
 /**
  * One training step: forward in training mode → per-sample loss → mean + Σ plugin terms + weight
  * penalties → gradients → plugin gradient transforms → lr = base × schedule × Π plugin factors →
- * optimizer update. Downloads the scalars it reports in one transfer.
+ * optimizer update. Downloads the scalars it reports, and the per-sample arrays when asked, in one
+ * transfer (the batch's correct count is then summed from them).
  */
 export async function trainStep(
   model: tfl.LayersModel,
@@ -59,19 +60,20 @@ export async function trainStep(
   tf.dispose(Object.values(gradients));
 
   const { logits, perSample, mean, terms } = kept!;
-  const scalars = tf.tidy(() => {
-    const correct = loss.classification ? tf.cast(tf.sum(classificationStats(logits, batch.y, perSample).correct), 'float32') : tf.scalar(0);
-    return tf.stack([mean, correct, ...terms]);
+  const packed = tf.tidy(() => {
+    const scalars = tf.stack([mean, ...terms]);
+    if (keepPerSample) return tf.concat([scalars, tf.reshape(perSampleRows(logits, batch.y, loss, perSample), [-1])]);
+    return tf.concat([scalars, loss.classification ? tf.reshape(tf.cast(tf.sum(correctness(logits, batch.y)), 'float32'), [1]) : tf.zeros([1])]);
   });
-  const values = await scalars.data();
-  tf.dispose([scalars, mean, ...terms]);
-  const result: StepResult = {
+  const values = (await packed.data()) as Float32Array;
+  tf.dispose([packed, logits, perSample, mean, ...terms]);
+  const samples = keepPerSample ? unpackPerSample(values.subarray(1 + terms.length), batch.ids, loss.classification) : undefined;
+  const correct = samples ? (samples.correct?.reduce((sum, c) => sum + c, 0) ?? 0) : values[1 + terms.length]!;
+  return {
     meanLoss: values[0]!,
-    correct: values[1]!,
-    terms: Object.fromEntries(termNames.map((name, i) => [name, values[2 + i]!])),
+    correct,
+    terms: Object.fromEntries(termNames.map((name, i) => [name, values[1 + i]!])),
     learningRate,
+    ...(samples ? { perSample: samples } : {}),
   };
-  if (keepPerSample) return { ...result, logits, perSampleLoss: perSample };
-  tf.dispose([logits, perSample]);
-  return result;
 }

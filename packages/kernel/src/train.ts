@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
 import { KernelError, RunInterruptedError } from './errors.js';
-import { evaluate, inferencePass, perSampleOf } from './evaluate.js';
+import { evaluate, inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/types.js';
@@ -129,14 +129,12 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
         const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample });
         const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
         if (!Number.isFinite(total)) {
-          tf.dispose([result.logits, result.perSampleLoss].filter((t): t is tf.Tensor => t !== undefined));
           const kept = checkpointsWritten > 0 || restored ? ` The last good checkpoint in ${checkpoint!.dir} is kept.` : checkpoint ? ' No checkpoint was written before it.' : '';
           throw new KernelError(`loss is ${total} at epoch ${epoch + 1}, step ${position.step + 1} (batch ${batch.index}); lower the learning rate or check the data.${kept}`);
         }
         position.step++;
         addStep(tally, { meanLoss: result.meanLoss, correct: result.correct, samples: batch.ids.length, terms: result.terms, learningRate: result.learningRate });
-        const perSample = result.logits ? await perSampleOf(result.logits, batch.y, batch.ids, loss, result.perSampleLoss) : undefined;
-        result.perSampleLoss?.dispose();
+        const perSample = result.perSample;
         tally.seconds += (performance.now() - t0) / 1000;
         await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
         const last = batch.index === data.batchesPerEpoch - 1;
