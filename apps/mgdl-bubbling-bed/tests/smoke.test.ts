@@ -34,7 +34,7 @@ describe('mgdl-bubbling-bed smoke', () => {
     }
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
     expect(verdict, 'verdict.json carries the shared rule and each judgement with its interval and seeds').toMatchObject({ procedure: expect.stringMatching(/^bootstrap over seeds/), judgements: expect.arrayContaining([expect.objectContaining({ statistic: expect.any(String), interval: expect.any(Array), seeds: 1, outcome: 'inconclusive' })]) });
-    // One seed: no seed spread, so no verdict either way.
+    // One seed: no interval over seeds, so no verdict either way.
     expect(verdict.held).toBeNull();
     expect(verdict.table.rows).toHaveLength(10);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
@@ -42,6 +42,6 @@ describe('mgdl-bubbling-bed smoke', () => {
     expect(html).toContain('test violation (all)');
     expect(run.stdout).toContain(`report: ${join(out, 'report.html')}`);
     const figures = readdirSync(join(out, 'figures'));
-    expect(figures.slice(0, 2)).toEqual(['01-claim-and-verdict--test-mse-standardised-outputs-mean-over.svg', '02-claim-and-verdict--test-violation-of-the-bed-constraints.svg']);
+    expect(figures.slice(0, 2)).toEqual(['01-claim-and-verdict--test-mse-standardised-outputs-against-the.svg', '02-claim-and-verdict--test-violation-of-the-bed-constraints.svg']);
   });
 });
