@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
@@ -95,42 +96,51 @@ const backends = explicitBackends ?? [
 ];
 
 const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
+/** One measurement process (the backend and its thread pool are process-global); no rows when it fails. */
+function measureTfjs(backend: string, threads: number, net: string): TfjsRow[] {
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', measureScript, '--backend', backend, '--threads', String(threads), '--nets', net, '--batch', String(BATCH), '--seconds', String(seconds)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (run.status !== 0) {
+    log(`tfjs ${backend} ${net} failed (exit ${run.status}); continuing`);
+    return [];
+  }
+  return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TfjsRow);
+}
+// tfjs-cpu is single-threaded JS and ~100× slower on CNNs: by default it runs the mlp only, and
+// every backend but wasm runs once, at 1 thread.
+const runs = (backend: string, net: string, threads: number): boolean =>
+  backend === 'wasm' || (threads === threadCounts[0] && (backend !== 'cpu' || Boolean(explicitBackends) || net === 'mlp'));
+
+const loadAtStart = loadavg()[0]!;
 const tfjsRows: TfjsRow[] = [];
-for (const backend of backends) {
-  // tfjs-cpu is single-threaded JS and ~100× slower on CNNs; by default it runs the mlp only.
-  const backendNets = backend === 'cpu' && !explicitBackends ? nets.filter((n) => n === 'mlp') : nets;
-  const counts = backend === 'wasm' ? threadCounts : [1];
-  for (const threads of counts) {
-    if (backendNets.length === 0) continue;
-    log(`tfjs ${backend}, ${threads} thread(s): ${backendNets.join(', ')}`);
-    const run = spawnSync(
-      process.execPath,
-      ['--conditions=source', '--import', 'tsx', measureScript, '--backend', backend, '--threads', String(threads), '--nets', backendNets.join(','), '--batch', String(BATCH), '--seconds', String(seconds)],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    if (run.status !== 0) {
-      log(`tfjs ${backend} failed (exit ${run.status}); continuing`);
-      continue;
+const referenceRows: ReferenceRows[] = references.map((reference) => ({ version: reference.version, rows: [] }));
+// Net by net, tfjs and torch back to back: on a shared machine, other processes' load then weighs
+// on both sides of a ratio alike (measuring all tfjs first, then all torch, gave ratios off by 5×).
+for (const threads of threadCounts) {
+  for (const net of nets) {
+    for (const backend of backends.filter((b) => runs(b, net, threads))) {
+      log(`tfjs ${backend}, ${backend === 'wasm' ? threads : 1} thread(s): ${net}`);
+      tfjsRows.push(...measureTfjs(backend, backend === 'wasm' ? threads : 1, net));
     }
-    for (const line of run.stdout.trim().split('\n').filter(Boolean)) tfjsRows.push(JSON.parse(line) as TfjsRow);
+    references.forEach((reference, i) => {
+      log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${net}`);
+      referenceRows[i]!.rows.push(...runTorch(reference, [net], threads, BATCH, seconds));
+    });
   }
 }
-
-const referenceRows: ReferenceRows[] = references.map((reference) => {
-  const rows = threadCounts.flatMap((threads) => {
-    log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${nets.join(', ')}`);
-    return runTorch(reference, nets, threads, BATCH, seconds);
-  });
-  return { version: reference.version, rows };
-});
+const loadAtEnd = loadavg()[0]!;
 
 const rows = joinRows(tfjsRows, referenceRows);
 const versions = references.map((r) => r.version);
 const named = references.map((r) => `torch ${r.version} (${r.source}: ${r.python})`).join(', ') || 'no torch reference';
-console.log(`\nbatch ${BATCH}, Adam 1e-3, random data; ${named}; ratio = tfjs / torch at equal threads\n`);
+const load = `load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${availableParallelism()} cores`;
+console.log(`\nbatch ${BATCH}, Adam 1e-3, random data; ${named}; ratio = tfjs / torch at equal threads; ${load}\n`);
 console.log(formatTable(rows, versions));
 if (values.json) {
-  const report = { batch: BATCH, optimizer: 'adam 1e-3', seconds, references: references.map(({ version, python, source }) => ({ version, python, source })), rows };
+  const report = { batch: BATCH, optimizer: 'adam 1e-3', seconds, loadAverage: { start: loadAtStart, end: loadAtEnd }, references: references.map(({ version, python, source }) => ({ version, python, source })), rows };
   writeFileAtomic(values.json, JSON.stringify(report, null, 2) + '\n');
   log(`wrote ${values.json}`);
 }

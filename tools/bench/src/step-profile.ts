@@ -2,7 +2,8 @@
  * Ops and time per training step through mgdl's kernel, as a cell trains (Adam, per-sample arrays
  * downloaded every batch for a plugin), on random data:
  *   node --conditions=source --import tsx tools/bench/src/step-profile.ts --nets fcnn4,mcnn3 --threads 1 --steps 40
- * kernels/step counts tfjs kernel calls and outputs/step the tensors they allocate (tf.profile);
+ * kernels/step counts tfjs kernel calls and outputs/step the tensors they allocate, `top` the most
+ * called kernels and `slowest` the kernels taking most ms per step (tf.profile);
  * ms/step is wall time and cpuMs/step this process's CPU time (steadier on a shared machine), medians of the rounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -49,12 +50,17 @@ for (const name of values.nets.split(',')) {
     cpu.push((cpuMs() - cpuStart) / steps);
   }
   const info = await tf.profile(async () => void (await run()));
-  const counts = new Map<string, number>();
-  for (const k of info.kernels) counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
+  const [counts, times] = [new Map<string, number>(), new Map<string, number>()];
+  for (const k of info.kernels) {
+    counts.set(k.name, (counts.get(k.name) ?? 0) + 1);
+    times.set(k.name, (times.get(k.name) ?? 0) + (typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0));
+  }
   const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, c]) => `${k} ${(c / steps).toFixed(1)}`);
+  // Per kernel, ms per step; nested kernels (an op's inner kernels) count in both, as tf.profile reports them.
+  const slowest = [...times].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, ms]) => `${k} ${(ms / steps).toFixed(2)}`);
   const median = (xs: number[]) => Number([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(2));
   const outputs = info.kernels.reduce((n, k) => n + k.outputShapes.length, 0);
-  console.log(JSON.stringify({ net: name, threads: backend.threads, msPerStep: median(wall), cpuMsPerStep: median(cpu), kernelsPerStep: info.kernels.length / steps, outputsPerStep: outputs / steps, top }));
+  console.log(JSON.stringify({ net: name, threads: backend.threads, msPerStep: median(wall), cpuMsPerStep: median(cpu), kernelsPerStep: info.kernels.length / steps, outputsPerStep: outputs / steps, top, slowest }));
   model.dispose();
 }
 process.exit(0);
