@@ -10,6 +10,8 @@ import { batchMatMul, fusedMatMul } from './kernels/mat-mul.js';
 import { sum } from './kernels/sum.js';
 import { conv2D, fusedConv2D } from './kernels/fused-conv2d.js';
 import { cast, identity } from './kernels/identity.js';
+import { equal } from './kernels/equal.js';
+import { gatherV2 } from './kernels/gather.js';
 
 export const wasmTrainingKernels: readonly MgdlKernel[] = [
   conv2DBackpropFilter,
@@ -26,6 +28,8 @@ export const wasmTrainingKernels: readonly MgdlKernel[] = [
   fusedConv2D,
   identity,
   cast,
+  equal,
+  gatherV2,
 ];
 
 export interface RegisteredKernel {
