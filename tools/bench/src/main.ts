@@ -13,12 +13,14 @@ import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
 import { benchNets, selectNets } from './nets.js';
 import { chosenPythons, DEFAULT_VENV, findReferences, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from './torch.js';
-import { formatTable, joinRows, type ReferenceRows, type TfjsRow } from './rows.js';
+import { formatTable, joinRows, medianRows, type ReferenceRows, type TfjsRow } from './rows.js';
 
 const HELP = `Usage: npm run bench -- [options]
   --only NAMES      comma-separated nets (default: all): ${benchNets.map((n) => n.name).join(', ')}
   --threads LIST    thread counts to compare at (default: 1,2)
   --seconds N       timed seconds per measurement (default: 5)
+  --runs N          measure every row N times (tfjs and torch back to back each time); the table
+                    shows the medians (default: 1)
   --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed)
   --json FILE       also write {batch, references: [{version, python, source}], rows: [{net, backend, threads,
                     samplesPerSec, torchSamplesPerSec, ratio, references: [{torch, samplesPerSec, ratio}]}]}
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     threads: { type: 'string', default: '1,2' },
     seconds: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '1' },
     backends: { type: 'string' },
     json: { type: 'string' },
     'torch-python': { type: 'string', multiple: true },
@@ -65,6 +68,8 @@ const threadCounts = values.threads.split(',').map(Number);
 if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) fail(`--threads '${values.threads}' must list positive integers`);
 const seconds = Number(values.seconds);
 if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
+const repeats = Number(values.runs);
+if (!Number.isInteger(repeats) || repeats < 1) fail(`--runs '${values.runs}' must be a positive integer`);
 
 // Checked before any measurement, so a wrong path fails at once rather than after minutes of tfjs runs.
 const references: TorchReference[] = (() => {
@@ -121,26 +126,32 @@ const referenceRows: ReferenceRows[] = references.map((reference) => ({ version:
 // on both sides of a ratio alike (measuring all tfjs first, then all torch, gave ratios off by 5×).
 for (const threads of threadCounts) {
   for (const net of nets) {
-    for (const backend of backends.filter((b) => runs(b, net, threads))) {
-      log(`tfjs ${backend}, ${backend === 'wasm' ? threads : 1} thread(s): ${net}`);
-      tfjsRows.push(...measureTfjs(backend, backend === 'wasm' ? threads : 1, net));
+    for (let run = 1; run <= repeats; run++) {
+      const of = repeats > 1 ? ` (run ${run}/${repeats})` : '';
+      for (const backend of backends.filter((b) => runs(b, net, threads))) {
+        log(`tfjs ${backend}, ${backend === 'wasm' ? threads : 1} thread(s): ${net}${of}`);
+        tfjsRows.push(...measureTfjs(backend, backend === 'wasm' ? threads : 1, net));
+      }
+      references.forEach((reference, i) => {
+        log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${net}${of}`);
+        referenceRows[i]!.rows.push(...runTorch(reference, [net], threads, BATCH, seconds));
+      });
     }
-    references.forEach((reference, i) => {
-      log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${net}`);
-      referenceRows[i]!.rows.push(...runTorch(reference, [net], threads, BATCH, seconds));
-    });
   }
 }
 const loadAtEnd = loadavg()[0]!;
 
-const rows = joinRows(tfjsRows, referenceRows);
+const rows = joinRows(
+  medianRows(tfjsRows),
+  referenceRows.map((reference) => ({ ...reference, rows: medianRows(reference.rows) })),
+);
 const versions = references.map((r) => r.version);
 const named = references.map((r) => `torch ${r.version} (${r.source}: ${r.python})`).join(', ') || 'no torch reference';
 const load = `load average (1 min) ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${availableParallelism()} cores`;
-console.log(`\nbatch ${BATCH}, Adam 1e-3, random data; ${named}; ratio = tfjs / torch at equal threads; ${load}\n`);
+console.log(`\nbatch ${BATCH}, Adam 1e-3, random data, median of ${repeats} run(s); ${named}; ratio = tfjs / torch at equal threads; ${load}\n`);
 console.log(formatTable(rows, versions));
 if (values.json) {
-  const report = { batch: BATCH, optimizer: 'adam 1e-3', seconds, loadAverage: { start: loadAtStart, end: loadAtEnd }, references: references.map(({ version, python, source }) => ({ version, python, source })), rows };
+  const report = { batch: BATCH, optimizer: 'adam 1e-3', seconds, runs: repeats, loadAverage: { start: loadAtStart, end: loadAtEnd }, references: references.map(({ version, python, source }) => ({ version, python, source })), rows };
   writeFileAtomic(values.json, JSON.stringify(report, null, 2) + '\n');
   log(`wrote ${values.json}`);
 }

@@ -5,6 +5,22 @@ export interface TfjsRow {
   samplesPerSec: number;
 }
 
+/**
+ * One row per (net, backend, threads) with the median samples/s of its repeated measurements (the
+ * upper one of an even count), in the order each key first appears.
+ */
+export function medianRows<T extends { net: string; threads: number; samplesPerSec: number; backend?: string }>(rows: readonly T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = `${row.net}|${row.backend ?? ''}|${row.threads}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return [...groups.values()].map((group) => {
+    const sorted = [...group].sort((a, b) => a.samplesPerSec - b.samplesPerSec);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  });
+}
+
 /** One PyTorch installation's measurements, with its version. */
 export interface ReferenceRows {
   version: string;

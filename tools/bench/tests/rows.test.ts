@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTable, joinRows } from '../src/rows.js';
+import { formatTable, joinRows, medianRows } from '../src/rows.js';
 import { selectNets } from '../src/nets.js';
 
 describe('bench rows', () => {
@@ -27,6 +27,17 @@ describe('bench rows', () => {
     expect(table[0]).toMatch(/torch 2\.5\.1\+cpu samples\/s .* torch 1\.13\.1 samples\/s/);
     expect(table[3]).toMatch(/\| 2500 +\| 0\.40 +\| 500 +\| 2\.00 +\|$/);
     expect(table[4]).toContain('—');
+  });
+
+  it('keeps the median measurement of each net, backend and thread count', () => {
+    const rows = medianRows([
+      { net: 'mlp', backend: 'wasm', threads: 1, samplesPerSec: 900 },
+      { net: 'mlp', backend: 'wasm', threads: 2, samplesPerSec: 5 },
+      { net: 'mlp', backend: 'wasm', threads: 1, samplesPerSec: 100 },
+      { net: 'mlp', backend: 'wasm', threads: 1, samplesPerSec: 500 },
+    ]);
+    expect(rows.map((r) => [r.threads, r.samplesPerSec])).toEqual([[1, 500], [2, 5]]);
+    expect(medianRows([{ net: 'mlp', threads: 1, samplesPerSec: 3 }, { net: 'mlp', threads: 1, samplesPerSec: 1 }])[0]!.samplesPerSec).toBe(3);
   });
 
   it('rejects unknown nets by name', () => {

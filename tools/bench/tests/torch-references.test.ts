@@ -49,17 +49,18 @@ describe('torch references', () => {
     expect(() => findReferences({ chosen: [noTorch], createVenv: false, venvDir: join(dir, 'absent'), log: quiet })).toThrow(TorchPythonError);
   });
 
-  it('npm run bench records both references in its JSON and prints each version in the table', () => {
+  it('npm run bench records both references in its JSON and prints each version in the table, medians of --runs', () => {
     const newer = fakePython(join(dir, 'torch2'), '2.5.1+cpu', 1000);
     const older = fakePython(join(dir, 'torch1'), '1.13.1', 250);
     const json = join(dir, 'bench.json');
-    const run = bench('--torch-python', older, '--torch-python', newer, '--json', json);
+    const run = bench('--torch-python', older, '--torch-python', newer, '--runs', '2', '--json', json);
     expect(run.stderr).not.toMatch(/failed/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/torch 2\.5\.1\+cpu samples\/s .* torch 1\.13\.1 samples\/s/);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { references: { version: string; python: string }[]; rows: { torchSamplesPerSec: number; references: { torch: string; samplesPerSec: number }[] }[] };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { runs: number; references: { version: string; python: string }[]; rows: { torchSamplesPerSec: number; references: { torch: string; samplesPerSec: number }[] }[] };
     expect(report.references.map((r) => [r.version, r.python])).toEqual([['2.5.1+cpu', newer], ['1.13.1', older]]);
-    expect(report.rows).toHaveLength(1);
+    expect(report.runs).toBe(2);
+    expect(report.rows).toHaveLength(1); // the median of the two runs
     expect(report.rows[0]!.torchSamplesPerSec).toBe(1000);
     expect(report.rows[0]!.references.map((r) => [r.torch, r.samplesPerSec])).toEqual([['2.5.1+cpu', 1000], ['1.13.1', 250]]);
   });
