@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { aggregateBy, defineExperiment, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
+import { aggregateBy, defineExperiment, formatSpread, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
 
 const experiment = defineExperiment({
   name: 'toy',
@@ -46,16 +46,20 @@ describe('experiment arguments', () => {
 });
 
 describe('conclusions', () => {
-  it('rank-correlates trends and averages over seeds with their spread', () => {
+  it('rank-correlates trends and averages over seeds with their 95% t-interval', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBe(1);
     expect(spearman([1, 2, 3], [3, 2, 1])).toBe(-1);
     expect(spearman([1, 2], [5, 5])).toBeNaN();
     const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i]!, samples: 10 } } }));
     expect(aggregateBy([{ ...results[0]!, status: 'failed' }], 'width', (m) => m.test?.loss)).toEqual([]);
-    expect(aggregateBy(results, 'width', (m) => m.test?.loss)).toEqual([
-      { x: 1, mean: 2, std: 1, n: 2 },
-      { x: 2, mean: 5, std: 0, n: 1 },
-    ]);
+    const [two, one] = aggregateBy(results, 'width', (m) => m.test?.loss);
+    // Two seeds, 1 and 3: sample std √2, interval 2 ± t(0.975, 1) · √2/√2 = 2 ± 12.706.
+    expect(two).toMatchObject({ x: 1, mean: 2, n: 2 });
+    expect(two!.std).toBeCloseTo(Math.SQRT2, 12);
+    expect([two!.low, two!.high]).toEqual([expect.closeTo(-10.706, 9), expect.closeTo(14.706, 9)]);
+    expect(one).toEqual({ x: 2, mean: 5, low: 5, high: 5, std: 0, n: 1 });
+    expect(formatSpread(two, 1)).toBe('2.0 [-10.7, 14.7]');
+    expect(formatSpread(one, 1)).toBe('5.0');
   });
 });
 

@@ -19,7 +19,7 @@ describe('strict input', () => {
     const typo = runToy(dir, '--set', 'seedz=[0,1]');
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain("--set seedz: toy has no config field 'seedz'; did you mean 'seeds'? (--help lists the fields)");
-    expect(typo.stderr).toMatch(/usage: toy /);
+    expect(typo.stderr).toMatch(/usage: npx nx run @mgdl\/toy:run/);
     expect(run.status).toBe(2); // seed is a field, but the preset's value type is checked: a list is not an int
   });
 
@@ -35,7 +35,7 @@ describe('strict input', () => {
     const run = runToy(runs(), '--worker', '2');
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Unknown option '--worker'; did you mean --workers\?/);
-    expect(run.stderr).toMatch(/usage: toy /);
+    expect(run.stderr).toMatch(/usage: npx nx run @mgdl\/toy:run/);
   });
 
   it('says that a dataset flag does not apply to an experiment without a dataset', () => {
