@@ -4,6 +4,7 @@ import {
   aggregateBy,
   classificationCell,
   combine,
+  COMPANIONS,
   companionColumns,
   companionJudgements,
   defineExperiment,
@@ -83,7 +84,7 @@ export const cicNoise = defineExperiment({
       text:
         `${judgements.map(describeJudgement).join('; ')}. Beside M/F (not part of the verdict): ${companions.map(describeJudgement).join('; ')}.` +
         ' M and F are taken over S3 at the last epoch (F = 1 − M); the settled M/F is the mean over the last 20% of epochs.',
-      table: { header: ['width', 'noise', 'test acc', '|S3|', 'M (last epoch)', 'F (last epoch)', 'M/F settled', ...companionColumns([], 'noise').header, 'runs'], rows },
+      table: { header: ['width', 'noise', 'test acc', '|S3|', 'M (last epoch)', 'F (last epoch)', 'M/F settled', ...COMPANIONS.map((c) => c.label), 'runs'], rows },
       figures: [
         {
           caption: 'M and F over S3 at the last epoch against the label-noise rate, one colour per width (the seed paper’s Fig 8): each seed faint, the line through the seed mean, bars its 95% t-interval.',
