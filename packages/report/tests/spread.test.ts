@@ -43,7 +43,7 @@ describe('spreadChart: runs faint, their mean as the line, its interval as a bar
 
   it('puts the runs on the regime bands when given runs', () => {
     const ratios = [1, 2, 3].flatMap((x) => [0, 1, 2].map((seed) => ({ x, ratio: x * (1 + seed / 10) })));
-    const spec = regimeBands({ title: 'M/F', x: { field: 'x', title: 'x' }, data: [], runs: ratios, thresholds: { forgettingBelow: 0.5, memorisingAbove: 2 } }) as unknown as { layer: { mark: { type: string } }[] };
+    const spec = regimeBands({ title: 'M/F', x: { field: 'x', title: 'x' }, runs: ratios, thresholds: { forgettingBelow: 0.5, memorisingAbove: 2 } }) as unknown as { layer: { mark: { type: string } }[] };
     expect(spec.layer.map((l) => l.mark.type)).toEqual(['rect', 'point', 'rule', 'line']);
   });
 });

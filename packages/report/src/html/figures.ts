@@ -120,7 +120,7 @@ export async function comparisonFigures(runs: readonly LoadedRun[], parameter: s
   const mf = rows.filter((r) => r.M !== undefined);
   if (mf.length > 0) figures.push({ caption: `M and F over S3 at the last epoch against ${parameter} (${seeds}).`, svg: await renderSvg(spreadChart({ title: `M and F vs ${parameter}`, ...axis, y: [{ field: 'M', title: 'M' }, { field: 'F', title: 'F' }], runs: mf })) });
   const ratio = rows.filter((r) => r.ratio !== undefined && Number.isFinite(r.ratio) && r.ratio > 0);
-  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated; ${seeds}).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, data: [], runs: ratio, thresholds: REGIME })) });
+  if (ratio.length > 0) figures.push({ caption: `Settled M/F against ${parameter} against the regime bands (M/F < 0.5 forgetting-dominated, > 2 memorising-dominated; ${seeds}).`, svg: await renderSvg(regimeBands({ title: `Settled M/F vs ${parameter} and regimes`, ...axis, runs: ratio, thresholds: REGIME })) });
   const auc = await noiseScoreFigure(runs, parameter);
   if (auc) figures.push(auc);
   return figures;

@@ -27,8 +27,8 @@ export interface RegimeBandsInput {
   /** Defaults to a `ratio` column titled M/F. */
   y?: FieldRef;
   series?: string;
-  /** One row per value of x (and series): drawn as a line. */
-  data: readonly Row[];
+  /** One row per value of x (and series): drawn as a line. Give this or `runs`. */
+  data?: readonly Row[];
   /** Instead of `data`, one row per run (seed): their mean as the line, with its 95% interval and each run faint. */
   runs?: readonly Row[];
   thresholds: RegimeThresholds;
@@ -50,6 +50,7 @@ function logDomain(values: readonly number[]): [number, number] {
 
 /** M/F on a log axis over shaded regime bands; non-positive ratios cannot be placed and are dropped by Vega-Lite. */
 export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
+  const data = input.data ?? [];
   const { forgettingBelow, memorisingAbove } = input.thresholds;
   if (!(forgettingBelow > 0 && forgettingBelow <= memorisingAbove && Number.isFinite(memorisingAbove))) {
     throw new RangeError(
@@ -57,7 +58,7 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
     );
   }
   const y = input.y ?? { field: 'ratio', title: 'M/F (dimensionless)' };
-  const ratios = (input.runs ?? input.data).map((row) => Number(row[y.field]));
+  const ratios = (input.runs ?? data).map((row) => Number(row[y.field]));
   const [bottom, top] = logDomain([...ratios, forgettingBelow, memorisingAbove]);
   const bands = [
     { regime: REGIMES[0], low: bottom, high: forgettingBelow },
@@ -91,12 +92,12 @@ export function regimeBands(input: RegimeBandsInput): TopLevelSpec {
         ? spreadLayers({ x: input.x, y, ...(input.series === undefined ? {} : { series: input.series }), runs: input.runs, yScale, ...(input.xScale ? { xScale: input.xScale } : {}), ...(input.xSymlogConstant ? { xSymlogConstant: input.xSymlogConstant } : {}) })
         : [
             {
-              data: { values: [...input.data] },
-              mark: { type: 'line' as const, point: showMarkers(input.data) },
+              data: { values: [...data] },
+              mark: { type: 'line' as const, point: showMarkers(data) },
               encoding: {
-                x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, input.data, input.x.field) },
+                x: { field: flatField(input.x.field), type: 'quantitative' as const, title: input.x.title, ...xScaleSpec(input.xScale, input.xSymlogConstant, data, input.x.field) },
                 y: { field: flatField(y.field), type: 'quantitative' as const, scale: yScale, title: y.title },
-                ...seriesColour(input.series, input.data),
+                ...seriesColour(input.series, data),
               },
             },
           ]),
