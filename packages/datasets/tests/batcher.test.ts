@@ -44,6 +44,22 @@ describe('Batcher', () => {
     }
   });
 
+  it('gives the same batches whether the images were converted to float once or per batch, per channel', async () => {
+    // 3 channels with their own statistics, so a channel mix-up shows.
+    const data = { ...toyImages(30), sampleShape: [2, 2, 3], x: Uint8Array.from({ length: 30 * 12 }, (_, j) => (j * 37) % 256), normalization: { mean: [0.1, 0.5, 0.9], std: [0.2, 0.3, 0.4] } };
+    const channel = (c: number, v: number) => Math.fround((v / 255 - data.normalization.mean[c]!) / data.normalization.std[c]!);
+    const batches = async (floatCacheBytes: number) => {
+      const out: number[][] = [];
+      for (const batch of new Batcher(data, { batchSize: 8, seed: 2, floatCacheBytes }).epoch(1)) {
+        const pixels = Array.from(await batch.x.data());
+        batch.ids.forEach((id, k) => pixels.slice(k * 12, (k + 1) * 12).forEach((p, j) => expect(p).toBe(channel(j % 3, data.x[id * 12 + j]!))));
+        out.push(pixels);
+      }
+      return out;
+    };
+    expect(await batches(0)).toEqual(await batches(data.x.length * 4));
+  });
+
   it('makes int32 token tensors for text', async () => {
     const text = { ...toyImages(4), kind: 'text' as const, x: Int32Array.from({ length: 12 }, (_, j) => j), sampleShape: [3] };
     for (const batch of new Batcher(text, { batchSize: 4, shuffle: false }).epoch(0)) {

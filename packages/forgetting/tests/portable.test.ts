@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { History, historyFromCsv } from '../src/index.js';
 
 const entry = (name: string) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url));
 
@@ -28,12 +29,16 @@ describe('the main entry runs anywhere', () => {
       const history = forgetting.historyFromCsv('id,0,1,2,3\\n10,0,1,0,1\\n11,1,1,1,1\\n12,0,0,0,0\\n', { file: 'upload.csv' });
       const summary = forgetting.summarize(forgetting.analyze(history));
       const restored = forgetting.History.fromState(JSON.parse(JSON.stringify(history.toState())));
-      result = { summary, same: Array.from(restored.words()).join() === Array.from(history.words()).join() };`,
+      result = { summary, same: Array.from(restored.words()).join() === Array.from(history.words()).join(), state: JSON.stringify(history.toState()) };`,
       context,
     );
-    const { summary, same } = context.result as { summary: { samples: number; S1: number; S2: number; S3: number; events: number }; same: boolean };
+    const { summary, same, state } = context.result as { summary: { samples: number; S1: number; S2: number; S3: number; events: number }; same: boolean; state: string };
     expect(summary).toMatchObject({ samples: 3, S1: 1, S2: 1, S3: 1, events: 1 });
     expect(same).toBe(true);
+    // The browser's btoa/atob and Node's Buffer write and read the same state.
+    const history = historyFromCsv('id,0,1,2,3\n10,0,1,0,1\n11,1,1,1,1\n12,0,0,0,0\n', { file: 'upload.csv' });
+    expect(JSON.stringify(history.toState())).toBe(state);
+    expect(Array.from(History.fromState(JSON.parse(state)).words())).toEqual(Array.from(history.words()));
   });
 
   it('keeps the file readers out of it: they are in @mgdl/forgetting/node', () => {
