@@ -1,0 +1,106 @@
+/**
+ * npm run bench:flops [-- --threads 1] [--seconds 1] [--torch-python PATH] [--no-torch] [--json FILE]
+ *
+ * What the kernels the bench nets spend their steps in achieve, in GFLOP/s, against the wasm SIMD128
+ * limit of this CPU (a multiply-add loop measured in the same process, times the threads) and
+ * against PyTorch on the same products at the same shapes and threads.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { initBackend } from '@mgdl/backend';
+import { writeFileAtomic } from '@mgdl/io';
+import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
+import { flopsKernels, secondsPerCall, type FlopsMode } from './kernels.js';
+import { simdPeakGflops } from './simd-peak.js';
+
+const HELP = `Usage: npm run bench:flops -- [options]
+  --threads N          wasm (and torch) threads (default: 1)
+  --seconds N          timed seconds per kernel and mode (default: 1)
+  --torch-python PATH  the python whose torch is the reference (default: as npm run bench chooses)
+  --no-torch-venv      do not create the bench's PyTorch venv
+  --no-torch           skip the PyTorch reference
+  --json FILE          also write {simdPeakGflops, threads, torch, rows: [{kernel, where, mode, gflops, shareOfLimit, torchGflops, ratio}]}
+  -h, --help           this text`;
+
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '1' },
+    seconds: { type: 'string', default: '1' },
+    'torch-python': { type: 'string', multiple: true },
+    'no-torch-venv': { type: 'boolean', default: false },
+    'no-torch': { type: 'boolean', default: false },
+    json: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+const fail = (message: string): never => {
+  process.stderr.write(`bench:flops: ${message}\n${HELP}\n`);
+  process.exit(2);
+};
+if (values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const threads = Number(values.threads);
+if (!Number.isInteger(threads) || threads < 1) fail(`--threads '${values.threads}' must be a positive integer`);
+const seconds = Number(values.seconds);
+if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
+const log = (line: string): void => void process.stderr.write(`[bench:flops] ${line}\n`);
+
+const reference: TorchReference | undefined = (() => {
+  if (values['no-torch']) return undefined;
+  try {
+    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log })[0];
+  } catch (error) {
+    if (error instanceof TorchPythonError) return fail(error.message);
+    throw error;
+  }
+})();
+
+const loadAtStart = loadavg()[0]!;
+log('wasm SIMD128 multiply-add limit, one thread');
+const peak = await simdPeakGflops();
+const limit = peak * threads;
+await initBackend({ backend: 'wasm', threads });
+const modes: FlopsMode[] = ['forward', 'train'];
+const mgdl = flopsKernels.flatMap((kernel) =>
+  modes.map((mode) => {
+    log(`mgdl wasm ${threads} thread(s): ${kernel.name} ${mode}`);
+    return { kernel, mode, seconds: secondsPerCall(kernel, mode, seconds) };
+  }),
+);
+
+function torchSeconds(ref: TorchReference): Map<string, number> {
+  log(`torch ${ref.version} ${threads} thread(s): every kernel`);
+  const script = fileURLToPath(new URL('../../python/kernel_flops.py', import.meta.url));
+  const run = spawnSync(ref.python, [script], { input: JSON.stringify({ threads, seconds, modes, kernels: flopsKernels }), encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] });
+  if (run.status !== 0) throw new Error(`kernel_flops.py under ${ref.python} (torch ${ref.version}) exited with ${run.status}`);
+  const rows = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { name: string; mode: string; seconds: number });
+  return new Map(rows.map((r) => [`${r.name}/${r.mode}`, r.seconds]));
+}
+const torch = reference ? torchSeconds(reference) : undefined;
+const loadAtEnd = loadavg()[0]!;
+
+const flopsOf = (forward: number, mode: FlopsMode) => (mode === 'train' ? 3 * forward : forward);
+const rows = mgdl.map(({ kernel, mode, seconds: s }) => {
+  const gflops = flopsOf(kernel.flops, mode) / s / 1e9;
+  const t = torch?.get(`${kernel.name}/${mode}`);
+  const torchGflops = t === undefined ? null : flopsOf(kernel.flops, mode) / t / 1e9;
+  return { kernel: kernel.name, where: kernel.where, mode, gflops, shareOfLimit: gflops / limit, torchGflops, ratio: torchGflops === null ? null : gflops / torchGflops };
+});
+
+const torchName = reference ? `torch ${reference.version}` : 'torch';
+const header = ['kernel', 'where', 'mode', 'mgdl GFLOP/s', 'of the SIMD limit', `${torchName} GFLOP/s`, 'mgdl / torch'];
+const body = rows.map((r) => [r.kernel, r.where, r.mode, r.gflops.toFixed(1), `${(100 * r.shareOfLimit).toFixed(0)}%`, r.torchGflops?.toFixed(1) ?? '—', r.ratio?.toFixed(2) ?? '—']);
+const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+console.log(
+  `\nwasm SIMD128 multiply-add limit: ${peak.toFixed(1)} GFLOP/s per thread, ${limit.toFixed(1)} at ${threads} thread(s); train = forward and both gradients (3× the forward flops); median seconds per call; load average (1 min) ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)} on ${availableParallelism()} cores\n`,
+);
+console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n'));
+if (values.json) {
+  writeFileAtomic(values.json, JSON.stringify({ simdPeakGflops: peak, threads, torch: reference?.version ?? null, loadAverage: { start: loadAtStart, end: loadAtEnd }, rows }, null, 2) + '\n');
+  log(`wrote ${values.json}`);
+}
