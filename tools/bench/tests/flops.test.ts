@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { flopsKernels, secondsPerCall } from '../src/flops/kernels.js';
+import { flopsKernels, timeKernel } from '../src/flops/kernels.js';
 import { FLOPS_PER_TURN, simdPeakGflops } from '../src/flops/simd-peak.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mgdl-bench-flops-'));
@@ -31,8 +31,11 @@ describe('bench:flops', () => {
     expect(await simdPeakGflops(0.01, 2)).toBeGreaterThan(0);
     const before = tf.memory().numTensors;
     const dense = flopsKernels.find((k) => k.name === 'dense 784→64')!;
-    expect(secondsPerCall(dense, 'forward', 0.01)).toBeGreaterThan(0);
-    expect(secondsPerCall(dense, 'train', 0.01)).toBeGreaterThan(0);
+    for (const mode of ['forward', 'train'] as const) {
+      const timing = timeKernel(dense, mode, 0.01);
+      expect(timing.seconds).toBeGreaterThan(0);
+      expect(timing.cpuPerWall).toBeGreaterThan(0);
+    }
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -41,13 +44,14 @@ describe('bench:flops', () => {
     const run = flopsCli(['--seconds', '0.01', '--json', json]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/wasm SIMD128 multiply-add limit: [\d.]+ GFLOP\/s per thread/);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { simdPeakGflops: number; threads: number; torch: null; rows: { kernel: string; mode: string; gflops: number; shareOfLimit: number; torchGflops: null }[] };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { simdPeakGflops: number; threads: number; torch: null; rows: { kernel: string; mode: string; gflops: number; shareOfLimit: number; cpuPerWall: number; torchGflops: null }[] };
     expect(report.threads).toBe(1);
     expect(report.torch).toBeNull();
     expect(report.rows.map((r) => `${r.kernel}/${r.mode}`)).toEqual(flopsKernels.flatMap((k) => [`${k.name}/forward`, `${k.name}/train`]));
     for (const row of report.rows) {
       expect(row.gflops).toBeGreaterThan(0);
       expect(row.shareOfLimit).toBeCloseTo(row.gflops / report.simdPeakGflops, 9);
+      expect(row.cpuPerWall).toBeGreaterThan(0);
       expect(row.torchGflops).toBeNull();
     }
     const bad = flopsCli(['--threads', 'two']);

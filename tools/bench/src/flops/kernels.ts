@@ -42,8 +42,15 @@ const random = (shape: number[]) => tf.randomNormal(shape, 0, 0.1, 'float32', 1)
 
 export type FlopsMode = 'forward' | 'train';
 
-/** Seconds per call of the kernel as `mode` runs it, median of the calls made in about `seconds` (after a warm-up call). */
-export function secondsPerCall(kernel: FlopsKernel, mode: FlopsMode, seconds: number): number {
+export interface KernelTiming {
+  /** Median wall seconds per call. */
+  seconds: number;
+  /** This process's CPU time over the wall time of the timed calls: how many threads were busy (spinning counts). */
+  cpuPerWall: number;
+}
+
+/** Times the kernel as `mode` runs it: the calls made in about `seconds`, after a warm-up call. */
+export function timeKernel(kernel: FlopsKernel, mode: FlopsMode, seconds: number): KernelTiming {
   const [a, b] = [random(kernel.a), random(kernel.b)];
   const forward = kernel.op === 'matmul' ? (x: tf.Tensor, w: tf.Tensor) => tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D) : (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, kernel.padding);
   const gradients = tf.grads(forward);
@@ -51,13 +58,17 @@ export function secondsPerCall(kernel: FlopsKernel, mode: FlopsMode, seconds: nu
   const call = () => tf.tidy(() => (mode === 'forward' ? [forward(a, b)] : gradients([a, b])).map((t) => tf.slice(tf.reshape(t, [-1]), 0, 1).dataSync()[0]));
   call();
   const times: number[] = [];
-  for (const start = performance.now(); times.length < 3 || (performance.now() - start < seconds * 1000 && times.length < 1000); ) {
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  while (times.length < 3 || (performance.now() - start < seconds * 1000 && times.length < 1000)) {
     const t = performance.now();
     call();
     times.push((performance.now() - t) / 1000);
   }
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   tf.dispose([a, b]);
-  return median(times);
+  return { seconds: median(times), cpuPerWall: (cpu.user + cpu.system) / 1e6 / wall };
 }
 
 export const median = (values: readonly number[]): number => {

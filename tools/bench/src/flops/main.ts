@@ -12,16 +12,16 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
-import { flopsKernels, secondsPerCall, type FlopsMode } from './kernels.js';
+import { flopsKernels, timeKernel, type FlopsMode } from './kernels.js';
 import { simdPeakGflops } from './simd-peak.js';
 
 const HELP = `Usage: npm run bench:flops -- [options]
-  --threads N          wasm (and torch) threads (default: 1)
+  --threads N          wasm (and torch) threads (default: 1); "mgdl CPU / wall" shows how many were busy
   --seconds N          timed seconds per kernel and mode (default: 1)
   --torch-python PATH  the python whose torch is the reference (default: as npm run bench chooses)
   --no-torch-venv      do not create the bench's PyTorch venv
   --no-torch           skip the PyTorch reference
-  --json FILE          also write {simdPeakGflops, threads, torch, rows: [{kernel, where, mode, gflops, shareOfLimit, torchGflops, ratio}]}
+  --json FILE          also write {simdPeakGflops, threads, torch, rows: [{kernel, where, mode, gflops, shareOfLimit, cpuPerWall, torchGflops, ratio}]}
   -h, --help           this text`;
 
 const { values } = parseArgs({
@@ -68,7 +68,7 @@ const modes: FlopsMode[] = ['forward', 'train'];
 const mgdl = flopsKernels.flatMap((kernel) =>
   modes.map((mode) => {
     log(`mgdl wasm ${threads} thread(s): ${kernel.name} ${mode}`);
-    return { kernel, mode, seconds: secondsPerCall(kernel, mode, seconds) };
+    return { kernel, mode, ...timeKernel(kernel, mode, seconds) };
   }),
 );
 
@@ -84,16 +84,16 @@ const torch = reference ? torchSeconds(reference) : undefined;
 const loadAtEnd = loadavg()[0]!;
 
 const flopsOf = (forward: number, mode: FlopsMode) => (mode === 'train' ? 3 * forward : forward);
-const rows = mgdl.map(({ kernel, mode, seconds: s }) => {
+const rows = mgdl.map(({ kernel, mode, seconds: s, cpuPerWall }) => {
   const gflops = flopsOf(kernel.flops, mode) / s / 1e9;
   const t = torch?.get(`${kernel.name}/${mode}`);
   const torchGflops = t === undefined ? null : flopsOf(kernel.flops, mode) / t / 1e9;
-  return { kernel: kernel.name, where: kernel.where, mode, gflops, shareOfLimit: gflops / limit, torchGflops, ratio: torchGflops === null ? null : gflops / torchGflops };
+  return { kernel: kernel.name, where: kernel.where, mode, gflops, shareOfLimit: gflops / limit, cpuPerWall, torchGflops, ratio: torchGflops === null ? null : gflops / torchGflops };
 });
 
 const torchName = reference ? `torch ${reference.version}` : 'torch';
-const header = ['kernel', 'where', 'mode', 'mgdl GFLOP/s', 'of the SIMD limit', `${torchName} GFLOP/s`, 'mgdl / torch'];
-const body = rows.map((r) => [r.kernel, r.where, r.mode, r.gflops.toFixed(1), `${(100 * r.shareOfLimit).toFixed(0)}%`, r.torchGflops?.toFixed(1) ?? '—', r.ratio?.toFixed(2) ?? '—']);
+const header = ['kernel', 'where', 'mode', 'mgdl GFLOP/s', 'of the SIMD limit', 'mgdl CPU / wall', `${torchName} GFLOP/s`, 'mgdl / torch'];
+const body = rows.map((r) => [r.kernel, r.where, r.mode, r.gflops.toFixed(1), `${(100 * r.shareOfLimit).toFixed(0)}%`, r.cpuPerWall.toFixed(2), r.torchGflops?.toFixed(1) ?? '—', r.ratio?.toFixed(2) ?? '—']);
 const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(
@@ -104,3 +104,5 @@ if (values.json) {
   writeFileAtomic(values.json, JSON.stringify({ simdPeakGflops: peak, threads, torch: reference?.version ?? null, loadAverage: { start: loadAtStart, end: loadAtEnd }, rows }, null, 2) + '\n');
   log(`wrote ${values.json}`);
 }
+// The threaded wasm build's pthreads keep the event loop alive once used.
+process.exit(0);
