@@ -18,7 +18,7 @@ copy() { # app, figure-name prefix, name in docs/figures, run (default: default)
 status=0
 copy cic-width 01-across-the-grid-width--final cic-width-loss || status=1
 copy cic-width 03-across-the-grid-width--settled cic-width-mf || status=1
-copy cic-scales 04-run-seed-0--m-f-at-element cic-scales-traces || status=1
+copy cic-scales 04-run-seed-0--m-at-element cic-scales-traces || status=1
 copy cic-epochs 01-run-seed-0--loss cic-epochs-loss || status=1
 copy cic-epochs 03-run-seed-0--m-f-per-epoch cic-epochs-mf || status=1
 copy cic-noise 01-claim-and-verdict cic-noise-mf || status=1
