@@ -1,3 +1,5 @@
+import { markdownTable } from './markdown.js';
+
 export interface TfjsRow {
   net: string;
   backend: string;
@@ -79,7 +81,5 @@ export function formatTable(rows: BenchRow[], versions: readonly string[]): stri
       return [c?.samplesPerSec == null ? '—' : c.samplesPerSec.toFixed(0), c?.ratio == null ? '—' : c.ratio.toFixed(2)];
     }),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+  return markdownTable(header, body);
 }

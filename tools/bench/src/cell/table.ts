@@ -1,4 +1,5 @@
 import type { CellProfile } from './profile.js';
+import { markdownTable } from '../markdown.js';
 
 /** What cell_bench.py prints, in seconds. */
 export interface TorchCellRun {
@@ -31,11 +32,6 @@ export function median<T extends { total: number }>(runs: readonly T[]): T {
   return [...runs].sort((a, b) => a.total - b.total)[Math.floor(runs.length / 2)]!;
 }
 
-const table = (header: string[], rows: string[][]): string => {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
-};
 const s = (seconds: number): string => seconds.toFixed(1);
 
 /**
@@ -43,7 +39,7 @@ const s = (seconds: number): string => seconds.toFixed(1);
  * steps = the cell's wall time over its own training steps' time) and where each side's time went.
  */
 export function formatCellTables(results: readonly CellResult[]): string {
-  const comparison = table(
+  const comparison = markdownTable(
     ['cell', 'data', 'epochs', 'threads', 'mgdl s', 'mgdl steps s', 'cell / steps', 'torch s', 'torch steps s', 'ratio (torch s / mgdl s)', 'test acc mgdl / torch'],
     results.map((r) => [
       r.cell,
@@ -59,12 +55,12 @@ export function formatCellTables(results: readonly CellResult[]): string {
       `${r.mgdl.testAccuracy?.toFixed(3) ?? '—'} / ${r.torch?.testAccuracy.toFixed(3) ?? '—'}`,
     ]),
   );
-  const mgdl = table(
+  const mgdl = markdownTable(
     ['mgdl cell', 'setup', 'steps', 'per-batch rest', 'evaluation', 'epoch end + checkpoint', 'wrap-up'],
     results.map(({ cell, mgdl: p }) => [cell, s(p.setup), s(p.steps), s(p.batchRest), s(p.evaluation), s(p.epochEnd), s(p.wrapUp)]),
   );
   const withTorch = results.filter((r) => r.torch);
-  const torch = table(
+  const torch = markdownTable(
     ['torch cell', 'setup', 'steps (with recording)', 'evaluation', 'checkpoint', 'wrap-up'],
     withTorch.map(({ cell, torch: t }) => [cell, s(t!.setup), s(t!.steps), s(t!.evaluation), s(t!.checkpoint), s(t!.wrapUp)]),
   );

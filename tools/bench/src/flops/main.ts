@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
+import { markdownTable } from '../markdown.js';
 import { flopsKernels, timeKernel, type FlopsMode } from './kernels.js';
 import { simdPeakGflops } from './simd-peak.js';
 
@@ -94,12 +95,10 @@ const rows = mgdl.map(({ kernel, mode, seconds: s, cpuPerWall }) => {
 const torchName = reference ? `torch ${reference.version}` : 'torch';
 const header = ['kernel', 'where', 'mode', 'mgdl GFLOP/s', 'of the SIMD limit', 'mgdl CPU / wall', `${torchName} GFLOP/s`, 'mgdl / torch'];
 const body = rows.map((r) => [r.kernel, r.where, r.mode, r.gflops.toFixed(1), `${(100 * r.shareOfLimit).toFixed(0)}%`, r.cpuPerWall.toFixed(2), r.torchGflops?.toFixed(1) ?? '—', r.ratio?.toFixed(2) ?? '—']);
-const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
 console.log(
   `\nwasm SIMD128 multiply-add limit: ${peak.toFixed(1)} GFLOP/s per thread, ${limit.toFixed(1)} at ${threads} thread(s); train = forward and both gradients (3× the forward flops); median seconds per call; load average (1 min) ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)} on ${availableParallelism()} cores\n`,
 );
-console.log([line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n'));
+console.log(markdownTable(header, body));
 if (values.json) {
   writeFileAtomic(values.json, JSON.stringify({ simdPeakGflops: peak, threads, torch: reference?.version ?? null, loadAverage: { start: loadAtStart, end: loadAtEnd }, rows }, null, 2) + '\n');
   log(`wrote ${values.json}`);
