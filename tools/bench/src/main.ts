@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
 import { benchNets, selectNets } from './nets.js';
-import { chosenPythons, DEFAULT_VENV, findReferences, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from './torch.js';
+import { referencesFromFlags, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, type TorchReference } from './torch.js';
 import { formatTable, joinRows, medianRows, type ReferenceRows, type TfjsRow } from './rows.js';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -72,15 +72,7 @@ const repeats = Number(values.runs);
 if (!Number.isInteger(repeats) || repeats < 1) fail(`--runs '${values.runs}' must be a positive integer`);
 
 // Checked before any measurement, so a wrong path fails at once rather than after minutes of tfjs runs.
-const references: TorchReference[] = (() => {
-  if (values['no-torch']) return [];
-  try {
-    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log });
-  } catch (error) {
-    if (error instanceof TorchPythonError) return fail(error.message);
-    throw error;
-  }
-})();
+const references: TorchReference[] = referencesFromFlags(values, log, fail);
 if (!values['no-torch'] && references.length === 0) log('no PyTorch found: the table has no reference (see the notes above)');
 
 const require = createRequire(import.meta.url);

@@ -122,3 +122,21 @@ export function runTorch(reference: TorchReference, nets: string[], threads: num
   if (run.status !== 0) throw new Error(`torch_bench.py under ${reference.python} (torch ${reference.version}) exited with ${run.status}`);
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TorchRow);
 }
+
+/** The benches' shared torch flags, as parseArgs gives them. */
+export interface TorchFlags {
+  'torch-python'?: string[];
+  'no-torch-venv'?: boolean;
+  'no-torch'?: boolean;
+}
+
+/** The references the flags ask for (none with --no-torch); a chosen python that cannot serve calls `fail` with why. */
+export function referencesFromFlags(flags: TorchFlags, log: (line: string) => void, fail: (message: string) => never): TorchReference[] {
+  if (flags['no-torch']) return [];
+  try {
+    return findReferences({ chosen: chosenPythons(flags['torch-python']), createVenv: !flags['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log });
+  } catch (error) {
+    if (error instanceof TorchPythonError) return fail(error.message);
+    throw error;
+  }
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
-import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
+import { referencesFromFlags, type TorchReference } from '../torch.js';
 import { benchCell, cellNames, type BenchCell, type CellName } from './cases.js';
 import { CellDataError, cellDataset } from './data.js';
 import { formatCellTables, median, type CellResult, type TorchCellRun } from './table.js';
@@ -77,15 +77,7 @@ for (const name of names as CellName[]) {
     throw error;
   }
 }
-const reference: TorchReference | undefined = (() => {
-  if (values['no-torch']) return undefined;
-  try {
-    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log })[0];
-  } catch (error) {
-    if (error instanceof TorchPythonError) return fail(error.message);
-    throw error;
-  }
-})();
+const reference: TorchReference | undefined = referencesFromFlags(values, log, fail)[0];
 if (!values['no-torch'] && !reference) log('no PyTorch found: mgdl only');
 
 const runMgdl = fileURLToPath(new URL('./run-mgdl.ts', import.meta.url));

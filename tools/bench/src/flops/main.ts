@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
-import { chosenPythons, DEFAULT_VENV, findReferences, TORCH_VENV_ENV, TorchPythonError, type TorchReference } from '../torch.js';
+import { referencesFromFlags, type TorchReference } from '../torch.js';
 import { markdownTable } from '../markdown.js';
 import { flopsKernels, timeKernel, type FlopsMode } from './kernels.js';
 import { simdPeakGflops } from './simd-peak.js';
@@ -50,15 +50,7 @@ const seconds = Number(values.seconds);
 if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
 const log = (line: string): void => void process.stderr.write(`[bench:flops] ${line}\n`);
 
-const reference: TorchReference | undefined = (() => {
-  if (values['no-torch']) return undefined;
-  try {
-    return findReferences({ chosen: chosenPythons(values['torch-python']), createVenv: !values['no-torch-venv'], venvDir: process.env[TORCH_VENV_ENV] || DEFAULT_VENV, log })[0];
-  } catch (error) {
-    if (error instanceof TorchPythonError) return fail(error.message);
-    throw error;
-  }
-})();
+const reference: TorchReference | undefined = referencesFromFlags(values, log, fail)[0];
 
 const loadAtStart = loadavg()[0]!;
 log('wasm SIMD128 multiply-add limit, one thread');
