@@ -148,7 +148,8 @@ function copyRows<A extends Float32Array | Int32Array>(from: Dataset['x'], posit
 
 /**
  * The float values of the images at `positions`. Channels are interleaved, so each channel's table is
- * applied over a stride: a `j % channels` per value cost ~20 ns, most of a 128-image batch's time.
+ * applied over a stride. Done once per dataset where the float copy fits `floatCacheBytes`: per batch,
+ * this lookup was most of a cell's batching time.
  */
 function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number, tables: Float32Array[]): Float32Array {
   const values = new Float32Array(positions.length * size);
