@@ -6,7 +6,7 @@ export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
-export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
+export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeSeedConcordance, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
 export { COMPANIONS, companionColumns, companionJudgements } from './companions.js';
 export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';

@@ -11,16 +11,18 @@ export interface SeedPoint {
 export type Outcome = 'held' | 'not held' | 'inconclusive';
 
 /** What `estimate` and `interval` measure. */
-export type Statistic = 'spearman' | 'interior-optimum-share' | 'mean-paired-difference';
+export type Statistic = 'spearman' | 'interior-optimum-share' | 'mean-paired-difference' | 'kendall-w';
 
 /** A claim judged with its uncertainty: printed beside the verdict and kept in verdict.json. */
 export interface Judgement {
   claim: string;
   statistic: Statistic;
-  /** The statistic on all seeds: Spearman of the seed means, the share of resamples with an interior minimum, or the mean over seeds of a paired difference. */
+  /** The statistic on all seeds: Spearman of the seed means, the share of resamples with an interior minimum, the mean over seeds of a paired difference, or Kendall's W of the seeds' ranks. */
   estimate: number;
-  /** Percentile bootstrap interval over seeds (level `level`); for an optimum, [share, share]. */
+  /** Percentile bootstrap interval over seeds (level `level`); for an optimum, [share, share]; for Kendall's W, [W, W] (its uncertainty is `pValue`). */
   interval: [number, number];
+  /** For Kendall's W: the share of within-value permutations of the seeds' ranks with a W at least as large. */
+  pValue?: number;
   level: number;
   seeds: number;
   outcome: Outcome;
@@ -28,7 +30,7 @@ export interface Judgement {
 
 /** How every app judges: documented in docs/EXPERIMENTS.md ("How a verdict is reached"). */
 export const PROCEDURE =
-  'bootstrap over seeds (2,000 resamples of the seeds with replacement, the same seeds at every swept value): a trend holds when the 95% interval of the Spearman coefficient of the seed means lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side, and is inconclusive otherwise; an interior optimum holds when at least 95% of the resamples put the minimum strictly inside the range, does not hold when at most 5% do; a difference between arms that share seeds (paired by seed) holds when the 95% interval of its mean over seeds lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side; fewer than 3 seeds (or 3 swept values for a trend or an optimum) are inconclusive';
+  'bootstrap over seeds (2,000 resamples of the seeds with replacement, the same seeds at every swept value): a trend holds when the 95% interval of the Spearman coefficient of the seed means lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side, and is inconclusive otherwise; an interior optimum holds when at least 95% of the resamples put the minimum strictly inside the range, does not hold when at most 5% do; a difference between arms that share seeds (paired by seed) holds when the 95% interval of its mean over seeds lies beyond 0 on the claimed side, does not hold when it lies beyond 0 on the other side; a systematic seed effect (seeds keep their rank across the swept values) holds when Kendall\'s W of the seeds\' ranks has a permutation p-value (the seeds\' ranks permuted independently within each swept value) below 0.05, and is inconclusive otherwise; fewer than 3 seeds (or 3 swept values for a trend, an optimum or a seed effect) are inconclusive';
 
 const RESAMPLES = 2000;
 const LEVEL = 0.95;
@@ -118,6 +120,72 @@ export function judgePairedDifference(claim: string, differences: readonly SeedD
   return { ...base, interval, outcome: low > 0 ? 'held' : high < 0 ? 'not held' : 'inconclusive' };
 }
 
+/** Average ranks (1-based) of `ys`, ties sharing their mean rank. */
+function ranks(ys: readonly number[]): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
+  const out = new Array<number>(ys.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]!.y === order[start]!.y) end++;
+    for (let k = start; k <= end; k++) out[order[k]!.i] = (start + end) / 2 + 1;
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Kendall's W of m rank vectors over n objects: 1 when every vector orders the objects alike, ≈ 0 for unrelated orders. */
+function kendallW(blocks: readonly (readonly number[])[]): number {
+  const m = blocks.length;
+  const n = blocks[0]!.length;
+  const sums = blocks[0]!.map((_, j) => blocks.reduce((s, block) => s + block[j]!, 0));
+  const spread = sums.reduce((s, r) => s + (r - (m * (n + 1)) / 2) ** 2, 0);
+  return (12 * spread) / (m * m * (n ** 3 - n));
+}
+
+/** Every ordering of `items`. */
+const permutations = (items: readonly number[]): number[][] =>
+  items.length <= 1 ? [[...items]] : items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+
+/** Up to this many arrangements the permutation p-value is exact; beyond, 2,000 random ones estimate it. */
+const EXACT_ARRANGEMENTS = 200_000;
+
+/**
+ * Is the seed a systematic factor: do the seeds keep their rank of y across the swept values?
+ * Kendall's W of the per-value ranks, with a permutation p-value (each value's ranks shuffled on their own).
+ * Only swept values that every seed reached count.
+ */
+export function judgeSeedConcordance(claim: string, points: readonly SeedPoint[]): Judgement {
+  const finite = points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  const seeds = seedsOf(finite);
+  const byX = new Map<number, Map<number, number>>();
+  for (const { x, seed, y } of finite) byX.set(x, (byX.get(x) ?? new Map()).set(seed, y));
+  const blocks = [...byX.values()].filter((ys) => seeds.every((s) => ys.has(s))).map((ys) => ranks(seeds.map((s) => ys.get(s)!)));
+  const base = { claim, statistic: 'kendall-w' as const, level: LEVEL, seeds: seeds.length };
+  if (seeds.length < MIN_SEEDS || blocks.length < 3) {
+    const w = seeds.length >= 2 && blocks.length > 0 ? kendallW(blocks) : Number.NaN;
+    return { ...base, estimate: w, interval: [w, w], outcome: 'inconclusive' };
+  }
+  const w = kendallW(blocks);
+  // W does not change when every value's ranks are relabelled alike, so the first value's ranks stay fixed.
+  const orderings = blocks.map((block) => permutations(block));
+  const arrangements = orderings.slice(1).reduce((count, o) => count * o.length, 1);
+  let atLeast = 0;
+  let total = 0;
+  const tally = (arranged: readonly (readonly number[])[]) => {
+    total++;
+    if (kendallW(arranged) >= w - 1e-12) atLeast++;
+  };
+  if (arrangements <= EXACT_ARRANGEMENTS) {
+    const walk = (k: number, arranged: number[][]): void => (k === blocks.length ? tally(arranged) : orderings[k]!.forEach((o) => walk(k + 1, [...arranged, o])));
+    walk(1, [blocks[0]!]);
+  } else {
+    const random = createRandom(0x5eed);
+    for (let r = 0; r < RESAMPLES; r++) tally([blocks[0]!, ...orderings.slice(1).map((o) => o[Math.floor(random() * o.length)]!)]);
+  }
+  const pValue = atLeast / total;
+  return { ...base, estimate: w, interval: [w, w], pValue, outcome: pValue < 1 - LEVEL ? 'held' : 'inconclusive' };
+}
+
 /** Several claims make one verdict: not held if any is not held, held if all hold, else inconclusive (null). */
 export function combine(judgements: readonly Judgement[]): boolean | null {
   if (judgements.some((j) => j.outcome === 'not held')) return false;
@@ -128,6 +196,13 @@ export function combine(judgements: readonly Judgement[]): boolean | null {
 export function describeJudgement(j: Judgement): string {
   const f = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(2) : v.toExponential(1)) : '—');
   const interval = `[${f(j.interval[0])}, ${f(j.interval[1])}]`;
-  const stat = j.statistic === 'interior-optimum-share' ? `${Math.round(j.estimate * 100)}% of resamples` : j.statistic === 'spearman' ? `Spearman ${f(j.estimate)} ${interval}` : `mean difference ${f(j.estimate)} ${interval}`;
+  const stat =
+    j.statistic === 'interior-optimum-share'
+      ? `${Math.round(j.estimate * 100)}% of resamples`
+      : j.statistic === 'spearman'
+        ? `Spearman ${f(j.estimate)} ${interval}`
+        : j.statistic === 'kendall-w'
+          ? `Kendall's W ${f(j.estimate)}${j.pValue === undefined ? '' : `, p = ${j.pValue < 0.001 ? j.pValue.toExponential(1) : j.pValue.toFixed(3)}`}`
+          : `mean difference ${f(j.estimate)} ${interval}`;
   return `${j.claim}: ${stat}, ${j.seeds} seed${j.seeds === 1 ? '' : 's'}: ${j.outcome}`;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@mgdl/random';
-import { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeTrend, type SeedPoint } from '../src/judge.js';
+import { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeSeedConcordance, judgeTrend, type SeedPoint } from '../src/judge.js';
 
 /** y = f(x) + noise(seed, x), over `seeds` seeds and x = 1…5. */
 const grid = (seeds: number, f: (x: number) => number, noise: (seed: number, x: number) => number): SeedPoint[] =>
@@ -50,6 +50,30 @@ describe('the verdict rule', () => {
     const repeated = judgePairedDifference('x', [{ seed: 0, y: 1 }, { seed: 0, y: 3 }, { seed: 1, y: 2 }, { seed: 2, y: 2 }], 'positive');
     expect(repeated).toMatchObject({ estimate: 2, interval: [2, 2], seeds: 3, outcome: 'held' });
     expect(describeJudgement(repeated)).toBe('x: mean difference 2.00 [2.00, 2.00], 3 seeds: held');
+  });
+
+  it('holds a systematic seed effect when the seeds keep their rank at every swept value', () => {
+    // Seed s sits 0.01·s above the trend at every x, well beyond the ±0.002 wiggle.
+    const consistent = judgeSeedConcordance('seeds keep their rank', grid(3, (x) => x, (seed, x) => 0.01 * seed + wiggle(0.002)(seed, x)));
+    // Three seeds over five values: the first value's ranks fixed, 6^4 arrangements, one of them as concordant.
+    expect(consistent).toMatchObject({ statistic: 'kendall-w', estimate: 1, interval: [1, 1], pValue: 1 / 6 ** 4, seeds: 3, outcome: 'held' });
+    expect(describeJudgement(consistent)).toBe("seeds keep their rank: Kendall's W 1.00, p = 7.7e-4, 3 seeds: held");
+    // Beyond the exact enumeration (720^4 arrangements for six seeds), a seeded Monte Carlo estimate.
+    const many = judgeSeedConcordance('many', grid(6, (x) => x, (seed) => 0.01 * seed));
+    expect(many.outcome).toBe('held');
+    expect(many.pValue).toBeLessThan(0.01);
+  });
+
+  it('is inconclusive when the seeds swap ranks from value to value, are tied, or are too few', () => {
+    // Each seed takes every rank in turn: (seed + x) mod 3.
+    const shuffled = judgeSeedConcordance('seeds keep their rank', grid(3, (x) => x, (seed, x) => 0.01 * ((seed + x) % 3)));
+    expect(shuffled.outcome).toBe('inconclusive');
+    expect(shuffled.pValue).toBeGreaterThan(0.05);
+    expect(judgeSeedConcordance('tied', grid(3, () => 1, () => 0))).toMatchObject({ estimate: 0, pValue: 1, outcome: 'inconclusive' });
+    expect(judgeSeedConcordance('two seeds', grid(2, (x) => x, (seed) => seed))).toMatchObject({ estimate: 1, seeds: 2, outcome: 'inconclusive' });
+    // A swept value that one seed did not reach is left out: two complete values are too few.
+    const partial = grid(3, (x) => x, (seed) => seed).filter((p) => p.x <= 2 || p.seed !== 2);
+    expect(judgeSeedConcordance('partial', partial)).toMatchObject({ estimate: 1, outcome: 'inconclusive' });
   });
 
   it('combines claims: any not held wins, all held hold, otherwise inconclusive', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, judgeTrend, MAX_WIDTH, metric, trainingFields, type MetricOf } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, judgeSeedConcordance, judgeTrend, MAX_WIDTH, metric, trainingFields, type MetricOf } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -71,10 +71,14 @@ export const cicBatch = defineExperiment({
     const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
     const seedEffect = mean(ranged.map((r) => r.relative));
     const batchEffect = Math.max(...test.map((a) => a.mean)) - Math.min(...test.map((a) => a.mean));
-    const trend = judgeTrend('test loss rises with batch size', results.filter((r) => r.status === 'done').map((r) => ({ x: Number(r.values['batchSize']), seed: Number(r.values['seed']), y: metric(r, (m) => m.test?.loss) })), 'rises');
-    // The seed effect needs two seeds; the trend's interval needs three (the shared rule).
+    const points = results.filter((r) => r.status === 'done').map((r) => ({ x: Number(r.values['batchSize']), seed: Number(r.values['seed']), y: metric(r, (m) => m.test?.loss) }));
+    const trend = judgeTrend('test loss rises with batch size', points, 'rises');
+    // A seed effect is a claim about the seed as a factor: the same seed better (or worse) at every batch size, not a
+    // spread that reshuffles from one size to the next. Its size must also pass the practical bar.
+    const systematic = judgeSeedConcordance('the seeds keep their rank of test loss across batch sizes (a systematic seed effect)', points);
     const seedsMatter = ranged.length === 0 ? null : seedEffect >= SEED_EFFECT;
-    const held = trend.outcome === 'not held' || seedsMatter === false ? false : trend.outcome === 'held' && seedsMatter ? true : null;
+    const judgements = [trend, systematic];
+    const held = trend.outcome === 'not held' || seedsMatter === false ? false : judgements.every((j) => j.outcome === 'held') && seedsMatter ? true : null;
     const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
     // One line per seed (Fig 2b) and their mean (Fig 2a): the gap between the seed lines is the batch-composition effect.
     const perSeed = results
@@ -88,11 +92,11 @@ export const cicBatch = defineExperiment({
     ];
     return {
       held,
-      judgements: [trend],
+      judgements,
       figures,
       text:
         `${describeJudgement(trend)} (${trend.estimate >= 0.5 ? 'larger batches generalise worse' : trend.estimate <= -0.5 ? 'larger batches generalise better' : 'no clear trend'}); ` +
-        `between seeds (${config.seedRole === 'order' ? 'which change only the batch order, weights and noise fixed: the composition effect on its own' : 'which change the batch order, the initial weights and the noise draw together'}) at one batch size, test loss differs by ${fmt(100 * seedEffect, 1)}% of its mean (max − min, ${fmt(mean(ranged.map((r) => r.range)), 3)} on average, against ${fmt(batchEffect, 3)} between the best and the worst batch size; the claim needs ≥ ${100 * SEED_EFFECT}%). ` +
+        `between seeds (${config.seedRole === 'order' ? 'which change only the batch order, weights and noise fixed: the composition effect on its own' : 'which change the batch order, the initial weights and the noise draw together'}) at one batch size, test loss differs by ${fmt(100 * seedEffect, 1)}% of its mean (max − min, ${fmt(mean(ranged.map((r) => r.range)), 3)} on average, against ${fmt(batchEffect, 3)} between the best and the worst batch size; the claim needs ≥ ${100 * SEED_EFFECT}%); ${describeJudgement(systematic)}. ` +
         (config.equalStepsAt === undefined
           ? 'Every batch size trains for the same number of epochs, so larger batches take fewer steps (column "steps"): part of their higher loss can be fewer updates rather than the batch itself (equalStepsAt controls for that).'
           : `Step-count control: every batch size trains about the steps of batch ${config.equalStepsAt} at ${config.epochs} epochs (column "steps"), so a trend is not fewer updates.`),
