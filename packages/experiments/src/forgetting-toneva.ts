@@ -118,7 +118,8 @@ export const forgettingToneva = defineExperiment({
   // default: counting 4 seeds × 10,000 samples × 25 epochs = 1.0 M presentations ≈ 280 s of training;
   //   removal 4 fractions × 2 strategies × 3 seeds, on (1 − k)·10,000 samples × 25 epochs = 3.0 M ≈ 830 s;
   //   28 cells × 25 epochs × 10,000 test samples ≈ 700 s of evaluation; ≈ 90 s of start-up
-  //   → ≈ 1,900 s of cell time on two cores ≈ 16 min (about 20 min with two processes sharing the memory bus).
+  //   → ≈ 1,900 s of cell time on two cores ≈ 16 min by these rates; measured on 2 cores (two cells at once): 36 min,
+  //   counting 10 min and removal 26 min (a counting cell: 250–350 s, where these rates give ≈ 130).
   // paper: all 60,000 training samples, 200 epochs, 5 counting seeds, removal in 10% steps: weeks on 2 cores.
   presets: {
     smoke: { ...common, trainSize: 1000, testSize: 500, epochs: 4, seeds: [0, 1], fractions: [0.5], removalSeeds: [0] },
