@@ -42,7 +42,7 @@ export const cicBatch = defineExperiment({
   // smoke: 4 tiny cells ≈ 15 s with process start-up.
   // default: 6 batch sizes × 3 seeds = 18 cells × 10,000 samples × 20 epochs = 3.6 M presentations ≈ 1,450 s of
   //   training, ≈ 250 s evaluating 5,000 test samples per epoch, ≈ 60 s of start-up → ≈ 1,750 s of cell time on
-  //   two cores ≈ 15 min (measured: 12 min 18 s).
+  //   two cores ≈ 15 min (measured: 12 min 18 s in round 1; 25 min in the rerun of 2026-12-02, the same 2 cores).
   // paper: the full 50,000-sample CIFAR-10 training set and 200 epochs (as the Fig 5 setup): days on 2 cores.
   presets: {
     smoke: { ...common, trainSize: 400, testSize: 200, epochs: 2, batchSizes: [32, 128], seeds: [0, 1] },
