@@ -30,21 +30,23 @@ export function aggregateBy(results: readonly CellResult<RunMetrics>[], by: stri
     .map(([x, ys]) => ({ x, ...meanInterval(ys) }));
 }
 
+/** The rank of each value (0 for the smallest), ties sharing their mean rank. */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k]![1]] = (i + j) / 2;
+    i = j + 1;
+  }
+  return ranks;
+}
+
 /** Spearman's rank correlation: +1 when y rises with x everywhere, −1 when it falls. */
 export function spearman(xs: readonly number[], ys: readonly number[]): number {
   if (xs.length < 2) return Number.NaN;
-  const rank = (values: readonly number[]) => {
-    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-    const ranks = new Array<number>(values.length);
-    for (let i = 0; i < order.length; ) {
-      let j = i;
-      while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-      for (let k = i; k <= j; k++) ranks[order[k]![1]] = (i + j) / 2;
-      i = j + 1;
-    }
-    return ranks;
-  };
-  const [rx, ry] = [rank(xs), rank(ys)];
+  const [rx, ry] = [averageRanks(xs), averageRanks(ys)];
   const mean = (r: number[]) => r.reduce((a, b) => a + b, 0) / r.length;
   const [mx, my] = [mean(rx), mean(ry)];
   let [num, dx, dy] = [0, 0, 0];

@@ -1,5 +1,5 @@
 import { createRandom } from '@mgdl/random';
-import { spearman } from './conclude.js';
+import { averageRanks, spearman } from './conclude.js';
 
 /** One measurement: the swept value, the seed it ran with, and the quantity judged. */
 export interface SeedPoint {
@@ -120,25 +120,13 @@ export function judgePairedDifference(claim: string, differences: readonly SeedD
   return { ...base, interval, outcome: low > 0 ? 'held' : high < 0 ? 'not held' : 'inconclusive' };
 }
 
-/** Average ranks (1-based) of `ys`, ties sharing their mean rank. */
-function ranks(ys: readonly number[]): number[] {
-  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
-  const out = new Array<number>(ys.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1]!.y === order[start]!.y) end++;
-    for (let k = start; k <= end; k++) out[order[k]!.i] = (start + end) / 2 + 1;
-    start = end + 1;
-  }
-  return out;
-}
-
 /** Kendall's W of m rank vectors over n objects: 1 when every vector orders the objects alike, ≈ 0 for unrelated orders. */
 function kendallW(blocks: readonly (readonly number[])[]): number {
   const m = blocks.length;
   const n = blocks[0]!.length;
   const sums = blocks[0]!.map((_, j) => blocks.reduce((s, block) => s + block[j]!, 0));
-  const spread = sums.reduce((s, r) => s + (r - (m * (n + 1)) / 2) ** 2, 0);
+  const meanSum = sums.reduce((a, b) => a + b, 0) / n;
+  const spread = sums.reduce((s, r) => s + (r - meanSum) ** 2, 0);
   return (12 * spread) / (m * m * (n ** 3 - n));
 }
 
@@ -159,7 +147,7 @@ export function judgeSeedConcordance(claim: string, points: readonly SeedPoint[]
   const seeds = seedsOf(finite);
   const byX = new Map<number, Map<number, number>>();
   for (const { x, seed, y } of finite) byX.set(x, (byX.get(x) ?? new Map()).set(seed, y));
-  const blocks = [...byX.values()].filter((ys) => seeds.every((s) => ys.has(s))).map((ys) => ranks(seeds.map((s) => ys.get(s)!)));
+  const blocks = [...byX.values()].filter((ys) => seeds.every((s) => ys.has(s))).map((ys) => averageRanks(seeds.map((s) => ys.get(s)!)));
   const base = { claim, statistic: 'kendall-w' as const, level: LEVEL, seeds: seeds.length };
   if (seeds.length < MIN_SEEDS || blocks.length < 3) {
     const w = seeds.length >= 2 && blocks.length > 0 ? kendallW(blocks) : Number.NaN;

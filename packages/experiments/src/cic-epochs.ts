@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { classificationCell, combine, defineExperiment, describeJudgement, judgeInteriorMinimum, judgeTrend, spearman, trainingFields, type SeedPoint } from '@mgdl/experiment';
+import { classificationCell, combine, defineExperiment, describeJudgement, formatSpread, judgeInteriorMinimum, judgeTrend, spearman, trainingFields, type Aggregate, type SeedPoint } from '@mgdl/experiment';
 import { writeFileAtomic } from '@mgdl/io';
-import { readRunMetrics, readScaleTraces, readTagCsv, runFiles, type RunMetrics } from '@mgdl/report';
+import { meanInterval, readRunMetrics, readScaleTraces, readTagCsv, runFiles, type RunMetrics } from '@mgdl/report';
 
 const schema = z.object({
   ...trainingFields,
@@ -43,13 +43,15 @@ export const cicEpochs = defineExperiment({
     const histories = done.map(history).filter((h) => h !== undefined);
     if (histories.length === 0) return { held: null, text: 'no cell finished with a per-epoch history, so there is nothing to judge; see the failed cells above.' };
     const epochs = Math.min(...histories.map((h) => h.epoch.length));
-    const mean = (key: Exclude<keyof History, 'epoch'>) =>
+    // Per epoch, the mean over seeds and its 95% t-interval (the table prints both).
+    const overSeeds = (key: Exclude<keyof History, 'epoch'>): Aggregate[] =>
       Array.from({ length: epochs }, (_, e) => {
         const values = histories.map((h) => h[key][e]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-        return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+        return { x: e + 1, ...meanInterval(values) };
       });
     const epoch = Array.from({ length: epochs }, (_, e) => e + 1);
-    const [trainLoss, testLoss, testAccuracy, M, F] = (['trainLoss', 'testLoss', 'testAccuracy', 'M', 'F'] as const).map(mean) as [number[], number[], number[], number[], number[]];
+    const spreads = (['trainLoss', 'testLoss', 'testAccuracy', 'M', 'F'] as const).map(overSeeds);
+    const [trainLoss, testLoss, , M, F] = spreads.map((a) => a.map((x) => x.mean)) as [number[], number[], number[], number[], number[]];
     // M/F of the seed means (a seed's own M/F is infinite once none of its S3 is wrong).
     const ratio = M.map((m, i) => m / F[i]!);
     const trend = (xs: number[], ys: number[]) => {
@@ -88,8 +90,8 @@ export const cicEpochs = defineExperiment({
         `lowest test loss ${at(testLoss, best)} at epoch ${best}, where M/F = ${at(ratio, best)} ` +
         `(${uShape ? `test loss falls to it and then rises, Spearman ${after.rho.toFixed(2)} over epochs ${best}–${last}, to ${at(testLoss, last)}` : best === last ? 'the last epoch: test loss has not begun to rise at this scale' : `no sustained rise after it (Spearman ${after.rho.toFixed(2)} over ${after.n} epoch(s))`}).`,
       table: {
-        header: ['epoch', 'train loss', 'test loss', 'test acc', 'M', 'F', 'M/F', 'runs'],
-        rows: epoch.map((e) => [e, at(trainLoss, e), at(testLoss, e), at(testAccuracy, e), at(M, e), at(F, e), at(ratio, e), histories.length]),
+        header: ['epoch', 'train loss', 'test loss', 'test acc', 'M', 'F', 'M/F (of the seed means)', 'runs'],
+        rows: epoch.map((e) => [e, ...spreads.map((a) => (a[e - 1]!.n > 0 ? formatSpread(a[e - 1]) : '—')), at(ratio, e), histories.length]),
       },
     };
   },

@@ -61,6 +61,13 @@ describe('cic-epochs: trends over the epochs judged over seeds', () => {
       ['test loss has an optimum in between (falls, then rises)', 'held'],
     ]);
     expect(verdict.held).toBe(true);
+    // Each epoch's row gives the mean over seeds and its 95% t-interval; test accuracy is the same in every seed.
+    const [epoch1] = verdict.table!.rows;
+    expect(epoch1![0]).toBe(1);
+    expect(epoch1![3]).toBe('0.800 [0.800, 0.800]');
+    const M = /^(\S+) \[(\S+), (\S+)\]$/.exec(String(epoch1![4]))!.slice(1).map(Number);
+    expect(M[1]).toBeLessThan(M[0]!);
+    expect(M[2]).toBeGreaterThan(M[0]!);
     expect(cicEpochs.conclude([0, 1, 2].map((seed) => done({ seed }, { history: history(seed, 40) })), config, context).held).toBe(false);
   });
 });
