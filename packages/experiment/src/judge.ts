@@ -155,8 +155,8 @@ export function judgeSeedConcordance(claim: string, points: readonly SeedPoint[]
   }
   const w = kendallW(blocks);
   // W does not change when every value's ranks are relabelled alike, so the first value's ranks stay fixed.
-  const orderings = blocks.map((block) => permutations(block));
-  const arrangements = orderings.slice(1).reduce((count, o) => count * o.length, 1);
+  const orderingsPerValue = Array.from({ length: seeds.length }, (_, i) => i + 1).reduce((a, b) => a * b, 1);
+  const arrangements = orderingsPerValue ** (blocks.length - 1);
   let atLeast = 0;
   let total = 0;
   const tally = (arranged: readonly (readonly number[])[]) => {
@@ -164,11 +164,21 @@ export function judgeSeedConcordance(claim: string, points: readonly SeedPoint[]
     if (kendallW(arranged) >= w - 1e-12) atLeast++;
   };
   if (arrangements <= EXACT_ARRANGEMENTS) {
+    const orderings = blocks.map((block) => permutations(block));
     const walk = (k: number, arranged: number[][]): void => (k === blocks.length ? tally(arranged) : orderings[k]!.forEach((o) => walk(k + 1, [...arranged, o])));
     walk(1, [blocks[0]!]);
   } else {
+    // Too many to list (n! orderings per value): draw each value's ordering by a Fisher–Yates shuffle.
     const random = createRandom(0x5eed);
-    for (let r = 0; r < RESAMPLES; r++) tally([blocks[0]!, ...orderings.slice(1).map((o) => o[Math.floor(random() * o.length)]!)]);
+    const shuffled = (block: readonly number[]) => {
+      const out = [...block];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    };
+    for (let r = 0; r < RESAMPLES; r++) tally([blocks[0]!, ...blocks.slice(1).map(shuffled)]);
   }
   const pValue = atLeast / total;
   return { ...base, estimate: w, interval: [w, w], pValue, outcome: pValue < 1 - LEVEL ? 'held' : 'inconclusive' };

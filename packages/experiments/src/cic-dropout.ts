@@ -20,7 +20,7 @@ export const cicDropout = defineExperiment({
     smoke: { ...common, trainSize: 500, testSize: 250, epochs: 3, dropouts: [0, 0.7], seeds: [0] },
     // 5 values × 3 seeds (the least the verdict rule judges) = 15 cells, 2 at a time. With 4,000 samples × 20 epochs
     // a cell trains at 200–325 samples/s beside another (measured): 10 cells took 20.5 min on a quiet machine, so 15
-    // would take ≈ 31, and the 15 of cic-l2 took 64 min on a shared one. Trimmed to 2,000 samples (the same 20
+    // would take ≈ 31 (cic-l2's 15 took 64 min on a shared one). Trimmed to 2,000 samples (the same 20
     // epochs: every sample is still seen 20 times) and 1,000 test samples: half the work. Measured (cic-dropout,
     // 2026-12-02, a slow day: cic-batch took 25 min against 12 in round 1): 290–350 s a cell, ≈ 40 min for the 15.
     default: { ...common, trainSize: 2000, testSize: 1000, epochs: 20, dropouts: [0, 0.3, 0.7, 0.9, 0.95], seeds: [0, 1, 2] },
