@@ -15,6 +15,11 @@ const require = createRequire(import.meta.url);
  *    starts with a prelude that points `URL.createObjectURL` at the shipped module script.
  * 3. The C++ side caps the pool at (logical cores / 2); `os.cpus()` is widened while the backend
  *    initialises so the pool gets the thread count asked for.
+ *
+ * And one thing a browser never meets: emscripten `ref()`s a worker while it runs a pthread, and
+ * XNNPACK's pool threads run until the process ends, so Node would never exit after the user's code
+ * is done. The pool's workers are made unable to hold the process open (the main thread joins its
+ * pthreads through shared memory, never through the event loop, so nothing waits on them there).
  */
 export interface ThreadedWasmSetup {
   /** Undo the global patches once the backend has initialised. */
@@ -34,6 +39,13 @@ export function prepareThreadedWasm(threads: number): ThreadedWasmSetup {
   URL.createObjectURL = (obj: Blob) =>
     obj instanceof Blob && obj.size === workerBlobSize ? workerFile : createObjectURL(obj);
 
+  // emscripten reads `require('worker_threads').Worker` once, when the backend initialises.
+  const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const Worker = workerThreads.Worker;
+  workerThreads.Worker = class PoolWorker extends Worker {
+    override ref(): void {}
+  };
+
   const os = require('node:os') as typeof import('node:os');
   const cpus = os.cpus;
   const widened = cpus();
@@ -43,6 +55,7 @@ export function prepareThreadedWasm(threads: number): ThreadedWasmSetup {
   return {
     restore() {
       os.cpus = cpus;
+      workerThreads.Worker = Worker;
       // The worker-file answer stays: emscripten may start workers lazily, after init.
     },
   };
