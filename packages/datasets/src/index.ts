@@ -4,7 +4,7 @@ export { loadMnist, loadFashionMnist, type SplitOptions } from './loaders/idx-im
 export { loadCifar10 } from './loaders/cifar10.js';
 export { loadTrec, type TrecOptions } from './loaders/trec.js';
 export { loadDataset } from './loaders/load.js';
-export { labelNoise, withLabelNoise, type LabelNoise, type NoiseKind, type NoiseOptions } from './noise.js';
+export { labelNoise, withCleanLabels, withLabelNoise, type CleanLabels, type InjectedLabelNoise, type KnownLabelNoise, type LabelNoise, type NoiseKind, type NoiseOptions } from './noise.js';
 export { selectRows, splitTrainValidation, takeFirst, takeIds, takeStratified, type ValidationSplitOptions } from './subset.js';
 export { padImages } from './transforms.js';
 export { Batcher, type Batch, type BatcherOptions } from './batcher.js';

@@ -1,5 +1,6 @@
 import { sampleCount, sampleSize, type Dataset, type Split } from './dataset.js';
 import { DatasetError } from './errors.js';
+import { withCleanLabels, type CleanLabels } from './noise.js';
 
 /** Sample ids: integers (kept as they are) or strings (kept as `names`, with ids 0…n−1 in row order). */
 export type SampleIds = Int32Array | readonly number[] | readonly string[];
@@ -28,6 +29,8 @@ export interface FromArraysOptions {
    * these rows (pass the training set's to a test set); 'none': the Batcher serves raw values.
    */
   normalization?: 'computed' | 'none' | { mean: readonly number[]; std: readonly number[] };
+  /** Known clean labels beside the trained `labels` (see `withCleanLabels`): the report then scores noise detection against them. */
+  cleanLabels?: CleanLabels;
 }
 
 /**
@@ -92,7 +95,8 @@ export function fromArrays(options: FromArraysOptions): Dataset {
   };
   if (featureNames && !image && featureNames.length !== size) throw new DatasetError('bad-argument', `${featureNames.length} feature names for ${size} features`);
   const normalization = image ? imageNormalization(dataset) : kind === 'text' ? undefined : tableNormalization(dataset, options.normalization ?? 'computed');
-  return normalization ? { ...dataset, normalization } : dataset;
+  const normalized = normalization ? { ...dataset, normalization } : dataset;
+  return options.cleanLabels ? withCleanLabels(normalized, options.cleanLabels) : normalized;
 }
 
 function idsOf(given: SampleIds | undefined, n: number): { ids: Int32Array; names?: readonly string[] } {
@@ -182,6 +186,8 @@ export interface CsvTableOptions {
   file?: string;
   /** The column of class labels (integers 0…C−1, or names). Default: a column named `label`, when neither this nor `target` is given. */
   label?: string;
+  /** A column of known clean labels beside the trained ones (see `withCleanLabels`); it is not a feature. */
+  cleanLabel?: string;
   /** The column(s) of regression targets. */
   target?: string | readonly string[];
   /** The column of sample ids (integers, or strings kept as names). Default: a column named `id`, if any. */
@@ -219,7 +225,9 @@ export function parseCsvTable(text: string, options: CsvTableOptions = {}): Data
   const labelColumn = labelName !== undefined ? columnOf(labelName, 'label') : -1;
   const targetColumns = targetNames.map((name) => columnOf(name, 'target'));
   const idColumn = options.id !== undefined ? columnOf(options.id, 'id') : header.indexOf('id');
-  const used = new Set([labelColumn, idColumn, ...targetColumns]);
+  const cleanColumn = options.cleanLabel !== undefined ? columnOf(options.cleanLabel, 'clean label') : -1;
+  if (cleanColumn >= 0 && labelColumn < 0) throw new DatasetError('bad-argument', 'a clean-label column for a regression table', { expected: 'clean labels beside a label column (classification)' });
+  const used = new Set([labelColumn, idColumn, cleanColumn, ...targetColumns]);
   const featureColumns = options.features ? options.features.map((name) => columnOf(name, 'feature')) : header.map((_, c) => c).filter((c) => !used.has(c));
   if (featureColumns.length === 0) throw new DatasetError('malformed-line', 'no feature columns', { file, line: 1, expected: 'at least one column besides the label, target and id columns' });
 
@@ -228,6 +236,7 @@ export function parseCsvTable(text: string, options: CsvTableOptions = {}): Data
   const x = new Float32Array(n * featureColumns.length);
   const targets = targetColumns.length ? new Float32Array(n * targetColumns.length) : undefined;
   const labelCells: string[] = [];
+  const cleanCells: string[] = [];
   const idCells: string[] = [];
   const number = (cell: string, line: number, column: number, role: string): number => {
     const trimmed = cell.trim();
@@ -249,6 +258,11 @@ export function parseCsvTable(text: string, options: CsvTableOptions = {}): Data
       if (label === '') throw new DatasetError('bad-value', `missing label (${header[labelColumn]})`, { file, line, column: labelColumn + 1, expected: 'a class index or class name' });
       labelCells.push(label);
     }
+    if (cleanColumn >= 0) {
+      const clean = cells[cleanColumn]!.trim();
+      if (clean === '') throw new DatasetError('bad-value', `missing clean label (${header[cleanColumn]})`, { file, line, column: cleanColumn + 1, expected: 'a class index or class name' });
+      cleanCells.push(clean);
+    }
     if (idColumn >= 0) {
       const id = cells[idColumn]!.trim();
       if (id === '') throw new DatasetError('bad-value', 'missing id', { file, line, column: idColumn + 1, expected: 'an id per row' });
@@ -256,7 +270,11 @@ export function parseCsvTable(text: string, options: CsvTableOptions = {}): Data
     }
   }
   // With class names, a cell is a name or an index; without, integer labels stay class indices and any other label makes every label a class name.
-  const names = options.classNames;
+  // Clean labels may name a class no trained label has, so the classes come from both columns.
+  const bothColumns = [...labelCells, ...cleanCells];
+  const names =
+    options.classNames ??
+    (cleanCells.length === 0 ? undefined : bothColumns.every((l) => /^\d+$/.test(l)) ? Array.from({ length: Math.max(...bothColumns.map(Number)) + 1 }, (_, c) => String(c)) : [...new Set(bothColumns)].sort());
   const labels =
     labelColumn < 0
       ? undefined
@@ -287,6 +305,7 @@ export function parseCsvTable(text: string, options: CsvTableOptions = {}): Data
     ...(labels ? { labels } : { targets: targets! }),
     ...(ids ? { ids } : {}),
     ...(names ? { classNames: names } : {}),
+    ...(cleanColumn >= 0 ? { cleanLabels: cleanCells } : {}),
     featureNames: featureColumns.map((c) => header[c]!),
     name: file.replace(/^.*[\\/]/, '').replace(/\.csv$/i, ''),
     split: options.split ?? 'train',

@@ -134,7 +134,8 @@ function summarize(dataset: Dataset, loadMs: number) {
     classes: dataset.classNames.length,
     histogram: Object.fromEntries(dataset.classNames.map((c, i) => [c, classHistogram(dataset)[i]!])),
     ...(clean ? { cleanHistogram: Object.fromEntries(dataset.classNames.map((c, i) => [c, clean[i]!])) } : {}),
-    ...(dataset.noise ? { noise: { kind: dataset.noise.kind, p: dataset.noise.p, seed: dataset.noise.seed, mode: dataset.noise.mode, flipped: dataset.noise.flipped } } : {}),
+    // `mgdl data info` injects noise (--noise); known clean labels come only from a user's own loader.
+    ...(dataset.noise && dataset.noise.kind !== 'known' ? { noise: { kind: dataset.noise.kind, p: dataset.noise.p, seed: dataset.noise.seed, mode: dataset.noise.mode, flipped: dataset.noise.flipped } } : {}),
     ...(dataset.vocabulary ? { vocabularySize: dataset.vocabulary.size } : {}),
     normalization: dataset.normalization,
     sources: dataset.sources.map((s) => ({ path: s.member ? `${s.path}:${s.member}` : s.path, where: s.where, bytes: s.bytes, verified: s.verified })),

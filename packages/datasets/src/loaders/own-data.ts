@@ -4,6 +4,7 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type { Dataset, Split } from '../dataset.js';
 import { DatasetError } from '../errors.js';
+import { withCleanLabels, type CleanLabels } from '../noise.js';
 import { imageNormalization, parseCsvTable, type CsvTableOptions } from '../tables.js';
 
 /** Reads a CSV table from disk (see parseCsvTable); errors name the file, line and column. */
@@ -27,6 +28,8 @@ export interface ImageFolderOptions {
   split?: Split;
   /** Default: the folder's name. */
   name?: string;
+  /** Known clean labels beside the folders' (see `withCleanLabels`), e.g. a Map from 'cat/001.png' to 'dog'. */
+  cleanLabels?: CleanLabels;
 }
 
 const IMAGE = /\.(png|jpe?g)$/i;
@@ -38,7 +41,7 @@ const IMAGE = /\.(png|jpe?g)$/i;
  * order, and `names` the paths relative to `root` ('cat/001.png'). Decoded in pure JavaScript
  * (pngjs, jpeg-js); files with other extensions are skipped, as ImageFolder does.
  */
-export function loadImageFolder(root: string, { size, channels = 3, resize = false, split = 'train', name = basename(root) }: ImageFolderOptions = {}): Dataset {
+export function loadImageFolder(root: string, { size, channels = 3, resize = false, split = 'train', name = basename(root), cleanLabels }: ImageFolderOptions = {}): Dataset {
   let entries: string[];
   try {
     entries = readdirSync(root).sort();
@@ -75,7 +78,7 @@ export function loadImageFolder(root: string, { size, channels = 3, resize = fal
     }
   });
   const sampleShape = [target![0], target![1], channels];
-  return {
+  const dataset: Dataset = {
     name,
     split,
     kind: 'image',
@@ -88,6 +91,7 @@ export function loadImageFolder(root: string, { size, channels = 3, resize = fal
     normalization: imageNormalization({ x: x!, sampleShape }),
     sources: [],
   };
+  return cleanLabels ? withCleanLabels(dataset, cleanLabels) : dataset;
 }
 
 /**
