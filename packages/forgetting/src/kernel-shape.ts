@@ -27,11 +27,18 @@ export interface PerSampleEvent extends PerSampleArrays {
   step: number;
 }
 
+/** What a recorder reads from the kernel's RunInfo. */
+export interface RunStartInfo {
+  inferencePass: boolean;
+}
+
 /** A kernel plugin that records per-sample results: pass it to @mgdl/kernel's train() (or fitCallback). */
 export interface RecorderPlugin {
   name: string;
   /** Set when onBatchEnd needs the per-sample arrays. */
   perSample?: boolean;
+  /** The kernel's RunInfo: a recorder of the inference-pass series refuses a run that has none, before training. */
+  onRunStart?(info: RunStartInfo, control?: unknown): void;
   /** The kernel also passes its RunControl; recorders never stop a run. */
   onBatchEnd?(event: PerSampleEvent, control?: unknown): void;
   onInferencePass?(event: PerSampleEvent, control?: unknown): void;

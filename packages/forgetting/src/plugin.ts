@@ -1,6 +1,6 @@
 import { HistoryError } from './errors.js';
 import type { PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
-import { warn } from './warn.js';
+import { requireInferencePass } from './inference-pass.js';
 import { History, SERIES, type FloatSeries, type Series } from './history.js';
 import { analyze, type Analysis, type AnalyzeOptions } from './stats/analyze.js';
 
@@ -53,10 +53,8 @@ export function forgettingStatistics({ ids, mode = 'presentation', floats = [] }
           get('inference-pass').record(passesSeen++, event.ids, event.correct!, floatsOf(event, floats));
         }
       : undefined,
-    onRunEnd: () => {
-      if (histories.has('inference-pass') && get('inference-pass').steps === 0) {
-        warn("forgettingStatistics recorded no inference passes: pass train({ inferencePass: { data } }) to record the 'inference-pass' series");
-      }
+    onRunStart: (info) => {
+      if (histories.has('inference-pass')) requireInferencePass(info, 'forgettingStatistics', "forgettingStatistics({ ids, mode: 'presentation' })");
     },
     stateDict: () => ({ passesSeen, histories: Object.fromEntries([...histories].map(([s, h]) => [s, h.toState()])) }),
     loadStateDict(state) {

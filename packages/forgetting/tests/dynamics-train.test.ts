@@ -54,6 +54,20 @@ function recorder(): KernelPlugin & { series: Record<Series, Map<number, Traject
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 describe('training dynamics in a real run', () => {
+  it('refuse a run without an inference pass before its first step', async () => {
+    const steps: number[] = [];
+    const run = train({
+      model: toyModel,
+      data: new Batcher(toyDataset(16), { batchSize: 8, seed: 0 }),
+      epochs: 1,
+      learningRate: 0.02,
+      plugins: [dataMaps(), { name: 'steps', onBatchEnd: (event) => void steps.push(event.step) }],
+      progress: false,
+    });
+    await expect(run).rejects.toThrow(/data-maps:inference-pass records the 'inference-pass' series, but this run has no inference pass/);
+    expect(steps).toEqual([]);
+  });
+
   it('match values computed from the kernel’s per-sample arrays, in both source modes, without leaking tensors', async () => {
     const n = 64;
     const epochs = 4;

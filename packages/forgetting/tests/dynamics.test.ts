@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
 import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, thresholdSamples } from '../src/dynamics/index.js';
-import type { Series } from '../src/index.js';
+import { forgettingStatistics, type Series } from '../src/index.js';
 
 const control: RunControl = { stop: () => undefined };
 
@@ -260,13 +260,13 @@ describe('all three plugins', () => {
   });
 
   describe('without inference passes', () => {
-    afterEach(() => vi.restoreAllMocks());
-
-    it('warns at the end of a run when source inference-pass recorded nothing', () => {
-      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-      void el2n().onRunEnd!({ epochs: 1, steps: 1, history: [], seconds: 0 });
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/el2n:inference-pass recorded nothing.*inferencePass: \{ data \}/));
-      expect(el2n({ source: 'presentation' }).onRunEnd).toBeUndefined();
+    it('refuse, before training, a run that has no inference pass (the default source would record nothing)', () => {
+      for (const plugin of [dataMaps(), aum(), el2n(), forgettingStatistics({ ids: Int32Array.of(0, 1), mode: 'inference-pass' })]) {
+        expect(() => plugin.onRunStart!({ inferencePass: false }), plugin.name).toThrow(/records the 'inference-pass' series, but this run has no inference pass.*train\(\{ inferencePass: \{ data: /);
+        expect(() => plugin.onRunStart!({ inferencePass: true }), plugin.name).not.toThrow();
+      }
+      expect(() => el2n().onRunStart!({ inferencePass: false })).toThrow(/el2n\({ source: 'presentation' }\)/);
+      expect(el2n({ source: 'presentation' }).onRunStart).toBeUndefined();
     });
   });
 });

@@ -37,7 +37,7 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
   return new tfl.CustomCallback({
     onTrainBegin: async () => {
       epochs = (model as unknown as { history?: { params?: { epochs?: number } } }).history?.params?.epochs ?? 0;
-      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
+      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: true }, control);
     },
     onEpochEnd: async (epoch, logs = {}) => {
       const step = (epoch + 1) * batchesPerEpoch;

@@ -116,7 +116,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 
   try {
-    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed, history }, control);
+    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed, history, inferencePass: Boolean(options.inferencePass) }, control);
     for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
       if (position.batchIndex === 0) {
         tally = emptyTally();

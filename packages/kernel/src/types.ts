@@ -89,6 +89,8 @@ export interface RunInfo {
   seed: number;
   /** The epochs done before this start (restored from the checkpoint on resume; empty otherwise). */
   history: readonly EpochMetrics[];
+  /** Whether the run sweeps the training set in inference mode (train's `inferencePass`, or fitCallback): plugins of that series check it before training. */
+  inferencePass: boolean;
 }
 
 export interface RunSummary {

@@ -34,7 +34,7 @@ describe('resume', () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 5 });
     const recorder = runRecorder({ dir, config: {} });
-    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [] }, { stop: () => undefined });
+    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
     const steps = readFileSync(runFiles(dir).events, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number);
     expect(Math.max(...steps)).toBe(20);
     expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toHaveLength(3);

@@ -290,7 +290,7 @@ describe('TensorBoard histograms of per-sample values', () => {
     const dir = tmp();
     const recorder = runRecorder({ dir, config: {} });
     const control = { stop: () => undefined };
-    void recorder.onRunStart!({ model: undefined as never, epochs: 2, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
+    void recorder.onRunStart!({ model: undefined as never, epochs: 2, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
     const ids = Int32Array.from([0, 1, 2, 3]);
     // Epoch 0: samples 0, 1 right; epoch 1: sample 0 wrong (one forgetting event).
     const correct = [Uint8Array.from([1, 1, 0, 0]), Uint8Array.from([0, 1, 1, 0])];
@@ -336,14 +336,14 @@ print(json.dumps({'histograms': sorted(tags['histograms']), 'scalars': sorted(ta
       void recorder.onEpochEnd!({ epoch: e, step: e + 1, train: { loss: 1, samples: 2, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
     };
     const first = runRecorder({ dir, config: {} });
-    void first.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
+    void first.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
     epoch(first, 0, [1, 1]);
     epoch(first, 1, [0, 1]); // sample 0 forgotten once
     const state = JSON.parse(JSON.stringify(first.stateDict!()));
     void first.onRunError!(new Error('preempted'), { epochs: 2, steps: 2, history: [], seconds: 1 });
     const second = runRecorder({ dir, config: {} });
     second.loadStateDict!(state);
-    void second.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 2, startStep: 2, resumed: true, seed: 0, history: [] }, control);
+    void second.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 2, startStep: 2, resumed: true, seed: 0, history: [], inferencePass: false }, control);
     epoch(second, 2, [1, 0]); // sample 1 forgotten once; sample 0 relearned
     void second.onRunEnd!({ epochs: 3, steps: 3, history: [], seconds: 1 });
     const script = `

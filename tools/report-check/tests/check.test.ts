@@ -18,7 +18,7 @@ beforeAll(() => {
 function smallRun(dir: string): void {
   const recorder = runRecorder({ dir, config: { title: '<b>not bold</b>' }, tensorboard: false });
   const control = { stop: () => undefined };
-  void recorder.onRunStart!({ model: undefined as never, epochs: 6, batchesPerEpoch: 4, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [] }, control);
+  void recorder.onRunStart!({ model: undefined as never, epochs: 6, batchesPerEpoch: 4, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
   for (let epoch = 0; epoch < 6; epoch++) {
     const loss = 1 / (1 + epoch);
     void recorder.onEpochEnd!({ epoch, step: 4 * (epoch + 1), train: { loss, accuracy: 1 - loss / 2, samples: 64, samplesPerSec: 900, seconds: 0.1 }, terms: {}, learningRate: 0.01, test: { loss: loss + 0.1, accuracy: 0.7, samples: 32 } }, control);

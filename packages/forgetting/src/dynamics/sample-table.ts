@@ -1,5 +1,5 @@
 import { decodeBase64, encodeBase64 } from '../base64.js';
-import { warn } from '../warn.js';
+import { requireInferencePass } from '../inference-pass.js';
 import type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
 
@@ -14,6 +14,7 @@ export interface DynamicsOptions {
    * set after each epoch (train's `inferencePass` option, or fitCallback), or each sample's
    * training-mode 'presentation' in its batch, before the update (Toneva et al.). Epochs are
    * numbered from 1, as in train's `every` lists: pass k runs after the k-th epoch of training.
+   * With 'inference-pass', a run that has no inference pass is refused at its start.
    */
   source?: Series;
 }
@@ -133,7 +134,7 @@ export function observe<F extends Field>(
   fields: readonly F[],
   table: Pick<SampleTable<Record<string, Kind>>, 'reserve' | 'size'>,
   take: (epoch: number, ids: Int32Array, values: Fields<F>) => void,
-): Pick<RecorderPlugin, 'perSample' | 'onBatchEnd' | 'onInferencePass' | 'onRunEnd'> {
+): Pick<RecorderPlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
   const deliver = (event: PerSampleEvent): void => {
     const values = {} as Fields<F>;
     for (const field of fields) {
@@ -147,12 +148,13 @@ export function observe<F extends Field>(
   if (source === 'presentation') return { perSample: true, onBatchEnd: deliver };
   if (source !== 'inference-pass') throw new RangeError(`source must be 'presentation' or 'inference-pass', got '${String(source)}'`);
   return {
+    // Refused before training: the default source would record nothing in a run without an inference pass.
+    onRunStart: (info) => requireInferencePass(info, plugin, `${factoryOf(plugin)}({ source: 'presentation' })`),
     onInferencePass: deliver,
-    onRunEnd: () => {
-      // The default source silently records nothing when the run has no inference pass.
-      if (table.size === 0) warn(`${plugin} recorded nothing: with source 'inference-pass' it needs train({ inferencePass: { data } })`);
-    },
   };
 }
+
+/** The factory a plugin name comes from ('data-maps:inference-pass' → 'dataMaps'), for messages that show the call. */
+const factoryOf = (plugin: string) => plugin.split(':')[0]!.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 
 /* Data maps (Swayamdipta et al. 2020, "Dataset Cartography"). */
