@@ -17,6 +17,10 @@ export interface PerSampleArrays {
   pGold?: Float32Array;
   /** ‖softmax − one-hot(label)‖₂ (classification only). */
   el2n?: Float32Array;
+  /** Every class's logit, row-major [n, classes], for plugins that set `logits`. */
+  logits?: Float32Array;
+  /** The class each sample was trained on, for plugins that set `logits`. */
+  labels?: Int32Array;
 }
 
 /** What a recorder reads from the kernel's onBatchEnd and onInferencePass events. */
@@ -30,6 +34,8 @@ export interface PerSampleEvent extends PerSampleArrays {
 /** What a recorder reads from the kernel's RunInfo. */
 export interface RunStartInfo {
   inferencePass: boolean;
+  /** Training continues from a checkpoint (the kernel's RunInfo.resumed). */
+  resumed?: boolean;
 }
 
 /** A kernel plugin that records per-sample results: pass it to @mgdl/kernel's train() (or fitCallback). */
@@ -37,13 +43,19 @@ export interface RecorderPlugin {
   name: string;
   /** Set when onBatchEnd needs the per-sample arrays. */
   perSample?: boolean;
+  /** Set when onBatchEnd or onInferencePass needs every sample's logits and label. */
+  logits?: boolean;
   /** The kernel's RunInfo: a recorder of the inference-pass series refuses a run that has none, before training. */
   onRunStart?(info: RunStartInfo, control?: unknown): void;
   /** The kernel also passes its RunControl; recorders never stop a run. */
   onBatchEnd?(event: PerSampleEvent, control?: unknown): void;
   onInferencePass?(event: PerSampleEvent, control?: unknown): void;
+  /** A checkpoint follows: what the recorder wrote must be durable before it. */
+  onCheckpoint?(event?: unknown, control?: unknown): void;
   /** The kernel passes its RunSummary; recorders only check what they recorded. */
   onRunEnd?(summary?: unknown): void;
+  /** The run failed: close what the recorder holds. */
+  onRunError?(error?: unknown, summary?: unknown): void;
   /** JSON-serialisable state, saved with every checkpoint. */
   stateDict?(): unknown;
   loadStateDict?(state: unknown): void;

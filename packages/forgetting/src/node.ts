@@ -8,6 +8,8 @@ import { historyFromBytes } from './history-io.js';
 import { parseAumRecords, parseCartography, parseInterchange, parseMatrixCsv, parseMatrixJson, INTERCHANGE_FORMAT, type SourceText } from './import/formats.js';
 import { FORMAT_DESCRIPTIONS, IMPORT_FORMATS, type ImportedDynamics, type ImportFormat } from './import/records.js';
 
+export { interchangeWriter, type InterchangeWriter, type InterchangeWriterOptions } from './interchange-writer.js';
+
 /** Reads a history file, binary when it starts with the binary magic, CSV otherwise. */
 export function readHistoryFile(path: string, { series }: { series?: Series } = {}): History {
   let bytes: Uint8Array;

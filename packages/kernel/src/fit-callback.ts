@@ -41,7 +41,7 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
     },
     onEpochEnd: async (epoch, logs = {}) => {
       const step = (epoch + 1) * batchesPerEpoch;
-      await notify(ordered, 'onInferencePass', { ...(await inferencePass(model, inferencePassData, lossFunction)), epoch, step }, control);
+      await notify(ordered, 'onInferencePass', { ...(await inferencePass(model, inferencePassData, lossFunction, { withLogits: ordered.some((p) => p.logits) })), epoch, step }, control);
       const metrics: EpochMetrics = {
         epoch,
         step,

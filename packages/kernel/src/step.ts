@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { perSampleRows, unpackPerSample } from './evaluate.js';
+import { perSampleValues, unpackPerSample } from './evaluate.js';
 import { correctness, type LossFunction } from './loss.js';
 import type { Optimizer } from './optimizers/types.js';
 import type { KernelBatch, KernelPlugin, PerSample, StepContext } from './types.js';
@@ -24,7 +24,7 @@ export async function trainStep(
   model: tfl.LayersModel,
   batch: KernelBatch,
   ctx: StepContext,
-  { loss, optimizer, plugins, baseLearningRate, keepPerSample }: { loss: LossFunction; optimizer: Optimizer; plugins: readonly KernelPlugin[]; baseLearningRate: number; keepPerSample: boolean },
+  { loss, optimizer, plugins, baseLearningRate, keepPerSample, keepLogits }: { loss: LossFunction; optimizer: Optimizer; plugins: readonly KernelPlugin[]; baseLearningRate: number; keepPerSample: boolean; keepLogits: boolean },
 ): Promise<StepResult> {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const termNames: string[] = [];
@@ -62,12 +62,13 @@ export async function trainStep(
   const { logits, perSample, mean, terms } = kept!;
   const packed = tf.tidy(() => {
     const scalars = tf.stack([mean, ...terms]);
-    if (keepPerSample) return tf.concat([scalars, tf.reshape(perSampleRows(logits, batch.y, loss, perSample), [-1])]);
+    if (keepPerSample) return tf.concat([scalars, perSampleValues(logits, batch.y, loss, perSample, keepLogits)]);
     return tf.concat([scalars, loss.classification ? tf.reshape(tf.cast(tf.sum(correctness(logits, batch.y)), 'float32'), [1]) : tf.zeros([1])]);
   });
+  const classes = keepLogits && loss.classification ? logits.shape.at(-1)! : 0;
   const values = (await packed.data()) as Float32Array;
   tf.dispose([packed, logits, perSample, mean, ...terms]);
-  const samples = keepPerSample ? unpackPerSample(values.subarray(1 + terms.length), batch.ids, loss.classification) : undefined;
+  const samples = keepPerSample ? unpackPerSample(values.subarray(1 + terms.length), batch.ids, loss.classification, classes) : undefined;
   const correct = samples ? (samples.correct?.reduce((sum, c) => sum + c, 0) ?? 0) : values[1 + terms.length]!;
   return {
     meanLoss: values[0]!,

@@ -76,7 +76,9 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   const schedule = options.schedule && 'factor' in options.schedule ? options.schedule : createSchedule(options.schedule ?? { name: 'constant' });
   const progress = options.progress === false ? [] : [progressReporter(options.progress === true || options.progress === undefined ? {} : options.progress)];
   const plugins = sortPlugins([...(options.plugins ?? []), ...progress]);
-  const keepPerSample = plugins.some((p) => p.perSample && p.onBatchEnd);
+  const keepLogits = plugins.some((p) => p.logits && p.onBatchEnd);
+  const keepPerSample = keepLogits || plugins.some((p) => p.perSample && p.onBatchEnd);
+  const passLogits = plugins.some((p) => p.logits && p.onInferencePass);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const control = new StopSignal();
   const started = performance.now();
@@ -126,7 +128,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
         const t0 = performance.now();
         const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, history };
         const baseLearningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: data.batchesPerEpoch, epochs });
-        const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample });
+        const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample, keepLogits });
         const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
         if (!Number.isFinite(total)) {
           const kept = checkpointsWritten > 0 || restored ? ` The last good checkpoint in ${checkpoint!.dir} is kept.` : checkpoint ? ' No checkpoint was written before it.' : '';
@@ -152,7 +154,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
       const metrics = await epochMetrics(epoch, position.step, tally, model, loss, options);
       history = [...history, metrics];
       if (options.inferencePass && due(epoch, epochs, options.inferencePass.every)) {
-        await notify(plugins, 'onInferencePass', { ...(await inferencePass(model, options.inferencePass.data, loss)), epoch, step: position.step }, control);
+        await notify(plugins, 'onInferencePass', { ...(await inferencePass(model, options.inferencePass.data, loss, { withLogits: passLogits })), epoch, step: position.step }, control);
       }
       await notify(plugins, 'onEpochEnd', metrics, control);
       await save({ epoch: epoch + 1, batchIndex: 0 });

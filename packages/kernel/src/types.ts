@@ -29,6 +29,10 @@ export interface PerSample {
   pGold?: Float32Array;
   /** ‖softmax − one-hot(label)‖₂, Paul et al.'s EL2N score (classification only). */
   el2n?: Float32Array;
+  /** Every class's logit, row-major [n, classes] (classification, when a plugin sets `logits`). */
+  logits?: Float32Array;
+  /** The class each sample was trained on (classification, when a plugin sets `logits`). */
+  labels?: Int32Array;
 }
 
 /*
@@ -166,6 +170,8 @@ export interface KernelPlugin extends ObserverHooks, MutatorHooks {
   order?: number;
   /** Set when onBatchEnd needs the per-sample arrays; without any such plugin they are not downloaded. */
   perSample?: boolean;
+  /** Set when onBatchEnd or onInferencePass needs every sample's logits and label too (classification; implies perSample). */
+  logits?: boolean;
   /** JSON-serialisable state, saved with every checkpoint. */
   stateDict?(): unknown;
   loadStateDict?(state: unknown): void;

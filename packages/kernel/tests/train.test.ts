@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { KernelError, SeededMathRandom, train, type BatchEndEvent, type InferencePassEvent, type KernelPlugin, type TrainingData } from '../src/index.js';
-import { toyBatcher, toyModel, toyInferenceData, weightsOf } from './fixtures/toy.js';
+import { Batcher } from '@mgdl/datasets';
+import { toyBatcher, toyDataset, toyModel, toyInferenceData, weightsOf } from './fixtures/toy.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -66,6 +67,40 @@ describe('train', () => {
     }
     expect(passes.map((s) => s.ids.length)).toEqual([40, 40]);
     expect(Array.from(passes[0]!.ids)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('passes the logits and trained label of every sample to plugins that ask, per batch and per inference pass', async () => {
+    const batches: BatchEndEvent[] = [];
+    const passes: InferencePassEvent[] = [];
+    const others: BatchEndEvent[] = [];
+    const data = toyDataset(40);
+    await train({
+      model: toyModel,
+      data: new Batcher(data, { batchSize: 16, seed: 3 }),
+      epochs: 2,
+      learningRate: 0.02,
+      inferencePass: { data: toyInferenceData(40) },
+      plugins: [
+        { name: 'logits', logits: true, onBatchEnd: (e) => void batches.push(e), onInferencePass: (e) => void passes.push(e) },
+        { name: 'stats', perSample: true, onBatchEnd: (e) => void others.push(e) },
+      ],
+      ...quiet,
+    });
+    expect(batches).toHaveLength(6);
+    expect(passes).toHaveLength(2);
+    for (const e of [...batches, ...passes]) {
+      expect(e.logits).toHaveLength(2 * e.ids.length);
+      expect(Array.from(e.labels!)).toEqual(Array.from(e.ids, (id) => data.labels[id]!));
+      e.ids.forEach((_, i) => {
+        const [z0, z1] = [e.logits![2 * i]!, e.logits![2 * i + 1]!];
+        const label = e.labels![i]!;
+        // The logits are the ones the per-sample statistics came from.
+        expect(e.margin![i]!).toBeCloseTo(label === 1 ? z1 - z0 : z0 - z1, 4);
+        expect(e.correct![i]).toBe((label === 1 ? z1 > z0 : z0 > z1) ? 1 : 0);
+      });
+    }
+    // Every plugin sees one event object per batch: the logits come along for all of them.
+    expect(others.map((e) => e.logits?.length)).toEqual(batches.map((e) => e.logits!.length));
   });
 
   it('does not download per-sample arrays when no plugin asks', async () => {
