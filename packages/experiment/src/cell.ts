@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
-import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History } from '@mgdl/forgetting';
+import type { Analysis } from '@mgdl/forgetting';
 import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
-import { runRecorder, scaleTracesOf, type ScaleTraces } from '@mgdl/report';
 import { cellFingerprint } from './identity.js';
-import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
+import { reportedRun } from './reported-run.js';
 import { cellStopSignal } from './stop.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -63,13 +62,14 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
   if (spec.needs32 && trainSet.sampleShape[0] !== 32) [trainSet, testSet] = [padImages(trainSet), padImages(testSet)];
   const batcher = new Batcher(trainSet, { batchSize: config.batchSize, seed: config.orderSeed ?? config.seed });
   const inOrder = (data: Dataset) => new Batcher(data, { batchSize: 500, shuffle: false });
-  const recorder = runRecorder({
+  const run = reportedRun({
     dir: cellDir,
+    trainSet,
+    epochs: config.epochs,
+    series: config.series,
     config,
     environment: { grid: config.grid, backend: backend.name, threads: backend.threads, dataset: dataset.name, ...(dataset.note ? { datasetNote: dataset.note } : {}) },
   });
-  const stats = forgettingStatistics({ ids: trainSet.ids, mode: config.series });
-  const scores = sampleScorePlugins(config.series, config.epochs);
   const inputShape = trainSet.kind === 'image' ? { inputShape: trainSet.sampleShape } : {};
   const vocabulary = trainSet.vocabulary ? { vocabSize: trainSet.vocabulary.size, sequenceLength: trainSet.sampleShape[0]! } : {};
   const modelOptions: ZooOptions = { classes: trainSet.classNames.length, ...inputShape, ...vocabulary, ...spec.modelOptions };
@@ -85,56 +85,10 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
-    plugins: [stats, ...scores.list, recorder, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
+    plugins: [...run.plugins, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
-  const groups = batcher.mesoGroups();
-  const analysis = analyze(stats.history(config.series), { groups });
-  const noisy = new Set(Array.from(trainSet.ids).filter((_, i) => trainSet.noise?.noisy[i] === 1));
-  const split = analyzeByNoise(stats.history(config.series), noisy);
-  recorder.writeSamples('forgetting', perSampleCsv(analysis, noisy));
-  const noiseDetection = writeSampleScores(recorder, trainSet, analysis, scores);
-  if (noiseDetection) recorder.summarize('noiseDetection', noiseDetection);
-  const scaleTraces = scaleTracesOf(analysis, stats.history(config.series));
-  recorder.writeTraces(scaleTraces);
-  recorder.summarize('forgetting', {
-    series: config.series,
-    ...summarize(analysis),
-    settledRatio: Number.isFinite(analysis.settled.system.value) ? analysis.settled.system.value : null,
-    settledAmplitude: Number.isFinite(analysis.settled.system.amplitude) ? analysis.settled.system.amplitude : null,
-    mesoSettledRatio: analysis.settled.meso && Number.isFinite(analysis.settled.meso.value.value) ? analysis.settled.meso.value.value : null,
-    regime: analysis.regime,
-    clean: summarize(split.clean),
-    noisy: summarize(split.noisy),
-    scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, stats.history(config.series)) },
-  });
+  // The grid's report draws every cell; a cell writes no page of its own.
+  const { analysis } = await run.finish({ groups: batcher.mesoGroups(), report: false });
   return analysis;
-}
-
-const pick = (s: { value: number; amplitude: number }) => ({ value: s.value, amplitude: s.amplitude });
-
-/** Settled M and its fluctuation at meso and system scale, for the verdicts. */
-function scaleSummary(scales: NonNullable<ScaleTraces['scales']>) {
-  const of = (trace: { value: number[] } | undefined) => (trace ? pick(settle(Float64Array.from(trace.value))) : null);
-  return { meso: of(scales.meso[0]), system: of(scales.system[0]) };
-}
-
-/**
- * The element scale over every sample of S3: each sample's correctness (its own M) in the same
- * trailing window as the other scales, averaged — value = mean correctness, amplitude = mean of
- * (max − min)/2, i.e. half the share of S3 samples still flipping in the window.
- */
-function elementFluctuation(analysis: Analysis, history: History): { value: number; amplitude: number } | null {
-  const steps = analysis.steps;
-  const from = steps - Math.max(1, Math.ceil(0.2 * steps));
-  let [samples, correct, amplitude] = [0, 0, 0];
-  for (let p = 0; p < analysis.perSample.set.length; p++) {
-    if (analysis.perSample.set[p] !== 3) continue;
-    let [ones, count] = [0, 0];
-    for (let t = from; t < steps; t++, count++) ones += history.correct(p, t);
-    samples++;
-    correct += ones / count;
-    amplitude += ones > 0 && ones < count ? 0.5 : 0;
-  }
-  return samples ? { value: correct / samples, amplitude: amplitude / samples } : null;
 }

@@ -5,6 +5,7 @@ export { parseExperimentArgs, resolveConfig, setPath, suggestion } from './args.
 export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
+export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
 export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeSeedConcordance, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { historyToCsv } from '../src/index.js';
@@ -30,7 +30,7 @@ function runExample(name: string) {
 
 describe('docs/BRING-YOUR-OWN.md', () => {
   it('has the examples this test runs', () => {
-    expect([...examples.keys()]).toEqual(['own-table.ts', 'own-loop.ts']);
+    expect([...examples.keys()]).toEqual(['own-table.ts', 'own-report.ts', 'own-loop.ts']);
     expect(blocks('python')).toHaveLength(2);
   });
 
@@ -39,6 +39,20 @@ describe('docs/BRING-YOUR-OWN.md', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain("[ 'bubbling', 'slugging', 'turbulent' ] [ 'run-0', 'run-1' ]");
     expect(run.stdout).toMatch(/samples: 60,\s+steps: 5,/);
+  });
+
+  it('own-report.ts: known clean labels, train() with reportedRun, to the noise table, the report and the interchange file', () => {
+    const run = runExample('own-report.ts');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('20 noisy of 200 samples');
+    // The three best scores find the flipped labels well (ROC-AUC printed to 2 digits).
+    const aucs = [...run.stdout.matchAll(/^.+ (\d\.\d\d)$/gm)].map((m) => Number(m[1]));
+    expect(aucs).toHaveLength(3);
+    for (const auc of aucs) expect(auc).toBeGreaterThan(0.8);
+    const reportFile = run.stdout.trim().split('\n').at(-1)!;
+    expect(readFileSync(reportFile, 'utf8')).toMatch(/ROC/);
+    const jsonl = readFileSync(join(dirname(reportFile), 'dynamics.jsonl'), 'utf8').trimEnd().split('\n');
+    expect(jsonl).toHaveLength(1 + 30 * 200);
   });
 
   it('own-loop.ts: a recorder in a hand-written loop prints what the page says', () => {
