@@ -65,13 +65,9 @@ beforeAll(async () => {
     tarballs.set(t.name, { file: join(packed, t.filename), size: t.size, unpackedSize: t.unpackedSize, files: t.files.map((f) => f.path) });
   }
   measured.push(`npm pack of ${tarballs.size} packages: ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const publishStarted = performance.now();
-  const queue = [...packages];
-  const publishNext = async (): Promise<void> => {
-    for (let p = queue.shift(); p; p = queue.shift()) await npm(scratch, 'publish', tarballs.get(p.name)!.file, '--registry', registry!.url);
-  };
-  await Promise.all([publishNext(), publishNext(), publishNext()]);
-  measured.push(`npm publish of ${tarballs.size} packages to Verdaccio: ${((performance.now() - publishStarted) / 1000).toFixed(1)} s`);
+  // Published as a release publishes: the changesets route, to the registry named on the command line.
+  const published = await ok(process.execPath, ['--import', 'tsx', join(workspaceRoot, 'tools/install-check/src/release.ts'), '--registry', registry.url, '--no-build'], { cwd: workspaceRoot, env });
+  measured.push(`npm run release -- --registry (changeset publish of ${tarballs.size} packages to Verdaccio): ${published.seconds.toFixed(1)} s`);
 });
 
 afterAll(async () => {
@@ -137,6 +133,13 @@ describe('a project that installs every package from the registry', () => {
       expect(entry.differ, entry.specifier).toEqual([]);
     }
     expect(viaRequire).toEqual(viaImport.map(({ specifier, exports }) => ({ specifier, exports })));
+  });
+
+  it('ends a script by itself on the default backend (its thread pool does not keep Node alive)', async () => {
+    writeFileSync(join(dir, 'exit.mjs'), "import { initBackend } from '@mgdl/backend';\nawait initBackend();\nconsole.log('init done');\n");
+    // The timeout is a hang guard: a script that never exits is the failure.
+    const ran = await run(process.execPath, ['exit.mjs'], { cwd: dir, env: { ...env, MGDL_THREADS: '2' }, timeoutMs: 120_000 });
+    expect({ code: ran.code, stdout: ran.stdout }).toEqual({ code: 0, stdout: 'init done\n' });
   });
 
   it('runs the mgdl command: --help, and analyze on a CSV history', async () => {
@@ -217,6 +220,21 @@ describe(`a project on the oldest tfjs the packages claim (@tensorflow/tfjs ${TF
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: strictCompilerOptions, files: ['kernel-plugins.ts'] }));
     await npx(dir, 'tsc', '-p', 'tsconfig.json');
     expect((await npx(dir, 'tsx', 'kernel-plugins.ts')).stdout).toMatch(/validation accuracy \d+\.\d\d%/);
+  });
+});
+
+describe('the install route the README gives (npm run pack-packages)', () => {
+  it('packs every package into one folder and prints one npm install line that installs @mgdl/forgetting with its @mgdl dependency', async () => {
+    const folder = join(scratch, 'packed-for-users');
+    const packed = await ok(process.execPath, ['--import', 'tsx', join(workspaceRoot, 'tools/install-check/src/pack-packages.ts'), '--no-build', '--out', folder, '@mgdl/forgetting'], { cwd: scratch, env });
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tgz'))).toHaveLength(packages.length);
+    const line = packed.stdout.split('\n').find((l) => l.startsWith('npm install '));
+    expect(line, packed.stdout).toBeDefined();
+    const dir = project('from-tarballs');
+    await npm(dir, ...line!.slice('npm '.length).split(' '));
+    expect(readdirSync(join(dir, 'node_modules/@mgdl')).sort()).toEqual(['forgetting', 'random']);
+    writeFileSync(join(dir, 'use.mjs'), "import { analyze, History } from '@mgdl/forgetting';\nconsole.log(typeof analyze, typeof History);\n");
+    expect((await node(dir, 'use.mjs')).stdout).toBe('function function\n');
   });
 });
 
