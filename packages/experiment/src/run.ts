@@ -82,13 +82,14 @@ function verifyCell(cellDir: string): void {
   if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
 }
 
-type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name'> & { entry: readonly string[] };
+type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name' | 'breakLock'> & { entry: readonly string[] };
 
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
   const release = acquireLock(join(dir, 'run.lock'), {
-    onTakeover: (owner) => process.stderr.write(`[${experiment.name}] taking over the lock of pid ${owner.pid} (${owner.started ?? 'start unknown'}), which is no longer running\n`),
+    breakLock: choices.breakLock,
+    onTakeover: (owner, why) => process.stderr.write(`[${experiment.name}] taking over the run's lock (pid ${owner.pid || '?'} on ${owner.host || '?'}, ${owner.started ?? 'start unknown'}): ${why}\n`),
   });
   try {
     return await sweepLocked(experiment, config, dir, choices);

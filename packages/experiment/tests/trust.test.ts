@@ -75,7 +75,20 @@ describe('one run directory, one config, one runner', () => {
     writeFileSync(join(out, 'run.lock'), `${hostname()} 2147483646 2026-12-02T00:00:00.000Z\n`);
     const taken = runToy(dir);
     expect(taken.status, taken.stderr).toBe(0);
-    expect(taken.stderr).toContain('taking over the lock of pid 2147483646 (2026-12-02T00:00:00.000Z), which is no longer running');
+    expect(taken.stderr).toContain(`taking over the run's lock (pid 2147483646 on ${hostname()}, 2026-12-02T00:00:00.000Z): pid 2147483646 is no longer running`);
+    // Another host's lock: this machine cannot check it; the message says how to break it, and --break-lock does.
+    writeFileSync(join(out, 'run.lock'), 'cluster-node-7 4242 2026-12-02T00:00:00.000Z\n');
+    const elsewhere = runToy(dir);
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toMatch(/held by pid 4242 on cluster-node-7 .*rerun with --break-lock/);
+    const broken = runToy(dir, '--break-lock');
+    expect(broken.status, broken.stderr).toBe(0);
+    expect(broken.stderr).toContain("taking over the run's lock (pid 4242 on cluster-node-7, 2026-12-02T00:00:00.000Z): broken on request (--break-lock)");
+    // An empty lock (a write cut short by a full disk) blocks nothing.
+    writeFileSync(join(out, 'run.lock'), '');
+    const empty = runToy(dir);
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stderr).toContain('the lock file is empty (left by an interrupted write)');
   });
 
   it('names a read-only, forbidden or full runs folder as such', () => {
