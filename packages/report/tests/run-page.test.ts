@@ -84,6 +84,13 @@ describe('the forgetting histogram', () => {
     const { html } = await buildReport([scoredRun()]);
     const figure = html.slice(html.lastIndexOf('<figure>', html.indexOf('<figcaption>Forgetting events per learned sample')));
     expect(figure).toContain('>never learned</text>');
+    expect(figure).toContain('the samples never learned (S1) in a bar of their own, &#39;never learned&#39;');
+    // A run whose samples were all learned (forgetting.csv of S2 and S3 only) has no such bar.
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 3 });
+    const learned = (await buildReport([dir])).html;
+    expect(learned).toContain('<figcaption>Forgetting events per learned sample (S2 and S3); clean and noisy labels side by side');
+    expect(learned).not.toContain('>never learned</text>');
   });
 });
 

@@ -60,7 +60,7 @@ export async function runFigures(run: LoadedRun, { dataMapPoints = DATA_MAP_MAX_
   const counts = forgettingCounts(run, noise);
   if (counts.length > 0) {
     specs.push({
-      caption: `Forgetting events per learned sample (S2 and S3); the samples never learned (S1) in a bar of their own, '${NEVER_LEARNED}'; ${noise ? 'clean and noisy labels side by side, each as a share of its group' : 'as a share of all samples'}.`,
+      caption: `Forgetting events per learned sample (S2 and S3)${counts.some((c) => c.value === NEVER_LEARNED) ? `; the samples never learned (S1) in a bar of their own, '${NEVER_LEARNED}'` : ''}; ${noise ? 'clean and noisy labels side by side, each as a share of its group' : 'as a share of all samples'}.`,
       spec: histogram({ title: 'Forgetting events per sample', xTitle: 'Forgetting events (count)', values: counts, bins: 30 }),
     });
   }
