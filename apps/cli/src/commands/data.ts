@@ -38,18 +38,7 @@ const toSourceOptions = (flags: SourceFlags): SourceOptions => ({
   offline: flags.offline,
   verify: flags.verify,
   onProgress: progressPrinter(),
-  env: sourceEnv(flags),
 });
-
-/**
- * The environment the loaders read MGDL_* from. An explicit --data-dir wins: the loaders would
- * otherwise look in MGDL_DATA_DIR too and find files the folder named on the command line lacks.
- */
-function sourceEnv(flags: Pick<SourceFlags, 'dataDir'>): NodeJS.ProcessEnv {
-  if (flags.dataDir === undefined) return process.env;
-  const { MGDL_DATA_DIR: _ignored, ...env } = process.env;
-  return env;
-}
 
 /** Download progress on stderr, at most every half second per file. */
 function progressPrinter(): (event: ProgressEvent) => void {
@@ -88,7 +77,7 @@ export function dataCommand(): Command {
     .description('check every known dataset file where loaders would find it: size and published checksum (never downloads)')
     .option('--json', 'print the rows as JSON')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
-      const rows = await verifyFiles({ dataDir: flags.dataDir, cacheDir: flags.cacheDir, offline: true, env: sourceEnv(flags) });
+      const rows = await verifyFiles({ dataDir: flags.dataDir, cacheDir: flags.cacheDir, offline: true });
       console.log(flags.json ? JSON.stringify(rows, null, 2) : formatVerifyRows(rows));
       const bad = rows.filter((r) => r.status === 'bad');
       if (bad.length > 0) {
