@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,35 @@ describe('one run directory, one config, one runner', () => {
     expect(fresh.stdout).toMatch(/start seed=0/);
     const again = runToy(dir, '--set', 'ks=[1,9]');
     expect(again.stdout).toMatch(/skip seed=0 \(complete\)/);
+  });
+
+  it('--status exits 0 only when every cell is certified done; an edited result or a cut identity write never wedges the run', () => {
+    const dir = runs();
+    const out = join(dir, 'toy', 'smoke');
+    expect(runToy(dir, '--status').status).toBe(3); // nothing ran yet
+    expect(runToy(dir).status).toBe(0);
+    const complete = runToy(dir, '--status');
+    expect(complete.status).toBe(0);
+    expect(complete.stdout).toMatch(/2 of 2 cells done\n$/);
+    // A hand-edited result: done.json no longer holds, --status says so, the runner reruns the cell.
+    const metrics = join(out, 'cells', 'seed=0', 'metrics.json');
+    writeFileSync(metrics, readFileSync(metrics, 'utf8').replace(/\d/, '9'));
+    const edited = runToy(dir, '--status');
+    expect(edited.status).toBe(3);
+    expect(edited.stdout).toMatch(/seed=0\s+not done\s+done\.json does not hold: metrics\.json changed after the cell finished/);
+    expect(edited.stdout).toContain('1 of 2 cells done (exit 3: the run is not complete)');
+    expect(runToy(dir).stdout).toMatch(/start seed=0/);
+    // A kill while identity.json was written leaves only its temporary file: not a config change.
+    const cut = join(out, 'cells', 'seed=1');
+    rmSync(cut, { recursive: true });
+    mkdirSync(cut);
+    writeFileSync(join(cut, 'identity.json.4242.0badc0de.partial'), '{"fingerp');
+    const resumed = runToy(dir);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toMatch(/different config/);
+    expect(resumed.stdout).toMatch(/removed 1 temporary file\(s\) that interrupted writes left \(cells\/seed=1\/identity\.json\.4242\.0badc0de\.partial\)/);
+    expect(resumed.stdout).toMatch(/start seed=1/);
+    expect(readdirSync(cut).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
   it('lets only one runner use a run directory, naming the holder; a dead holder is taken over', () => {

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, FileLockTimeoutError, LockHeldError, withFileLock, writeFileAtomic } from '../src/index.js';
+import { acquireLock, FileLockTimeoutError, LockHeldError, removeLeftoverPartials, withFileLock, writeFileAtomic } from '../src/index.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-io-'));
 
@@ -152,5 +152,19 @@ describe('acquireLock', () => {
     } finally {
       await Promise.all(workers.map((worker) => worker.terminate()));
     }
+  });
+});
+
+describe('removeLeftoverPartials', () => {
+  it('removes the temporary files of cut writes, at any depth, and nothing else', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'cells', 'seed=0'), { recursive: true });
+    writeFileSync(join(dir, 'config.json.123.deadbeef.partial'), '{');
+    writeFileSync(join(dir, 'cells', 'seed=0', 'identity.json.77.0badc0de.partial'), '{');
+    writeFileSync(join(dir, 'cells', 'seed=0', 'notes.partial'), 'a user file that only ends like one');
+    writeFileSync(join(dir, 'config.json'), '{}');
+    expect(removeLeftoverPartials(dir).sort()).toEqual([join(dir, 'cells', 'seed=0', 'identity.json.77.0badc0de.partial'), join(dir, 'config.json.123.deadbeef.partial')]);
+    expect(readdirSync(join(dir, 'cells', 'seed=0'))).toEqual(['notes.partial']);
+    expect(removeLeftoverPartials(join(dir, 'absent'))).toEqual([]);
   });
 });
