@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildReport, readEventFile, runFiles, runRecorder, writeFigures } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
@@ -38,6 +38,34 @@ describe('resume', () => {
     const steps = readFileSync(runFiles(dir).events, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number);
     expect(Math.max(...steps)).toBe(20);
     expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toHaveLength(3);
+  });
+
+  it('drops a last line that an append cut short (a full disk, a kill), with a warning, and resumes', () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 5 });
+    const files = runFiles(dir);
+    appendFileSync(files.events, '{"wall_time":1,"step":21,"epoch":2,"tag":"train/lo');
+    appendFileSync(files.tagCsv('train/loss'), '21,2,0.4');
+    const warnings: string[] = [];
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation((message) => void warnings.push(String(message)));
+    try {
+      const recorder = runRecorder({ dir, config: {} });
+      void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warnings).toEqual([expect.stringMatching(/events\.jsonl: dropped a last line cut short \(\d+ bytes without a newline/), expect.stringMatching(/train.*loss.*\.csv: dropped a last line cut short/)]);
+    expect(readFileSync(files.events, 'utf8').endsWith('\n')).toBe(true);
+    expect(Math.max(...readFileSync(files.events, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number))).toBe(20);
+  });
+
+  it('names a damaged line inside events.jsonl instead of failing on every rerun without a file name', () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 5 });
+    const files = runFiles(dir);
+    writeFileSync(files.events, `not json\n${readFileSync(files.events, 'utf8')}`);
+    const recorder = runRecorder({ dir, config: {} });
+    expect(() => recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined })).toThrow(/events\.jsonl line 1: not a JSON record .*delete it to start the run over/);
   });
 });
 

@@ -173,14 +173,33 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
 /** After a resume: keep only the records up to the checkpoint's step, in events.jsonl and the tag CSVs. */
 function dropAfter(files: ReturnType<typeof runFiles>, step: number): void {
   if (existsSync(files.events)) {
-    const kept = readFileSync(files.events, 'utf8').split('\n').filter((line) => line && (JSON.parse(line) as RunEvent).step <= step);
+    const kept = wholeLines(files.events).filter((line, i) => {
+      try {
+        return (JSON.parse(line) as RunEvent).step <= step;
+      } catch (error) {
+        throw new Error(`${files.events} line ${i + 1}: not a JSON record (${(error as Error).message}); the run directory is damaged: delete it to start the run over`);
+      }
+    });
     writeFileAtomic(files.events, kept.length ? kept.join('\n') + '\n' : '');
   }
   for (const name of existsSync(files.tagDir) ? readdirSync(files.tagDir) : []) {
     const path = `${files.tagDir}/${name}`;
-    const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    const [header, ...rows] = wholeLines(path);
+    if (header === undefined) continue;
     writeFileAtomic(path, [header, ...rows.filter((row) => Number(row.split(',')[0]) <= step)].join('\n') + '\n');
   }
+}
+
+/**
+ * The complete lines of an append-only file. Every append ends with a newline, so text after the
+ * last one is an append that a kill or a full disk cut short: it is dropped with a warning (the
+ * resumed run writes that record again), never parsed.
+ */
+function wholeLines(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  if (end < text.length) process.emitWarning(`${path}: dropped a last line cut short (${text.length - end} bytes without a newline, e.g. by a full disk); the resumed run writes it again`);
+  return text.slice(0, end).split('\n').filter(Boolean);
 }
 
 /**
