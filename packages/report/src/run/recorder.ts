@@ -177,7 +177,7 @@ function dropAfter(files: ReturnType<typeof runFiles>, step: number): void {
       try {
         return (JSON.parse(line) as RunEvent).step <= step;
       } catch (error) {
-        throw new Error(`${files.events} line ${i + 1}: not a JSON record (${(error as Error).message}); the run directory is damaged: delete it to start the run over`);
+        throw new Error(`${files.events} line ${i + 1}: not a JSON record (${(error as Error).message}); the run directory is damaged: delete it to start the run over`, { cause: error });
       }
     });
     writeFileAtomic(files.events, kept.length ? kept.join('\n') + '\n' : '');
