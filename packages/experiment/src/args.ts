@@ -68,6 +68,9 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     const hint = unknown ? suggestion(unknown.replace(/^-+/, ''), Object.keys(OPTIONS).filter((o) => !o.startsWith('cell') && o !== 'run-dir'))?.replace(/^/, '--') : undefined;
     throw new UsageError(`${(error as Error).message.split('. ')[0]}${hint ? `; did you mean ${hint}?` : ''}`);
   }
+  if (values.name !== undefined && !/^[\w.=,+-]+$/.test(values.name) || values.name === '.' || values.name === '..') {
+    throw new UsageError(`--name ${JSON.stringify(values.name)}: a run name is one folder name inside the runs folder (letters, digits and . _ - = , +; not '.', '..' or a path)`);
+  }
   if (values.preset !== undefined && values.config !== undefined && values.preset !== values.config) throw new UsageError(`--preset ${values.preset} and --config ${values.config} disagree: give one of them`);
   const preset = (values.preset ?? values.config ?? 'default') as PresetName;
   if (!PRESETS.includes(preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')}, got '${preset}'`);
@@ -87,6 +90,8 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     } catch {
       // A bare word is a string: dataset=mnist.
     }
+    // JSON reads 1e400 as Infinity: no config field takes it, and the schema's message would not say why.
+    if (!finiteNumbers(value)) throw new UsageError(`--set ${key}=${raw}: a number out of range (it reads as ±Infinity); give a finite number`);
     overrides[key] = value;
   }
   return {
@@ -201,3 +206,7 @@ export function helpText(experiment: Experiment<z.ZodObject>, usage: string): st
     ...fields,
   ].join('\n');
 }
+
+/** Whether every number in a parsed --set value is finite. */
+const finiteNumbers = (value: unknown): boolean =>
+  typeof value === 'number' ? Number.isFinite(value) : Array.isArray(value) ? value.every(finiteNumbers) : value !== null && typeof value === 'object' ? Object.values(value).every(finiteNumbers) : true;

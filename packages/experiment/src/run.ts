@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { acquireLock, LockHeldError, removeLeftoverPartials, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
@@ -66,7 +66,7 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
     process.stderr.write(`${experiment.name}: ${describeError(error)}\n`);
     if (error instanceof UsageError) process.stderr.write(`usage: ${usage} [--preset smoke|default|paper] [--set key=value …] [--name NAME] [--runs-dir DIR] [--workers N] [--fresh] [--data-dir DIR] [--no-verify]; --help for more\n`);
     if (process.env['MGDL_DEBUG']) console.error(error);
-    process.exit(error instanceof UsageError || error instanceof CellIdentityError || error instanceof LockHeldError ? 2 : 1);
+    process.exit(error instanceof UsageError || error instanceof GridError || error instanceof CellIdentityError || error instanceof LockHeldError ? 2 : 1);
   }
 }
 

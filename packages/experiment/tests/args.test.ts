@@ -25,6 +25,16 @@ describe('experiment arguments', () => {
     expect(experiment.presets.smoke.epochs).toBe(1); // presets are not mutated
   });
 
+  it('keeps a run name one folder inside the runs folder', () => {
+    for (const name of ['../../x', 'a/b', '', '.', '..']) expect(() => parseExperimentArgs(['--name', name]), name).toThrow(/a run name is one folder name inside the runs folder/);
+    expect(parseExperimentArgs(['--name', 'seeds=10,trimmed-2k']).name).toBe('seeds=10,trimmed-2k');
+  });
+
+  it('says a number that reads as Infinity is out of range, instead of "expected number, received number"', () => {
+    expect(() => parseExperimentArgs(['--set', 'epochs=1e400'])).toThrow(/--set epochs=1e400: a number out of range \(it reads as ±Infinity\); give a finite number/);
+    expect(() => parseExperimentArgs(['--set', 'widths=[1,-1e999]'])).toThrow(UsageError);
+  });
+
   it('names every invalid field after validation', () => {
     expect(() => resolveConfig(experiment, 'default', { epochs: 0, 'model.dropout': 1 })).toThrow(UsageError);
     expect(() => resolveConfig(experiment, 'default', { epochs: 0, 'model.dropout': 1 })).toThrow(/epochs: .*\n.*model.dropout: /);

@@ -31,6 +31,12 @@ describe('strict input', () => {
     }
   });
 
+  it('exits 2 for a grid that lists a seed twice, naming it', () => {
+    const run = runToy(runs(), '--set', 'seeds=[0,0]');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/the grid key "seed" lists one value twice \(seed=0\): give each value once/);
+  });
+
   it('exits 2 with usage and a suggestion for an unknown flag', () => {
     const run = runToy(runs(), '--worker', '2');
     expect(run.status).toBe(2);

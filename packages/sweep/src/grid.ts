@@ -9,6 +9,14 @@ export interface SweepCell {
   values: Record<string, unknown>;
 }
 
+/** A grid that cannot be expanded (two values with one cell name, a bad key): the caller's input is at fault. */
+export class GridError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GridError';
+  }
+}
+
 /**
  * The cartesian product of `grid` over `base`, first grid key outermost. A dotted key such as
  * `model.width` sets a nested field (creating missing objects), so a key cannot itself contain a dot.
@@ -22,7 +30,7 @@ export function expandGrid(base: Record<string, unknown>, grid: Record<string, r
     const options = grid[key]!;
     const parts = options.map((value) => `${escapeNamePart(labels[k]!)}=${escapeNamePart(formatValue(value))}`);
     const clash = parts.find((part, i) => parts.indexOf(part) !== i);
-    if (clash !== undefined) throw new Error(`sweep: grid key "${key}" has two values named "${clash}"`);
+    if (clash !== undefined) throw new GridError(`the grid key "${key}" lists one value twice (${clash}): give each value once`);
     cells = cells.flatMap((cell) =>
       options.map((value, i) => ({ values: { ...cell.values, [key]: value }, parts: [...cell.parts, parts[i]!] })),
     );
@@ -42,7 +50,7 @@ function keyLabels(keys: readonly string[]): string[] {
 
 function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
   const segments = key.split('.');
-  if (segments.includes('')) throw new Error(`sweep: grid key "${key}" has an empty segment`);
+  if (segments.includes('')) throw new GridError(`the grid key "${key}" has an empty segment`);
   let node = target;
   segments.slice(0, -1).forEach((segment, i) => {
     node[segment] ??= {};

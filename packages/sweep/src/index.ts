@@ -1,4 +1,4 @@
-export { expandGrid, type SweepCell } from './grid.js';
+export { expandGrid, GridError, type SweepCell } from './grid.js';
 export { runSweep, type SweepEvent, type SweepFailure, type SweepOptions, type SweepResult } from './run-sweep.js';
 export { CellIdentityError, planSweep, type PendingCell, type SweepPlan } from './plan.js';
 export { canonicalJson, fingerprintOf, type CellIdentity } from './identity.js';

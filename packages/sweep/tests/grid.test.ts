@@ -49,7 +49,7 @@ describe('expandGrid', () => {
   });
 
   it('rejects values that would share a name, and handles empty grids', () => {
-    expect(() => expandGrid({}, { width: [1, '1'] })).toThrow(/two values named "width=1"/);
+    expect(() => expandGrid({}, { width: [1, '1'] })).toThrow(/the grid key "width" lists one value twice \(width=1\): give each value once/);
     expect(expandGrid({ a: 1 }, {})).toEqual([{ name: 'base', config: { a: 1 }, values: {} }]);
     expect(expandGrid({ a: 1 }, { width: [] })).toEqual([]);
   });
