@@ -57,12 +57,12 @@ describe('mgdl backend: native kernels', () => {
       env: { ...process.env, ...env },
     });
 
-  it('runs BatchMatMul and _FusedMatMul in oneDNN on wasm (libdnnl2 installed: .ci/run installs it)', () => {
+  it('runs the products and convolutions in oneDNN on wasm (libdnnl2 installed: .ci/run installs it)', () => {
     const run = mgdl('backend', '--backend', 'wasm', '--threads', '1', '--json');
     expect(run.status).toBe(0);
     const { native } = JSON.parse(run.stdout);
     expect(native.reason, 'why no kernel runs native').toBe('oneDNN loaded');
-    expect(native.kernels).toEqual(['BatchMatMul', '_FusedMatMul']);
+    expect(native.kernels).toEqual(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
     expect(native.library).toMatch(/^oneDNN \d+\.\d+\.\d+/);
     expect(native.threads).toBe(1);
   });

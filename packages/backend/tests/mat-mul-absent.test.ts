@@ -2,14 +2,15 @@
 import { beforeAll, expect } from 'vitest';
 import { ONEDNN_LIBRARY_ENV } from '../src/index.js';
 import { defineMatMulSuite } from './mat-mul-suite.js';
-import { setupBackends } from './support.js';
-import { expectWasmKernels } from './mat-mul-paths.js';
+import { setupBackendsWithNative } from './support.js';
+import { expectWasmKernels } from './kernel-paths.js';
 
 beforeAll(async () => {
   process.env[ONEDNN_LIBRARY_ENV] = 'libdnnl-absent.so.2';
-  const report = await setupBackends();
+  // native unset: oneDNN's kernels when the library loads, which it does not here.
+  const report = await setupBackendsWithNative(undefined);
   expect(report.native.kernels).toEqual([]);
   expect(report.native.reason).toMatch(/libdnnl-absent\.so\.2 not found .*apt-get install -y libdnnl2/);
 });
 
-defineMatMulSuite({ expectPath: expectWasmKernels });
+defineMatMulSuite({ expectPath: () => expectWasmKernels('BatchMatMul', '_FusedMatMul') });

@@ -3,7 +3,7 @@ import { beforeAll, expect, vi, type MockInstance } from 'vitest';
 import { loadOneDnn, type OneDnn } from '../src/index.js';
 import { defineMatMulSuite } from './mat-mul-suite.js';
 import { setupBackendsWithNative } from './support.js';
-import { expectWasmKernels } from './mat-mul-paths.js';
+import { expectWasmKernels } from './kernel-paths.js';
 
 let sgemm: MockInstance<OneDnn['sgemm']>;
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 defineMatMulSuite({
   expectPath: () => {
-    expectWasmKernels();
+    expectWasmKernels('BatchMatMul', '_FusedMatMul');
     expect(sgemm, 'dnnl_sgemm').not.toHaveBeenCalled();
   },
 });

@@ -80,10 +80,10 @@ export class Random {
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Starts the wasm backend (1 thread) with mgdl's kernels; once per test file (process). oneDNN's
- * kernels run when libdnnl.so.2 loads (see setupBackendsWithNative to choose).
+ * Starts the wasm backend (1 thread) with mgdl's wasm kernels only (oneDNN's turned off); once per
+ * test file (process). The native test files use setupBackendsWithNative(true).
  */
-export const setupBackends = (): Promise<BackendReport> => setupBackendsWithNative(undefined);
+export const setupBackends = (): Promise<BackendReport> => setupBackendsWithNative(false);
 
 /** setupBackends with `native` as in BackendOptions (true: oneDNN required, false: wasm kernels only). */
 export async function setupBackendsWithNative(native: BackendOptions['native']): Promise<BackendReport> {

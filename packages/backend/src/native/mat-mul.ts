@@ -111,7 +111,7 @@ function fillRows(out: Float32Array, row: Float32Array, n: number): void {
   for (let offset = 0; offset < out.length; offset += n) out.set(row, offset);
 }
 
-function reluInPlace(values: Float32Array): void {
+export function reluInPlace(values: Float32Array): void {
   for (let i = 0; i < values.length; i++) if ((values[i] as number) < 0) values[i] = 0;
 }
 

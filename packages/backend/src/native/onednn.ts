@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { bindDnnl, type DnnlApi } from './dnnl-api.js';
 
 /** The oneDNN shared library, found by the dynamic loader's search path (never an absolute path). */
 export const DEFAULT_ONEDNN_LIBRARY = 'libdnnl.so.2';
@@ -33,6 +34,8 @@ export interface OneDnn {
   runtime: string;
   /** The threads oneDNN's products will use (read back from the runtime, not assumed). */
   threads: number;
+  /** oneDNN 2.x's primitive API (convolutions); a string says why it could not be bound. */
+  primitives: DnnlApi | string;
 }
 
 export type OneDnnLoad = { ok: true; onednn: OneDnn } | { ok: false; reason: string };
@@ -82,9 +85,18 @@ function tryLoad(threads: number, library: string): OneDnnLoad {
     const v = koffi.decode(dnnlVersion(), Version) as { major: number; minor: number; patch: number; cpu_runtime: number };
     const runtime = RUNTIMES[v.cpu_runtime] ?? `runtime ${v.cpu_runtime}`;
     const actualThreads = runtime === 'OpenMP' ? setOpenMpThreads(threads) : runtime === 'sequential' ? 1 : undefined;
-    return { ok: true, onednn: { sgemm, version: `${v.major}.${v.minor}.${v.patch}`, runtime, threads: actualThreads ?? threads } };
+    const primitives = bindPrimitives(koffi, lib);
+    return { ok: true, onednn: { sgemm, version: `${v.major}.${v.minor}.${v.patch}`, runtime, threads: actualThreads ?? threads, primitives } };
   } catch (error) {
     return { ok: false, reason: `${library} loaded but lacks oneDNN's C API (${firstLine(error)}); ${INSTALL_HINT}` };
+  }
+}
+
+function bindPrimitives(koffi: typeof import('koffi'), lib: ReturnType<typeof koffi.load>): DnnlApi | string {
+  try {
+    return bindDnnl(koffi, lib);
+  } catch (error) {
+    return `oneDNN's 2.x primitive API did not bind (${firstLine(error)})`;
   }
 }
 

@@ -1,7 +1,11 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
 import type { MgdlKernel } from '../wasm/wasm-kernel.js';
 import { batchMatMul, fusedMatMul } from '../wasm/kernels/mat-mul.js';
+import { conv2D, fusedConv2D } from '../wasm/kernels/fused-conv2d.js';
+import { conv2DBackpropInput } from '../wasm/kernels/conv2d-backprop-input.js';
+import { conv2DBackpropFilter } from '../wasm/kernels/conv2d-backprop-filter.js';
 import { nativeMatMul } from './mat-mul.js';
+import { nativeConvKernels } from './conv.js';
 import { loadOneDnn } from './onednn.js';
 
 /** Turns the native kernels off ('0') or makes them required ('1'); unset: used when oneDNN loads. */
@@ -18,8 +22,9 @@ export interface NativeReport {
 }
 
 /**
- * Replaces the wasm backend's BatchMatMul and _FusedMatMul by oneDNN ones (each falls back to
- * mgdl's wasm kernel for cases it does not handle). Call after registerWasmTrainingKernels;
+ * Replaces the wasm backend's BatchMatMul, _FusedMatMul and NHWC convolutions (Conv2D,
+ * FusedConv2D, Conv2DBackpropInput/Filter) by oneDNN ones; each falls back to mgdl's wasm kernel
+ * for cases it does not handle. Call after registerWasmTrainingKernels;
  * idempotent (a second call replaces the kernels by equal ones).
  * `native`: true requires oneDNN (throws with the reason when it does not load), false keeps the
  * wasm kernels, undefined uses oneDNN when it loads.
@@ -32,15 +37,25 @@ export function registerNativeKernels(threads: number, native: boolean | undefin
     if (native) throw new Error(`mgdl: native kernels were required (${NATIVE_ENV}=1 or native: true) but oneDNN is unavailable: ${load.reason}`);
     return off(load.reason);
   }
-  const kernels = [nativeMatMul('BatchMatMul', load.onednn, batchMatMul), nativeMatMul('_FusedMatMul', load.onednn, fusedMatMul)];
+  const { primitives } = load.onednn;
+  const kernels = [
+    nativeMatMul('BatchMatMul', load.onednn, batchMatMul),
+    nativeMatMul('_FusedMatMul', load.onednn, fusedMatMul),
+    ...(typeof primitives === 'string' ? [] : nativeConvKernels(primitives, CONV_FALLBACKS)),
+  ];
   kernels.forEach(replaceWasmKernel);
   return {
     kernels: kernels.map((k) => k.kernelName),
     library: `oneDNN ${load.onednn.version} (${load.onednn.runtime})`,
     threads: load.onednn.threads,
-    reason: 'oneDNN loaded',
+    reason: typeof primitives === 'string' ? `oneDNN loaded; convolutions stay on wasm: ${primitives}` : 'oneDNN loaded',
   };
 }
+
+/** mgdl's wasm convolutions, for the geometries oneDNN's kernels leave to them. */
+const CONV_FALLBACKS: Record<string, MgdlKernel> = Object.fromEntries(
+  [conv2D, fusedConv2D, conv2DBackpropInput, conv2DBackpropFilter].map((k) => [k.kernelName, k]),
+);
 
 /** Keeps the replaced kernel's setupFunc: the fallback still calls tfjs's own wasm bindings. */
 function replaceWasmKernel(kernel: MgdlKernel): void {
