@@ -47,4 +47,17 @@ describe('with libdnnl.so.2 (installed by .ci/run)', () => {
     expect(Array.from(c)).toEqual([19, 22, 43, 50]);
     expect(loadOneDnn(1).ok && loadOneDnn(1)).toMatchObject({ onednn: { threads: 1 } });
   });
+
+  it('leaves no OpenMP variables behind for child processes (a PyTorch reference)', () => {
+    vi.stubEnv('OMP_NUM_THREADS', undefined);
+    vi.stubEnv('OMP_WAIT_POLICY', 'active');
+    try {
+      expect(loadOneDnn(3, 'libdnnl-absent.so.2').ok).toBe(false);
+      expect(loadOneDnn(3).ok).toBe(true);
+      expect(process.env['OMP_NUM_THREADS']).toBeUndefined();
+      expect(process.env['OMP_WAIT_POLICY']).toBe('active');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

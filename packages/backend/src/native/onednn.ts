@@ -66,13 +66,9 @@ function tryLoad(threads: number, library: string): OneDnnLoad {
   } catch (error) {
     return { ok: false, reason: `koffi failed to load (${firstLine(error)}); reinstall @mgdl/backend's dependencies (npm ci)` };
   }
-  // OpenMP reads these when the library loads. Passive: oneDNN's idle threads sleep between
-  // products instead of spinning against the wasm backend's own thread pool.
-  process.env['OMP_NUM_THREADS'] = String(threads);
-  process.env['OMP_WAIT_POLICY'] ??= 'passive';
   let lib: ReturnType<typeof koffi.load>;
   try {
-    lib = koffi.load(library);
+    lib = withOpenMpEnv(threads, () => koffi.load(library));
   } catch (error) {
     return { ok: false, reason: `${library} not found (${firstLine(error)}); ${INSTALL_HINT}` };
   }
@@ -89,6 +85,25 @@ function tryLoad(threads: number, library: string): OneDnnLoad {
     return { ok: true, onednn: { sgemm, version: `${v.major}.${v.minor}.${v.patch}`, runtime, threads: actualThreads ?? threads, primitives } };
   } catch (error) {
     return { ok: false, reason: `${library} loaded but lacks oneDNN's C API (${firstLine(error)}); ${INSTALL_HINT}` };
+  }
+}
+
+/**
+ * GNU OpenMP reads its settings once, when the library loads with oneDNN. Passive: oneDNN's idle
+ * threads sleep between products instead of spinning against the wasm backend's own pool. The
+ * variables are put back afterwards so that child processes (a PyTorch reference) do not inherit them.
+ */
+function withOpenMpEnv<T>(threads: number, load: () => T): T {
+  const saved = { OMP_NUM_THREADS: process.env['OMP_NUM_THREADS'], OMP_WAIT_POLICY: process.env['OMP_WAIT_POLICY'] };
+  process.env['OMP_NUM_THREADS'] = String(threads);
+  process.env['OMP_WAIT_POLICY'] ??= 'passive';
+  try {
+    return load();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
   }
 }
 
