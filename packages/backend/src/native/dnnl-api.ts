@@ -63,12 +63,13 @@ export interface ConvGeometry {
   padBottomRight: [number, number];
 }
 
-const STATUS = ['success', 'out_of_memory', 'invalid_arguments', 'unimplemented', 'iterator_ends', 'runtime_error', 'not_required'];
+/** oneDNN's dnnl_status_t names, for errors. */
+export const DNNL_STATUS = ['success', 'out_of_memory', 'invalid_arguments', 'unimplemented', 'iterator_ends', 'runtime_error', 'not_required'];
 
 export function bindDnnl(koffi: typeof Koffi, lib: Koffi.LibraryHandle): DnnlApi {
   const f = <T>(declaration: string): T => lib.func(declaration) as unknown as T;
   const check = (status: number, what: string): void => {
-    if (status !== 0) throw new Error(`oneDNN ${what} returned ${STATUS[status] ?? status}`);
+    if (status !== 0) throw new Error(`mgdl native kernels: oneDNN ${what} returned ${DNNL_STATUS[status] ?? status}; MGDL_NATIVE=0 runs the wasm kernels instead`);
   };
   koffi.struct('mgdl_dnnl_exec_arg_t', { arg: 'int', memory: 'void *' });
   const engineCreate = f<(out: Handle[], kind: number, index: number) => number>('int dnnl_engine_create(_Out_ void **engine, int kind, size_t index)');

@@ -2,12 +2,11 @@ import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tf
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapF32, sizeOf, type MgdlKernel } from '../wasm/wasm-kernel.js';
 import type { OneDnn } from './onednn.js';
+import { DNNL_STATUS } from './dnnl-api.js';
 
 const NO_TRANSPOSE = 'N'.charCodeAt(0);
 const TRANSPOSE = 'T'.charCodeAt(0);
 
-/** oneDNN's dnnl_status_t names, for errors. */
-const STATUS = ['success', 'out_of_memory', 'invalid_arguments', 'unimplemented', 'iterator_ends', 'runtime_error', 'not_required'];
 
 /** A product oneDNN can run: every operand float32, batches equal or one side a single matrix. */
 interface Plan {
@@ -117,6 +116,6 @@ export function reluInPlace(values: Float32Array): void {
 
 function check(status: number): void {
   if (status !== 0) {
-    throw new Error(`mgdl native matMul: oneDNN's dnnl_sgemm returned ${STATUS[status] ?? status}; set MGDL_NATIVE=0 to use the wasm kernels and report this shape`);
+    throw new Error(`mgdl native matMul: oneDNN's dnnl_sgemm returned ${DNNL_STATUS[status] ?? status}; set MGDL_NATIVE=0 to use the wasm kernels and report this shape`);
   }
 }
