@@ -1,3 +1,7 @@
+/**
+ * The Conv2DBackpropFilter/Input cases run by conv2d-backprop.test.ts (mgdl's wasm kernels) and
+ * conv-native.test.ts (oneDNN): against cpu, and dilated ones against a brute-force reference.
+ */
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
