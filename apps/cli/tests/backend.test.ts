@@ -49,3 +49,33 @@ describe('mgdl demo', () => {
     expect(accuracy).toBeGreaterThan(30);
   });
 });
+
+describe('mgdl backend: native kernels', () => {
+  const withEnv = (env: Record<string, string>, ...args: string[]) =>
+    spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', main, 'backend', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+
+  it('runs the products and convolutions in oneDNN on wasm (libdnnl2 installed: .ci/run installs it)', () => {
+    const run = mgdl('backend', '--backend', 'wasm', '--threads', '1', '--json');
+    expect(run.status).toBe(0);
+    const { native } = JSON.parse(run.stdout);
+    expect(native.reason, 'why no kernel runs native').toBe('oneDNN loaded');
+    expect(native.kernels).toEqual(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+    expect(native.library).toMatch(/^oneDNN \d+\.\d+\.\d+/);
+    expect(native.threads).toBe(1);
+  });
+
+  it('says when MGDL_NATIVE=0 turned them off', () => {
+    const run = withEnv({ MGDL_NATIVE: '0' }, '--backend', 'wasm', '--threads', '1');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/native kernels: none \(turned off \(MGDL_NATIVE=0/);
+  });
+
+  it('says how to install the library when it is missing', () => {
+    const run = withEnv({ MGDL_ONEDNN_LIBRARY: 'libdnnl-absent.so.2' }, '--backend', 'wasm', '--threads', '1');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/native kernels: none \(libdnnl-absent\.so\.2 not found .*apt-get install -y libdnnl2/);
+  });
+});

@@ -12,3 +12,5 @@ export { registerWasmTrainingKernels, wasmTrainingKernels, type RegisteredKernel
 export { registerFastGradients } from './gradients.js';
 export { batchNormTraining, registerBatchNormKernels, type BatchNormTrainingResult } from './ops/batch-norm.js';
 export { ADAM_UPDATE, registerAdamUpdateKernel, type AdamUpdateAttrs } from './ops/adam-update.js';
+export { registerNativeKernels, parseNativeEnv, NATIVE_ENV, type NativeReport } from './native/register.js';
+export { loadOneDnn, DEFAULT_ONEDNN_LIBRARY, ONEDNN_LIBRARY_ENV, type OneDnn, type OneDnnLoad } from './native/onednn.js';

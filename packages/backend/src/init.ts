@@ -7,6 +7,7 @@ import { prepareThreadedWasm } from './wasm/threads.js';
 import { registerFastGradients } from './gradients.js';
 import { registerBatchNormKernels } from './ops/batch-norm.js';
 import { registerAdamUpdateKernel } from './ops/adam-update.js';
+import { NATIVE_ENV, parseNativeEnv, registerNativeKernels, type NativeReport } from './native/register.js';
 
 /** Candidates in the order mgdl tries them. */
 export const backendNames = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
@@ -20,6 +21,11 @@ export interface BackendOptions {
    * faster than 1 here). Independent runs (sweeps) should rather run one 1-thread process per core.
    */
   threads?: number;
+  /**
+   * oneDNN kernels on the wasm backend (src/native): true requires them, false keeps mgdl's wasm
+   * kernels. Default: env `MGDL_NATIVE` (1 / 0), else used when libdnnl.so.2 loads.
+   */
+  native?: boolean;
 }
 
 export interface CandidateReport {
@@ -39,6 +45,8 @@ export interface BackendReport {
   kernels: RegisteredKernel[];
   /** Gradients mgdl replaced (all backends). */
   gradients: string[];
+  /** Which kernels run in oneDNN (wasm backend only) and, when none do, why. */
+  native: NativeReport;
 }
 
 const TFJS_NAME: Record<BackendName, string> = {
@@ -58,6 +66,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   if (!Number.isInteger(threads) || threads < 1) {
     throw new Error(`mgdl: threads must be a positive integer, got ${threads}`);
   }
+  const native = options.native ?? parseNativeEnv(process.env[NATIVE_ENV]);
   const gradients = registerFastGradients();
   const candidates: CandidateReport[] = [];
   for (const name of backendNames) {
@@ -73,6 +82,9 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         const reason = forced ? `MGDL_BACKEND/--backend asks for ${forced}` : `${name} is preferred`;
         candidates.push({ name: rest, status: 'skipped', reason });
       }
+      const nativeReport = onWasm
+        ? registerNativeKernels(threads, native)
+        : { kernels: [], library: null, threads: 0, reason: `native kernels are for the wasm backend; ${name} was chosen` };
       current = {
         name,
         tfjsBackend: tf.getBackend(),
@@ -84,6 +96,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
           ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
         ],
         gradients,
+        native: nativeReport,
       };
       return current;
     }

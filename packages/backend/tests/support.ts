@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core alone registers no gradients (the tfjs union package and tfjs-layers import these).
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { expect } from 'vitest';
-import { initBackend, type BackendReport } from '../src/index.js';
+import { initBackend, type BackendOptions, type BackendReport } from '../src/index.js';
 
 export type BackendKind = 'cpu' | 'wasm';
 export type Shape4 = [number, number, number, number];
@@ -79,9 +79,15 @@ export class Random {
 
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Starts the wasm backend (1 thread) with mgdl's kernels; once per test file (process). */
-export async function setupBackends(): Promise<BackendReport> {
-  const report = await initBackend({ backend: 'wasm', threads: 1 });
+/**
+ * Starts the wasm backend (1 thread) with mgdl's wasm kernels only (oneDNN's turned off); once per
+ * test file (process). The native test files use setupBackendsWithNative(true).
+ */
+export const setupBackends = (): Promise<BackendReport> => setupBackendsWithNative(false);
+
+/** setupBackends with `native` as in BackendOptions (true: oneDNN required, false: wasm kernels only). */
+export async function setupBackendsWithNative(native: BackendOptions['native']): Promise<BackendReport> {
+  const report = await initBackend({ backend: 'wasm', threads: 1, native });
   if (tf.getBackend() !== 'wasm') throw new Error(`expected the wasm backend, got ${tf.getBackend()}`);
   return report;
 }

@@ -11,7 +11,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
-import { benchNets, selectNets } from './nets.js';
+import { loadOneDnn } from '@mgdl/backend';
+import { benchNets, NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
 import { referencesFromFlags, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, type TorchReference } from './torch.js';
 import { formatTable, joinRows, medianRows, type ReferenceRows, type TfjsRow } from './rows.js';
 
@@ -21,7 +22,8 @@ const HELP = `Usage: npm run bench -- [options]
   --seconds N       timed seconds per measurement (default: 5)
   --runs N          measure every row N times (tfjs and torch back to back each time); the table
                     shows the medians (default: 1)
-  --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed)
+  --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed);
+                    wasm+native is wasm with oneDNN's kernels (default when libdnnl.so.2 loads), wasm without
   --json FILE       also write {batch, references: [{version, python, source}], rows: [{net, backend, threads,
                     samplesPerSec, torchSamplesPerSec, ratio, references: [{torch, samplesPerSec, ratio}]}]}
   --torch-python PATH  the python whose torch is the reference (repeat for several; default: env
@@ -89,8 +91,17 @@ const backends = explicitBackends ?? [
   ...(installed('@tensorflow/tfjs-node-gpu') ? ['tfjs-node-gpu'] : []),
   ...(installed('@tensorflow/tfjs-node') ? ['tfjs-node'] : []),
   'wasm',
+  ...nativeBackend(),
   'cpu',
 ];
+
+/** wasm+native when oneDNN loads here, else a note on why the table lacks it. */
+function nativeBackend(): string[] {
+  const load = loadOneDnn(1);
+  if (load.ok) return [NATIVE_BENCH_BACKEND];
+  log(`no ${NATIVE_BENCH_BACKEND} rows: ${load.reason}`);
+  return [];
+}
 
 const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
 /** One measurement process (the backend and its thread pool are process-global); no rows when it fails. */
@@ -107,9 +118,9 @@ function measureTfjs(backend: string, threads: number, net: string): TfjsRow[] {
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TfjsRow);
 }
 // tfjs-cpu is single-threaded JS and ~100× slower on CNNs: by default it runs the mlp only, and
-// every backend but wasm runs once, at 1 thread.
+// every backend but wasm (with or without oneDNN) runs once, at 1 thread.
 const runs = (backend: string, net: string, threads: number): boolean =>
-  backend === 'wasm' || (threads === threadCounts[0] && (backend !== 'cpu' || Boolean(explicitBackends) || net === 'mlp'));
+  backend.startsWith('wasm') || (threads === threadCounts[0] && (backend !== 'cpu' || Boolean(explicitBackends) || net === 'mlp'));
 
 const loadAtStart = loadavg()[0]!;
 const tfjsRows: TfjsRow[] = [];
@@ -121,8 +132,9 @@ for (const threads of threadCounts) {
     for (let run = 1; run <= repeats; run++) {
       const of = repeats > 1 ? ` (run ${run}/${repeats})` : '';
       for (const backend of backends.filter((b) => runs(b, net, threads))) {
-        log(`tfjs ${backend}, ${backend === 'wasm' ? threads : 1} thread(s): ${net}${of}`);
-        tfjsRows.push(...measureTfjs(backend, backend === 'wasm' ? threads : 1, net));
+        const backendThreads = backend.startsWith('wasm') ? threads : 1;
+        log(`tfjs ${backend}, ${backendThreads} thread(s): ${net}${of}`);
+        tfjsRows.push(...measureTfjs(backend, backendThreads, net));
       }
       references.forEach((reference, i) => {
         log(`torch ${reference.version} (${reference.source}), ${threads} thread(s): ${net}${of}`);

@@ -2,11 +2,12 @@
  * One (backend, threads) measurement per process: tfjs backends are process-global and the wasm
  * thread pool is fixed when the backend starts. Prints one JSON line per net on stdout.
  *   measure.ts --backend wasm --threads 2 --nets mlp,mcnn3 --batch 128 --seconds 5
+ * Backend `wasm` runs mgdl's wasm kernels only; `wasm+native` adds oneDNN's (and fails without it).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
 import { initBackend, type BackendName } from '@mgdl/backend';
-import { selectNets } from './nets.js';
+import { NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +20,12 @@ const { values } = parseArgs({
   },
 });
 
-const report = await initBackend({ backend: values.backend as BackendName, threads: Number(values.threads) });
+const native = values.backend === NATIVE_BENCH_BACKEND;
+const report = await initBackend({
+  backend: (native ? 'wasm' : values.backend) as BackendName,
+  threads: Number(values.threads),
+  ...(values.backend?.startsWith('wasm') ? { native } : {}),
+});
 const batch = Number(values.batch);
 for (const net of selectNets(values.nets)) {
   const model = net.build();
@@ -48,7 +54,7 @@ for (const net of selectNets(values.nets)) {
   }
   const seconds = (performance.now() - start) / 1000;
   console.log(
-    JSON.stringify({ net: net.name, backend: report.name, threads: report.threads || 1, samplesPerSec: (steps * batch) / seconds, steps }),
+    JSON.stringify({ net: net.name, backend: native ? NATIVE_BENCH_BACKEND : report.name, threads: report.threads || 1, samplesPerSec: (steps * batch) / seconds, steps }),
   );
   tf.dispose([x, y]);
   model.dispose();

@@ -1,6 +1,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildModel, mlp } from '@mgdl/models';
 
+/** The bench's name for the wasm backend with oneDNN's kernels (`wasm` alone: mgdl's wasm kernels only). */
+export const NATIVE_BENCH_BACKEND = 'wasm+native';
+
 /** A benchmark net: the same architecture as the PyTorch reference of the same name. */
 export interface BenchNet {
   name: string;

@@ -16,6 +16,7 @@ const WHY = {
   missing: 'missing in tfjs-wasm',
   faster: 'faster than the tfjs-wasm kernel',
   fused: 'fused batch-norm training (one kernel forward, one backward)',
+  native: 'runs in oneDNN on the wasm heap',
 } as const;
 
 export function formatBackendReport(report: BackendReport): string {
@@ -28,7 +29,13 @@ export function formatBackendReport(report: BackendReport): string {
     ...(report.kernels.length === 0
       ? ['  none (this backend has every kernel training needs)']
       : report.kernels.map((k) => `  ${k.kernelName.padEnd(36)} ${WHY[k.why]}`)),
+    formatNative(report.native),
     `gradients replaced: ${report.gradients.join(', ')}`,
   ];
   return lines.join('\n');
+}
+
+function formatNative(native: BackendReport['native']): string {
+  if (native.kernels.length === 0) return `native kernels: none (${native.reason})`;
+  return `native kernels (${native.library}, ${native.threads} thread${native.threads === 1 ? '' : 's'}): ${native.kernels.join(', ')} (cases they do not handle fall back to the wasm kernels)`;
 }

@@ -12,7 +12,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** A kernel mgdl registers for `wasm`, with the reason it exists (shown by `mgdl backend`). */
 export interface MgdlKernel {
   kernelName: string;
-  why: 'missing' | 'faster' | 'fused';
+  /** native: runs in a native library (oneDNN) on the wasm heap, see src/native. */
+  why: 'missing' | 'faster' | 'fused' | 'native';
   kernelFunc: (args: {
     inputs: NamedTensorInfoMap;
     attrs: NamedAttrMap;
