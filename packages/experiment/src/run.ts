@@ -101,7 +101,8 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
 /** The command a cell runs as, the same for every executor: this app in --cell mode, guarded by the parent watchdog. */
 const cellCommand = (dir: string, entry: readonly string[]) => (cell: SweepCell, cellDir: string): CellCommand => ({
   file: process.execPath,
-  args: [...process.execArgv, ...WATCHDOG_NODE_ARGS, ...entry, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
+  // The watchdog first: it guards the cell before tsx and the cell's modules load.
+  args: [...WATCHDOG_NODE_ARGS, ...process.execArgv, ...entry, '--cell', JSON.stringify(cell.config), '--cell-dir', cellDir, '--run-dir', dir],
   env: { MGDL_THREADS: '1' },
 });
 

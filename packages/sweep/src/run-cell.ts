@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { PROGRESS_MARKER, STDERR_LOG, STDOUT_LOG } from './files.js';
+import { PARENT_PID_VARIABLE } from './watchdog.js';
 
 /** How a cell is started: `file` is executed directly (no shell) with `args`, `env` added to ours. */
 export interface CellCommand {
@@ -39,7 +40,7 @@ const STDERR_TAIL_LINES = 40;
 export function startCell(name: string, cellDir: string, command: CellCommand, onProgress: (message: string) => void): RunningCell {
   const started = performance.now();
   const child = spawn(command.file, command.args, {
-    env: { ...process.env, ...command.env, MGDL_SWEEP_CELL: name },
+    env: { ...process.env, ...command.env, MGDL_SWEEP_CELL: name, [PARENT_PID_VARIABLE]: String(process.pid) },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
