@@ -40,5 +40,12 @@ describe('mgdl run', () => {
     expect(verdict.judgements.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     expect(run.stdout).toMatch(/\[cic-width\] verdict: /);
+
+    // Other data under the same config (the folder's files replaced): the rerun is refused, naming the files.
+    const other = mgdl('data', 'synthetic', 'mnist', '--out', join(root, 'data'), '--train', '700', '--test', '300');
+    expect(other.status, other.stderr).toBe(0);
+    const swapped = mgdl('run', 'cic-width', '--preset', 'smoke', '--runs-dir', join(root, 'runs'), '--data-dir', join(root, 'data'), '--no-verify', '--workers', '2');
+    expect(swapped.status).toBe(2);
+    expect(swapped.stderr).toMatch(/were made by a different config, code or data:\n\s+width=1,seed=0: .*data\.mnist\.train-images-idx3-ubyte\.gz: "\d+ bytes, sha256 [0-9a-f]+" → "\d+ bytes, sha256 [0-9a-f]+"/);
   });
 });

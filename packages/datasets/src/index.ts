@@ -14,6 +14,7 @@ export { openFiles, type SourceFile } from './sources/open.js';
 export { download, type DownloadRequest } from './sources/download.js';
 export { resolvePlaces, type Places, type ProgressEvent, type SourceOptions } from './sources/places.js';
 export { verifyFiles, type VerifyRow } from './sources/verify.js';
+export { datasetIdentity } from './sources/identity.js';
 export type { ArchiveSpec, Checksum, ChecksumAlgorithm, DatasetSpec, FileSpec, FileVariant } from './sources/spec.js';
 export { dataDirOrSynthetic, writeSyntheticDataset, type SyntheticCounts, type SyntheticDatasetName } from './synthetic.js';
 export { classLabels, fromArrays, imageNormalization, parseCsvTable, type CsvTableOptions, type FromArraysOptions, type SampleIds } from './tables.js';

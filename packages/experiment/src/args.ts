@@ -191,7 +191,7 @@ export function helpText(experiment: Experiment<z.ZodObject>, usage: string): st
     '  --name NAME                    run name (default: the preset); output in RUNS_DIR/<app>/<name>/',
     '  --runs-dir DIR                 default: runs',
     '  --workers N                    parallel single-thread cells (default: one per core)',
-    '  --fresh                        discard cells a different config made in this run (else the run stops, exit 2)',
+    '  --fresh                        discard cells a different config, code or data made in this run (else the run stops, exit 2)',
     '  --data-dir DIR                 dataset folder (sets the dataDir field; else MGDL_DATA_DIR, the cache, or a download)',
     '  --no-verify                    read dataset files whose size or checksum is not the published one',
     '  --executor local|slurm         run the cells here (default) or as Slurm array jobs (run directory on a shared file system)',

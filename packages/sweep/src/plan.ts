@@ -9,7 +9,7 @@ import type { CellCommand } from './run-cell.js';
 export class CellIdentityError extends Error {
   constructor(readonly stale: readonly { name: string; differences: readonly string[] }[]) {
     const shown = stale.slice(0, 3).map(({ name, differences }) => `  ${name}: ${differences.slice(0, 6).join('; ')}${differences.length > 6 ? ` (+${differences.length - 6} more)` : ''}`);
-    super(`${stale.length} cell(s) were made by a different config:\n${shown.join('\n')}${stale.length > 3 ? `\n  … and ${stale.length - 3} more` : ''}`);
+    super(`${stale.length} cell(s) were made by a different config, code or data:\n${shown.join('\n')}${stale.length > 3 ? `\n  … and ${stale.length - 3} more` : ''}`);
     this.name = 'CellIdentityError';
   }
 }

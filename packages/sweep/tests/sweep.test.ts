@@ -107,7 +107,7 @@ describe('runSweep', () => {
     const changed = expandGrid({ ...base, steps: 4 }, { 'model.width': [2] });
     const error = await runSweep({ cells: changed, dir: own, command: fakeCell(own), identity: (cell) => cell.config }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CellIdentityError);
-    expect((error as Error).message).toBe('1 cell(s) were made by a different config:\n  width=2: steps: 10 → 4');
+    expect((error as Error).message).toBe('1 cell(s) were made by a different config, code or data:\n  width=2: steps: 10 → 4');
     expect(readAttempts(join(own, 'width=2'))).toHaveLength(1);
     const fresh = await runSweep({ cells: changed, dir: own, command: fakeCell(own), identity: (cell) => cell.config, fresh: true });
     expect(fresh.completed).toEqual(['width=2']);
