@@ -6,8 +6,28 @@ export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
-export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeSeedConcordance, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
+export {
+  ALPHA,
+  combine,
+  describeJudgement,
+  exploratory,
+  holmAdjust,
+  judgeInteriorMinimum,
+  judgePairedDifference,
+  judgeSeedEffect,
+  judgeTrend,
+  judgeTrendAlongEpochs,
+  MIN_SEEDS,
+  PROCEDURE,
+  type Judgement,
+  type Outcome,
+  type SeedDifference,
+  type SeedPoint,
+  type SeedValue,
+  type Statistic,
+  type TestResult,
+} from './verdict/index.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
 export { COMPANIONS, companionColumns, companionJudgements } from './companions.js';
-export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
+export { aggregate, aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

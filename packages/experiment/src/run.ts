@@ -12,7 +12,7 @@ import { describeError } from './describe-error.js';
 import { cellIdentity } from './identity.js';
 import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
 import { printStatus } from './status.js';
-import { PROCEDURE } from './judge.js';
+import { PROCEDURE } from './verdict/index.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 import { UsageError } from './usage-error.js';
 
