@@ -44,7 +44,7 @@ export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parame
     judgements,
     companions,
     text:
-      `${judgements.map(describeJudgement).join('; ')}. Beside M/F (exploratory, not part of the verdict): ${companions.map(describeJudgement).join('; ')}; ` +
+      `${judgements.map(describeJudgement).join('; ')}. Beside M/F (not part of the verdict): ${companions.map(describeJudgement).join('; ')}; ` +
       `regime ${regimes(first)} at ${label} ${first} and ${regimes(last)} at ${last}; lowest mean test loss at ${label} ${best.x}.`,
     table: {
       header: [label, 'train loss', 'test loss', 'test acc', 'M (last epoch)', 'M/F settled', ...besides.header, 'regime', 'runs'],

@@ -61,7 +61,7 @@ const ROWS: Row[] = [
   { claim: 'trend across cells', data: 'seed-specific slopes (sd 0.01 per step) averaging 0', scenario: trend(0, 0.01, 'normal') },
   { claim: 'trend across cells', data: 'effect: slope 0.01 per step (a third of the cell noise)', power: { 5: 0.7, 10: 0.95 }, scenario: trend(0.01, 0, 'normal') },
   { claim: 'trend along epochs', data: 'no trend: a random walk per seed', scenario: (seeds, { z }) => judgeTrendAlongEpochs('rises', walk(seeds, z, 0), 'rises') },
-  { claim: 'trend along epochs', data: 'effect: random walk with drift 0.2 step sd', power: { 5: 0.4, 10: 0.8 }, scenario: (seeds, { z }) => judgeTrendAlongEpochs('rises', walk(seeds, z, 0.2), 'rises') },
+  { claim: 'trend along epochs', data: 'effect: random walk with drift 0.2 step sd', power: { 5: 0.35, 10: 0.65 }, scenario: (seeds, { z }) => judgeTrendAlongEpochs('rises', walk(seeds, z, 0.2), 'rises') },
   { claim: 'paired difference', data: 'no difference: normal', scenario: paired(0, 'normal') },
   { claim: 'paired difference', data: 'no difference: t3', scenario: paired(0, 't3') },
   { claim: 'paired difference', data: 'effect: shift of 1 sd (normal)', power: { 5: 0.35, 10: 0.85 }, scenario: paired(1, 'normal') },
@@ -98,7 +98,7 @@ describe(`the verdict rule is calibrated (${SIMULATIONS} simulated data sets per
       const kind = row.power ? `power ≥ ${row.power[seeds]}` : `false held ≤ ${CEILING.toFixed(3)}`;
       it(`${row.claim}, ${row.data}, ${seeds} seeds: ${kind}`, () => {
         const { held, notHeld } = rates(row, seeds, 1000 * r + seeds);
-        table.push(`| ${row.claim} | ${row.data} | ${seeds} | ${row.power ? '' : held.toFixed(3)} | ${row.power ? '' : notHeld.toFixed(3)} | ${row.power ? held.toFixed(3) : ''} |`);
+        table.push(`| ${row.claim} | ${row.data} | ${seeds} | ${held.toFixed(3)}${row.power ? ' (power)' : ' (false)'} | ${notHeld.toFixed(3)} |`);
         if (row.power) {
           expect(held).toBeGreaterThanOrEqual(row.power[seeds]!);
           expect(notHeld).toBeLessThanOrEqual(CEILING);
@@ -112,6 +112,8 @@ describe(`the verdict rule is calibrated (${SIMULATIONS} simulated data sets per
   });
 
   afterAll(() => {
-    console.log(['| claim | simulated data | seeds | false held | false not held | power (held) |', '|---|---|---|---|---|---|', ...table].join('\n'));
+    // Held is a false held under a null (no effect) and the power under an effect; not held is false except where the
+    // truth is the opposite claim (an optimum at an end).
+    console.log(['| claim | simulated data | seeds | held | not held |', '|---|---|---|---|---|', ...table].join('\n'));
   });
 });

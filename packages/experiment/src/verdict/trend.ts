@@ -6,11 +6,14 @@ import { judgement, type Judgement, type SeedPoint, type TestResult } from './ju
 
 type Direction = 'rises' | 'falls';
 
-/** Each seed's Spearman coefficient of y against x (a seed whose y is all tied has no order: 0). */
+/** A trend needs this many swept values (that every seed reached) to be tested; with two, the seeds are only counted. */
+const MIN_VALUES = 3;
+
+/** Each seed's Spearman coefficient of y against x (a seed whose y is all tied has no order: 0); none below two values. */
 function perSeedSpearman(points: readonly SeedPoint[]) {
   const grid = seedGrid(points);
-  const perSeed = grid.rows.map((row, s) => ({ seed: grid.seeds[s]!, value: grid.xs.length < 3 ? Number.NaN : spearman(grid.xs, row) || 0 }));
-  return { grid, perSeed: grid.xs.length < 3 ? [] : perSeed };
+  const perSeed = grid.xs.length < 2 ? [] : grid.rows.map((row, s) => ({ seed: grid.seeds[s]!, value: spearman(grid.xs, row) || 0 }));
+  return { grid, perSeed, testable: grid.xs.length >= MIN_VALUES };
 }
 
 /** Student's t on the per-seed coefficients, oriented by the claimed direction. */
@@ -25,16 +28,16 @@ function tOnSpearman(values: readonly number[], direction: Direction): TestResul
  * Page's test of the ordered alternative (seeds as blocks; exact up to 8 swept values, normal
  * approximation beyond), exact when the seeds' orderings are exchangeable, and Student's t on the
  * per-seed Spearman coefficients, which also guards against seeds with trends of their own that
- * average out. Fewer than 3 swept values (that every seed reached) leave nothing to judge.
+ * average out. Fewer than 3 swept values (that every seed reached) are not tested.
  */
 export function judgeTrend(claim: string, points: readonly SeedPoint[], direction: Direction): Judgement {
-  const { grid, perSeed } = perSeedSpearman(points);
+  const { grid, perSeed, testable } = perSeedSpearman(points);
   const tests: TestResult[] = [];
-  if (perSeed.length > 0) {
+  if (testable && perSeed.length > 0) {
     const page = pageTest(grid.rows, averageRanks);
     tests.push({ name: `Page L (${page.exact ? 'exact' : 'normal approximation'})`, statistic: page.L, pValue: direction === 'rises' ? page.above : page.below, pAgainst: direction === 'rises' ? page.below : page.above });
+    tests.push(tOnSpearman(perSeed.map((s) => s.value), direction));
   }
-  tests.push(tOnSpearman(perSeed.map((s) => s.value), direction));
   return judgement({ claim, statistic: 'spearman', perSeed, sign: direction === 'rises' ? 1 : -1, test: 'Page and t on per-seed Spearman (both)', tests });
 }
 
@@ -44,6 +47,7 @@ export function judgeTrend(claim: string, points: readonly SeedPoint[], directio
  * coefficient over the epochs, and Student's t on them.
  */
 export function judgeTrendAlongEpochs(claim: string, points: readonly SeedPoint[], direction: Direction): Judgement {
-  const { perSeed } = perSeedSpearman(points);
-  return judgement({ claim, statistic: 'spearman', perSeed, sign: direction === 'rises' ? 1 : -1, test: 't on per-seed Spearman', tests: [tOnSpearman(perSeed.map((s) => s.value), direction)] });
+  const { perSeed, testable } = perSeedSpearman(points);
+  const tests = testable ? [tOnSpearman(perSeed.map((s) => s.value), direction)] : [];
+  return judgement({ claim, statistic: 'spearman', perSeed, sign: direction === 'rises' ? 1 : -1, test: 't on per-seed Spearman', tests });
 }
