@@ -7,7 +7,6 @@ export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from '
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
 export {
-  ALPHA,
   combine,
   describeJudgement,
   exploratory,
@@ -17,7 +16,6 @@ export {
   judgeSeedEffect,
   judgeTrend,
   judgeTrendAlongEpochs,
-  MIN_SEEDS,
   PROCEDURE,
   type Judgement,
   type Outcome,

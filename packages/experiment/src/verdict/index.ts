@@ -1,4 +1,4 @@
-export { ALPHA, combine, exploratory, holmAdjust, MIN_SEEDS, type Judgement, type Outcome, type SeedPoint, type SeedValue, type Statistic, type TestResult } from './judgement.js';
+export { combine, exploratory, holmAdjust, type Judgement, type Outcome, type SeedPoint, type SeedValue, type Statistic, type TestResult } from './judgement.js';
 export { describeJudgement, PROCEDURE } from './describe.js';
 export { judgeTrend, judgeTrendAlongEpochs } from './trend.js';
 export { judgeInteriorMinimum, judgePairedDifference, type SeedDifference } from './paired.js';
