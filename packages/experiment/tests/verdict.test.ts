@@ -29,6 +29,10 @@ describe('a trend across separately trained cells', () => {
     expect(three).toMatchObject({ n: 3, agree: 3, outcome: 'inconclusive' });
     expect(three.interval).toBeUndefined();
     expect(describeJudgement(three)).toBe('train loss falls: 3 of 3 seeds agree (mean per-seed Spearman -1.00; fewer than 5 seeds): inconclusive');
+    // Two swept values: every seed is counted, nothing is tested.
+    const two = judgeTrend('train loss falls', grid(5, (x) => -x, undefined, [1, 2]), 'falls');
+    expect(two).toMatchObject({ n: 5, agree: 5, tests: [], pValue: 1, outcome: 'inconclusive' });
+    expect(describeJudgement(two)).toMatch(/, not tested \(too few swept values\), 5 seeds: inconclusive$/);
   });
 
   it('does not hold a trend that Page finds when one seed of five runs the other way (the t-test on the seeds refuses it)', () => {

@@ -16,7 +16,7 @@ const number = (v: number | undefined) => (v === undefined || !Number.isFinite(v
 /** "p = 0.031", in exponent notation below 0.001; "p < 1e-12" for one that rounds to nothing (a zero-spread t, an extreme exact tail). */
 const formatP = (p: number): string => (p < 1e-12 ? 'p < 1e-12' : `p = ${p < 0.001 ? p.toExponential(1) : p.toFixed(3)}`);
 
-const STATISTIC_LABEL = { spearman: 'mean per-seed Spearman', 'paired-difference': 'mean difference', 'interior-optimum': 'mean of the smaller of fall and rise', 'seed-effect': 'seed effect' } as const;
+const STATISTIC_LABEL = { spearman: 'mean per-seed Spearman', 'paired-difference': 'mean difference', 'interior-optimum': 'mean of the smaller of fall and rise' } as const;
 
 /**
  * One line per claim, e.g. "x: mean difference 0.12 [0.01, 0.24] (t, 95%), sign-flip (exact, 2^5 assignments) p = 0.031, 5 seeds: held";
@@ -33,5 +33,5 @@ export function describeJudgement(j: Judgement): string {
   const estimate = `${STATISTIC_LABEL[j.statistic]} ${number(j.mean)}`;
   if (j.n < MIN_SEEDS) return `${claim}: ${j.agree ?? 0} of ${seeds} agree (${estimate}; fewer than ${MIN_SEEDS} seeds): ${j.outcome}`;
   const interval = j.interval ? ` [${number(j.interval[0])}, ${number(j.interval[1])}] (t, ${Math.round(j.level * 100)}%)` : '';
-  return `${claim}: ${estimate}${interval}, ${tests}${holm}, ${seeds}: ${j.outcome}`;
+  return `${claim}: ${estimate}${interval}, ${tests || 'not tested (too few swept values)'}${holm}, ${seeds}: ${j.outcome}`;
 }

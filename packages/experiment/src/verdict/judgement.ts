@@ -62,7 +62,7 @@ export interface Judgement {
 }
 
 /** Each test is one-sided at this level; intervals are two-sided at 1 − ALPHA. */
-export const ALPHA = 0.05;
+const ALPHA = 0.05;
 export const LEVEL = 1 - ALPHA;
 /** Held and not held need this many seeds; fewer read "k of n seeds agree": inconclusive. */
 export const MIN_SEEDS = 5;
