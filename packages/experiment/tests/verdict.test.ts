@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '@mgdl/random';
+import { judgementTable } from '../src/verdict/table.js';
 import { combine, describeJudgement, exploratory, holmAdjust, judgeInteriorMinimum, judgePairedDifference, judgeSeedEffect, judgeTrend, judgeTrendAlongEpochs, type SeedPoint } from '../src/index.js';
 
 /** y = f(x) + noise(seed, x), over `seeds` seeds and x = 1…6. */
@@ -124,5 +125,15 @@ describe('a verdict of several claims', () => {
     const open = judgeTrend('c', grid(2, (x) => x), 'rises');
     expect([combine([held, held]), combine([held, not, open]), combine([held, open]), combine([])]).toEqual([true, false, null, null]);
     expect(describeJudgement(exploratory([held])[0]!)).toMatch(/^\(exploratory\) a: /);
+  });
+});
+
+describe('the judgement table of the report', () => {
+  it('gives each claim its per-seed values, n, mean and t-interval, every test with its p, the Holm p and the outcome', () => {
+    const [five, three] = holmAdjust([judgePairedDifference('a', differences([0.3, 0.5, 0.4, 0.6, 0.5]), 'positive'), judgePairedDifference('b', differences([1, 2, 3]), 'positive')]);
+    const { header, rows } = judgementTable([five!, ...exploratory([three!])]);
+    expect(header).toEqual(['claim', 'per seed (seed: value)', 'n', 'mean [95% t-interval]', 'tests (one-sided p)', 'p (Holm-adjusted)', 'outcome']);
+    expect(rows[0]).toEqual(['a', '0: 0.300, 1: 0.500, 2: 0.400, 3: 0.600, 4: 0.500', '5', expect.stringMatching(/^0\.460 \[0\.3\d\d, 0\.6\d\d\]$/), 'sign-flip (exact, 2^5 assignments): 0.031', '0.063', 'inconclusive']);
+    expect(rows[1]).toEqual(['(exploratory) b', '0: 1.000, 1: 2.000, 2: 3.000', '3', '2.000 (range 1.000 to 3.000; fewer than 5 seeds)', 'sign-flip (exact, 2^3 assignments): 0.125', '0.125', 'inconclusive']);
   });
 });

@@ -1,7 +1,7 @@
 import { MIN_SEEDS, type Judgement } from './judgement.js';
 
 const digits = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(2));
-const p = (v: number) => (v < 1e-12 ? '< 1e-12' : v < 0.001 ? v.toExponential(1) : v.toFixed(3));
+const p = (v: number) => (Number.isNaN(v) ? '—' : v < 1e-12 ? '< 1e-12' : v < 0.001 ? v.toExponential(1) : v.toFixed(3));
 
 /**
  * Every judged claim as a table a reviewer can check by hand: each seed's statistic, n, their mean
