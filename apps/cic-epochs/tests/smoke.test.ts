@@ -23,7 +23,7 @@ describe('cic-epochs smoke', () => {
     const [, ...csv] = readFileSync(join(cell, 'metrics', 'test__loss.csv'), 'utf8').trim().split('\n');
     expect(history.testLoss).toEqual(csv.map((row) => Number(row.split(',')[2])));
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
-    expect(verdict, 'verdict.json carries the shared rule and each judgement with its interval and seeds').toMatchObject({ procedure: expect.stringMatching(/^bootstrap over seeds/), judgements: expect.arrayContaining([expect.objectContaining({ statistic: expect.any(String), interval: expect.any(Array), seeds: 1, outcome: 'inconclusive' })]) });
+    expect(verdict, 'verdict.json carries the shared rule and each judgement with its per-seed values, n and tests').toMatchObject({ procedure: expect.stringMatching(/^each claim is reduced to one statistic per seed/), judgements: expect.arrayContaining([expect.objectContaining({ statistic: expect.any(String), perSeed: expect.any(Array), n: 1, tests: expect.any(Array), outcome: 'inconclusive' })]) });
     expect(verdict.table.rows.map((row: unknown[]) => row[0])).toEqual([1, 2, 3]);
     expect(verdict.held).toBeNull(); // M needs an S3, so three epochs leave at most two points for its trend
     const html = readFileSync(join(out, 'report.html'), 'utf8');

@@ -51,7 +51,7 @@ describe('forgetting-toneva smoke', () => {
     }
 
     const verdict = JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'));
-    expect(verdict, 'verdict.json carries the shared rule and each judgement with its interval and seeds').toMatchObject({ procedure: expect.stringMatching(/^bootstrap over seeds/), judgements: expect.arrayContaining([expect.objectContaining({ statistic: expect.any(String), interval: expect.any(Array), seeds: 1, outcome: 'inconclusive' })]) });
+    expect(verdict, 'verdict.json carries the shared rule and each judgement with its per-seed values, n and tests').toMatchObject({ procedure: expect.stringMatching(/^each claim is reduced to one statistic per seed/), judgements: expect.arrayContaining([expect.objectContaining({ statistic: expect.any(String), perSeed: expect.any(Array), n: 1, tests: expect.any(Array), outcome: 'inconclusive' })]) });
     expect(verdict.text).toMatch(/unforgettable per seed \d+, \d+/);
     expect(verdict.table.rows.map((row: unknown[]) => row.slice(0, 2))).toEqual([
       ['0% (the counting runs)', 0],

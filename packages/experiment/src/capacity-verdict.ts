@@ -2,7 +2,7 @@ import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
 import { companionColumns, companionJudgements } from './companions.js';
-import { combine, describeJudgement, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './judge.js';
+import { combine, describeJudgement, holmAdjust, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './verdict/index.js';
 import type { Verdict } from './define.js';
 
 export interface CapacitySweep {
@@ -17,8 +17,8 @@ export interface CapacitySweep {
 /**
  * The seed's claim for width, dropout and L2 alike: as capacity grows, training loss falls, M/F
  * rises (memorising takes over), and test loss is lowest in between. Each part is judged over the
- * seeds of the finished cells by the shared rule (judge.ts): held, not held or inconclusive (null),
- * with its bootstrap interval; with fewer than three seeds or values it is inconclusive.
+ * seeds of the finished cells by the shared rule (verdict/): held, not held or inconclusive (null),
+ * Holm-adjusted over the three parts; with fewer than five seeds or three values it is inconclusive.
  */
 export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parameter, label, capacity }: CapacitySweep): Verdict {
   const results = all.filter((r) => r.status === 'done');
@@ -30,11 +30,11 @@ export function capacityVerdict(all: readonly CellResult<RunMetrics>[], { parame
     [...new Set(results.filter((r) => Number(r.values[parameter]) === x).map((r) => r.metrics?.forgetting?.regime ?? '—'))].join(' / ');
   const grows = capacity === 'grows';
   const points = (get: MetricOf): SeedPoint[] => results.map((r) => ({ x: Number(r.values[parameter]), seed: Number(r.values['seed'] ?? 0), y: metric(r, get) }));
-  const judgements = [
+  const judgements = holmAdjust([
     judgeTrend(`train loss ${grows ? 'falls' : 'rises'} with ${label}`, points((m) => m.train?.loss), grows ? 'falls' : 'rises'),
     judgeTrend(`settled M/F ${grows ? 'rises' : 'falls'} with ${label}`, points((m) => m.forgetting?.settledRatio), grows ? 'rises' : 'falls'),
     judgeInteriorMinimum(`test loss has an optimum in between`, points((m) => m.test?.loss)),
-  ];
+  ]);
   const companions = companionJudgements(results, parameter, label, grows ? 'rises' : 'falls');
   const besides = companionColumns(results, parameter);
   const best = test.reduce((a, b) => (b.mean < a.mean ? b : a), test[0]!);

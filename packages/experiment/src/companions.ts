@@ -1,7 +1,7 @@
 import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
-import { judgeTrend, type Judgement, type SeedPoint } from './judge.js';
+import { exploratory, judgeTrend, type Judgement, type SeedPoint } from './verdict/index.js';
 
 /**
  * What a reviewer asks for beside M/F over S3 (the seed paper's critique: "M/F over S3 is just the
@@ -19,18 +19,19 @@ export const COMPANIONS = [
 /**
  * Each companion statistic judged as a trend over `parameter` by the shared rule, in the direction
  * that agrees with the claimed M/F trend (M/F rising means memorising gains: S2 share and final
- * odds rise, forgetting events per sample fall).
+ * odds rise, forgetting events per sample fall). Exploratory: they answer a reviewer's question
+ * beside the claim, so they are neither adjusted with the claim's parts nor combined into its verdict.
  */
 export function companionJudgements(results: readonly CellResult<RunMetrics>[], parameter: string, label: string, ratioTrend: 'rises' | 'falls'): Judgement[] {
   const done = results.filter((r) => r.status === 'done');
-  return COMPANIONS.map(({ label: name, get, memorising }) => {
+  return exploratory(COMPANIONS.map(({ label: name, get, memorising }) => {
     const direction = ratioTrend === 'rises' ? memorising : memorising === 'rises' ? 'falls' : 'rises';
     const points: SeedPoint[] = done.map((r) => ({ x: Number(r.values[parameter]), seed: Number(r.values['seed'] ?? 0), y: metric(r, get) }));
     return judgeTrend(`${name} ${direction} with ${label}`, points, direction);
-  });
+  }));
 }
 
-/** The companions' table columns for one value of `parameter`: mean [95% interval] over seeds. */
+/** The companions' table columns for one value of `parameter`: `formatSpread` over seeds. */
 export function companionColumns(results: readonly CellResult<RunMetrics>[], parameter: string): { header: string[]; at: (x: number) => string[] } {
   const aggregates = COMPANIONS.map(({ get }) => aggregateBy(results, parameter, get));
   const find = (rows: Aggregate[], x: number) => rows.find((a) => a.x === x);

@@ -1,5 +1,7 @@
-import { meanInterval, type MeanInterval, type RunMetrics } from '@mgdl/report';
+import type { MeanInterval, RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
+import { studentT } from './stats/location.js';
+import { LEVEL, MIN_SEEDS } from './verdict/judgement.js';
 
 /** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`). */
 export type MetricOf = (metrics: RunMetrics) => number | null | undefined;
@@ -10,9 +12,22 @@ export function metric(result: CellResult<RunMetrics>, get: MetricOf): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
 
-/** A metric over the cells sharing one value of a grid key: `meanInterval` of @mgdl/report (mean, 95% t-interval, sample std, n). */
+/** A metric over the cells sharing one value of a grid key (over seeds): mean, 95% t-interval, sample std, n, and the smallest and largest value. */
 export interface Aggregate extends MeanInterval {
   x: number;
+  min: number;
+  max: number;
+}
+
+/** The aggregate of the finite `values` at `x`; one value has no interval (low = high = mean), none gives NaN throughout. */
+export function aggregate(x: number, values: readonly number[]): Aggregate {
+  const finite = values.filter(Number.isFinite);
+  const n = finite.length;
+  if (n === 0) return { x, mean: Number.NaN, low: Number.NaN, high: Number.NaN, std: Number.NaN, n, min: Number.NaN, max: Number.NaN };
+  const [min, max] = [Math.min(...finite), Math.max(...finite)];
+  if (n === 1) return { x, mean: finite[0]!, low: finite[0]!, high: finite[0]!, std: 0, n, min, max };
+  const { mean, sd, interval } = studentT(finite, LEVEL);
+  return { x, mean, low: interval[0], high: interval[1], std: sd, n, min, max };
 }
 
 /** Mean and 95% t-interval of a metric over the finished cells sharing a value of `by` (e.g. over seeds). */
@@ -27,7 +42,7 @@ export function aggregateBy(results: readonly CellResult<RunMetrics>[], by: stri
   }
   return [...groups]
     .sort(([a], [b]) => a - b)
-    .map(([x, ys]) => ({ x, ...meanInterval(ys) }));
+    .map(([x, ys]) => aggregate(x, ys));
 }
 
 /** The rank of each value (0 for the smallest), ties sharing their mean rank. */
@@ -58,5 +73,14 @@ export function spearman(xs: readonly number[], ys: readonly number[]): number {
   return dx === 0 || dy === 0 ? Number.NaN : num / Math.sqrt(dx * dy);
 }
 
-/** `mean [low, high]`: the mean over seeds and its 95% t-interval; just the mean for one run, `—` for none. */
-export const formatSpread = (a: Aggregate | undefined, digits = 3): string => (a ? (a.n > 1 ? `${a.mean.toFixed(digits)} [${a.low.toFixed(digits)}, ${a.high.toFixed(digits)}]` : a.mean.toFixed(digits)) : '—');
+/**
+ * `mean [low, high]`: the mean over seeds and its 95% t-interval, from five seeds on (the rule's
+ * minimum); with two to four seeds `mean (range min to max)`, an interval nobody should read as
+ * 95%; just the mean for one run, `—` for none.
+ */
+export function formatSpread(a: Aggregate | undefined, digits = 3): string {
+  if (!a || a.n === 0) return '—';
+  const f = (v: number) => v.toFixed(digits);
+  if (a.n === 1) return f(a.mean);
+  return a.n >= MIN_SEEDS ? `${f(a.mean)} [${f(a.low)}, ${f(a.high)}]` : `${f(a.mean)} (range ${f(a.min)} to ${f(a.max)})`;
+}

@@ -1,5 +1,5 @@
 import type { PlotSpec, RunMetrics } from '@mgdl/report';
-import type { Judgement } from './judge.js';
+import type { Judgement } from './verdict/index.js';
 import type { z } from 'zod';
 import type { CellResult } from '@mgdl/sweep';
 
@@ -10,9 +10,9 @@ export interface Verdict {
   /** true: held; false: not held; null: inconclusive (with the judgements, under the shared rule `PROCEDURE`). */
   held: boolean | null;
   text: string;
-  /** Each claim judged over seeds, with its interval (see judge.ts); written to verdict.json with the procedure. */
+  /** Each claim judged over seeds (verdict/): per-seed values, tests, Holm-adjusted p and outcome; written to verdict.json with the procedure and printed in the report. */
   judgements?: Judgement[];
-  /** Statistics judged beside the claim and not combined into it (the reviewers' S2 share, forgetting counts and final odds; companions.ts). */
+  /** Exploratory statistics judged beside the claim and never combined into it (e.g. the reviewers' S2 share, forgetting counts and final odds; companions.ts). */
   companions?: Judgement[];
   table?: { header: string[]; rows: unknown[][] };
   /** Plots of the claim (e.g. `lineChart` from @mgdl/report), drawn under the verdict and saved in `figures/`. */

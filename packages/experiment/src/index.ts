@@ -7,8 +7,26 @@ export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from '
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
-export { combine, describeJudgement, judgeInteriorMinimum, judgePairedDifference, judgeSeedConcordance, judgeTrend, PROCEDURE, type Judgement, type Outcome, type SeedDifference, type SeedPoint, type Statistic } from './judge.js';
+export {
+  combine,
+  describeJudgement,
+  exploratory,
+  holmAdjust,
+  judgeInteriorMinimum,
+  judgePairedDifference,
+  judgeSeedEffect,
+  judgeTrend,
+  judgeTrendAlongEpochs,
+  PROCEDURE,
+  type Judgement,
+  type Outcome,
+  type SeedDifference,
+  type SeedPoint,
+  type SeedValue,
+  type Statistic,
+  type TestResult,
+} from './verdict/index.js';
 export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
 export { COMPANIONS, companionColumns, companionJudgements } from './companions.js';
-export { aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
+export { aggregate, aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
 export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';

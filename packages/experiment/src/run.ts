@@ -12,7 +12,8 @@ import { describeError } from './describe-error.js';
 import { cellIdentity } from './identity.js';
 import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
 import { printStatus } from './status.js';
-import { PROCEDURE } from './judge.js';
+import { PROCEDURE, type Judgement } from './verdict/index.js';
+import { judgementTable } from './verdict/table.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 import { UsageError } from './usage-error.js';
 
@@ -180,6 +181,12 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   return failed > 0 ? 1 : 0;
 }
 
+/** The judgements, each seed's statistic and every test, under the procedure that reached them. */
+function judged(judgements: readonly Judgement[], companions: readonly Judgement[]): string {
+  const { header, rows } = judgementTable([...judgements, ...companions]);
+  return `<p><b>How each claim was judged</b> (${escapeHtml(PROCEDURE)}):</p>` + tableHtml(header, rows);
+}
+
 async function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verdict, config: unknown, dir: string): Promise<Section> {
   const label = verdict.held === null ? 'undetermined at this scale' : verdict.held ? 'held' : 'did not hold';
   return {
@@ -188,6 +195,7 @@ async function verdictSection(experiment: Experiment<z.ZodObject>, verdict: Verd
     html:
       `<p><b>Seed claim:</b> ${escapeHtml(experiment.claim)}</p><p><b>Here:</b> ${escapeHtml(label)} — ${escapeHtml(verdict.text)}</p>` +
       (verdict.table ? tableHtml(verdict.table.header, verdict.table.rows) : '') +
+      (verdict.judgements ? judged(verdict.judgements, verdict.companions ?? []) : '') +
       `<details><summary>config</summary><pre>${escapeHtml(JSON.stringify(config, null, 2))}</pre></details><p class="meta">${escapeHtml(dir)}</p>`,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { aggregateBy, defineExperiment, formatSpread, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
+import { aggregate, aggregateBy, defineExperiment, formatSpread, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
 
 const experiment = defineExperiment({
   name: 'toy',
@@ -56,20 +56,24 @@ describe('experiment arguments', () => {
 });
 
 describe('conclusions', () => {
-  it('rank-correlates trends and averages over seeds with their 95% t-interval', () => {
+  it('rank-correlates trends and averages over seeds with their 95% t-interval, or their range below five seeds', () => {
     expect(spearman([1, 2, 3, 4], [10, 20, 25, 100])).toBe(1);
     expect(spearman([1, 2, 3], [3, 2, 1])).toBe(-1);
     expect(spearman([1, 2], [5, 5])).toBeNaN();
     const results = [1, 1, 2].map((width, i) => ({ name: String(i), values: { width, seed: i }, status: 'done' as const, metrics: { test: { loss: [1, 3, 5][i]!, samples: 10 } } }));
     expect(aggregateBy([{ ...results[0]!, status: 'failed' }], 'width', (m) => m.test?.loss)).toEqual([]);
     const [two, one] = aggregateBy(results, 'width', (m) => m.test?.loss);
-    // Two seeds, 1 and 3: sample std √2, interval 2 ± t(0.975, 1) · √2/√2 = 2 ± 12.706.
+    // Two seeds, 1 and 3: sample std √2, interval 2 ± t(0.975, 1) · √2/√2 = 2 ± 12.706205.
     expect(two).toMatchObject({ x: 1, mean: 2, n: 2 });
     expect(two!.std).toBeCloseTo(Math.SQRT2, 12);
-    expect([two!.low, two!.high]).toEqual([expect.closeTo(-10.706, 9), expect.closeTo(14.706, 9)]);
-    expect(one).toEqual({ x: 2, mean: 5, low: 5, high: 5, std: 0, n: 1 });
-    expect(formatSpread(two, 1)).toBe('2.0 [-10.7, 14.7]');
+    expect([two!.low, two!.high]).toEqual([expect.closeTo(-10.706205, 6), expect.closeTo(14.706205, 6)]);
+    expect(one).toEqual({ x: 2, mean: 5, low: 5, high: 5, std: 0, n: 1, min: 5, max: 5 });
+    // Below five seeds a table shows the range, not an interval to be read as 95%.
+    expect(formatSpread(two, 1)).toBe('2.0 (range 1.0 to 3.0)');
     expect(formatSpread(one, 1)).toBe('5.0');
+    const five = aggregate(0, [1, 2, 3, 4, 5]);
+    // Mean 3, sample sd √2.5: 3 ± 2.776445 · √2.5/√5.
+    expect(formatSpread(five, 3)).toBe(`3.000 [${(3 - 2.776445 * Math.sqrt(0.5)).toFixed(3)}, ${(3 + 2.776445 * Math.sqrt(0.5)).toFixed(3)}]`);
   });
 });
 

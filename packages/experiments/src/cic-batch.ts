@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, judgeSeedConcordance, judgeTrend, MAX_WIDTH, metric, trainingFields, type MetricOf } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgeSeedEffect, judgeTrend, MAX_WIDTH, metric, trainingFields, type Judgement, type MetricOf } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -72,12 +72,14 @@ export const cicBatch = defineExperiment({
     const seedEffect = mean(ranged.map((r) => r.relative));
     const batchEffect = Math.max(...test.map((a) => a.mean)) - Math.min(...test.map((a) => a.mean));
     const points = results.filter((r) => r.status === 'done').map((r) => ({ x: Number(r.values['batchSize']), seed: Number(r.values['seed']), y: metric(r, (m) => m.test?.loss) }));
-    const trend = judgeTrend('test loss rises with batch size', points, 'rises');
     // A seed effect is a claim about the seed as a factor: the same seed better (or worse) at every batch size, not a
-    // spread that reshuffles from one size to the next. Its size must also pass the practical bar.
-    const systematic = judgeSeedConcordance('the seeds keep their rank of test loss across batch sizes (a systematic seed effect)', points);
-    const seedsMatter = ranged.length === 0 ? null : seedEffect >= SEED_EFFECT;
+    // spread that reshuffles from one size to the next. Its size must also pass the practical bar. Holm over the two claims.
+    const [trend, systematic] = holmAdjust([
+      judgeTrend('test loss rises with batch size', points, 'rises'),
+      judgeSeedEffect('the seeds keep their place in test loss across batch sizes (a systematic seed effect)', points),
+    ]) as [Judgement, Judgement];
     const judgements = [trend, systematic];
+    const seedsMatter = ranged.length === 0 ? null : seedEffect >= SEED_EFFECT;
     const held = trend.outcome === 'not held' || seedsMatter === false ? false : judgements.every((j) => j.outcome === 'held') && seedsMatter ? true : null;
     const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
     // One line per seed (Fig 2b) and their mean (Fig 2a): the gap between the seed lines is the batch-composition effect.
@@ -95,7 +97,7 @@ export const cicBatch = defineExperiment({
       judgements,
       figures,
       text:
-        `${describeJudgement(trend)} (${trend.estimate >= 0.5 ? 'larger batches generalise worse' : trend.estimate <= -0.5 ? 'larger batches generalise better' : 'no clear trend'}); ` +
+        `${describeJudgement(trend)} (${trend.mean! >= 0.5 ? 'larger batches generalise worse' : trend.mean! <= -0.5 ? 'larger batches generalise better' : 'no clear trend'} in the seeds on average); ` +
         `between seeds (${config.seedRole === 'order' ? 'which change only the batch order, weights and noise fixed: the composition effect on its own' : 'which change the batch order, the initial weights and the noise draw together'}) at one batch size, test loss differs by ${fmt(100 * seedEffect, 1)}% of its mean (max − min, ${fmt(mean(ranged.map((r) => r.range)), 3)} on average, against ${fmt(batchEffect, 3)} between the best and the worst batch size; the claim needs ≥ ${100 * SEED_EFFECT}%); ${describeJudgement(systematic)}. ` +
         (config.equalStepsAt === undefined
           ? 'Every batch size trains for the same number of epochs, so larger batches take fewer steps (column "steps"): part of their higher loss can be fewer updates rather than the batch itself (equalStepsAt controls for that).'

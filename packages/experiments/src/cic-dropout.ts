@@ -4,7 +4,7 @@ import { capacityVerdict, classificationCell, defineExperiment, trainingFields }
 const schema = z.object({
   ...trainingFields,
   dropouts: z.array(z.number().min(0).lt(1)).min(1).describe('dropout rates of the Four-layer CNN (both dropout layers; 0 leaves them out)'),
-  seeds: z.array(z.number().int()).min(1).describe('one run per seed and rate; trends are judged on the seed means'),
+  seeds: z.array(z.number().int()).min(1).describe('one run per seed and rate; trends are judged over seeds (Page and t on per-seed Spearman)'),
   dropout: z.number().min(0).lt(1).optional().describe('set per cell by the sweep'),
 });
 
@@ -18,7 +18,7 @@ export const cicDropout = defineExperiment({
   schema,
   presets: {
     smoke: { ...common, trainSize: 500, testSize: 250, epochs: 3, dropouts: [0, 0.7], seeds: [0] },
-    // 5 values × 3 seeds (the least the verdict rule judges) = 15 cells, 2 at a time. With 4,000 samples × 20 epochs
+    // 5 values × 3 seeds (fewer than the 5 the verdict rule needs for held) = 15 cells, 2 at a time. With 4,000 samples × 20 epochs
     // a cell trains at 200–325 samples/s beside another (measured): 10 cells took 20.5 min on a quiet machine, so 15
     // would take ≈ 31 (cic-l2's 15 took 64 min on a shared one). Trimmed to 2,000 samples (the same 20
     // epochs: every sample is still seen 20 times) and 1,000 test samples: half the work. Measured (cic-dropout,

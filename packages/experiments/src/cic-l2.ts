@@ -4,7 +4,7 @@ import { capacityVerdict, classificationCell, defineExperiment, trainingFields }
 const schema = z.object({
   ...trainingFields,
   l2s: z.array(z.number().min(0)).min(1).describe('L2 strengths λ: the penalty λ·Σw² on every conv and dense kernel is added to the mean loss (PyTorch weight_decay = 2λ for SGD)'),
-  seeds: z.array(z.number().int()).min(1).describe('one run per seed and λ; trends are judged on the seed means'),
+  seeds: z.array(z.number().int()).min(1).describe('one run per seed and λ; trends are judged over seeds (Page and t on per-seed Spearman)'),
   dropout: z.number().min(0).lt(1).describe('dropout rate of the Four-layer CNN, the same in every cell (0 leaves the layers out, so λ is the only regulariser)'),
   l2: z.number().min(0).optional().describe('set per cell by the sweep'),
 });

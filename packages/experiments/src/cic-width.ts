@@ -4,7 +4,7 @@ import { capacityVerdict, classificationCell, defineExperiment, MAX_WIDTH, train
 const schema = z.object({
   ...trainingFields,
   widths: z.array(z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`)).min(1).describe('FCNN widths w: first hidden layer 16·w units'),
-  seeds: z.array(z.number().int()).min(1).describe('one run per seed and width; trends are judged on the seed means'),
+  seeds: z.array(z.number().int()).min(1).describe('one run per seed and width; trends are judged over seeds (Page and t on per-seed Spearman)'),
   width: z.number().int().min(1).max(MAX_WIDTH, `at most ${MAX_WIDTH} (larger nets do not fit in memory)`).optional().describe('set per cell by the sweep'),
 });
 

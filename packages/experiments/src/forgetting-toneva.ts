@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, judgePairedDifference, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Stage, type Verdict } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgePairedDifference, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Judgement, type Stage, type Verdict } from '@mgdl/experiment';
 import { rankByForgetting, readPerSampleCsv, sumForgettingCounts, type PerSampleTable, type SampleStats } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
 import { hashInts, permutation } from '@mgdl/random';
@@ -185,22 +185,26 @@ export function judge(results: readonly ExperimentResult[], config: Config, summ
   const gaps = fractions.map((x) => at(forgotten, x).mean - at(random, x).mean);
   const randomDrop = Math.max(...fractions.map((x) => baseline.mean - at(random, x).mean));
   const points = (x: number) => `${(100 * x).toFixed(2)} points`;
-  // Both arms of a removal seed share it (its training order and initial weights): paired by seed, averaged over the fractions.
-  const accuracy = (strategy: string, seed: unknown, fraction: number) => {
-    const cell = removal.find((r) => r.values['strategy'] === strategy && r.values['seed'] === seed && r.values['fraction'] === fraction);
+  // Both arms of a removal seed share it (its training order and initial weights): paired by seed, averaged over the
+  // fractions. The whole-subset baseline is the counting run of the same seed, not the counting runs' mean: that mean
+  // varies from seed to seed too, and a constant in its place would leave its spread out of the comparison.
+  const accuracy = (stage: 'counting' | 'removal', seed: unknown, strategy?: string, fraction?: number) => {
+    const cell = (stage === 'counting' ? counting : removal).find((r) => r.values['seed'] === seed && (stage === 'counting' || (r.values['strategy'] === strategy && r.values['fraction'] === fraction)));
     return cell ? metric(cell, (m) => m.test?.accuracy) : Number.NaN;
   };
   const seeds = [...new Set(removal.map((r) => r.values['seed']))];
   const paired = (f: (seed: unknown, x: number) => number) => seeds.flatMap((seed) => fractions.map((x) => ({ seed: Number(seed), y: f(seed, x) })));
-  const randomCosts = judgePairedDifference('random removal lowers test accuracy (whole subset − random removed, mean over fractions)', paired((seed, x) => baseline.mean - accuracy('random', seed, x)), 'positive');
-  const rankingHelps = judgePairedDifference('removing the least-forgotten examples costs less than removing random ones (least-forgotten − random, paired by seed, mean over fractions)', paired((seed, x) => accuracy('least-forgotten', seed, x) - accuracy('random', seed, x)), 'positive');
+  const [randomCosts, rankingHelps] = holmAdjust([
+    judgePairedDifference('random removal lowers test accuracy (whole subset − random removed, the same seed, mean over fractions)', paired((seed, x) => accuracy('counting', seed) - accuracy('removal', seed, 'random', x)), 'positive'),
+    judgePairedDifference('removing the least-forgotten examples costs less than removing random ones (least-forgotten − random, paired by seed, mean over fractions)', paired((seed, x) => accuracy('removal', seed, 'least-forgotten', x) - accuracy('removal', seed, 'random', x)), 'positive'),
+  ]) as [Judgement, Judgement];
   const judgements = [randomCosts, rankingHelps];
   const removalText =
     `Removal: test accuracy ${pct(baseline.mean)} on the whole subset; removing random examples costs up to ${points(randomDrop)}; ` +
     `removing the least-forgotten ones instead scores ${gaps.map((g, i) => `${g >= 0 ? '+' : ''}${points(g)} at ${pct(fractions[i]!)}`).join(', ')} against random. ${judgements.map(describeJudgement).join('; ')}.`;
   // Random removal has to hurt measurably before anything can hurt "less" than it.
-  if (randomCosts.outcome !== 'held') return { held: null, judgements, text: `${countingText} ${removalText} Random removal did not lower test accuracy beyond the seeds' interval at this scale, so there is nothing for the ranking to beat.`, table, figures };
+  if (randomCosts.outcome !== 'held') return { held: null, judgements, text: `${countingText} ${removalText} Random removal did not lower test accuracy measurably over the seeds at this scale (the rule needs five seeds for that), so there is nothing for the ranking to beat.`, table, figures };
   const held = rankingHelps.outcome === 'held' ? true : rankingHelps.outcome === 'not held' ? false : null;
-  const judgement = held === true ? 'Removing the least-forgotten examples hurt less than removing random ones.' : held === false ? 'Removing the least-forgotten examples hurt more than removing random ones.' : 'Inconclusive: the difference between the two removals is within the interval over seeds.';
+  const judgement = held === true ? 'Removing the least-forgotten examples hurt less than removing random ones.' : held === false ? 'Removing the least-forgotten examples hurt more than removing random ones.' : 'Inconclusive: the seeds do not establish a difference between the two removals.';
   return { held, judgements, text: `${countingText} ${removalText} ${judgement}`, table, figures };
 }

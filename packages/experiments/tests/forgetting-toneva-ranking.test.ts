@@ -64,12 +64,12 @@ describe('removal stage', () => {
 describe('verdict', () => {
   const summary: CountingSummary = { samples: 1000, epochs: 4, policy: 'infinite', seeds: [0, 1], unforgettablePerSeed: [700, 720], unforgettableInEverySeed: 600, neverLearnedInSomeSeed: 5, histogram: {} };
   const result = (stage: string, values: Record<string, unknown>, accuracy: number) => ({ name: JSON.stringify(values), stage, values, status: 'done' as const, metrics: { test: { loss: 0, accuracy, samples: 100 } } });
-  // Three removal seeds; each seed's accuracies shifted by its own small offset, the same for both arms (a paired design).
-  const offsets = [0, 0.002, -0.001];
-  const results = (least: number[], random: number[]) => [
-    result('counting', { seed: 0 }, 0.95),
-    result('counting', { seed: 1 }, 0.95),
-    ...offsets.flatMap((offset, seed) =>
+  // Six seeds (Holm over the two claims needs six for the sign-flip test: 2 × 1/64 < 0.05); each seed's accuracies,
+  // its counting run's included, shifted by its own offset, the same for every arm (a paired design).
+  const offsets = [0, 0.002, -0.001, 0.003, -0.002, 0.001];
+  const results = (least: number[], random: number[], seeds = offsets.length) => [
+    ...offsets.slice(0, seeds).map((offset, seed) => result('counting', { seed }, 0.95 + offset)),
+    ...offsets.slice(0, seeds).flatMap((offset, seed) =>
       [0.2, 0.4].flatMap((fraction, i) => [result('removal', { fraction, strategy: 'least-forgotten', seed }, least[i]! + offset), result('removal', { fraction, strategy: 'random', seed }, random[i]! + offset)]),
     ),
   ];
@@ -77,24 +77,30 @@ describe('verdict', () => {
   it('holds when removing the least-forgotten examples costs less than random removal, paired by seed', () => {
     const verdict = judge(results([0.949, 0.945], [0.94, 0.92]), config, summary);
     expect(verdict.held).toBe(true);
-    expect(verdict.judgements!.map((j) => [j.statistic, j.seeds, j.outcome])).toEqual([
-      ['mean-paired-difference', 3, 'held'],
-      ['mean-paired-difference', 3, 'held'],
+    expect(verdict.judgements!.map((j) => [j.statistic, j.n, j.outcome])).toEqual([
+      ['paired-difference', 6, 'held'],
+      ['paired-difference', 6, 'held'],
     ]);
+    // The baseline is each seed's own counting run: the seed offsets cancel, so every seed loses exactly 0.95 − 0.93 (mean of the fractions) to random removal.
+    expect(verdict.judgements![0]!.perSeed.map((s) => s.value)).toEqual(offsets.map(() => expect.closeTo(0.02, 12)));
     expect(verdict.text).toMatch(/unforgettable per seed 700, 720 \(70\.0%, 72\.0%\); unforgettable in every seed 600 \(60\.0%\)/);
-    expect(verdict.text).toMatch(/removing the least-forgotten examples costs less than removing random ones .*: mean difference 0\.02 \[0\.02, 0\.02\], 3 seeds: held/);
-    expect(verdict.table!.rows[0]).toEqual(['0% (the counting runs)', 0, '—', '0.9500 [0.9500, 0.9500]', '0.9500 [0.9500, 0.9500]', '—', 2]);
+    expect(verdict.text).toMatch(/removing the least-forgotten examples costs less than removing random ones .*: mean difference 0\.02 \[0\.02, 0\.02\] \(t, 95%\), sign-flip \(exact, 2\^6 assignments\) p = 0\.016, Holm-adjusted p = 0\.031, 6 seeds: held/);
+    expect(verdict.table!.rows[0]!.slice(0, 3)).toEqual(['0% (the counting runs)', 0, '—']);
+    expect(verdict.table!.rows[0]![3]).toMatch(/^0\.9505 \[0\.94\d\d, 0\.95\d\d\]$/);
     expect(verdict.table!.rows[1]!.slice(0, 3)).toEqual(['20.0%', 200, '200 (100.0%)']);
-    expect(verdict.table!.rows[1]![3]).toMatch(/^0\.9493 \[0\.94\d\d, 0\.95\d\d\]$/);
+    expect(verdict.table!.rows[1]![3]).toMatch(/^0\.9495 \[0\.94\d\d, 0\.95\d\d\]$/);
+    const three = judge(results([0.949, 0.945], [0.94, 0.92], 3), config, summary);
+    expect(three.held).toBeNull();
+    expect(three.text).toMatch(/random removal lowers test accuracy .*: 3 of 3 seeds agree \(mean difference 0\.02; fewer than 5 seeds\): inconclusive/);
   });
 
   it('does not hold when it costs more, is inconclusive within the seeds, and undetermined when random removal costs nothing', () => {
     expect(judge(results([0.93, 0.91], [0.94, 0.92]), config, summary).held).toBe(false);
     const mixed = results([0.95, 0.915], [0.94, 0.92]);
-    // Make the seeds disagree: seed 2 loses with the ranking where seeds 0 and 1 win.
-    for (const r of mixed) if (r.stage === 'removal' && r.values['seed'] === 2 && r.values['strategy'] === 'least-forgotten') r.metrics.test.accuracy -= 0.03;
+    // Make the seeds disagree: seeds 2 and 4 lose with the ranking where the others win.
+    for (const r of mixed) if (r.stage === 'removal' && [2, 4].includes(Number(r.values['seed'])) && r.values['strategy'] === 'least-forgotten') r.metrics.test.accuracy -= 0.03;
     expect(judge(mixed, config, summary).held).toBeNull();
-    const free = judge(results([0.95, 0.95], [0.95, 0.9495]), config, summary);
+    const free = judge(results([0.95, 0.95], [0.95, 0.95]), config, summary);
     expect(free.held).toBeNull();
     expect(free.text).toMatch(/nothing for the ranking to beat/);
     expect(judge(results([], []).slice(0, 2), config, undefined).text).toMatch(/the counting stage did not complete.*cannot be judged/);

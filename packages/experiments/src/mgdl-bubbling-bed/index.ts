@@ -1,5 +1,5 @@
 import { spreadChart } from '@mgdl/report';
-import { aggregateBy, defineExperiment, describeJudgement, formatSpread, judgePairedDifference, metric, type Aggregate, type ExperimentResult, type Verdict } from '@mgdl/experiment';
+import { aggregateBy, defineExperiment, describeJudgement, exploratory, formatSpread, holmAdjust, judgePairedDifference, metric, type Aggregate, type ExperimentResult, type Verdict } from '@mgdl/experiment';
 import { regressionCell } from './cell.js';
 import { arms, schema, type Arm, type CellConfig } from './config.js';
 import { mgdlOf, type MgdlMetrics } from './metrics.js';
@@ -128,26 +128,32 @@ export function concludeArms(results: readonly ExperimentResult[], config: { arm
     return { held: null, text: 'the verdict needs the plain arm, a constrained arm and at least one fraction ≤ smallFraction.', table, figures };
   }
   // Every arm runs every seed (the same pool rows, initial weights and batch order): paired by seed, on log10 test MSE.
+  // Each arm's claim is one statistic per seed, its gain averaged over the small fractions; Holm over the arms, since
+  // the verdict holds when any arm wins. The larger fractions are exploratory.
   const mse = (arm: string, fraction: number, seed: unknown) => {
     const cell = results.find((r) => r.status === 'done' && r.values['arm'] === arm && r.values['fraction'] === fraction && r.values['seed'] === seed);
     return cell ? metric(cell, (m) => mgdlOf(m)?.testMse) : Number.NaN;
   };
   const seeds = [...new Set(results.map((r) => r.values['seed']))];
-  const judge = (arm: string, fraction: number) =>
-    judgePairedDifference(`${arm} beats plain at fraction ${fraction} (log10 of plain / ${arm} test MSE)`, seeds.map((seed) => ({ seed: Number(seed), y: Math.log10(mse('plain', fraction, seed) / mse(arm, fraction, seed)) })), 'positive');
-  const byArm = constrained.map((arm) => ({ arm, small: small.map((f) => judge(arm, f)), large: fractions.filter((f) => !small.includes(f)).map((f) => judge(arm, f)) }));
-  const judgements = byArm.flatMap((a) => a.small);
-  const winners = byArm.filter((a) => a.small.every((j) => j.outcome === 'held')).map((a) => a.arm);
-  const losers = byArm.filter((a) => a.small.every((j) => j.outcome === 'not held')).map((a) => a.arm);
-  const held = winners.length > 0 ? true : losers.length === constrained.length ? false : null;
+  const gain = (arm: string, among: readonly number[]) => seeds.flatMap((seed) => among.map((f) => ({ seed: Number(seed), y: Math.log10(mse('plain', f, seed) / mse(arm, f, seed)) })));
+  const judgements = holmAdjust(constrained.map((arm) => judgePairedDifference(`${arm} beats plain at the small fractions ${small.join(', ')} (log10 of plain / ${arm} test MSE, mean over them)`, gain(arm, small), 'positive')));
+  const larger = exploratory(constrained.flatMap((arm) => fractions.filter((f) => !small.includes(f)).map((f) => judgePairedDifference(`${arm} beats plain at fraction ${f} (log10 of plain / ${arm} test MSE)`, gain(arm, [f]), 'positive'))));
+  const winners = constrained.filter((_, i) => judgements[i]!.outcome === 'held');
+  const held = winners.length > 0 ? true : judgements.every((j) => j.outcome === 'not held') ? false : null;
   const head =
     held === true
-      ? `${winners.join(' and ')} beat plain on test MSE at every small fraction (≤ ${config.smallFraction}).`
+      ? `${winners.join(' and ')} beat plain on test MSE over the small fractions (≤ ${config.smallFraction}).`
       : held === false
-        ? `every constrained arm did worse than plain on test MSE at every small fraction (≤ ${config.smallFraction}).`
-        : `no constrained arm beat plain on test MSE at every small fraction (≤ ${config.smallFraction}) beyond the interval over seeds, nor lost at all of them.`;
-  const larger = byArm.flatMap((a) => a.large);
-  return { held, judgements, text: `${head} ${judgements.map(describeJudgement).join('; ')}.${larger.length ? ` At the larger fractions (not part of the claim): ${larger.map(describeJudgement).join('; ')}.` : ''}`, table, figures };
+        ? `every constrained arm did worse than plain on test MSE over the small fractions (≤ ${config.smallFraction}).`
+        : `no constrained arm is shown by the seeds to beat plain on test MSE over the small fractions (≤ ${config.smallFraction}), nor every one to lose.`;
+  return {
+    held,
+    judgements,
+    ...(larger.length ? { companions: larger } : {}),
+    text: `${head} ${judgements.map(describeJudgement).join('; ')}.${larger.length ? ` At the larger fractions (not part of the claim): ${larger.map(describeJudgement).join('; ')}.` : ''}`,
+    table,
+    figures,
+  };
 }
 
 /** Test MSE and test violation against the training fraction, one colour per arm, both axes logarithmic: each seed faint, the line through the seed mean, bars its 95% t-interval. */
