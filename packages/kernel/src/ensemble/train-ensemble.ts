@@ -1,0 +1,164 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { addStep, emptyTally, epochMetricsOf, isDue } from '../epoch-tally.js';
+import { KernelError } from '../errors.js';
+import { resolveLoss, type LossFunction } from '../loss.js';
+import { createOptimizer, type OptimizerSpec } from '../optimizers/index.js';
+import type { Optimizer } from '../optimizers/types.js';
+import { notify, notifyRunError } from '../plugins.js';
+import { createSchedule, type Schedule, type ScheduleSpec } from '../schedules.js';
+import { validateRunOptions, type TrainResult } from '../train.js';
+import type { KernelBatch, TrainingData } from '../types.js';
+import { denseArchitecture, sameArchitecture } from './architecture.js';
+import { evaluateMembers } from './evaluate.js';
+import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
+import { DenseMembers } from './dense-members.js';
+import { ensembleStep } from './step.js';
+
+export interface TrainEnsembleOptions {
+  /**
+   * Builds one member's dense net (the zoo's mlp or fcnn: Dense layers with ReLU, tanh or no
+   * activation, Dropout, kernel L2). Called once per member with Math.random seeded by the
+   * member's seed, exactly as train() calls its factory, so a member starts from its solo run's weights.
+   */
+  model: () => tfl.LayersModel;
+  members: readonly EnsembleMember[];
+  epochs: number;
+  learningRate: number;
+  /** Default Adam. Must update each element from its own gradient and state (adam and sgd do), so that it acts on each member alone. */
+  optimizer?: Optimizer | OptimizerSpec;
+  /** Default constant; every member follows it. */
+  schedule?: Schedule | ScheduleSpec;
+  loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
+  /** Evaluation of every member on shared data, as train()'s. */
+  evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
+}
+
+export interface EnsembleResult {
+  /** Per member, in order: what train() would have returned for it (its model holds its final weights). */
+  members: TrainResult[];
+  seconds: number;
+}
+
+/**
+ * Trains S members of one dense architecture in one pass: one forward and backward pass, one
+ * download and one optimizer update per step for all (see DenseMembers for what is shared), each
+ * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
+ * Members are independent: a member's results do not depend on its companions. Plugins only
+ * observe (no loss terms, gradient transforms or lr factors); no checkpoints, inference passes or
+ * progress bar yet.
+ */
+export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
+  const { members: specs, epochs, learningRate } = options;
+  if (!specs || specs.length === 0) throw new KernelError('trainEnsemble: members is empty; give one { seed, data } per member');
+  specs.forEach(({ data }) => validateRunOptions({ epochs, learningRate, data }));
+  const batchesPerEpoch = specs[0]!.data.batchesPerEpoch;
+  specs.forEach(({ data }, m) => {
+    if (data.batchesPerEpoch !== batchesPerEpoch) {
+      throw new KernelError(`trainEnsemble: member ${m} has ${data.batchesPerEpoch} batches per epoch, member 0 ${batchesPerEpoch}; members step together, so give them training sets of one size and one batchSize`);
+    }
+  });
+  const members: MemberRun[] = [];
+  const ownOptimizer = !(options.optimizer && 'apply' in options.optimizer);
+  const optimizer = options.optimizer && 'apply' in options.optimizer ? options.optimizer : createOptimizer(options.optimizer ?? { name: 'adam' });
+  try {
+    specs.forEach((spec, m) => members.push(new MemberRun(m, spec, options.model)));
+    const layers = denseArchitecture(members[0]!.model);
+    members.forEach((member) => sameArchitecture(layers, denseArchitecture(member.model), member.index));
+    return await run(options, members, new DenseMembers(layers, members.map((member) => member.model)), optimizer);
+  } catch (error) {
+    for (const member of members) member.model.dispose();
+    throw error;
+  } finally {
+    if (ownOptimizer) optimizer.dispose();
+  }
+}
+
+async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: DenseMembers, optimizer: Optimizer): Promise<EnsembleResult> {
+  const { epochs, evaluation } = options;
+  const batchesPerEpoch = members[0]!.member.data.batchesPerEpoch;
+  const loss = resolveLoss(options.loss ?? 'softmax-cross-entropy');
+  const schedule = options.schedule && 'factor' in options.schedule ? options.schedule : createSchedule(options.schedule ?? { name: 'constant' });
+  const allPlugins = members.flatMap((member) => member.plugins);
+  const keepLogits = allPlugins.some((p) => p.logits && p.onBatchEnd);
+  const keepPerSample = keepLogits || allPlugins.some((p) => p.perSample && p.onBatchEnd);
+  const dropoutStreams = members.map((member) => member.random);
+  const started = performance.now();
+  const active = () => members.filter((member) => member.active);
+
+  // A member stopped early keeps being computed with the others (unobserved); its weights at the stop are kept aside and restored at the end.
+  const kept = new Map<MemberRun, tf.Tensor[]>();
+  const finish = async (member: MemberRun) => {
+    if (member.control.reason) kept.set(member, nets.variablesOf(member.index).map((v) => tf.clone(v)));
+    member.summary = member.summarize(started);
+    await notify(member.plugins, 'onRunEnd', member.summary, member.control);
+  };
+  /** Epoch metrics (with one evaluation of the whole stack when due) and onEpochEnd for `ending`; then ends the runs of those stopped. */
+  const endEpoch = async (ending: readonly MemberRun[], epoch: number) => {
+    if (ending.length === 0) return;
+    const due = evaluation && isDue(epoch, epochs, evaluation.every);
+    const validation = due && evaluation.validation ? await evaluateMembers(nets, evaluation.validation, loss) : undefined;
+    const test = due && evaluation.test ? await evaluateMembers(nets, evaluation.test, loss) : undefined;
+    for (const member of ending) {
+      const metrics = epochMetricsOf(epoch, member.steps, member.tally, loss.classification, options.learningRate);
+      if (validation) metrics.validation = validation[member.index]!;
+      if (test) metrics.test = test[member.index]!;
+      member.history = [...member.history, metrics];
+        await notify(member.plugins, 'onEpochEnd', metrics, member.control);
+    }
+    for (const member of ending) if (member.control.reason) await finish(member);
+  };
+
+  try {
+    for (const member of members) {
+      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: member.member.seed, history: [], inferencePass: false };
+      await notify(member.plugins, 'onRunStart', info, member.control);
+    }
+    // As in train(), a run stopped before its first epoch trains none.
+    for (const member of members) if (member.control.reason) await finish(member);
+    let step = 0;
+    for (let epoch = 0; epoch < epochs && active().length > 0; epoch++) {
+      for (const member of active()) {
+        member.tally = emptyTally();
+        await notify(member.plugins, 'onEpochStart', { epoch, step }, member.control);
+      }
+      const iterators = members.map((member) => member.member.data.epoch(epoch)[Symbol.iterator]());
+      try {
+        for (let batchIndex = 0; batchIndex < batchesPerEpoch && active().length > 0; batchIndex++) {
+          const batches = nextBatches(iterators, epoch, batchIndex);
+          checkStackable(batches, epoch, batchIndex);
+          const t0 = performance.now();
+          const learningRate = options.learningRate * schedule.factor({ epoch, step, stepsPerEpoch: batchesPerEpoch, epochs });
+          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, keepPerSample, keepLogits });
+          step++;
+          const seconds = (performance.now() - t0) / 1000;
+          for (const member of active()) {
+            const { meanLoss, correct, perSample } = results[member.index]!;
+            const batch: KernelBatch = batches[member.index]!;
+            if (!Number.isFinite(meanLoss)) {
+              throw new KernelError(`trainEnsemble: member ${member.index} (seed ${member.member.seed}): loss is ${meanLoss} at epoch ${epoch + 1}, step ${step} (batch ${batch.index}); lower the learning rate or check that member's data`);
+            }
+            member.steps = step;
+            addStep(member.tally, { meanLoss, correct, samples: batch.ids.length, terms: {}, learningRate });
+            member.tally.seconds += seconds;
+            const event = { ...perSample, epoch, step, batchIndex: batch.index, ids: batch.ids, meanLoss, ...(loss.classification ? { correctCount: correct } : {}), terms: {}, learningRate };
+            await notify(member.plugins, 'onBatchEnd', event, member.control);
+            // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
+            if (member.control.reason) await endEpoch([member], epoch);
+          }
+        }
+      } finally {
+        for (const iterator of iterators) iterator.return?.();
+      }
+      await endEpoch(active(), epoch);
+    }
+    for (const member of active()) await finish(member);
+    for (const [member, weights] of kept) nets.variablesOf(member.index).forEach((v, i) => v.assign(weights[i]!));
+  } catch (error) {
+    for (const member of active()) await notifyRunError(member.plugins, error, member.summarize(started));
+    throw error;
+  } finally {
+    tf.dispose([...kept.values()].flat());
+  }
+  return { members: members.map((member) => ({ ...member.summary!, model: member.model })), seconds: (performance.now() - started) / 1000 };
+}
