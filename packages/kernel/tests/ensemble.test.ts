@@ -1,34 +1,91 @@
-import { beforeAll, describe, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { train, trainEnsemble } from '../src/index.js';
+import { gradientClipping, KernelError, train, trainEnsemble, type KernelPlugin, type TrainEnsembleOptions } from '../src/index.js';
 import { memberData, recorder, toyMlp, withoutTimings } from './fixtures/ensemble.js';
-import { toyInferenceData, weightsOf } from './fixtures/toy.js';
+import { toyInferenceData, toyModel, weightsOf } from './fixtures/toy.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
 });
 
-const common = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { test: toyInferenceData(48) } };
+const common = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { test: toyInferenceData(48), every: 2 } };
 
-async function memberAmong(others: number) {
+/** Everything a run of one member produced: per-epoch metrics, per-sample arrays of every batch, final weights. */
+type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
+
+/** Member k (seed 7 + k, data k) trained alone with train(). */
+async function solo(k: number, options: Partial<TrainEnsembleOptions> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
   const watched = recorder();
-  const members = [{ seed: 7, data: memberData(0), plugins: [watched] }, ...Array.from({ length: others }, (_, k) => ({ seed: 21 + k, data: memberData(k + 1) }))];
-  const result = await trainEnsemble({ ...common, members: members.reverse() });
-  const mine = result.members.at(-1)!;
-  return { watched, weights: weightsOf(mine.model), history: mine.history.map(withoutTimings), result };
+  const result = await train({ ...common, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
+  return { history: result.history.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
+}
+
+/** Members `ks` (member k: seed 7 + k, data k) trained as one ensemble, in that order. */
+async function ensemble(ks: readonly number[], options: Partial<TrainEnsembleOptions> = {}, extra: (k: number) => KernelPlugin[] = () => []): Promise<Map<number, Outcome>> {
+  const watched = ks.map(() => recorder());
+  const result = await trainEnsemble({ ...common, ...options, members: ks.map((k, i) => ({ seed: 7 + k, data: memberData(k), plugins: [watched[i]!, ...extra(k)] })) });
+  return new Map(
+    ks.map((k, i) => {
+      const member = result.members[i]!;
+      return [k, { history: member.history.map(withoutTimings), batches: watched[i]!.batches, epochEvents: watched[i]!.epochs, weights: weightsOf(member.model), stopped: member.stopped }];
+    }),
+  );
 }
 
 describe('trainEnsemble', () => {
-  it('explore', async () => {
-    const alone = await memberAmong(0);
-    const solo = recorder();
-    const soloResult = await train({ ...common, seed: 7, data: memberData(0), plugins: [solo], progress: false });
-    console.log(JSON.stringify(alone.history) === JSON.stringify(soloResult.history.map(withoutTimings)));
-    const w1 = alone.weights, w2 = weightsOf(soloResult.model);
-    console.log(w1.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - w2[i]![j]!)))));
-    const two = await memberAmong(4);
-    const w3 = two.weights;
-    console.log(w1.map((w, i) => Math.max(...w.map((v, j) => Math.abs(v - w3[i]![j]!)))));
-    console.log(JSON.stringify(two.history) === JSON.stringify(alone.history));
+  it('gives a member the same metrics, per-sample arrays and weights among 0, 1 or 4 companions, wherever it stands', async () => {
+    const alone = (await ensemble([0])).get(0)!;
+    const withOne = (await ensemble([1, 0])).get(0)!;
+    const withFour = (await ensemble([2, 0, 3, 4, 1])).get(0)!;
+    expect(alone.batches).toHaveLength(15);
+    expect(alone.history).toHaveLength(3);
+    expect(withOne).toEqual(alone);
+    expect(withFour).toEqual(alone);
+    // The companions trained on other data from other seeds: had they leaked into the member, it would differ.
+    expect((await ensemble([1])).get(1)!.weights).not.toEqual(alone.weights);
+  });
+
+  it.each([
+    ['adam (dropout, L2, ReLU and tanh layers)', {}],
+    ['sgd with momentum on a cosine schedule', { optimizer: { name: 'sgd', momentum: 0.9 }, schedule: { name: 'cosine' } }],
+  ] as const)('trains each member exactly as train() trains it alone: %s', async (_, options) => {
+    const together = await ensemble([0, 1, 2], options);
+    for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, options));
+  });
+
+  it('ends a member that a plugin stops where train() would, and trains the others on', async () => {
+    const stopAtStep = (step: number): KernelPlugin => ({ name: 'stop', onBatchEnd: (e, control) => void (e.step === step && control.stop(`step ${step}`)) });
+    const stopAfterEpoch: KernelPlugin = { name: 'stop', onEpochEnd: (m, control) => void (m.epoch === 0 && control.stop('epoch 1')) };
+    const extra = (k: number) => (k === 0 ? [stopAtStep(7)] : k === 1 ? [stopAfterEpoch] : []);
+    const together = await ensemble([0, 1, 2], {}, extra);
+    expect(together.get(0)!.stopped).toBe('step 7');
+    expect(together.get(0)!.history).toHaveLength(2);
+    expect(together.get(1)!.history).toHaveLength(1);
+    expect(together.get(2)!.history).toHaveLength(3);
+    for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, {}, extra(k)));
+  });
+
+  it('leaves no tensor behind: flat across epochs, and none once the models are disposed', async () => {
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    const counter: KernelPlugin = { name: 'count', onEpochEnd: () => void counts.push(tf.memory().numTensors) };
+    const result = await trainEnsemble({ ...common, epochs: 4, members: [0, 1, 2].map((k) => ({ seed: k, data: memberData(k), plugins: k === 0 ? [counter, recorder()] : [] })) });
+    expect(counts).toHaveLength(4);
+    expect(new Set(counts).size).toBe(1);
+    for (const member of result.members) member.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses what it cannot stack, saying what and where', async () => {
+    const run = (options: Partial<TrainEnsembleOptions>) => trainEnsemble({ ...common, members: [0, 1].map((k) => ({ seed: k, data: memberData(k) })), ...options });
+    await expect(run({ model: toyModel })).rejects.toThrow(/layer 0 .*\(Conv2D\) is not a dense layer/);
+    await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 112) }] })).rejects.toThrow(/member 1 has 7 batches per epoch, member 0 5/);
+    await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 70) }] })).rejects.toThrow(/batch 4, member 1's batch is x \[6, 8, 8, 1\]/);
+    await expect(run({ members: [{ seed: 0, data: memberData(0), plugins: [gradientClipping({ maxNorm: 1 })] }] })).rejects.toThrow(/member 0's plugin 'gradient-clipping' changes training \(transformGrads\)/);
+    await expect(run({ members: [] })).rejects.toThrow(KernelError);
+    const l1 = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [64], units: 2, kernelRegularizer: tfl.regularizers.l1({ l1: 0.1 }) })] });
+    await expect(run({ model: l1 })).rejects.toThrow(/kernel regularizer other than L2/);
   });
 });
