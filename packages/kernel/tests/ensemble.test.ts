@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { gradientClipping, KernelError, train, trainEnsemble, type KernelPlugin, type TrainEnsembleOptions } from '../src/index.js';
-import { memberData, recorder, toyMlp, withoutTimings } from './fixtures/ensemble.js';
+import { memberData, recorder, regressionData, toyMlp, withoutTimings } from './fixtures/ensemble.js';
 import { toyInferenceData, toyModel, weightsOf } from './fixtures/toy.js';
 
 beforeAll(async () => {
@@ -53,6 +53,21 @@ describe('trainEnsemble', () => {
   ] as const)('trains each member exactly as train() trains it alone: %s', async (_, options) => {
     const together = await ensemble([0, 1, 2], options);
     for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, options));
+  });
+
+  it('trains regression members with mse exactly as train() does', async () => {
+    const model = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });
+    const options = { model, epochs: 3, learningRate: 0.02, loss: 'mse', evaluation: { validation: regressionData(9) } } as const;
+    const watched = [recorder(), recorder()];
+    const together = await trainEnsemble({ ...options, members: [0, 1].map((k) => ({ seed: k, data: regressionData(k), plugins: [watched[k]!] })) });
+    for (const k of [0, 1]) {
+      const alone = recorder();
+      const solo = await train({ ...options, seed: k, data: regressionData(k), plugins: [alone], progress: false });
+      expect(together.members[k]!.history.map(withoutTimings)).toEqual(solo.history.map(withoutTimings));
+      expect(watched[k]!.batches).toEqual(alone.batches);
+      expect(weightsOf(together.members[k]!.model)).toEqual(weightsOf(solo.model));
+    }
+    expect(together.members[0]!.history.at(-1)!.train.loss).toBeLessThan(together.members[0]!.history[0]!.train.loss);
   });
 
   it('ends a member that a plugin stops where train() would, and trains the others on', async () => {

@@ -59,8 +59,8 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
     }
   });
   const members: MemberRun[] = [];
-  const ownOptimizer = !(options.optimizer && 'apply' in options.optimizer);
-  const optimizer = options.optimizer && 'apply' in options.optimizer ? options.optimizer : createOptimizer(options.optimizer ?? { name: 'adam' });
+  const given = options.optimizer && 'apply' in options.optimizer ? options.optimizer : undefined;
+  const optimizer = given ?? createOptimizer((options.optimizer as OptimizerSpec | undefined) ?? { name: 'adam' });
   try {
     specs.forEach((spec, m) => members.push(new MemberRun(m, spec, options.model)));
     const layers = denseArchitecture(members[0]!.model);
@@ -70,7 +70,8 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
     for (const member of members) member.model.dispose();
     throw error;
   } finally {
-    if (ownOptimizer) optimizer.dispose();
+    // An optimizer passed in is the caller's to dispose (its state may be inspected afterwards).
+    if (!given) optimizer.dispose();
   }
 }
 
