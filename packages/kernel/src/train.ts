@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
+import { checkFingerprint, readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
 import { KernelError, RunInterruptedError } from './errors.js';
 import { evaluate, inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
@@ -85,12 +85,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let tally = emptyTally();
   const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
   if (restored) {
-    if (restored.fingerprint !== checkpoint!.fingerprint) {
-      throw new KernelError(
-        `the checkpoint in ${checkpoint!.dir} was written by another config (fingerprint ${restored.fingerprint ?? 'none'}, this run is ${checkpoint!.fingerprint ?? 'none'}): ` +
-          'resuming it would mix two runs; delete that directory to start over, or checkpoint this run elsewhere',
-      );
-    }
+    checkFingerprint(restored, checkpoint!);
     restore(restored, model, optimizer, variables, plugins, random);
     position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
     history = restored.history;

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
@@ -80,6 +83,42 @@ describe('trainEnsemble', () => {
     expect(together.get(1)!.history).toHaveLength(1);
     expect(together.get(2)!.history).toHaveLength(3);
     for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, {}, extra(k)));
+  });
+
+  it('resumes from a checkpoint exactly where an uninterrupted ensemble would be, a member that had ended included', async () => {
+    /** Per-sample correct counts by id, as forgetting statistics keep them: JSON state saved with every checkpoint. */
+    const tally = (): KernelPlugin & { state: { correct: number[] } } => {
+      const state = { correct: new Array<number>(80).fill(0) };
+      return {
+        name: 'tally',
+        perSample: true,
+        state,
+        onBatchEnd: (e) => e.ids.forEach((id, i) => (state.correct[id]! += e.correct![i]!)),
+        stateDict: () => structuredClone(state),
+        loadStateDict: (saved) => void (state.correct = (saved as typeof state).correct),
+      };
+    };
+    const stopAtStep2: KernelPlugin = { name: 'stop', onBatchEnd: (e, control) => void (e.step === 2 && control.stop('step 2')) };
+    const crashAtStep9: KernelPlugin = { name: 'crash', onBatchEnd: (e) => void (e.step === 9 && raise('crash at step 9')) };
+    const raise = (message: string): never => {
+      throw new Error(message);
+    };
+    const runEnsemble = async (dir: string | undefined, crash: boolean) => {
+      const tallies = [0, 1, 2].map(() => tally());
+      const members = [0, 1, 2].map((k) => ({ seed: 7 + k, data: memberData(k), plugins: [tallies[k]!, ...(k === 2 ? [stopAtStep2] : []), ...(crash && k === 1 ? [crashAtStep9] : [])] }));
+      const result = await trainEnsemble({ ...common, epochs: 3, members, ...(dir ? { checkpoint: { dir, everySteps: 3, fingerprint: 'test' }, resume: true } : {}) });
+      return result.members.map((member, k) => ({ history: member.history.map(withoutTimings), stopped: member.stopped, steps: member.steps, weights: weightsOf(member.model), correct: tallies[k]!.state.correct }));
+    };
+    const uninterrupted = await runEnsemble(undefined, false);
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-ensemble-'));
+    // Checkpoints at the end of epoch 1 (step 5) and at step 6 (everySteps 3), mid-epoch 2; the crash at step 9 loses steps 7–9.
+    await expect(runEnsemble(dir, true)).rejects.toThrow('crash at step 9');
+    const resumed = await runEnsemble(dir, false);
+    expect(uninterrupted[2]!.stopped).toBe('step 2');
+    expect(uninterrupted[0]!.steps).toBe(15);
+    expect(resumed).toEqual(uninterrupted);
+    await expect(trainEnsemble({ ...common, members: [{ seed: 99, data: memberData(0) }], checkpoint: { dir, fingerprint: 'test' }, resume: true })).rejects.toThrow(/holds members with seeds 7, 8, 9, this ensemble has seeds 99/);
+    await expect(trainEnsemble({ ...common, members: [{ seed: 7, data: memberData(0) }], checkpoint: { dir, fingerprint: 'other' }, resume: true })).rejects.toThrow(/another config/);
   });
 
   it('leaves no tensor behind: flat across epochs, and none once the models are disposed', async () => {

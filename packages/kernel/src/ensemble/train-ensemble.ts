@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { addStep, emptyTally, epochMetricsOf, isDue } from '../epoch-tally.js';
+import { checkFingerprint, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import { KernelError } from '../errors.js';
 import { resolveLoss, type LossFunction } from '../loss.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/index.js';
@@ -10,6 +11,7 @@ import { createSchedule, type Schedule, type ScheduleSpec } from '../schedules.j
 import { validateRunOptions, type TrainResult } from '../train.js';
 import type { KernelBatch, TrainingData } from '../types.js';
 import { denseArchitecture, sameArchitecture } from './architecture.js';
+import { restore, snapshot } from './checkpoint.js';
 import { evaluateMembers } from './evaluate.js';
 import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
 import { DenseMembers } from './dense-members.js';
@@ -32,6 +34,10 @@ export interface TrainEnsembleOptions {
   loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
   /** Evaluation of every member on shared data, as train()'s. */
   evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
+  /** Atomic checkpoints of the whole ensemble (every member's weights, stream, epochs and plugin states; the optimizer state) every epoch and every `everySteps` steps, as train()'s. */
+  checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
+  /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
+  resume?: boolean;
 }
 
 export interface EnsembleResult {
@@ -45,13 +51,12 @@ export interface EnsembleResult {
  * download and one optimizer update per step for all (see DenseMembers for what is shared), each
  * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
  * Members are independent: a member's results do not depend on its companions. Plugins only
- * observe (no loss terms, gradient transforms or lr factors); no checkpoints, inference passes or
- * progress bar yet.
+ * observe (no loss terms, gradient transforms or lr factors); no inference passes or progress bar yet.
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
   const { members: specs, epochs, learningRate } = options;
   if (!specs || specs.length === 0) throw new KernelError('trainEnsemble: members is empty; give one { seed, data } per member');
-  specs.forEach(({ data }) => validateRunOptions({ epochs, learningRate, data }));
+  specs.forEach(({ data }) => validateRunOptions({ epochs, learningRate, data, ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.resume ? { resume: options.resume } : {}) }));
   const batchesPerEpoch = specs[0]!.data.batchesPerEpoch;
   specs.forEach(({ data }, m) => {
     if (data.batchesPerEpoch !== batchesPerEpoch) {
@@ -76,7 +81,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
 }
 
 async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: DenseMembers, optimizer: Optimizer): Promise<EnsembleResult> {
-  const { epochs, evaluation } = options;
+  const { epochs, evaluation, checkpoint } = options;
   const batchesPerEpoch = members[0]!.member.data.batchesPerEpoch;
   const loss = resolveLoss(options.loss ?? 'softmax-cross-entropy');
   const schedule = options.schedule && 'factor' in options.schedule ? options.schedule : createSchedule(options.schedule ?? { name: 'constant' });
@@ -89,6 +94,19 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
 
   // A member stopped early keeps being computed with the others (unobserved); its weights at the stop are kept aside and restored at the end.
   const kept = new Map<MemberRun, tf.Tensor[]>();
+  let position = { epoch: 0, batchIndex: 0, step: 0 };
+  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
+  if (restored) {
+    checkFingerprint(restored, checkpoint!);
+    restore(restored, checkpoint!.dir, nets, optimizer, members, kept);
+    position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
+  }
+  const save = async (next: { epoch: number; batchIndex: number }) => {
+    if (!checkpoint) return;
+    // Plugins persist what they buffered first, so a resume from this checkpoint misses nothing.
+    for (const member of active()) await notify(member.plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, member.control);
+    writeCheckpoint(checkpoint.dir, await snapshot(nets, optimizer, members, kept, { ...next, step: position.step, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}) }));
+  };
   const finish = async (member: MemberRun) => {
     if (member.control.reason) kept.set(member, nets.variablesOf(member.index).map((v) => tf.clone(v)));
     member.summary = member.summarize(started);
@@ -105,33 +123,34 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       if (validation) metrics.validation = validation[member.index]!;
       if (test) metrics.test = test[member.index]!;
       member.history = [...member.history, metrics];
-        await notify(member.plugins, 'onEpochEnd', metrics, member.control);
+      await notify(member.plugins, 'onEpochEnd', metrics, member.control);
     }
     for (const member of ending) if (member.control.reason) await finish(member);
   };
 
   try {
-    for (const member of members) {
-      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: member.member.seed, history: [], inferencePass: false };
+    for (const member of active()) {
+      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: false };
       await notify(member.plugins, 'onRunStart', info, member.control);
     }
     // As in train(), a run stopped before its first epoch trains none.
-    for (const member of members) if (member.control.reason) await finish(member);
-    let step = 0;
-    for (let epoch = 0; epoch < epochs && active().length > 0; epoch++) {
-      for (const member of active()) {
-        member.tally = emptyTally();
-        await notify(member.plugins, 'onEpochStart', { epoch, step }, member.control);
+    for (const member of active()) if (member.control.reason) await finish(member);
+    for (let epoch = position.epoch; epoch < epochs && active().length > 0; epoch++) {
+      if (position.batchIndex === 0) {
+        for (const member of active()) {
+          member.tally = emptyTally();
+          await notify(member.plugins, 'onEpochStart', { epoch, step: position.step }, member.control);
+        }
       }
-      const iterators = members.map((member) => member.member.data.epoch(epoch)[Symbol.iterator]());
+      const iterators = members.map((member) => member.member.data.epoch(epoch, position.batchIndex)[Symbol.iterator]());
       try {
-        for (let batchIndex = 0; batchIndex < batchesPerEpoch && active().length > 0; batchIndex++) {
+        for (let batchIndex = position.batchIndex; batchIndex < batchesPerEpoch && active().length > 0; batchIndex++) {
           const batches = nextBatches(iterators, epoch, batchIndex);
           checkStackable(batches, epoch, batchIndex);
           const t0 = performance.now();
-          const learningRate = options.learningRate * schedule.factor({ epoch, step, stepsPerEpoch: batchesPerEpoch, epochs });
+          const learningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: batchesPerEpoch, epochs });
           const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, keepPerSample, keepLogits });
-          step++;
+          const step = ++position.step;
           const seconds = (performance.now() - t0) / 1000;
           for (const member of active()) {
             const { meanLoss, correct, perSample } = results[member.index]!;
@@ -147,11 +166,14 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
             // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
             if (member.control.reason) await endEpoch([member], epoch);
           }
+          if (checkpoint?.everySteps && step % checkpoint.everySteps === 0 && batchIndex < batchesPerEpoch - 1) await save({ epoch, batchIndex: batchIndex + 1 });
         }
       } finally {
         for (const iterator of iterators) iterator.return?.();
       }
+      position.batchIndex = 0;
       await endEpoch(active(), epoch);
+      await save({ epoch: epoch + 1, batchIndex: 0 });
     }
     for (const member of active()) await finish(member);
     for (const [member, weights] of kept) nets.variablesOf(member.index).forEach((v, i) => v.assign(weights[i]!));
