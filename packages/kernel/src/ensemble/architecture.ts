@@ -3,7 +3,7 @@ import { KernelError } from '../errors.js';
 
 /** One Dense layer of a dense net, with what follows it: its activation and the dropout after it. */
 export interface DenseLayerSpec {
-  /** The layer in the member's own model, whose weights the ensemble stacks and writes back. */
+  /** The layer in the member's own model, whose weights the ensemble trains in place. */
   layerIndex: number;
   inputSize: number;
   units: number;
@@ -18,7 +18,7 @@ const ACTIVATIONS = new Set(['relu', 'linear', 'tanh']);
 
 const refuse = (what: string): never => {
   throw new KernelError(
-    `trainEnsemble: ${what}. An ensemble stacks dense nets only: Flatten/Input, then Dense layers (ReLU, tanh or no activation, ` +
+    `trainEnsemble: ${what}. An ensemble trains dense nets only: Flatten/Input, then Dense layers (ReLU, tanh or no activation, ` +
       'with bias, optional kernel L2) each optionally followed by Dropout — the zoo\'s mlp and fcnn; train other models one by one with train()',
   );
 };
@@ -37,7 +37,7 @@ interface LayerConfig {
   biasConstraint?: unknown;
 }
 
-/** The dense layers of `model`, refusing any layer the stacked forward pass would not compute exactly as tfjs-layers does. */
+/** The dense layers of `model`, refusing any layer the ensemble's forward pass would not compute exactly as tfjs-layers does. */
 export function denseArchitecture(model: tfl.LayersModel): DenseLayerSpec[] {
   const specs: DenseLayerSpec[] = [];
   let inputSize = model.inputs.length === 1 ? (model.inputs[0]!.shape.slice(1) as number[]).reduce((a, b) => a * b, 1) : refuse(`model '${model.name}' has ${model.inputs.length} inputs`);
@@ -67,7 +67,7 @@ export function denseArchitecture(model: tfl.LayersModel): DenseLayerSpec[] {
   return specs;
 }
 
-/** Two members' architectures must be the same to stack; names the first difference. */
+/** Two members' architectures must be the same to train together; names the first difference. */
 export function sameArchitecture(first: readonly DenseLayerSpec[], other: readonly DenseLayerSpec[], member: number): void {
   const show = (specs: readonly DenseLayerSpec[]) => specs.map((s) => `${s.inputSize}→${s.units} ${s.activation}${s.dropout ? ` dropout ${s.dropout}` : ''}${s.l2 ? ` l2 ${s.l2}` : ''}`).join(', ');
   if (show(first) !== show(other)) {

@@ -25,7 +25,7 @@ export class MemberRun {
   readonly plugins: KernelPlugin[];
   /** Seeded by the member's seed; built the model's initial weights, then draws the dropout masks. */
   readonly random: SeededMathRandom;
-  /** The member's own model: its weights are the member's at every epoch end and at the end. */
+  /** The member's own model, whose variables the ensemble trains: it holds the member's current weights (one that ended early gets its final ones back at the end). */
   readonly model: tfl.LayersModel;
   readonly control = new StopSignal();
   history: EpochMetrics[] = [];
@@ -67,7 +67,7 @@ export class MemberRun {
   }
 }
 
-/** The members' batches of one step, which are stacked: each must have member 0's shapes. */
+/** The members' batches of one step, whose rows the loss lays side by side as [S, b]: each must have member 0's shapes. */
 export function checkStackable(batches: readonly KernelBatch[], epoch: number, batchIndex: number): void {
   const [first] = batches;
   const shapes = (batch: KernelBatch) => `x [${batch.x.shape.join(', ')}], y [${batch.y.shape.join(', ')}]`;
@@ -75,7 +75,7 @@ export function checkStackable(batches: readonly KernelBatch[], epoch: number, b
     if (shapes(batch) !== shapes(first!) || batch.ids.length !== first!.ids.length) {
       throw new KernelError(
         `trainEnsemble: at epoch ${epoch + 1}, batch ${batchIndex}, member ${m}'s batch is ${shapes(batch)} and member 0's ${shapes(first!)}; ` +
-          "members' batches are stacked, so every member needs training sets of one size, one batchSize and one dropLast",
+          "members' batches are computed side by side, so every member needs training sets of one size, one batchSize and one dropLast",
       );
     }
   });

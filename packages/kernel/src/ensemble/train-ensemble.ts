@@ -112,7 +112,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
     member.summary = member.summarize(started);
     await notify(member.plugins, 'onRunEnd', member.summary, member.control);
   };
-  /** Epoch metrics (with one evaluation of the whole stack when due) and onEpochEnd for `ending`; then ends the runs of those stopped. */
+  /** Epoch metrics (with one evaluation of all members when due) and onEpochEnd for `ending`; then ends the runs of those stopped. */
   const endEpoch = async (ending: readonly MemberRun[], epoch: number) => {
     if (ending.length === 0) return;
     const due = evaluation && isDue(epoch, epochs, evaluation.every);
