@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Siblings resolve to their TypeScript sources through the `source` export condition,
@@ -25,6 +26,8 @@ export default defineConfig({
     testTimeout: HANG_GUARD_MS,
     hookTimeout: HANG_GUARD_MS,
     pool: 'forks',
+    // Clears the user's MGDL_* variables (MGDL_DATA_DIR, MGDL_BACKEND…) before any test runs.
+    setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
     reporters: reporters as never,
   },
 });

@@ -57,6 +57,24 @@ describe('mgdl analyze on other tools’ files', () => {
     expect(correctness).toBe(1);
   });
 
+  it('titles a report without --out by the files imported, never by its temporary run folder; --title replaces the title', () => {
+    const root = dir();
+    const matrix = join(root, 'my-dynamics.csv');
+    writeFileSync(matrix, '1,0,1\n0,1,1\n0,0,0\n');
+    const report = join(root, 'report.html');
+    const run = mgdl('analyze', matrix, '--report', report);
+    expect(run.status, run.stderr).toBe(0);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toMatch(/<title>mgdl report: my-dynamics\.csv \(/);
+    expect(html).toContain('<h2>Run my-dynamics.csv</h2>');
+    expect(html).not.toContain('mgdl-analyze-run-');
+    // The input file's own path is named (in the dataset note); no other temporary path is.
+    expect(html.replaceAll(matrix, 'INPUT')).not.toContain(tmpdir());
+    const titled = mgdl('analyze', matrix, '--report', report, '--title', 'Noisy <MNIST>');
+    expect(titled.status, titled.stderr).toBe(0);
+    expect(readFileSync(report, 'utf8')).toContain('<title>Noisy &lt;MNIST&gt;</title>');
+  });
+
   it('reads an AUM records file and a matrix with string ids, header said or not', () => {
     const root = dir();
     const aum = join(root, 'full_aum_records.csv');
@@ -139,6 +157,25 @@ describe('mgdl analyze --clean-labels', () => {
     // Sample 2: trained on 0, clean 1, never learned; AUM = ln(0.2/0.8) (margins of log-probabilities), confidence 0.2, EL2N = ‖(0.2, 0.8) − (1, 0)‖ = √1.28.
     expect(readFileSync(join(out, 'run', 'samples', 'scores.csv'), 'utf8').split('\n')[3]).toMatch(/^2,0,1,1,S1,0,,-1\.38629\d*,0\.2000000\d*,0,0,1\.13137\d*,$/);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Which score finds the noisy labels/i);
+  });
+
+  it('warns when the clean labels cover only some samples, and fails with --clean-labels-complete', () => {
+    const file = jsonl();
+    const partial = join(dir(), 'partial.csv');
+    writeFileSync(partial, 'id,label\n0,1\n2,1\n');
+    const warned = mgdl('analyze', file, '--clean-labels', partial);
+    expect(warned.status, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain('clean labels cover 2 of 4 samples: noise detection is scored on those 2');
+    const strict = mgdl('analyze', file, '--clean-labels', partial, '--clean-labels-complete');
+    expect(strict.status).toBe(2);
+    expect(strict.stderr).toContain(`${partial}: clean labels cover 2 of 4 samples, and --clean-labels-complete asks for all of them`);
+    expect(strict.stdout).toBe('');
+    const complete = mgdl('analyze', file, '--clean-labels', clean(), '--clean-labels-complete');
+    expect(complete.status, complete.stderr).toBe(0);
+    expect(complete.stderr).not.toContain('clean labels cover');
+    const alone = mgdl('analyze', file, '--clean-labels-complete');
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain('--clean-labels-complete checks the file of --clean-labels');
   });
 
   it('says a format without trained labels cannot be ranked, and names a sample that is not in the history', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { mgdl } from './run.js';
+import { mgdl, mgdlWith } from './run.js';
 
 /** An IDX file as MNIST publishes it: magic 0 0 8 ndim, big-endian dims, bytes. */
 function idx(dims: number[], data: Uint8Array): Buffer {
@@ -31,6 +31,19 @@ describe('mgdl data verify', () => {
     const run = mgdl('data', 'verify', '--data-dir', empty, '--cache-dir', join(empty, 'cache'));
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/0 ok, 0 bad, 16 missing/);
+  });
+
+  it('looks in --data-dir only, not also in MGDL_DATA_DIR: the option replaces the variable', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'mgdl-cli-empty-'));
+    const elsewhere = mnistFixture();
+    const run = mgdlWith({ MGDL_DATA_DIR: elsewhere }, 'data', 'verify', '--data-dir', empty, '--cache-dir', join(empty, 'cache'));
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/0 ok, 0 bad, 16 missing/);
+    expect(run.stdout).not.toContain(elsewhere);
+    // Without the option, the variable is where the files are found.
+    const fromVariable = mgdlWith({ MGDL_DATA_DIR: elsewhere }, 'data', 'verify', '--cache-dir', join(empty, 'cache'), '--json');
+    const rows = JSON.parse(fromVariable.stdout) as { dataset: string; path?: string }[];
+    expect(rows.filter((r) => r.dataset === 'mnist').map((r) => r.path)).toEqual(expect.arrayContaining([join(elsewhere, 'mnist', 'train-images-idx3-ubyte.gz')]));
   });
 
   it('flags files that are not the published ones and exits 1', () => {

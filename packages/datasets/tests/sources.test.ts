@@ -45,7 +45,7 @@ describe('where files come from', () => {
     expect(resolvePlaces({ env: { MGDL_OFFLINE: '1' } }).offline).toBe(true);
   });
 
-  it('prefers the data dir option, then MGDL_DATA_DIR, then the cache', async () => {
+  it('reads the data dir option, else MGDL_DATA_DIR, then the cache', async () => {
     const [option, fromEnv, cache] = [tempDir(), tempDir(), tempDir()];
     for (const dir of [option, fromEnv, join(cache, 'toy')]) {
       mkdirSync(join(dir, 'toy'), { recursive: true });
@@ -55,6 +55,9 @@ describe('where files come from', () => {
     expect((await open(option, { MGDL_DATA_DIR: fromEnv })).sources[0]).toMatchObject({ path: join(option, 'toy', 'data.bin'), where: 'data-dir', verified: true });
     expect((await open(undefined, { MGDL_DATA_DIR: fromEnv })).sources[0]!.path).toBe(join(fromEnv, 'toy', 'data.bin'));
     expect((await open()).sources[0]).toMatchObject({ path: join(cache, 'toy', 'data.bin'), where: 'cache' });
+    // The option replaces the variable: a file only the variable's folder has is not found through it.
+    const empty = tempDir();
+    expect((await open(empty, { MGDL_DATA_DIR: fromEnv })).sources[0]).toMatchObject({ path: join(cache, 'toy', 'data.bin'), where: 'cache' });
   });
 
   it('lists every place it looked and how to point at local files when offline', async () => {

@@ -23,6 +23,8 @@ export interface ParsedArgs {
   wait: boolean;
   /** Print each cell's state (done, running, pending, preempted, failed) and exit. */
   status: boolean;
+  /** Take the run's lock whoever holds it (its holder, e.g. on another host, is known to be gone). */
+  breakLock: boolean;
   /** Set when this process is one cell of a sweep (internal: the runner passes these). */
   cell?: { config: unknown; dir: string; runDir?: string };
   help: boolean;
@@ -46,6 +48,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   wait: { type: 'boolean', default: false },
   status: { type: 'boolean', default: false },
+  'break-lock': { type: 'boolean', default: false },
   cell: { type: 'string' },
   'cell-dir': { type: 'string' },
   'run-dir': { type: 'string' },
@@ -98,6 +101,7 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     dryRun: values['dry-run'],
     wait: values.wait,
     status: values.status,
+    breakLock: values['break-lock'],
     ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
@@ -191,6 +195,7 @@ export function helpText(experiment: Experiment<z.ZodObject>, usage: string): st
     '  --dry-run                      slurm: print the array-job script instead of submitting it',
     '  --wait                         slurm: follow the cells until they end, then conclude and write the report',
     '  --status                       print each cell\'s state (done, running, pending, preempted, failed) and exit',
+    '  --break-lock                   take the run\'s lock even if another process (e.g. on another host) holds it: only when it is gone',
     '',
     'config fields:',
     ...fields,

@@ -57,7 +57,8 @@ export interface ReportedRun {
  */
 export function reportedRun({ dir, trainSet, epochs, series = 'presentation', config = {}, environment = {}, interchange = false, tensorboard = true }: ReportedRunOptions): ReportedRun {
   if (trainSet.targets) throw new Error(`reportedRun: '${trainSet.name}' is a regression table; forgetting statistics need class labels`);
-  const recorder = runRecorder({ dir, config, environment, tensorboard });
+  // The report names classes from params.json where no gallery (a table's run) carries them.
+  const recorder = runRecorder({ dir, config, environment: { classNames: trainSet.classNames, ...environment }, tensorboard });
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: series });
   const scores = sampleScorePlugins(series, epochs);
   const writer = interchange ? [interchangeWriter({ file: join(dir, 'dynamics.jsonl'), series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];

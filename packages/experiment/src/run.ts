@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { acquireLock, LockHeldError, writeFileAtomic } from '@mgdl/io';
+import { acquireLock, LockHeldError, removeLeftoverPartials, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
 import { CellIdentityError, collectResults, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
@@ -82,13 +82,14 @@ function verifyCell(cellDir: string): void {
   if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
 }
 
-type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name'> & { entry: readonly string[] };
+type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name' | 'breakLock'> & { entry: readonly string[] };
 
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
   const release = acquireLock(join(dir, 'run.lock'), {
-    onTakeover: (owner) => process.stderr.write(`[${experiment.name}] taking over the lock of pid ${owner.pid} (${owner.started ?? 'start unknown'}), which is no longer running\n`),
+    breakLock: choices.breakLock,
+    onTakeover: (owner, why) => process.stderr.write(`[${experiment.name}] taking over the run's lock (pid ${owner.pid || '?'} on ${owner.host || '?'}, ${owner.started ?? 'start unknown'}): ${why}\n`),
   });
   try {
     return await sweepLocked(experiment, config, dir, choices);
@@ -105,9 +106,14 @@ const cellCommand = (dir: string, entry: readonly string[]) => (cell: SweepCell,
 });
 
 async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name, entry }: RunChoices): Promise<number> {
+  const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
+  // Local cells die with their runner, so what their cut writes left is garbage now; Slurm cells may still be writing.
+  if (executor.kind === 'local') {
+    const leftovers = removeLeftoverPartials(dir);
+    if (leftovers.length > 0) log(`removed ${leftovers.length} temporary file(s) that interrupted writes left (${leftovers.slice(0, 3).map((path) => relative(dir, path)).join(', ')}${leftovers.length > 3 ? ', …' : ''})`);
+  }
   writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const stages = planStages(experiment, config, dir);
-  const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
   const staged = stages[0]!.name !== undefined;
   log(`${stages.reduce((n, stage) => n + stage.cells.length, 0)} cell(s) in ${dir}${staged ? ` in ${stages.length} stages: ${stages.map((s) => `${s.name} (${s.cells.length})`).join(', ')}` : ''}`);
   let failed = 0;

@@ -1,22 +1,39 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { collectResults, slurmStatus } from '@mgdl/sweep';
+import { collectResults, doneProblem, slurmStatus } from '@mgdl/sweep';
+import { cellFingerprint } from './identity.js';
 import type { Experiment } from './define.js';
 import { planStages, stageSlurmDir } from './stages.js';
 
-/** `--status`: each cell's state from its directory (and squeue for the Slurm executor). */
+/** `--status` exits with this when some cell is not done (0: every cell is done and certified). */
+export const NOT_DONE_EXIT = 3;
+
+/**
+ * `--status`: each cell's state from its directory (and squeue for the Slurm executor). A cell is
+ * done only when its done.json certifies its config's fingerprint and unchanged result files.
+ */
 export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, executor: 'local' | 'slurm'): number {
   const dir = resolve(out);
+  let [cells, done] = [0, 0];
   for (const stage of planStages(experiment, config, dir)) {
     const names = stage.cells.map((cell) => cell.name);
-    const states =
+    const certified = new Map(stage.cells.map((cell) => [cell.name, doneProblem(join(stage.dir, cell.name), cellFingerprint(cell.config))]));
+    const states = (
       executor === 'slurm'
         ? slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), names)
-        : collectResults(stage.dir, stage.cells, () => undefined).map((r) => ({ name: r.name, state: r.status === 'pending' ? 'not done' : r.status, task: undefined, stderrTail: undefined }));
+        : collectResults(stage.dir, stage.cells, () => undefined).map((r) => ({ name: r.name, state: r.status === 'pending' ? 'not done' : r.status, task: undefined, stderrTail: undefined }))
+    ).map((s) => {
+      const problem = certified.get(s.name);
+      // done.json exists but no longer holds (an edited metrics.json, another config): the runner reruns it.
+      return s.state === 'done' && problem !== undefined ? { ...s, state: 'not done', stderrTail: [`done.json does not hold: ${problem}`] } : s;
+    });
     for (const s of states) {
       const where = stage.name === undefined ? s.name : `${stage.name}/${s.name}`;
       process.stdout.write(`${where.padEnd(40)} ${s.state.padEnd(14)} ${s.task ?? ''}${s.stderrTail?.length ? `  ${s.stderrTail.slice(-1)[0]}` : ''}\n`);
     }
+    cells += states.length;
+    done += states.filter((s) => s.state === 'done').length;
   }
-  return 0;
+  process.stdout.write(`${done} of ${cells} cells done${done < cells ? ` (exit ${NOT_DONE_EXIT}: the run is not complete)` : ''}\n`);
+  return done === cells ? 0 : NOT_DONE_EXIT;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,35 @@ describe('one run directory, one config, one runner', () => {
     expect(again.stdout).toMatch(/skip seed=0 \(complete\)/);
   });
 
+  it('--status exits 0 only when every cell is certified done; an edited result or a cut identity write never wedges the run', () => {
+    const dir = runs();
+    const out = join(dir, 'toy', 'smoke');
+    expect(runToy(dir, '--status').status).toBe(3); // nothing ran yet
+    expect(runToy(dir).status).toBe(0);
+    const complete = runToy(dir, '--status');
+    expect(complete.status).toBe(0);
+    expect(complete.stdout).toMatch(/2 of 2 cells done\n$/);
+    // A hand-edited result: done.json no longer holds, --status says so, the runner reruns the cell.
+    const metrics = join(out, 'cells', 'seed=0', 'metrics.json');
+    writeFileSync(metrics, readFileSync(metrics, 'utf8').replace(/\d/, '9'));
+    const edited = runToy(dir, '--status');
+    expect(edited.status).toBe(3);
+    expect(edited.stdout).toMatch(/seed=0\s+not done\s+done\.json does not hold: metrics\.json changed after the cell finished/);
+    expect(edited.stdout).toContain('1 of 2 cells done (exit 3: the run is not complete)');
+    expect(runToy(dir).stdout).toMatch(/start seed=0/);
+    // A kill while identity.json was written leaves only its temporary file: not a config change.
+    const cut = join(out, 'cells', 'seed=1');
+    rmSync(cut, { recursive: true });
+    mkdirSync(cut);
+    writeFileSync(join(cut, 'identity.json.4242.0badc0de.partial'), '{"fingerp');
+    const resumed = runToy(dir);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toMatch(/different config/);
+    expect(resumed.stdout).toMatch(/removed 1 temporary file\(s\) that interrupted writes left \(cells\/seed=1\/identity\.json\.4242\.0badc0de\.partial\)/);
+    expect(resumed.stdout).toMatch(/start seed=1/);
+    expect(readdirSync(cut).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
   it('lets only one runner use a run directory, naming the holder; a dead holder is taken over', () => {
     const dir = runs();
     const out = join(dir, 'toy', 'smoke');
@@ -75,7 +104,20 @@ describe('one run directory, one config, one runner', () => {
     writeFileSync(join(out, 'run.lock'), `${hostname()} 2147483646 2026-12-02T00:00:00.000Z\n`);
     const taken = runToy(dir);
     expect(taken.status, taken.stderr).toBe(0);
-    expect(taken.stderr).toContain('taking over the lock of pid 2147483646 (2026-12-02T00:00:00.000Z), which is no longer running');
+    expect(taken.stderr).toContain(`taking over the run's lock (pid 2147483646 on ${hostname()}, 2026-12-02T00:00:00.000Z): pid 2147483646 is no longer running`);
+    // Another host's lock: this machine cannot check it; the message says how to break it, and --break-lock does.
+    writeFileSync(join(out, 'run.lock'), 'cluster-node-7 4242 2026-12-02T00:00:00.000Z\n');
+    const elsewhere = runToy(dir);
+    expect(elsewhere.status).toBe(2);
+    expect(elsewhere.stderr).toMatch(/held by pid 4242 on cluster-node-7 .*rerun with --break-lock/);
+    const broken = runToy(dir, '--break-lock');
+    expect(broken.status, broken.stderr).toBe(0);
+    expect(broken.stderr).toContain("taking over the run's lock (pid 4242 on cluster-node-7, 2026-12-02T00:00:00.000Z): broken on request (--break-lock)");
+    // An empty lock (a write cut short by a full disk) blocks nothing.
+    writeFileSync(join(out, 'run.lock'), '');
+    const empty = runToy(dir);
+    expect(empty.status, empty.stderr).toBe(0);
+    expect(empty.stderr).toContain('the lock file is empty (left by an interrupted write)');
   });
 
   it('names a read-only, forbidden or full runs folder as such', () => {

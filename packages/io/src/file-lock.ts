@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -32,7 +33,7 @@ export async function withFileLock<T>(lockPath: string, task: () => Promise<T>, 
   let told = false;
   for (;;) {
     if (tryCreate(lockPath)) break;
-    const owner = readOwner(lockPath);
+    const owner = readOwner(lockPath) ?? '';
     if (isAbandoned(lockPath, owner, staleMs)) {
       rmSync(lockPath, { force: true });
       continue;
@@ -61,62 +62,112 @@ export class LockHeldError extends Error {
     readonly lockPath: string,
     readonly owner: LockOwner,
   ) {
-    super(`${lockPath} is held by pid ${owner.pid} on ${owner.host}${owner.started ? ` since ${owner.started}` : ''}`);
+    const elsewhere = owner.host !== hostname();
+    super(
+      `${lockPath} is held by pid ${owner.pid} on ${owner.host}${owner.started ? ` since ${owner.started}` : ''}` +
+        (elsewhere ? `; this machine (${hostname()}) cannot tell whether that process still runs: if it does not, rerun with --break-lock (or delete the lock file)` : ''),
+    );
     this.name = 'LockHeldError';
   }
 }
 
+export interface AcquireLockOptions {
+  /** Told whose lock is taken over: a dead process's on this host, an unreadable lock, or any with `breakLock`. */
+  onTakeover?: (owner: LockOwner, why: string) => void;
+  /** Take the lock whoever holds it (the user says the holder, e.g. on another host, is gone). */
+  breakLock?: boolean;
+}
+
 /**
- * Takes `lockPath` now or throws a LockHeldError naming the live holder. A lock left by a dead
- * process on this host is taken over, after `onTakeover` is told whose it was. Returns the release.
+ * Takes `lockPath` now or throws a LockHeldError naming the live holder. The lock is created whole
+ * or not at all (its owner line written to a temporary file, then hard-linked into place), so a
+ * full disk never leaves an empty lock. A lock whose holder is dead (on this host), or that is
+ * empty or unreadable, is taken over — one process at a time, under a second lock, so two
+ * processes that find the same stale lock cannot both take it. Returns the release.
  */
-export function acquireLock(lockPath: string, { onTakeover }: { onTakeover?: (owner: LockOwner) => void } = {}): () => void {
-  for (;;) {
-    if (tryCreate(lockPath)) return () => rmSync(lockPath, { force: true });
-    const owner = parseOwner(readOwner(lockPath));
-    if (owner.host === hostname() && owner.pid > 0 && !isAlive(owner.pid)) {
-      onTakeover?.(owner);
-      rmSync(lockPath, { force: true });
+export function acquireLock(lockPath: string, { onTakeover, breakLock = false }: AcquireLockOptions = {}): () => void {
+  const release = () => rmSync(lockPath, { force: true });
+  for (let attempt = 0; ; attempt++) {
+    if (tryCreate(lockPath)) return release;
+    if (attempt > 100) throw new Error(`${lockPath}: could not be taken after ${attempt} attempts (other processes keep taking it)`);
+    const takeover = `${lockPath}.takeover`;
+    if (!tryCreate(takeover)) {
+      // Another process is taking the lock over; a takeover lock outlives a crash for only a moment.
+      if (ageMs(takeover) > 10_000) rmSync(takeover, { force: true });
+      sleepSync(5);
       continue;
     }
-    throw new LockHeldError(lockPath, owner);
+    try {
+      const line = readOwner(lockPath);
+      if (line === undefined) continue; // released meanwhile: create it on the next attempt
+      const owner = parseOwner(line);
+      const why = staleReason(line, owner) ?? (breakLock ? 'broken on request (--break-lock)' : undefined);
+      if (why === undefined) throw new LockHeldError(lockPath, owner);
+      onTakeover?.(owner, why);
+      rmSync(lockPath, { force: true });
+    } finally {
+      rmSync(takeover, { force: true });
+    }
   }
 }
 
-function parseOwner(line: string): LockOwner {
-  const [host = '', pid = '', started] = line.split(' ');
-  return { host, pid: Number(pid) || 0, ...(started ? { started } : {}) };
+/** Why a lock can be taken over without asking, or undefined when its holder may be alive. */
+function staleReason(line: string, owner: LockOwner): string | undefined {
+  if (line.trim() === '') return 'the lock file is empty (left by an interrupted write)';
+  if (!owner.host || !(Number.isInteger(owner.pid) && owner.pid > 0)) return `the lock file does not name an owner ('host pid time'): ${JSON.stringify(line.slice(0, 80))}`;
+  if (owner.host === hostname() && !isAlive(owner.pid)) return `pid ${owner.pid} is no longer running`;
+  return undefined;
 }
 
+function parseOwner(line: string): LockOwner {
+  const [host = '', pid = '', started] = line.trim().split(' ');
+  return { host, pid: /^\d+$/.test(pid) ? Number(pid) : 0, ...(started ? { started } : {}) };
+}
+
+/** Creates `lockPath` holding this process's owner line, whole, or returns false when it exists. */
 function tryCreate(lockPath: string): boolean {
+  const partial = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
   try {
-    const fd = openSync(lockPath, 'wx');
-    writeSync(fd, `${hostname()} ${process.pid} ${new Date().toISOString()}\n`);
-    closeSync(fd);
+    const fd = openSync(partial, 'wx');
+    try {
+      writeSync(fd, `${hostname()} ${process.pid} ${new Date().toISOString()}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(partial, lockPath);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    rmSync(partial, { force: true });
   }
 }
 
-function readOwner(lockPath: string): string {
+/** The lock's owner line; '' when it is unreadable, undefined when it no longer exists. */
+function readOwner(lockPath: string): string | undefined {
   try {
     return readFileSync(lockPath, 'utf8').trim();
-  } catch {
-    return '';
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : '';
   }
 }
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 function isAbandoned(lockPath: string, owner: string, staleMs: number): boolean {
   const [host, pidText] = owner.split(' ');
   const pid = Number(pidText);
   if (host === hostname() && Number.isInteger(pid) && pid > 0) return !isAlive(pid);
-  try {
-    return Date.now() - statSync(lockPath).mtimeMs > staleMs;
-  } catch {
-    return false; // vanished between checks: the next attempt will create it
-  }
+  return ageMs(lockPath) > staleMs;
 }
 
 function isAlive(pid: number): boolean {

@@ -1,2 +1,2 @@
-export { writeFileAtomic } from './write-atomic.js';
-export { acquireLock, LockHeldError, withFileLock, FileLockTimeoutError, type FileLockOptions, type LockOwner } from './file-lock.js';
+export { removeLeftoverPartials, writeFileAtomic } from './write-atomic.js';
+export { acquireLock, LockHeldError, withFileLock, FileLockTimeoutError, type AcquireLockOptions, type FileLockOptions, type LockOwner } from './file-lock.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Writes through a temporary file in the same directory, flushed to disk, then renamed over the
@@ -21,4 +22,24 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
     rmSync(partial, { force: true });
     throw error;
   }
+}
+
+/** The temporary files writeFileAtomic names: `<target>.<pid>.<8 hex>.partial`. */
+const PARTIAL = /\.\d+\.[0-9a-f]{8}\.partial$/;
+
+/**
+ * Deletes the temporary files that writes cut short (a kill between write and rename) left under
+ * `dir`, and returns their paths. Call it only while no process writes there (e.g. holding the run's lock).
+ */
+export function removeLeftoverPartials(dir: string): string[] {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed = entries.filter((entry) => entry.isFile() && PARTIAL.test(entry.name)).map((entry) => join(entry.parentPath, entry.name));
+  for (const path of removed) rmSync(path, { force: true });
+  return removed;
 }

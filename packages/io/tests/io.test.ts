@@ -1,9 +1,10 @@
 import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, FileLockTimeoutError, LockHeldError, withFileLock, writeFileAtomic } from '../src/index.js';
+import { acquireLock, FileLockTimeoutError, LockHeldError, removeLeftoverPartials, withFileLock, writeFileAtomic } from '../src/index.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-io-'));
 
@@ -83,10 +84,87 @@ describe('acquireLock', () => {
     const child = fork('-e', [], { execArgv: ['-e', ''] });
     await new Promise((resolve) => child.on('exit', resolve));
     writeFileSync(lock, `${hostname()} ${child.pid} 2026-01-01T00:00:00.000Z\n`);
-    const taken: number[] = [];
-    const release = acquireLock(lock, { onTakeover: (owner) => taken.push(owner.pid) });
-    expect(taken).toEqual([child.pid]);
+    const taken: string[] = [];
+    const release = acquireLock(lock, { onTakeover: (owner, why) => taken.push(`${owner.pid}: ${why}`) });
+    expect(taken).toEqual([`${child.pid}: pid ${child.pid} is no longer running`]);
     expect(readFileSync(lock, 'utf8')).toContain(` ${process.pid} `);
     release();
+    expect(readdirSync(join(lock, '..'))).toEqual([]); // no takeover lock or temporary file left
+  });
+
+  it.each([
+    ['empty (a write cut short)', '', /the lock file is empty/],
+    ['garbage', 'not a lock\n', /does not name an owner/],
+  ])('takes over a lock that is %s, saying so', (_what, contents, why) => {
+    const lock = join(tempDir(), 'run.lock');
+    writeFileSync(lock, contents);
+    const reasons: string[] = [];
+    const release = acquireLock(lock, { onTakeover: (_owner, reason) => reasons.push(reason) });
+    expect(reasons).toEqual([expect.stringMatching(why)]);
+    expect(readFileSync(lock, 'utf8')).toMatch(new RegExp(`^${hostname()} ${process.pid} \\d{4}-`));
+    release();
+  });
+
+  it('refuses a lock from another host, saying how to break it, and breaks it when asked', () => {
+    const lock = join(tempDir(), 'run.lock');
+    writeFileSync(lock, 'other-host.example 4242 2026-01-01T00:00:00.000Z\n');
+    expect(() => acquireLock(lock)).toThrow(/held by pid 4242 on other-host\.example since 2026-01-01.*cannot tell whether that process still runs: if it does not, rerun with --break-lock/);
+    const reasons: string[] = [];
+    const release = acquireLock(lock, { breakLock: true, onTakeover: (owner, why) => reasons.push(`${owner.host} ${why}`) });
+    expect(reasons).toEqual(['other-host.example broken on request (--break-lock)']);
+    release();
+  });
+
+  it('lets exactly one of several threads that find the same stale lock at the same moment take it', async () => {
+    const dir = tempDir();
+    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const source = new URL('../src/index.ts', import.meta.url).href;
+    // Four threads, each round waiting on one barrier, then all trying to take a lock left by a dead process.
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)})).then(({ acquireLock }) => {
+        parentPort.on('message', ({ lock, gate: buffer }) => {
+          const gate = new Int32Array(buffer);
+          Atomics.add(gate, 1, 1);
+          Atomics.wait(gate, 0, 0);
+          let held = false;
+          try { acquireLock(lock); held = true; } catch (error) { if (error.name !== 'LockHeldError') throw error; }
+          parentPort.postMessage(held);
+        });
+        parentPort.postMessage('ready');
+      });`;
+    const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
+    const next = (worker: Worker) => new Promise<unknown>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    try {
+      await Promise.all(workers.map(next));
+      for (let round = 0; round < 40; round++) {
+        const lock = join(dir, `run-${round}.lock`);
+        writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
+        const gate = new Int32Array(new SharedArrayBuffer(8));
+        const results = workers.map(next);
+        for (const worker of workers) worker.postMessage({ lock, gate: gate.buffer });
+        while (Atomics.load(gate, 1) < workers.length) await new Promise((resolve) => setTimeout(resolve, 1));
+        Atomics.store(gate, 0, 1);
+        Atomics.notify(gate, 0);
+        expect((await Promise.all(results)).filter(Boolean), `round ${round}`).toHaveLength(1);
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  });
+});
+
+describe('removeLeftoverPartials', () => {
+  it('removes the temporary files of cut writes, at any depth, and nothing else', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'cells', 'seed=0'), { recursive: true });
+    writeFileSync(join(dir, 'config.json.123.deadbeef.partial'), '{');
+    writeFileSync(join(dir, 'cells', 'seed=0', 'identity.json.77.0badc0de.partial'), '{');
+    writeFileSync(join(dir, 'cells', 'seed=0', 'notes.partial'), 'a user file that only ends like one');
+    writeFileSync(join(dir, 'config.json'), '{}');
+    expect(removeLeftoverPartials(dir).sort()).toEqual([join(dir, 'cells', 'seed=0', 'identity.json.77.0badc0de.partial'), join(dir, 'config.json.123.deadbeef.partial')]);
+    expect(readdirSync(join(dir, 'cells', 'seed=0'))).toEqual(['notes.partial']);
+    expect(removeLeftoverPartials(join(dir, 'absent'))).toEqual([]);
   });
 });

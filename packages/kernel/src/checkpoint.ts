@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
@@ -31,12 +32,17 @@ export interface NamedArray {
 }
 
 const MANIFEST = 'checkpoint.json';
+/** The manifest before the latest, kept with its data file: what a resume falls back to when the latest is damaged. */
+const PREVIOUS = 'checkpoint-previous.json';
 const FORMAT = 'mgdl-checkpoint-1';
+
+const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Writes the arrays to `checkpoint-<step>.bin`, then the manifest that points at it; both through
  * temp-file-and-rename, and the manifest last, so a crash at any moment leaves the previous
- * checkpoint whole. Keeps the previous data file until the next checkpoint lands.
+ * checkpoint whole. Keeps the previous manifest and data file until the next checkpoint lands.
+ * The manifest carries the SHA-256 of the data file and of itself, verified on every read.
  */
 export function writeCheckpoint(dir: string, state: CheckpointState): void {
   mkdirSync(dir, { recursive: true });
@@ -50,17 +56,15 @@ export function writeCheckpoint(dir: string, state: CheckpointState): void {
     return entry;
   };
   const dataFile = `checkpoint-${state.step}.bin`;
-  const manifest = {
-    format: FORMAT,
-    dataFile,
-    bytes: bytes.length,
-    ...state,
-    weights: state.weights.map(describe),
-    optimizer: { ...state.optimizer, slots: state.optimizer.slots.map(describe) },
-  };
+  // describe() fills `bytes`: the entries first, then the checksum of what they filled.
+  const weights = state.weights.map(describe);
+  const slots = state.optimizer.slots.map(describe);
+  const manifest = { format: FORMAT, dataFile, bytes: bytes.length, dataSha256: sha256(bytes), ...state, weights, optimizer: { ...state.optimizer, slots } };
   writeFileAtomic(join(dir, dataFile), bytes);
-  const previous = readManifest(dir)?.dataFile;
-  writeFileAtomic(join(dir, MANIFEST), JSON.stringify(manifest));
+  const previous = existsSync(join(dir, MANIFEST)) ? parseManifest(join(dir, MANIFEST)).dataFile : undefined;
+  if (previous !== undefined) writeFileAtomic(join(dir, PREVIOUS), readFileSync(join(dir, MANIFEST)));
+  const text = JSON.stringify(manifest);
+  writeFileAtomic(join(dir, MANIFEST), JSON.stringify({ ...manifest, manifestSha256: sha256(text) }));
   for (const file of readdirSync(dir)) {
     if (/^checkpoint-\d+\.bin$/.test(file) && file !== dataFile && file !== previous) rmSync(join(dir, file), { force: true });
   }
@@ -70,6 +74,9 @@ interface Manifest extends Omit<CheckpointState, 'weights' | 'optimizer'> {
   format: string;
   dataFile: string;
   bytes: number;
+  /** Absent in checkpoints written before checksums: those load unverified. */
+  dataSha256?: string;
+  manifestSha256?: string;
   weights: ArrayEntry[];
   optimizer: { name: string; scalars: Record<string, number>; slots: ArrayEntry[] };
 }
@@ -82,27 +89,28 @@ interface ArrayEntry {
   length: number;
 }
 
-function readManifest(dir: string): Manifest | undefined {
-  const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return undefined;
+/** Parses a manifest file and verifies its own checksum; throws a KernelError naming the file. */
+function parseManifest(path: string): Manifest {
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
   } catch (error) {
-    throw new KernelError(`${path}: not a readable checkpoint manifest (${(error as Error).message}); delete the checkpoint directory to start over`);
+    throw new KernelError(`${path}: not a readable checkpoint manifest (${(error as Error).message})`);
   }
   if (manifest.format !== FORMAT) throw new KernelError(`${path}: format '${manifest.format}', expected '${FORMAT}'`);
+  const { manifestSha256, ...rest } = manifest;
+  if (manifestSha256 !== undefined && sha256(JSON.stringify(rest)) !== manifestSha256) throw new KernelError(`${path}: its checksum does not match its contents; the manifest is damaged`);
   return manifest;
 }
 
-/** The latest checkpoint in `dir`, or undefined when there is none. */
-export function readCheckpoint(dir: string): CheckpointState | undefined {
-  const manifest = readManifest(dir);
-  if (!manifest) return undefined;
+/** The arrays of a manifest, read from its data file and verified against its size and checksum. */
+function loadState(dir: string, path: string): CheckpointState {
+  const manifest = parseManifest(path);
   const dataPath = join(dir, manifest.dataFile);
-  if (!existsSync(dataPath)) throw new KernelError(`${join(dir, MANIFEST)} points at ${manifest.dataFile}, which is missing`);
+  if (!existsSync(dataPath)) throw new KernelError(`${path} points at ${manifest.dataFile}, which is missing`);
   const data = readFileSync(dataPath);
   if (data.length !== manifest.bytes) throw new KernelError(`${dataPath}: ${data.length} bytes, the manifest says ${manifest.bytes}; the checkpoint is damaged`);
+  if (manifest.dataSha256 !== undefined && sha256(data) !== manifest.dataSha256) throw new KernelError(`${dataPath}: its SHA-256 does not match the manifest's; the checkpoint is damaged`);
   // Copy into an aligned buffer: typed-array views need offsets that are multiples of 4.
   const buffer = new Uint8Array(data).buffer;
   const load = (e: ArrayEntry): NamedArray => ({
@@ -111,11 +119,37 @@ export function readCheckpoint(dir: string): CheckpointState | undefined {
     dtype: e.dtype,
     values: e.dtype === 'int32' ? new Int32Array(buffer, e.offset, e.length) : new Float32Array(buffer, e.offset, e.length),
   });
-  const { format, dataFile, bytes, ...state } = manifest;
+  const { format: _format, dataFile: _dataFile, bytes: _bytes, dataSha256: _data, manifestSha256: _manifest, ...state } = manifest;
   const old = state as typeof state & { epochTotals?: Record<string, number> };
   const epochTally = tallyFromCheckpoint(old.epochTally ?? old.epochTotals ?? {});
   delete old.epochTotals;
   return { ...state, epochTally, weights: manifest.weights.map(load), optimizer: { ...manifest.optimizer, slots: manifest.optimizer.slots.map(load) } };
+}
+
+/**
+ * The latest checkpoint in `dir`, or undefined when there is none. A damaged latest checkpoint
+ * (checksum, size or a missing file) falls back to the one before it, after `onDamaged` is told
+ * why; with neither intact it throws, naming both — never a silent resume from damaged state.
+ */
+export function readCheckpoint(dir: string, { onDamaged }: { onDamaged?: (message: string) => void } = {}): CheckpointState | undefined {
+  const latest = join(dir, MANIFEST);
+  if (!existsSync(latest)) return undefined;
+  try {
+    return loadState(dir, latest);
+  } catch (error) {
+    if (!(error instanceof KernelError)) throw error;
+    const previous = join(dir, PREVIOUS);
+    const fix = `delete ${dir} to start the run over`;
+    if (!existsSync(previous)) throw new KernelError(`${error.message}, and there is no earlier checkpoint: ${fix}`);
+    let state: CheckpointState;
+    try {
+      state = loadState(dir, previous);
+    } catch (earlier) {
+      throw new KernelError(`${error.message}; the earlier checkpoint is damaged too (${(earlier as Error).message}): ${fix}`);
+    }
+    onDamaged?.(`${error.message}: resuming from the checkpoint before it (step ${state.step})`);
+    return state;
+  }
 }
 
 /** Refuses to resume a checkpoint written under another fingerprint (e.g. of another config). */

@@ -83,7 +83,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let position = { epoch: 0, batchIndex: 0, step: 0 };
   let history: EpochMetrics[] = [];
   let tally = emptyTally();
-  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
+  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir, { onDamaged: (message) => process.emitWarning(message, 'CheckpointWarning') }) : undefined;
   if (restored) {
     checkFingerprint(restored, checkpoint!);
     restore(restored, model, optimizer, variables, plugins, random);

@@ -24,11 +24,12 @@ export const writeIdentity = (cellDir: string, identity: unknown): void =>
   writeFileAtomic(join(cellDir, IDENTITY_FILE), `${JSON.stringify({ fingerprint: fingerprintOf(identity), identity } satisfies CellIdentity, null, 2)}\n`);
 
 /**
- * The identity a cell directory records; `undefined` for an empty or absent directory. A directory
- * with files but no readable identity (written before fingerprints, or damaged) is `'unknown'`.
+ * The identity a cell directory records; `undefined` for an empty or absent directory, or one that
+ * holds only what a cut write left (the identity's own temporary file: the cell never started). A
+ * directory with files but no readable identity (written before fingerprints, or damaged) is `'unknown'`.
  */
 export function readIdentity(cellDir: string): CellIdentity | 'unknown' | undefined {
-  if (!existsSync(cellDir) || readdirSync(cellDir).length === 0) return undefined;
+  if (!existsSync(cellDir) || readdirSync(cellDir).every((name) => name.endsWith('.partial'))) return undefined;
   try {
     const saved = JSON.parse(readFileSync(join(cellDir, IDENTITY_FILE), 'utf8')) as CellIdentity;
     return typeof saved.fingerprint === 'string' ? saved : 'unknown';

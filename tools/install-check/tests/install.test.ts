@@ -226,7 +226,7 @@ describe(`a project on the oldest tfjs the packages claim (@tensorflow/tfjs ${TF
 describe('the install route the README gives (npm run pack-packages)', () => {
   it('packs every package into one folder and prints one npm install line that installs @mgdl/forgetting with its @mgdl dependency', async () => {
     const folder = join(scratch, 'packed-for-users');
-    const packed = await ok(process.execPath, ['--import', 'tsx', join(workspaceRoot, 'tools/install-check/src/pack-packages.ts'), '--no-build', '--out', folder, '@mgdl/forgetting'], { cwd: scratch, env });
+    const packed = await ok(process.execPath, ['--import', 'tsx', join(workspaceRoot, 'tools/install-check/src/pack-packages.ts'), '--no-build', '--out', folder, '@mgdl/forgetting'], { cwd: workspaceRoot, env });
     expect(readdirSync(folder).filter((f) => f.endsWith('.tgz'))).toHaveLength(packages.length);
     const line = packed.stdout.split('\n').find((l) => l.startsWith('npm install '));
     expect(line, packed.stdout).toBeDefined();

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
 import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
@@ -37,6 +37,7 @@ interface AnalyzeOptions {
   title?: string;
   mesoSize: number;
   cleanLabels?: string;
+  cleanLabelsComplete?: boolean;
 }
 
 const positiveInteger = (value: string): number => {
@@ -57,19 +58,36 @@ export function analyzeCommand(): Command {
     .option('--meso-size <n>', 'with --report and no --groups: meso-scale groups of this many samples in id order', positiveInteger, 128)
     .option('--out <dir>', 'write per-sample.csv (and system.csv, meso.csv) there; with --report, also the run directory the report is drawn from')
     .option('--report <file>', 'write the HTML report of the imported history (the report of a run directory: data map, forgetting counts, S1/S2/S3, M/F at three scales, ranking), creating missing folders')
-    .option('--title <text>', 'report title (default: names the source format)')
+    .option('--title <text>', 'report title (default: the input file names and their format)')
     .option('--clean-labels <file>', 'CSV of id,label: each sample\'s true class; with the trained labels the records carry (logits or probabilities), ranks how well each score (forgetting count, AUM, confidence, EL2N, …) finds the mislabelled samples: ROC-AUC, average precision, precision@k')
+    .option('--clean-labels-complete', 'with --clean-labels: fail (exit 2) unless the file gives a clean label for every sample; without it, a file covering only some samples is scored on those, with a warning')
     .option('--window <w>', 'trailing window for the settled M/F: fraction of steps or a number of steps', fraction, 0.2)
     .option('--series <name>', `what the steps are: ${SERIES.join(' | ')} (default: what the format implies, presentation for matrices; binary files say it themselves; 'sweep' is a deprecated name of inference-pass)`, seriesOption)
     .addOption(new Option('--initial <state>', 'state before the first step').choices(['unlearned', 'first-observation']).default('unlearned'))
     .action(async function (this: Command, files: string[], options: AnalyzeOptions) {
       // --header/--no-header: three-valued, so only a flag given on the command line counts.
       const header = this.getOptionValueSource('header') === 'cli' ? options.header : undefined;
+      if (options.cleanLabelsComplete && !options.cleanLabels) {
+        process.stderr.write('mgdl analyze: --clean-labels-complete checks the file of --clean-labels: give it with --clean-labels FILE\n');
+        process.exitCode = 2;
+        return;
+      }
       const input = readInput(files, options, header);
       const { analysis } = input;
-      const detection = options.cleanLabels ? withScores(input, options.cleanLabels) : undefined;
+      const labels = options.cleanLabels ? readBothLabels(input, options.cleanLabels) : undefined;
+      const clean = labels?.clean;
+      if (clean && clean.size < input.history.samples) {
+        const counts = `clean labels cover ${count(clean.size)} of ${count(input.history.samples)} samples`;
+        if (options.cleanLabelsComplete) {
+          process.stderr.write(`mgdl analyze: ${options.cleanLabels}: ${counts}, and --clean-labels-complete asks for all of them: add the missing ids to the file, or drop --clean-labels-complete to score noise detection on those ${count(clean.size)}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        process.stderr.write(`mgdl analyze: ${counts}: noise detection is scored on those ${count(clean.size)} (${options.cleanLabels}; --clean-labels-complete makes this an error)\n`);
+      }
+      const detection = labels ? withScores(input, labels) : undefined;
       if (options.out) writeOutputs(options.out, analysis, input.names);
-      if (options.report) await writeReport(options.report, input, options);
+      if (options.report) await writeReport(options.report, input, options, files);
       for (const note of input.notes) process.stderr.write(`mgdl analyze: ${note}\n`);
       if (options.json) console.log(JSON.stringify(options.cleanLabels ? { ...summarize(analysis), noiseDetection: detection ?? null } : summarize(analysis)));
       else console.log(formatAnalysis(files.join(' '), analysis, input.source) + (options.cleanLabels ? `\n\n${formatNoiseDetection(detection)}` : ''));
@@ -179,12 +197,19 @@ function isBinary(file: string): boolean {
   }
 }
 
-/** Adds the per-sample score rows (for the report) and returns which score finds the mislabelled samples. */
-function withScores(input: AnalysisInput, file: string): NoiseDetection | undefined {
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The labels trained on (from the records) and the clean labels of `file`. */
+function readBothLabels(input: AnalysisInput, file: string): { trained: ReadonlyMap<number, number>; clean: ReadonlyMap<number, number> } {
   if (!input.labels) {
     throw new HistoryError(`${input.source} records carry no labels`, { file }, '--clean-labels needs the labels the samples were trained on: mgdl JSONL or cartography files with logits or probabilities carry them; correctness matrices and AUM records do not');
   }
-  input.scoreRows = importScoreRows(input, input.labels, readCleanLabels(file, input));
+  return { trained: input.labels, clean: readCleanLabels(file, input) };
+}
+
+/** Adds the per-sample score rows (for the report) and returns which score finds the mislabelled samples. */
+function withScores(input: AnalysisInput, { trained, clean }: ReturnType<typeof readBothLabels>): NoiseDetection | undefined {
+  input.scoreRows = importScoreRows(input, trained, clean);
   return noiseDetection(input.scoreRows);
 }
 
@@ -197,12 +222,20 @@ function formatNoiseDetection(result: NoiseDetection | undefined): string {
   ].join('\n');
 }
 
-async function writeReport(path: string, input: AnalysisInput, options: AnalyzeOptions): Promise<void> {
+/** The input files by name, as the report calls the run: "a.csv", "a.csv, b.csv", "a, b, c and 4 more". */
+function inputLabel(files: readonly string[], shown = 3): string {
+  const names = files.map((file) => basename(resolve(file)));
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+async function writeReport(path: string, input: AnalysisInput, options: AnalyzeOptions, files: readonly string[]): Promise<void> {
   const keep = Boolean(options.out);
   const dir = options.out ? resolve(options.out, 'run') : mkdtempSync(join(tmpdir(), 'mgdl-analyze-run-'));
+  const name = inputLabel(files);
   try {
     writeImportRun(dir, input);
-    const report = await buildReport([dir], { title: options.title ?? `mgdl report: ${input.source}` });
+    // Named after the files imported: a temporary run folder is gone by the time the page is read.
+    const report = await buildReport([dir], { title: options.title ?? `mgdl report: ${name} (${input.source})`, runNames: [name] });
     for (const run of report.runs) for (const problem of run.problems) process.stderr.write(`mgdl analyze: ${problem}\n`);
     mkdirSync(dirname(resolve(path)), { recursive: true });
     writeFileAtomic(resolve(path), report.html);

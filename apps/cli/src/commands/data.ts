@@ -27,7 +27,7 @@ interface SourceFlags {
 
 function sourceOptions(command: Command): Command {
   return command
-    .option('--data-dir <dir>', 'folder with the dataset files, e.g. DIR/mnist/*.gz (env MGDL_DATA_DIR)')
+    .option('--data-dir <dir>', 'folder with the dataset files, e.g. DIR/mnist/*.gz (default: env MGDL_DATA_DIR; this option replaces it)')
     .option('--cache-dir <dir>', 'download cache (env MGDL_CACHE; default $XDG_CACHE_HOME/mgdl or ~/.cache/mgdl)')
     .option('--offline', 'never download (env MGDL_OFFLINE=1)');
 }

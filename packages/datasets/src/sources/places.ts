@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 
 /** Where dataset files are looked for; see `resolvePlaces`. */
 export interface SourceOptions {
-  /** A folder with the dataset files (the dataset's own sub-folder, e.g. `mnist/`, or the files directly). */
+  /** A folder with the dataset files (the dataset's own sub-folder, e.g. `mnist/`, or the files directly); replaces `MGDL_DATA_DIR`. */
   dataDir?: string;
   /** Overrides the cache folder (default `MGDL_CACHE` › `$XDG_CACHE_HOME/mgdl` › `~/.cache/mgdl`). */
   cacheDir?: string;
@@ -35,11 +35,10 @@ export interface Places {
 export function resolvePlaces(options: SourceOptions = {}): Places {
   const env = options.env ?? process.env;
   const dataDirs: Places['dataDirs'] = [];
-  if (options.dataDir) dataDirs.push({ dir: resolve(options.dataDir), origin: '--data-dir' });
+  // An explicit folder wins: searching MGDL_DATA_DIR too would find files the named folder lacks.
   const envDataDir = env['MGDL_DATA_DIR'];
-  if (envDataDir && !dataDirs.some((d) => d.dir === resolve(envDataDir))) {
-    dataDirs.push({ dir: resolve(envDataDir), origin: 'MGDL_DATA_DIR' });
-  }
+  if (options.dataDir) dataDirs.push({ dir: resolve(options.dataDir), origin: '--data-dir' });
+  else if (envDataDir) dataDirs.push({ dir: resolve(envDataDir), origin: 'MGDL_DATA_DIR' });
   const [cacheDir, cacheOrigin] = options.cacheDir
     ? [options.cacheDir, '--cache-dir']
     : env['MGDL_CACHE']

@@ -95,7 +95,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   // A member stopped early keeps being computed with the others (unobserved); its weights at the stop are kept aside and restored at the end.
   const kept = new Map<MemberRun, tf.Tensor[]>();
   let position = { epoch: 0, batchIndex: 0, step: 0 };
-  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir) : undefined;
+  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir, { onDamaged: (message) => process.emitWarning(message, 'CheckpointWarning') }) : undefined;
   if (restored) {
     checkFingerprint(restored, checkpoint!);
     restore(restored, checkpoint!.dir, nets, optimizer, members, kept);

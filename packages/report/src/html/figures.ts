@@ -60,7 +60,7 @@ export async function runFigures(run: LoadedRun, { dataMapPoints = DATA_MAP_MAX_
   const counts = forgettingCounts(run, noise);
   if (counts.length > 0) {
     specs.push({
-      caption: noise ? 'Forgetting events per learned sample (S2 and S3), clean and noisy labels side by side, each as a share of its group.' : 'Forgetting events per learned sample (S2 and S3), as a share of the learned samples.',
+      caption: `Forgetting events per learned sample (S2 and S3)${counts.some((c) => c.value === NEVER_LEARNED) ? `; the samples never learned (S1) in a bar of their own, '${NEVER_LEARNED}'` : ''}; ${noise ? 'clean and noisy labels side by side, each as a share of its group' : 'as a share of all samples'}.`,
       spec: histogram({ title: 'Forgetting events per sample', xTitle: 'Forgetting events (count)', values: counts, bins: 30 }),
     });
   }
@@ -77,13 +77,17 @@ export async function runFigures(run: LoadedRun, { dataMapPoints = DATA_MAP_MAX_
   return figures;
 }
 
-/** Forgetting counts of the learned samples, grouped clean/noisy when the run knows, else all in one group. */
+/** The histogram's bar of the samples never learned (S1): they have no forgetting count, 0 would be a lie. */
+const NEVER_LEARNED = 'never learned';
+
+/** Forgetting counts per sample (S1 as 'never learned'), grouped clean/noisy when the run knows, else all in one group. */
 function forgettingCounts(run: LoadedRun, noise: boolean): GroupedValue[] {
   const group = (noisy: boolean | null | undefined): GroupedValue['group'] => (noise ? (noisy ? 'noisy' : 'clean') : 'all');
-  if (run.scores) return run.scores.filter((r) => r.set !== 1).map((r) => ({ group: group(r.noisy), value: r.forgetting }));
+  const value = (set: number, forgetting: number) => (set === 1 ? NEVER_LEARNED : forgetting);
+  if (run.scores) return run.scores.map((r) => ({ group: group(r.noisy), value: value(r.set, r.forgetting) }));
   const forgetting = run.forgetting;
   if (!forgetting) return [];
-  return Array.from(forgetting.forgettingEvents, (value, i) => ({ group: group(forgetting.noisy?.[i] === 1), value })).filter((_, i) => forgetting.set[i] !== 1);
+  return Array.from(forgetting.forgettingEvents, (events, i) => ({ group: group(forgetting.noisy?.[i] === 1), value: value(forgetting.set[i]!, events) }));
 }
 
 /** Data-map points from samples/scores.csv, else from samples/data-map.csv (imported runs). */

@@ -39,10 +39,14 @@ export function tableHtml(header: readonly string[], rows: readonly (readonly un
   return `<table><thead><tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
+/**
+ * At most 4 significant digits, and never more digits than the value has: a value rounded to 3
+ * decimals upstream (an AUC of 0.998) prints as computed, not padded to 0.9980.
+ */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : value.toPrecision(4);
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : String(Number(value.toPrecision(4)));
 }
 
 /** One self-contained page: inline CSS and SVG, no script, no external request. */

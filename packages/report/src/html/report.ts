@@ -3,6 +3,7 @@ import { comparisonFigures, noiseScoreFigure, runFigures } from './figures.js';
 import type { RunMetrics } from '../run/metrics.js';
 import { loadRun, usable, type LoadedRun } from './load.js';
 import { figureHtml, pageHtml, tableHtml, type Figure, type Section } from './page.js';
+import { rankingHtml } from './ranking.js';
 import { galleryHtml, noiseDetectionHtml, perClassHtml, runNoiseDetection } from './samples.js';
 
 /** A figure of the report with the title of the section it sits in. */
@@ -45,11 +46,21 @@ export interface ReportOptions {
    * `mgdl report <run dir>` draws one run in full). Default 8.
    */
   compactAbove?: number;
+  /**
+   * What each run is called on the page, in the order of `dirs`, instead of its folder's name; the
+   * folder's path is then not shown either. For runs written to a temporary folder that will be gone
+   * when the page is read (`mgdl analyze --report` names its run after the files it imported).
+   */
+  runNames?: readonly string[];
 }
 
 /** One self-contained HTML page over one or more run directories (the cells of a grid compared). */
-export async function buildReport(dirs: readonly string[], { title = 'mgdl report', intro = [], compactAbove = 8 }: ReportOptions = {}): Promise<ReportResult> {
-  const runs = dirs.map(loadRun);
+export async function buildReport(dirs: readonly string[], { title = 'mgdl report', intro = [], compactAbove = 8, runNames }: ReportOptions = {}): Promise<ReportResult> {
+  const runs = dirs.map((dir, i) => {
+    const run = loadRun(dir);
+    const name = runNames?.[i];
+    return name === undefined ? run : { ...run, name };
+  });
   const compact = runs.length > compactAbove;
   const sections: Section[] = [...intro];
   const figures: ReportFigure[] = intro.flatMap((section) => (section.figures ?? []).map((f) => ({ ...f, section: section.title })));
@@ -83,14 +94,16 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
     // Hover titles cost ~250 bytes a point: fewer points the more runs share the page.
     const own = full ? await runFigures(run, compact ? { dataMapPoints: 600, tooltips: false } : { dataMapPoints: runs.length === 1 ? 2000 : 400 }) : [];
     const withGallery = !compact || index === runs.length - 1;
-    const samples = `${noiseDetectionHtml(runNoiseDetection(run))}${run.scores ? perClassHtml(run.scores, run.gallery?.classNames) : ''}${withGallery && run.scores ? await galleryHtml(run.scores, run.gallery) : ''}`;
+    const samples = `${noiseDetectionHtml(runNoiseDetection(run))}${run.scores ? perClassHtml(run.scores, run.gallery?.classNames ?? run.params?.classNames) : ''}${withGallery && run.scores ? await galleryHtml(run.scores, run.gallery) : ''}`;
     figures.push(...own.map((f) => ({ ...f, section: `Run ${run.name}` })));
     const datasetNote = run.params?.datasetNote;
-    const notes = [...(datasetNote ? [datasetNote] : []), ...run.missing.map((m) => `missing: ${m}`), ...run.problems];
+    const hidden = runNames?.[index] !== undefined;
+    // A renamed run's folder is not shown anywhere, not even inside a problem that names a file in it.
+    const notes = [...(datasetNote ? [datasetNote] : []), ...run.missing.map((m) => `missing: ${m}`), ...run.problems].map((n) => (hidden ? n.replaceAll(run.dir, run.name) : n));
     const params = run.params ? `<details><summary>params.json</summary><pre>${escapeHtml(JSON.stringify(run.params, null, 2))}</pre></details>` : '';
     sections.push({
       title: `Run ${run.name}`,
-      html: `<p class="meta">${escapeHtml(run.dir)}</p>${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${samples}${rankingHtml(run)}${params}`,
+      html: `${hidden ? '' : `<p class="meta">${escapeHtml(run.dir)}</p>`}${notes.length ? `<div class="warn">${notes.map((n) => escapeHtml(n)).join('<br>')}</div>` : ''}${figureHtml(own)}${samples}${rankingHtml(run)}${params}`,
     });
   }
   if (compact) sections.splice(intro.length + 1, 0, { title: 'About this page', html: `<p class="meta">${runs.length} runs: the first and the last run are drawn in full (data maps of at most 600 samples, without hover titles), the others show their tables only, and only the last run shows its sample gallery. Every number is in the runs' CSV files; \`mgdl report &lt;run dir&gt;\` draws one run in full.</p>` });
@@ -102,14 +115,4 @@ export async function buildReport(dirs: readonly string[], { title = 'mgdl repor
 function bestScore(run: LoadedRun): Cell[] {
   const best = runNoiseDetection(run)?.scores[0];
   return best ? [best.score, best.auc === null ? null : Number(best.auc.toFixed(3))] : [undefined, undefined];
-}
-
-/** The first rows of samples/ranking.csv (most forgotten first), when the run has one. */
-function rankingHtml(run: LoadedRun, rows = 20): string {
-  const table = run.samples['ranking'];
-  const columns = table ? Object.keys(table) : [];
-  if (!table || columns.length === 0) return '';
-  const count = Math.min(rows, table[columns[0]!]!.length);
-  const body = Array.from({ length: count }, (_, r) => columns.map((c) => table[c]![r] ?? ''));
-  return `<h3>Most forgotten samples (first ${count} of ${table[columns[0]!]!.length}, samples/ranking.csv)</h3>${tableHtml(columns, body)}`;
 }

@@ -4,7 +4,8 @@ import { MEANING_COLOURS, PLOT_HEIGHT, PLOT_WIDTH, THEME } from './theme.js';
 export interface GroupedValue {
   /** 'clean'/'noisy' when the run knows which labels are noisy, else 'all'. */
   group: 'clean' | 'noisy' | 'all';
-  value: number;
+  /** A number is binned; a string is a category with a bar of its own after the bins, labelled by it (e.g. 'never learned'). */
+  value: number | string;
 }
 
 export interface HistogramInput {
@@ -52,23 +53,26 @@ const binOf = (bins: readonly Bin[], value: number): number => {
 /**
  * Histogram of the share of each group per bin, clean and noisy side by side (never over each
  * other): noisy samples are usually a small minority, and raw counts would flatten their bars.
- * A run without noise information has one group, 'all'.
+ * A run without noise information has one group, 'all'. Shares are of every value of the group,
+ * categories included.
  */
 export function histogram(input: HistogramInput): TopLevelSpec {
   if (!Number.isInteger(input.bins) || input.bins < 1) {
     throw new RangeError(`bins must be a positive integer, got ${input.bins}`);
   }
   const bins = chooseBins(
-    input.values.map((v) => v.value),
+    input.values.flatMap((v) => (typeof v.value === 'number' ? [v.value] : [])),
     input.bins,
   );
+  const categories = [...new Set(input.values.flatMap((v) => (typeof v.value === 'string' ? [v.value] : [])))];
+  const labels = [...bins.map((b) => b.label), ...categories];
   const groups = (['clean', 'noisy', 'all'] as const).filter((g) => input.values.some((v) => v.group === g));
   const rows = groups.flatMap((group) => {
     const own = input.values.filter((v) => v.group === group);
-    const counts = new Array<number>(bins.length).fill(0);
-    for (const v of own) counts[binOf(bins, v.value)]!++;
+    const counts = new Array<number>(labels.length).fill(0);
+    for (const v of own) counts[typeof v.value === 'number' ? binOf(bins, v.value) : bins.length + categories.indexOf(v.value)]!++;
     // Empty bins keep their place on the axis (its domain lists every bin) but draw nothing.
-    return bins.map((bin, i) => ({ bin: bin.label, group, count: counts[i]!, share: counts[i]! / own.length })).filter((row) => row.count > 0);
+    return labels.map((label, i) => ({ bin: label, group, count: counts[i]!, share: counts[i]! / own.length })).filter((row) => row.count > 0);
   });
   const several = groups.length > 1;
   return {
@@ -79,7 +83,7 @@ export function histogram(input: HistogramInput): TopLevelSpec {
     data: { values: rows },
     mark: { type: 'bar', tooltip: false },
     encoding: {
-      x: { field: 'bin', type: 'ordinal', scale: { domain: bins.map((b) => b.label) }, title: input.xTitle ?? 'Forgetting events (count)', axis: { labelAngle: 0 } },
+      x: { field: 'bin', type: 'ordinal', scale: { domain: labels }, title: input.xTitle ?? 'Forgetting events (count)', axis: { labelAngle: 0 } },
       ...(several ? { xOffset: { field: 'group', type: 'nominal', scale: { domain: [...groups] } } } : {}),
       y: { field: 'share', type: 'quantitative', title: several ? 'Share of group' : 'Share of samples', axis: { format: '%' } },
       color: {

@@ -11,6 +11,11 @@ export const runParamsSchema = z.looseObject({
   grid: z.record(z.string(), z.unknown()).optional(),
   /** Set by experiment cells: the dataset's stand-in note. */
   datasetNote: z.string().optional(),
+  /**
+   * The dataset's class names by class index, when the run records them: the report's per-class
+   * table uses them where the run has no gallery (samples/gallery.json names the classes too).
+   */
+  classNames: z.array(z.string()).optional(),
   packages: z.record(z.string(), z.string().nullable()),
   git: z.string().nullable(),
   created: z.string(),

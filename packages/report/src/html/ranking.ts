@@ -1,0 +1,30 @@
+import { escapeHtml } from './escape.js';
+import type { LoadedRun } from './load.js';
+import { tableHtml } from './page.js';
+
+/** How many never-learned ids the line under the table names before "…". */
+const NEVER_LEARNED_IDS_SHOWN = 10;
+
+/**
+ * The most forgotten learned samples of samples/ranking.csv, most forgetting events first. The CSV
+ * ranks never-learned (S1) samples first, as forgotten infinitely often (Toneva et al.), but their
+ * count of forgetting events is 0: they get their own line here, never a "forgotten 0 times" row.
+ */
+export function rankingHtml(run: LoadedRun, rows = 20): string {
+  const table = run.samples['ranking'];
+  const ids = table?.['id'];
+  const events = table?.['forgetting_events'];
+  if (!table || !ids || !events) return '';
+  const set = table['set'];
+  const neverLearned = ids.filter((_, r) => set?.[r] === 'S1');
+  const learned = ids.map((_, r) => r).filter((r) => set?.[r] !== 'S1');
+  // A stable sort keeps the CSV's order among equal counts.
+  learned.sort((a, b) => Number(events[b]) - Number(events[a]));
+  const columns = Object.keys(table).filter((c) => c !== 'rank');
+  const shown = learned.slice(0, rows);
+  const body = shown.map((r, i) => [i + 1, ...columns.map((c) => table[c]![r] ?? '')]);
+  const heading = `<h3>Most forgotten samples (first ${shown.length} of ${learned.length} learned samples, most forgetting events first; samples/ranking.csv)</h3>`;
+  const listed = neverLearned.slice(0, NEVER_LEARNED_IDS_SHOWN).join(', ') + (neverLearned.length > NEVER_LEARNED_IDS_SHOWN ? ', …' : '');
+  const never = neverLearned.length ? `<p class="meta">${neverLearned.length.toLocaleString('en-US')} sample${neverLearned.length === 1 ? ' was' : 's were'} never learned (S1, not ranked above): id${neverLearned.length === 1 ? '' : 's'} ${escapeHtml(listed)}.</p>` : '';
+  return `${heading}${shown.length ? tableHtml(['rank', ...columns], body) : ''}${never}`;
+}
