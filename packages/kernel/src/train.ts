@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { checkFingerprint, readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
-import { KernelError, RunInterruptedError } from './errors.js';
+import { interruptedAt, KernelError } from './errors.js';
 import { evaluate, inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
@@ -101,11 +101,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   };
   const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
     if (!saved) await save(next);
-    const where = `epoch ${next.epoch + 1}, batch ${next.batchIndex}, after step ${position.step}`;
-    throw new RunInterruptedError(
-      checkpoint ? `interrupted at ${where}; the checkpoint in ${checkpoint.dir} continues it` : `interrupted at ${where}; without checkpoint.dir nothing was saved`,
-      Boolean(checkpoint),
-    );
+    throw interruptedAt(next, position.step, checkpoint);
   };
   const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 

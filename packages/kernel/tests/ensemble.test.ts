@@ -85,7 +85,7 @@ describe('trainEnsemble', () => {
     for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, {}, extra(k)));
   });
 
-  it('resumes from a checkpoint exactly where an uninterrupted ensemble would be, a member that had ended included', async () => {
+  it('resumes after a crash or a preemption exactly where an uninterrupted ensemble would be, a member that had ended included', async () => {
     /** Per-sample correct counts by id, as forgetting statistics keep them: JSON state saved with every checkpoint. */
     const tally = (): KernelPlugin & { state: { correct: number[] } } => {
       const state = { correct: new Array<number>(80).fill(0) };
@@ -103,20 +103,28 @@ describe('trainEnsemble', () => {
     const raise = (message: string): never => {
       throw new Error(message);
     };
-    const runEnsemble = async (dir: string | undefined, crash: boolean) => {
+    /** 'crash': a plugin throws at step 9; 'abort': the run's signal is aborted at step 7 (as a scheduler's preemption warning would). */
+    const runEnsemble = async (dir: string | undefined, disruption?: 'crash' | 'abort') => {
       const tallies = [0, 1, 2].map(() => tally());
-      const members = [0, 1, 2].map((k) => ({ seed: 7 + k, data: memberData(k), plugins: [tallies[k]!, ...(k === 2 ? [stopAtStep2] : []), ...(crash && k === 1 ? [crashAtStep9] : [])] }));
-      const result = await trainEnsemble({ ...common, epochs: 3, members, ...(dir ? { checkpoint: { dir, everySteps: 3, fingerprint: 'test' }, resume: true } : {}) });
+      const preemption = new AbortController();
+      const disrupt: KernelPlugin[] =
+        disruption === 'crash' ? [crashAtStep9] : disruption === 'abort' ? [{ name: 'preempt', onBatchEnd: (e) => void (e.step === 7 && preemption.abort()) }] : [];
+      const members = [0, 1, 2].map((k) => ({ seed: 7 + k, data: memberData(k), plugins: [tallies[k]!, ...(k === 2 ? [stopAtStep2] : []), ...(k === 1 ? disrupt : [])] }));
+      const checkpointing = dir ? { checkpoint: { dir, everySteps: 3, fingerprint: 'test' }, resume: true, signal: preemption.signal } : {};
+      const result = await trainEnsemble({ ...common, epochs: 3, members, ...checkpointing });
       return result.members.map((member, k) => ({ history: member.history.map(withoutTimings), stopped: member.stopped, steps: member.steps, weights: weightsOf(member.model), correct: tallies[k]!.state.correct }));
     };
-    const uninterrupted = await runEnsemble(undefined, false);
-    const dir = mkdtempSync(join(tmpdir(), 'mgdl-ensemble-'));
-    // Checkpoints at the end of epoch 1 (step 5) and at step 6 (everySteps 3), mid-epoch 2; the crash at step 9 loses steps 7–9.
-    await expect(runEnsemble(dir, true)).rejects.toThrow('crash at step 9');
-    const resumed = await runEnsemble(dir, false);
+    const uninterrupted = await runEnsemble(undefined);
     expect(uninterrupted[2]!.stopped).toBe('step 2');
     expect(uninterrupted[0]!.steps).toBe(15);
-    expect(resumed).toEqual(uninterrupted);
+    // Checkpoints at the end of epoch 1 (step 5) and at step 6 (everySteps 3), mid-epoch 2; the crash at step 9 loses steps 7–9.
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-ensemble-'));
+    await expect(runEnsemble(dir, 'crash')).rejects.toThrow('crash at step 9');
+    expect(await runEnsemble(dir)).toEqual(uninterrupted);
+    // An abort at step 7 checkpoints right there (epoch 2, batch 2) and rejects; the resume goes on from it.
+    const preempted = mkdtempSync(join(tmpdir(), 'mgdl-ensemble-'));
+    await expect(runEnsemble(preempted, 'abort')).rejects.toThrow(/interrupted at epoch 2, batch 2, after step 7; the checkpoint in .* continues it/);
+    expect(await runEnsemble(preempted)).toEqual(uninterrupted);
     await expect(trainEnsemble({ ...common, members: [{ seed: 99, data: memberData(0) }], checkpoint: { dir, fingerprint: 'test' }, resume: true })).rejects.toThrow(/holds members with seeds 7, 8, 9, this ensemble has seeds 99/);
     await expect(trainEnsemble({ ...common, members: [{ seed: 7, data: memberData(0) }], checkpoint: { dir, fingerprint: 'other' }, resume: true })).rejects.toThrow(/another config/);
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { addStep, emptyTally, epochMetricsOf, isDue } from '../epoch-tally.js';
 import { checkFingerprint, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
-import { KernelError } from '../errors.js';
+import { interruptedAt, KernelError } from '../errors.js';
 import { resolveLoss, type LossFunction } from '../loss.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/types.js';
@@ -38,6 +38,8 @@ export interface TrainEnsembleOptions {
   checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   resume?: boolean;
+  /** As train()'s: aborting it stops the ensemble after the current batch, checkpointed (with `checkpoint`), and trainEnsemble rejects with a RunInterruptedError. */
+  signal?: AbortSignal;
 }
 
 export interface EnsembleResult {
@@ -107,6 +109,10 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
     for (const member of active()) await notify(member.plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, member.control);
     writeCheckpoint(checkpoint.dir, await snapshot(nets, optimizer, members, kept, { ...next, step: position.step, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}) }));
   };
+  const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
+    if (!saved) await save(next);
+    throw interruptedAt(next, position.step, checkpoint);
+  };
   const finish = async (member: MemberRun) => {
     if (member.control.reason) kept.set(member, nets.variablesOf(member.index).map((v) => tf.clone(v)));
     member.summary = member.summarize(started);
@@ -166,7 +172,13 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
             // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
             if (member.control.reason) await endEpoch([member], epoch);
           }
-          if (checkpoint?.everySteps && step % checkpoint.everySteps === 0 && batchIndex < batchesPerEpoch - 1) await save({ epoch, batchIndex: batchIndex + 1 });
+          const last = batchIndex === batchesPerEpoch - 1;
+          if (checkpoint?.everySteps && step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batchIndex + 1 });
+          if (options.signal) {
+            // As in train(): one turn of the event loop per batch lets signal handlers run.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (options.signal.aborted && !last) await interrupt({ epoch, batchIndex: batchIndex + 1 });
+          }
         }
       } finally {
         for (const iterator of iterators) iterator.return?.();
@@ -174,6 +186,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       position.batchIndex = 0;
       await endEpoch(active(), epoch);
       await save({ epoch: epoch + 1, batchIndex: 0 });
+      if (options.signal?.aborted && epoch + 1 < epochs) await interrupt({ epoch: epoch + 1, batchIndex: 0 }, { saved: true });
     }
     for (const member of active()) await finish(member);
     for (const [member, weights] of kept) nets.variablesOf(member.index).forEach((v, i) => v.assign(weights[i]!));
