@@ -58,6 +58,16 @@ describe('trainEnsemble', () => {
     for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, options));
   });
 
+  it("clips each member's gradients by its own norm, exactly as train() with gradientClipping", async () => {
+    // maxNorm small enough that every step clips, so a norm over the wrong variables would show.
+    const clip = () => [gradientClipping({ maxNorm: 0.05 })];
+    const together = await ensemble([0, 1, 2], {}, (k) => (k === 1 ? [] : clip()));
+    expect(together.get(0)).toEqual(await solo(0, {}, clip()));
+    expect(together.get(1)).toEqual(await solo(1));
+    expect(together.get(2)).toEqual(await solo(2, {}, clip()));
+    expect(together.get(0)).not.toEqual(await solo(0));
+  });
+
   it('trains regression members with mse exactly as train() does', async () => {
     const model = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });
     const options = { model, epochs: 3, learningRate: 0.02, loss: 'mse', evaluation: { validation: regressionData(9) } } as const;
@@ -145,7 +155,8 @@ describe('trainEnsemble', () => {
     await expect(run({ model: toyModel })).rejects.toThrow(/layer 0 .*\(Conv2D\) is not a dense layer/);
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 112) }] })).rejects.toThrow(/member 1 has 7 batches per epoch, member 0 5/);
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 70) }] })).rejects.toThrow(/batch 4, member 1's batch is x \[6, 8, 8, 1\]/);
-    await expect(run({ members: [{ seed: 0, data: memberData(0), plugins: [gradientClipping({ maxNorm: 1 })] }] })).rejects.toThrow(/member 0's plugin 'gradient-clipping' changes training \(transformGrads\)/);
+    const warmup: KernelPlugin = { name: 'warmup', adjustLearningRate: ({ step }) => Math.min(1, (step + 1) / 5) };
+    await expect(run({ members: [{ seed: 0, data: memberData(0), plugins: [warmup] }] })).rejects.toThrow(/member 0's plugin 'warmup' changes training \(adjustLearningRate\)/);
     await expect(run({ members: [] })).rejects.toThrow(KernelError);
     const l1 = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [64], units: 2, kernelRegularizer: tfl.regularizers.l1({ l1: 0.1 }) })] });
     await expect(run({ model: l1 })).rejects.toThrow(/kernel regularizer other than L2/);

@@ -18,7 +18,8 @@ export interface EnsembleMember {
   plugins?: readonly KernelPlugin[];
 }
 
-const MUTATORS = ['lossTerms', 'transformGrads', 'adjustLearningRate'] as const;
+// transformGrads is allowed: a member's gradients are its own variables', so its plugins transform them alone.
+const MUTATORS = ['lossTerms', 'adjustLearningRate'] as const;
 
 /** A member's run: its model, seeded stream, plugins and what it has done so far. */
 export class MemberRun {
@@ -44,8 +45,8 @@ export class MemberRun {
       const mutator = MUTATORS.find((hook) => plugin[hook]);
       if (mutator) {
         throw new KernelError(
-          `trainEnsemble: member ${index}'s plugin '${plugin.name}' changes training (${mutator}); an ensemble's plugins only observe, ` +
-            'since one step trains every member — train this member with train(), or drop the plugin',
+          `trainEnsemble: member ${index}'s plugin '${plugin.name}' changes training (${mutator}); an ensemble's plugins may observe and ` +
+            'transform their member\'s gradients, but one loss and one learning rate serve every member — train this member with train(), or drop the plugin',
         );
       }
     }

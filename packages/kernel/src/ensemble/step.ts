@@ -3,7 +3,8 @@ import type { SeededMathRandom } from '@mgdl/random';
 import { perSampleRows, unpackPerSample } from '../evaluate.js';
 import { correctness, type LossFunction } from '../loss.js';
 import type { Optimizer } from '../optimizers/types.js';
-import type { KernelBatch, PerSample } from '../types.js';
+import { transformGrads } from '../step.js';
+import type { KernelBatch, KernelPlugin, PerSample, StepContext } from '../types.js';
 import type { DenseMembers } from './dense-members.js';
 
 /** What one ensemble step reports for one member. */
@@ -19,6 +20,8 @@ export interface EnsembleStepOptions {
   learningRate: number;
   /** One per member: where its dropout masks come from. */
   dropoutStreams: readonly SeededMathRandom[];
+  /** Per member: the plugins that transform its gradients with its step context, or undefined (none, or the member has ended). */
+  gradientTransforms: readonly ({ plugins: readonly KernelPlugin[]; ctx: StepContext } | undefined)[];
   keepPerSample: boolean;
   keepLogits: boolean;
 }
@@ -26,11 +29,11 @@ export interface EnsembleStepOptions {
 /**
  * One step of every member at once: forward on each member's own batch, per-sample loss on all
  * members' rows together, loss = Σ_members mean + L2 (so each member's gradient is exactly its
- * own), gradients, one optimizer update of all members' variables (elementwise, so per member). Every
+ * own), gradients, each member's plugins' gradient transforms on its own gradients, one optimizer update of all members' variables (elementwise, so per member). Every
  * member's mean loss and correct count (or per-sample arrays) come down in one transfer.
  */
 export async function ensembleStep(nets: DenseMembers, batches: readonly KernelBatch[], options: EnsembleStepOptions): Promise<MemberStepResult[]> {
-  const { loss, optimizer, learningRate, dropoutStreams, keepPerSample, keepLogits } = options;
+  const { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits } = options;
   const [members, rows] = [batches.length, batches[0]!.ids.length];
   const y = tf.concat(batches.map((batch) => batch.y));
   let kept: { logits: tf.Tensor2D; perSample: tf.Tensor1D; means: tf.Tensor1D } | undefined;
@@ -46,8 +49,14 @@ export async function ensembleStep(nets: DenseMembers, batches: readonly KernelB
     return penalty ? tf.add(total, penalty) : total;
   }, variables);
   value.dispose();
-  optimizer.apply(variables, variables.map((v) => grads[v.name]!), learningRate);
-  tf.dispose(Object.values(grads));
+  let gradients = grads;
+  gradientTransforms.forEach((transforms, m) => {
+    if (!transforms) return;
+    const own = Object.fromEntries(nets.variablesOf(m).map((v) => [v.name, gradients[v.name]!]));
+    gradients = { ...gradients, ...transformGrads(transforms.plugins, own, transforms.ctx) };
+  });
+  optimizer.apply(variables, variables.map((v) => gradients[v.name]!), learningRate);
+  tf.dispose(Object.values(gradients));
 
   const { logits, perSample, means } = kept!;
   const packed = tf.tidy(() => {

@@ -53,7 +53,7 @@ export interface EnsembleResult {
  * download and one optimizer update per step for all (see DenseMembers for what is shared), each
  * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
  * Members are independent: a member's results do not depend on its companions. Plugins only
- * observe (no loss terms, gradient transforms or lr factors); no inference passes or progress bar yet.
+ * observe and transform their member's gradients (no loss terms or lr factors); no inference passes or progress bar yet.
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
   const { members: specs, epochs, learningRate } = options;
@@ -155,7 +155,12 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
           checkStackable(batches, epoch, batchIndex);
           const t0 = performance.now();
           const learningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: batchesPerEpoch, epochs });
-          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, keepPerSample, keepLogits });
+          const gradientTransforms = members.map((member) =>
+            member.active && member.plugins.some((p) => p.transformGrads)
+              ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, history: member.history } }
+              : undefined,
+          );
+          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits });
           const step = ++position.step;
           const seconds = (performance.now() - t0) / 1000;
           for (const member of active()) {
