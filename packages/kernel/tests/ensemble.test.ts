@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { gradientClipping, KernelError, train, trainEnsemble, type KernelPlugin, type TrainEnsembleOptions } from '../src/index.js';
+import { Batcher } from '@mgdl/datasets';
+import { gradientClipping, KernelError, train, trainEnsemble, type InferencePassEvent, type KernelPlugin, type TrainEnsembleOptions } from '../src/index.js';
 import { memberData, recorder, regressionData, toyMlp, withoutTimings } from './fixtures/ensemble.js';
-import { toyInferenceData, toyModel, weightsOf } from './fixtures/toy.js';
+import { toyDataset, toyInferenceData, toyModel, weightsOf } from './fixtures/toy.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -19,14 +20,14 @@ const common = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { tes
 type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
 
 /** Member k (seed 7 + k, data k) trained alone with train(). */
-async function solo(k: number, options: Partial<TrainEnsembleOptions> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
+async function solo(k: number, options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
   const watched = recorder();
   const result = await train({ ...common, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
   return { history: result.history.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
 }
 
 /** Members `ks` (member k: seed 7 + k, data k) trained as one ensemble, in that order. */
-async function ensemble(ks: readonly number[], options: Partial<TrainEnsembleOptions> = {}, extra: (k: number) => KernelPlugin[] = () => []): Promise<Map<number, Outcome>> {
+async function ensemble(ks: readonly number[], options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: (k: number) => KernelPlugin[] = () => []): Promise<Map<number, Outcome>> {
   const watched = ks.map(() => recorder());
   const result = await trainEnsemble({ ...common, ...options, members: ks.map((k, i) => ({ seed: 7 + k, data: memberData(k), plugins: [watched[i]!, ...extra(k)] })) });
   return new Map(
@@ -66,6 +67,26 @@ describe('trainEnsemble', () => {
     expect(together.get(1)).toEqual(await solo(1));
     expect(together.get(2)).toEqual(await solo(2, {}, clip()));
     expect(together.get(0)).not.toEqual(await solo(0));
+  });
+
+  it("delivers each member's inference pass over its own data, logits included, exactly as train() does", async () => {
+    const passData = (k: number) => new Batcher(toyDataset(80, 100 + k), { batchSize: 32, shuffle: false });
+    const passRecorder = (): KernelPlugin & { passes: InferencePassEvent[] } => {
+      const passes: InferencePassEvent[] = [];
+      return { name: 'passes', logits: true, passes, onInferencePass: (e) => void passes.push(e) };
+    };
+    const watched = [passRecorder(), passRecorder()];
+    await trainEnsemble({ ...common, inferencePass: { every: 2 }, members: [0, 1].map((k) => ({ seed: 7 + k, data: memberData(k), inferencePass: passData(k), plugins: [watched[k]!] })) });
+    for (const k of [0, 1]) {
+      const alone = passRecorder();
+      await train({ ...common, seed: 7 + k, data: memberData(k), inferencePass: { data: passData(k), every: 2 }, plugins: [alone], progress: false });
+      expect(watched[k]!.passes.map((p) => p.epoch)).toEqual([1, 2]);
+      expect(watched[k]!.passes[0]!.logits).toHaveLength(80 * 2);
+      expect(watched[k]!.passes).toEqual(alone.passes);
+    }
+    await expect(trainEnsemble({ ...common, inferencePass: {}, members: [{ seed: 0, data: memberData(0), inferencePass: passData(0) }, { seed: 1, data: memberData(1) }] })).rejects.toThrow(
+      /every member needs inferencePass data with one batch count; member 1 has none, member 0 3/,
+    );
   });
 
   it('trains regression members with mse exactly as train() does', async () => {

@@ -16,6 +16,8 @@ export interface EnsembleMember {
   data: TrainingData;
   /** Observers of this member's run only. */
   plugins?: readonly KernelPlugin[];
+  /** The member's training set in a fixed order, for the inference pass (trainEnsemble's `inferencePass`). */
+  inferencePass?: TrainingData;
 }
 
 // transformGrads is allowed: a member's gradients are its own variables', so its plugins transform them alone.

@@ -65,12 +65,7 @@ export async function ensembleStep(nets: DenseMembers, batches: readonly KernelB
       const counts = loss.classification ? tf.sum(tf.reshape(correctness(logits, y), [members, rows]), 1) : tf.zeros([members]);
       return tf.concat([scalars, tf.reshape(tf.cast(counts, 'float32'), [members, 1])], 1);
     }
-    // Member m's row holds what perSampleValues packs for one batch: its per-sample rows, then its logits and labels.
-    const stats = perSampleRows(logits, y, loss, perSample);
-    const statRows = stats.shape[0];
-    const parts = [scalars, tf.reshape(tf.transpose(tf.reshape(stats, [statRows, members, rows]), [1, 0, 2]), [members, statRows * rows])];
-    if (keepLogits && loss.classification) parts.push(tf.reshape(logits, [members, -1]), tf.reshape(tf.cast(y, 'float32'), [members, rows]));
-    return tf.concat(parts, 1);
+    return tf.concat([scalars, perMemberValues(logits, y, loss, perSample, members, keepLogits)], 1);
   });
   const classes = keepLogits && loss.classification ? logits.shape[1] : 0;
   const values = (await packed.data()) as Float32Array;
@@ -82,4 +77,18 @@ export async function ensembleStep(nets: DenseMembers, batches: readonly KernelB
     const samples = unpackPerSample(row.subarray(1), batch.ids, loss.classification, classes);
     return { meanLoss: row[0]!, correct: samples.correct?.reduce((sum, c) => sum + c, 0) ?? 0, perSample: samples };
   });
+}
+
+/**
+ * Member m's row holds what perSampleValues packs for its batch alone: its per-sample rows, then
+ * (withLogits, classification) its logits and labels; `unpackPerSample` reads a row back. `logits`
+ * and `y` hold the members' rows side by side (call inside tf.tidy).
+ */
+export function perMemberValues(logits: tf.Tensor2D, y: tf.Tensor, loss: LossFunction, perSample: tf.Tensor | undefined, members: number, withLogits: boolean): tf.Tensor2D {
+  const rows = logits.shape[0] / members;
+  const stats = perSampleRows(logits, y, loss, perSample);
+  const statRows = stats.shape[0];
+  const parts = [tf.reshape(tf.transpose(tf.reshape(stats, [statRows, members, rows]), [1, 0, 2]), [members, statRows * rows])];
+  if (withLogits && loss.classification) parts.push(tf.reshape(logits, [members, -1]), tf.reshape(tf.cast(y, 'float32'), [members, rows]));
+  return tf.concat(parts, 1) as tf.Tensor2D;
 }

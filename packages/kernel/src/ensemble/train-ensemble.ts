@@ -12,7 +12,7 @@ import { validateRunOptions, type TrainResult } from '../train.js';
 import type { KernelBatch, TrainingData } from '../types.js';
 import { denseArchitecture, sameArchitecture } from './architecture.js';
 import { restore, snapshot } from './checkpoint.js';
-import { evaluateMembers } from './evaluate.js';
+import { evaluateMembers, inferencePassMembers } from './evaluate.js';
 import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
 import { DenseMembers } from './dense-members.js';
 import { ensembleStep } from './step.js';
@@ -32,6 +32,12 @@ export interface TrainEnsembleOptions {
   /** Default constant; every member follows it. */
   schedule?: Schedule | ScheduleSpec;
   loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
+  /**
+   * train()'s inference pass, for every member over its own `inferencePass` data (each member
+   * needs one, all with one batch count and size), after every `every`-th epoch (and the last) or
+   * the listed ones; delivered to the member's plugins' onInferencePass.
+   */
+  inferencePass?: { every?: number | readonly number[] };
   /** Evaluation of every member on shared data, as train()'s. */
   evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
   /** Atomic checkpoints of the whole ensemble (every member's weights, stream, epochs and plugin states; the optimizer state) every epoch and every `everySteps` steps, as train()'s. */
@@ -53,14 +59,17 @@ export interface EnsembleResult {
  * download and one optimizer update per step for all (see DenseMembers for what is shared), each
  * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
  * Members are independent: a member's results do not depend on its companions. Plugins only
- * observe and transform their member's gradients (no loss terms or lr factors); no inference passes or progress bar yet.
+ * observe and transform their member's gradients (no loss terms or lr factors); no progress bar yet.
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
   const { members: specs, epochs, learningRate } = options;
   if (!specs || specs.length === 0) throw new KernelError('trainEnsemble: members is empty; give one { seed, data } per member');
   specs.forEach(({ data }) => validateRunOptions({ epochs, learningRate, data, ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.resume ? { resume: options.resume } : {}) }));
   const batchesPerEpoch = specs[0]!.data.batchesPerEpoch;
-  specs.forEach(({ data }, m) => {
+  specs.forEach(({ data, inferencePass }, m) => {
+    if (options.inferencePass && inferencePass?.batchesPerEpoch !== specs[0]!.inferencePass?.batchesPerEpoch) {
+      throw new KernelError(`trainEnsemble: with inferencePass, every member needs inferencePass data with one batch count; member ${m} has ${inferencePass ? `${inferencePass.batchesPerEpoch} batches` : 'none'}, member 0 ${specs[0]!.inferencePass?.batchesPerEpoch ?? 'none'}`);
+    }
     if (data.batchesPerEpoch !== batchesPerEpoch) {
       throw new KernelError(`trainEnsemble: member ${m} has ${data.batchesPerEpoch} batches per epoch, member 0 ${batchesPerEpoch}; members step together, so give them training sets of one size and one batchSize`);
     }
@@ -90,6 +99,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   const allPlugins = members.flatMap((member) => member.plugins);
   const keepLogits = allPlugins.some((p) => p.logits && p.onBatchEnd);
   const keepPerSample = keepLogits || allPlugins.some((p) => p.perSample && p.onBatchEnd);
+  const passLogits = allPlugins.some((p) => p.logits && p.onInferencePass);
   const dropoutStreams = members.map((member) => member.random);
   const started = performance.now();
   const active = () => members.filter((member) => member.active);
@@ -129,14 +139,18 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       if (validation) metrics.validation = validation[member.index]!;
       if (test) metrics.test = test[member.index]!;
       member.history = [...member.history, metrics];
-      await notify(member.plugins, 'onEpochEnd', metrics, member.control);
+    }
+    const passes = options.inferencePass && isDue(epoch, epochs, options.inferencePass.every) ? await inferencePassMembers(nets, members.map((member) => member.member.inferencePass!), loss, epoch, passLogits) : undefined;
+    for (const member of ending) {
+      if (passes) await notify(member.plugins, 'onInferencePass', { ...passes[member.index]!, epoch, step: member.steps }, member.control);
+      await notify(member.plugins, 'onEpochEnd', member.history.at(-1)!, member.control);
     }
     for (const member of ending) if (member.control.reason) await finish(member);
   };
 
   try {
     for (const member of active()) {
-      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: false };
+      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: Boolean(options.inferencePass) };
       await notify(member.plugins, 'onRunStart', info, member.control);
     }
     // As in train(), a run stopped before its first epoch trains none.
