@@ -58,4 +58,3 @@ const result = await train({
 });
 const last = result.history.at(-1)!;
 console.log(`validation accuracy ${(100 * last.validation!.accuracy!).toFixed(2)}%, lr ${last.learningRate}, ${result.seconds.toFixed(0)} s`);
-process.exit(0);

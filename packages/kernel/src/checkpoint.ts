@@ -151,3 +151,13 @@ export function readCheckpoint(dir: string, { onDamaged }: { onDamaged?: (messag
     return state;
   }
 }
+
+/** Refuses to resume a checkpoint written under another fingerprint (e.g. of another config). */
+export function checkFingerprint(restored: CheckpointState, checkpoint: { dir: string; fingerprint?: string }): void {
+  if (restored.fingerprint !== checkpoint.fingerprint) {
+    throw new KernelError(
+      `the checkpoint in ${checkpoint.dir} was written by another config (fingerprint ${restored.fingerprint ?? 'none'}, this run is ${checkpoint.fingerprint ?? 'none'}): ` +
+        'resuming it would mix two runs; delete that directory to start over, or checkpoint this run elsewhere',
+    );
+  }
+}

@@ -1,3 +1,5 @@
+import type { EpochMetrics } from './types.js';
+
 /** What the kernel adds up over one epoch's batches; saved in checkpoints so a mid-epoch resume reports the same epoch. */
 export interface EpochTally {
   /** Σ batch mean loss × batch size. */
@@ -24,6 +26,22 @@ export function addStep(tally: EpochTally, step: { meanLoss: number; correct: nu
   for (const [name, value] of Object.entries(step.terms)) tally.termSums[name] = (tally.termSums[name] ?? 0) + value;
   tally.lastLearningRate = step.learningRate;
 }
+
+/** The epoch's metrics from its tally, before any evaluation: `learningRate` stands in when no step was taken. */
+export function epochMetricsOf(epoch: number, step: number, tally: EpochTally, classification: boolean, learningRate: number): EpochMetrics {
+  const { samples, seconds } = tally;
+  return {
+    epoch,
+    step,
+    train: { loss: tally.lossSum / samples, ...(classification ? { accuracy: tally.correct / samples } : {}), samples, samplesPerSec: samples / seconds, seconds },
+    terms: Object.fromEntries(Object.entries(tally.termSums).map(([name, sum]) => [name, sum / tally.batches])),
+    learningRate: tally.lastLearningRate ?? learningRate,
+  };
+}
+
+/** Whether end-of-epoch work (an evaluation, an inference pass) is due after 0-based `epoch`: every `every`-th epoch and the last, or the listed 1-based epochs. */
+export const isDue = (epoch: number, epochs: number, every: number | readonly number[] | undefined): boolean =>
+  typeof every === 'object' ? every.includes(epoch + 1) : (epoch + 1) % (every ?? 1) === 0 || epoch === epochs - 1;
 
 /** Checkpoints before 0.2 kept the tally as a string-keyed record ('loss', 'term:<name>', …). */
 export function tallyFromCheckpoint(saved: EpochTally | Record<string, number>): EpochTally {

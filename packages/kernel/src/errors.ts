@@ -17,3 +17,12 @@ export class RunInterruptedError extends KernelError {
     this.name = 'RunInterruptedError';
   }
 }
+
+/** The error a run stopped by its `signal` rejects with: where it stopped, and whether (and where) a checkpoint continues it. */
+export function interruptedAt(next: { epoch: number; batchIndex: number }, step: number, checkpoint: { dir: string } | undefined): RunInterruptedError {
+  const where = `epoch ${next.epoch + 1}, batch ${next.batchIndex}, after step ${step}`;
+  return new RunInterruptedError(
+    checkpoint ? `interrupted at ${where}; the checkpoint in ${checkpoint.dir} continues it` : `interrupted at ${where}; without checkpoint.dir nothing was saved`,
+    Boolean(checkpoint),
+  );
+}

@@ -26,6 +26,11 @@ export async function evaluate(model: tfl.LayersModel, data: TrainingData, loss:
 export async function inferencePass(model: tfl.LayersModel, data: TrainingData, loss: LossFunction, { withLogits = false } = {}): Promise<PerSample> {
   const parts: PerSample[] = [];
   for (const batch of data.epoch(0)) parts.push(await perSampleOf(model.apply(batch.x, { training: false }) as tf.Tensor, batch.y, batch.ids, loss, undefined, { withLogits }));
+  return concatPerSample(parts, withLogits && loss.classification);
+}
+
+/** One PerSample of consecutive parts (an inference pass's batches), in order; `withLogits` when the parts hold logits and labels. */
+export function concatPerSample(parts: readonly PerSample[], withLogits: boolean): PerSample {
   const concat = <T extends Float32Array | Uint8Array | Int32Array>(pick: (p: PerSample) => T | undefined, make: (n: number) => T): T | undefined => {
     if (parts.length === 0 || pick(parts[0]!) === undefined) return undefined;
     const out = make(parts.reduce((n, p) => n + p.ids.length, 0));
@@ -43,7 +48,7 @@ export async function inferencePass(model: tfl.LayersModel, data: TrainingData, 
     margin: concat((p) => p.margin, (n) => new Float32Array(n)),
     pGold: concat((p) => p.pGold, (n) => new Float32Array(n)),
     el2n: concat((p) => p.el2n, (n) => new Float32Array(n)),
-    ...(withLogits && loss.classification ? { logits: concatRows(parts.map((p) => p.logits!)), labels: concat((p) => p.labels, (n) => new Int32Array(n)) } : {}),
+    ...(withLogits ? { logits: concatRows(parts.map((p) => p.logits!)), labels: concat((p) => p.labels, (n) => new Int32Array(n)) } : {}),
   };
 }
 

@@ -47,13 +47,7 @@ export async function trainStep(
     return terms.length + penalties.length === 0 ? mean : (tf.addN([mean, ...terms, ...penalties]) as tf.Scalar);
   }, variables);
   if (value !== kept!.mean) value.dispose(); // without terms, the loss is the kept mean itself
-  let gradients: Record<string, tf.Tensor> = grads;
-  for (const plugin of plugins) {
-    if (!plugin.transformGrads) continue;
-    const next = plugin.transformGrads(gradients, ctx);
-    for (const [name, tensor] of Object.entries(gradients)) if (next[name] !== tensor) tensor.dispose();
-    gradients = next;
-  }
+  const gradients = transformGrads(plugins, grads, ctx);
   let learningRate = baseLearningRate;
   for (const plugin of plugins) if (plugin.adjustLearningRate) learningRate *= plugin.adjustLearningRate(ctx);
   optimizer.apply(variables, variables.map((v) => gradients[v.name]!), learningRate);
@@ -77,4 +71,16 @@ export async function trainStep(
     learningRate,
     ...(samples ? { perSample: samples } : {}),
   };
+}
+
+/** The gradients after every plugin's transformGrads, in plugin order; replaced tensors are disposed. */
+export function transformGrads(plugins: readonly KernelPlugin[], grads: Record<string, tf.Tensor>, ctx: StepContext): Record<string, tf.Tensor> {
+  let gradients = grads;
+  for (const plugin of plugins) {
+    if (!plugin.transformGrads) continue;
+    const next = plugin.transformGrads(gradients, ctx);
+    for (const [name, tensor] of Object.entries(gradients)) if (next[name] !== tensor) tensor.dispose();
+    gradients = next;
+  }
+  return gradients;
 }

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
-import { KernelError, RunInterruptedError } from './errors.js';
+import { checkFingerprint, readCheckpoint, writeCheckpoint, type CheckpointState, type NamedArray } from './checkpoint.js';
+import { interruptedAt, KernelError } from './errors.js';
 import { evaluate, inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/types.js';
-import { addStep, emptyTally, type EpochTally } from './epoch-tally.js';
+import { addStep, emptyTally, epochMetricsOf, isDue, type EpochTally } from './epoch-tally.js';
 import { notify, notifyRunError, sortPlugins, StopSignal } from './plugins.js';
 import { progressReporter, type ProgressOptions } from './progress.js';
 import { SeededMathRandom } from '@mgdl/random';
@@ -52,12 +52,9 @@ export interface TrainResult extends RunSummary {
   model: tfl.LayersModel;
 }
 
-const due = (epoch: number, epochs: number, every: number | readonly number[] | undefined): boolean =>
-  typeof every === 'object' ? every.includes(epoch + 1) : (epoch + 1) % (every ?? 1) === 0 || epoch === epochs - 1;
-
 /** Trains `model` on `data`; the one place where mgdl trains. */
 export async function train(options: TrainOptions): Promise<TrainResult> {
-  validate(options);
+  validateRunOptions(options);
   const seed = options.seed ?? 0;
   const random = new SeededMathRandom(seed);
   random.install();
@@ -88,12 +85,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   let tally = emptyTally();
   const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir, { onDamaged: (message) => process.emitWarning(message, 'CheckpointWarning') }) : undefined;
   if (restored) {
-    if (restored.fingerprint !== checkpoint!.fingerprint) {
-      throw new KernelError(
-        `the checkpoint in ${checkpoint!.dir} was written by another config (fingerprint ${restored.fingerprint ?? 'none'}, this run is ${checkpoint!.fingerprint ?? 'none'}): ` +
-          'resuming it would mix two runs; delete that directory to start over, or checkpoint this run elsewhere',
-      );
-    }
+    checkFingerprint(restored, checkpoint!);
     restore(restored, model, optimizer, variables, plugins, random);
     position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
     history = restored.history;
@@ -109,11 +101,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   };
   const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
     if (!saved) await save(next);
-    const where = `epoch ${next.epoch + 1}, batch ${next.batchIndex}, after step ${position.step}`;
-    throw new RunInterruptedError(
-      checkpoint ? `interrupted at ${where}; the checkpoint in ${checkpoint.dir} continues it` : `interrupted at ${where}; without checkpoint.dir nothing was saved`,
-      Boolean(checkpoint),
-    );
+    throw interruptedAt(next, position.step, checkpoint);
   };
   const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
 
@@ -153,7 +141,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
       position.batchIndex = 0;
       const metrics = await epochMetrics(epoch, position.step, tally, model, loss, options);
       history = [...history, metrics];
-      if (options.inferencePass && due(epoch, epochs, options.inferencePass.every)) {
+      if (options.inferencePass && isDue(epoch, epochs, options.inferencePass.every)) {
         await notify(plugins, 'onInferencePass', { ...(await inferencePass(model, options.inferencePass.data, loss, { withLogits: passLogits })), epoch, step: position.step }, control);
       }
       await notify(plugins, 'onEpochEnd', metrics, control);
@@ -170,22 +158,9 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
 }
 
 async function epochMetrics(epoch: number, step: number, tally: EpochTally, model: tfl.LayersModel, loss: LossFunction, options: TrainOptions): Promise<EpochMetrics> {
-  const { samples, seconds } = tally;
-  const metrics: EpochMetrics = {
-    epoch,
-    step,
-    train: {
-      loss: tally.lossSum / samples,
-      ...(loss.classification ? { accuracy: tally.correct / samples } : {}),
-      samples,
-      samplesPerSec: samples / seconds,
-      seconds,
-    },
-    terms: Object.fromEntries(Object.entries(tally.termSums).map(([name, sum]) => [name, sum / tally.batches])),
-    learningRate: tally.lastLearningRate ?? options.learningRate,
-  };
+  const metrics = epochMetricsOf(epoch, step, tally, loss.classification, options.learningRate);
   const { evaluation } = options;
-  if (evaluation && due(epoch, options.epochs, evaluation.every)) {
+  if (evaluation && isDue(epoch, options.epochs, evaluation.every)) {
     if (evaluation.validation) metrics.validation = await evaluate(model, evaluation.validation, loss);
     if (evaluation.test) metrics.test = await evaluate(model, evaluation.test, loss);
   }
@@ -235,7 +210,8 @@ function restore(state: CheckpointState, model: tfl.LayersModel, optimizer: Opti
   random.saved = state.randomState;
 }
 
-function validate({ epochs, learningRate, data, checkpoint, resume }: TrainOptions): void {
+/** The checks every run's options pass before training starts (trainEnsemble's members' too). */
+export function validateRunOptions({ epochs, learningRate, data, checkpoint, resume }: Pick<TrainOptions, 'epochs' | 'learningRate' | 'data' | 'checkpoint' | 'resume'>): void {
   if (!Number.isInteger(epochs) || epochs < 1) throw new KernelError(`epochs must be a positive integer, got ${epochs}`);
   if (!(learningRate > 0) || !Number.isFinite(learningRate)) throw new KernelError(`learningRate must be a positive number, got ${learningRate}`);
   if (!data || !(data.batchesPerEpoch > 0)) throw new KernelError('data must provide at least one batch per epoch (batchesPerEpoch > 0)');

@@ -9,4 +9,9 @@ describe('the README example', () => {
     const block = /<!-- install-check: kernel-plugins -->\s*\n```ts\n([\s\S]*?)\n```/.exec(read('README.md'));
     expect(block?.[1]).toBe(read('examples/mnist-plugins.ts').trimEnd());
   });
+
+  it('of trainEnsemble is examples/seed-ensemble.ts, word for word', () => {
+    const block = /<!-- example: kernel-ensemble -->\s*\n```ts\n([\s\S]*?)\n```/.exec(read('README.md'));
+    expect(block?.[1]).toBe(read('examples/seed-ensemble.ts').trimEnd());
+  });
 });

@@ -1,0 +1,2 @@
+export { trainEnsemble, type EnsembleResult, type TrainEnsembleOptions } from './train-ensemble.js';
+export type { EnsembleMember } from './member.js';

@@ -1,0 +1,219 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { addStep, emptyTally, epochMetricsOf, isDue } from '../epoch-tally.js';
+import { checkFingerprint, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
+import { interruptedAt, KernelError } from '../errors.js';
+import { resolveLoss, type LossFunction } from '../loss.js';
+import { createOptimizer, type OptimizerSpec } from '../optimizers/index.js';
+import type { Optimizer } from '../optimizers/types.js';
+import { notify, notifyRunError } from '../plugins.js';
+import { createSchedule, type Schedule, type ScheduleSpec } from '../schedules.js';
+import { validateRunOptions, type TrainResult } from '../train.js';
+import type { KernelBatch, TrainingData } from '../types.js';
+import { denseArchitecture, sameArchitecture } from './architecture.js';
+import { restore, snapshot } from './checkpoint.js';
+import { evaluateMembers, inferencePassMembers } from './evaluate.js';
+import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
+import { DenseMembers } from './dense-members.js';
+import { ensembleStep } from './step.js';
+
+export interface TrainEnsembleOptions {
+  /**
+   * Builds one member's dense net (the zoo's mlp or fcnn: Dense layers with ReLU, tanh or no
+   * activation, Dropout, kernel L2). Called once per member with Math.random seeded by the
+   * member's seed, exactly as train() calls its factory, so a member starts from its solo run's weights.
+   */
+  model: () => tfl.LayersModel;
+  members: readonly EnsembleMember[];
+  epochs: number;
+  learningRate: number;
+  /** Default Adam. Must update each element from its own gradient and state (adam and sgd do), so that it acts on each member alone. */
+  optimizer?: Optimizer | OptimizerSpec;
+  /** Default constant; every member follows it. */
+  schedule?: Schedule | ScheduleSpec;
+  loss?: 'softmax-cross-entropy' | 'mse' | LossFunction;
+  /**
+   * train()'s inference pass, for every member over its own `inferencePass` data (each member
+   * needs one, all with one batch count and size), after every `every`-th epoch (and the last) or
+   * the listed ones; delivered to the member's plugins' onInferencePass.
+   */
+  inferencePass?: { every?: number | readonly number[] };
+  /** Evaluation of every member on shared data, as train()'s. */
+  evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
+  /** Atomic checkpoints of the whole ensemble (every member's weights, stream, epochs and plugin states; the optimizer state) every epoch and every `everySteps` steps, as train()'s. */
+  checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
+  /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
+  resume?: boolean;
+  /** As train()'s: aborting it stops the ensemble after the current batch, checkpointed (with `checkpoint`), and trainEnsemble rejects with a RunInterruptedError. */
+  signal?: AbortSignal;
+}
+
+export interface EnsembleResult {
+  /** Per member, in order: what train() would have returned for it (its model holds its final weights). */
+  members: TrainResult[];
+  seconds: number;
+}
+
+/**
+ * Trains S members of one dense architecture in one pass: one forward and backward pass, one
+ * download and one optimizer update per step for all (see DenseMembers for what is shared), each
+ * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
+ * Members are independent: a member's results do not depend on its companions. Plugins only
+ * observe and transform their member's gradients (no loss terms or lr factors); no progress bar yet.
+ */
+export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
+  const { members: specs, epochs, learningRate } = options;
+  if (!specs || specs.length === 0) throw new KernelError('trainEnsemble: members is empty; give one { seed, data } per member');
+  specs.forEach(({ data }) => validateRunOptions({ epochs, learningRate, data, ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}), ...(options.resume ? { resume: options.resume } : {}) }));
+  const batchesPerEpoch = specs[0]!.data.batchesPerEpoch;
+  specs.forEach(({ data, inferencePass }, m) => {
+    if (options.inferencePass && inferencePass?.batchesPerEpoch !== specs[0]!.inferencePass?.batchesPerEpoch) {
+      throw new KernelError(`trainEnsemble: with inferencePass, every member needs inferencePass data with one batch count; member ${m} has ${inferencePass ? `${inferencePass.batchesPerEpoch} batches` : 'none'}, member 0 ${specs[0]!.inferencePass?.batchesPerEpoch ?? 'none'}`);
+    }
+    if (data.batchesPerEpoch !== batchesPerEpoch) {
+      throw new KernelError(`trainEnsemble: member ${m} has ${data.batchesPerEpoch} batches per epoch, member 0 ${batchesPerEpoch}; members step together, so give them training sets of one size and one batchSize`);
+    }
+  });
+  const members: MemberRun[] = [];
+  const given = options.optimizer && 'apply' in options.optimizer ? options.optimizer : undefined;
+  const optimizer = given ?? createOptimizer((options.optimizer as OptimizerSpec | undefined) ?? { name: 'adam' });
+  try {
+    specs.forEach((spec, m) => members.push(new MemberRun(m, spec, options.model)));
+    const layers = denseArchitecture(members[0]!.model);
+    members.forEach((member) => sameArchitecture(layers, denseArchitecture(member.model), member.index));
+    return await run(options, members, new DenseMembers(layers, members.map((member) => member.model)), optimizer);
+  } catch (error) {
+    for (const member of members) member.model.dispose();
+    throw error;
+  } finally {
+    // An optimizer passed in is the caller's to dispose (its state may be inspected afterwards).
+    if (!given) optimizer.dispose();
+  }
+}
+
+async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: DenseMembers, optimizer: Optimizer): Promise<EnsembleResult> {
+  const { epochs, evaluation, checkpoint } = options;
+  const batchesPerEpoch = members[0]!.member.data.batchesPerEpoch;
+  const loss = resolveLoss(options.loss ?? 'softmax-cross-entropy');
+  const schedule = options.schedule && 'factor' in options.schedule ? options.schedule : createSchedule(options.schedule ?? { name: 'constant' });
+  const allPlugins = members.flatMap((member) => member.plugins);
+  const keepLogits = allPlugins.some((p) => p.logits && p.onBatchEnd);
+  const keepPerSample = keepLogits || allPlugins.some((p) => p.perSample && p.onBatchEnd);
+  const passLogits = allPlugins.some((p) => p.logits && p.onInferencePass);
+  const dropoutStreams = members.map((member) => member.random);
+  const started = performance.now();
+  const active = () => members.filter((member) => member.active);
+
+  // A member stopped early keeps being computed with the others (unobserved); its weights at the stop are kept aside and restored at the end.
+  const kept = new Map<MemberRun, tf.Tensor[]>();
+  let position = { epoch: 0, batchIndex: 0, step: 0 };
+  const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir, { onDamaged: (message) => process.emitWarning(message, 'CheckpointWarning') }) : undefined;
+  if (restored) {
+    checkFingerprint(restored, checkpoint!);
+    restore(restored, checkpoint!.dir, nets, optimizer, members, kept);
+    position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
+  }
+  const save = async (next: { epoch: number; batchIndex: number }) => {
+    if (!checkpoint) return;
+    // Plugins persist what they buffered first, so a resume from this checkpoint misses nothing.
+    for (const member of active()) await notify(member.plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, member.control);
+    writeCheckpoint(checkpoint.dir, await snapshot(nets, optimizer, members, kept, { ...next, step: position.step, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}) }));
+  };
+  const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
+    if (!saved) await save(next);
+    throw interruptedAt(next, position.step, checkpoint);
+  };
+  const finish = async (member: MemberRun) => {
+    if (member.control.reason) kept.set(member, nets.variablesOf(member.index).map((v) => tf.clone(v)));
+    member.summary = member.summarize(started);
+    await notify(member.plugins, 'onRunEnd', member.summary, member.control);
+  };
+  /** Epoch metrics (with one evaluation of all members when due) and onEpochEnd for `ending`; then ends the runs of those stopped. */
+  const endEpoch = async (ending: readonly MemberRun[], epoch: number) => {
+    if (ending.length === 0) return;
+    const due = evaluation && isDue(epoch, epochs, evaluation.every);
+    const validation = due && evaluation.validation ? await evaluateMembers(nets, evaluation.validation, loss) : undefined;
+    const test = due && evaluation.test ? await evaluateMembers(nets, evaluation.test, loss) : undefined;
+    for (const member of ending) {
+      const metrics = epochMetricsOf(epoch, member.steps, member.tally, loss.classification, options.learningRate);
+      if (validation) metrics.validation = validation[member.index]!;
+      if (test) metrics.test = test[member.index]!;
+      member.history = [...member.history, metrics];
+    }
+    const passes = options.inferencePass && isDue(epoch, epochs, options.inferencePass.every) ? await inferencePassMembers(nets, members.map((member) => member.member.inferencePass!), loss, epoch, passLogits) : undefined;
+    for (const member of ending) {
+      if (passes) await notify(member.plugins, 'onInferencePass', { ...passes[member.index]!, epoch, step: member.steps }, member.control);
+      await notify(member.plugins, 'onEpochEnd', member.history.at(-1)!, member.control);
+    }
+    for (const member of ending) if (member.control.reason) await finish(member);
+  };
+
+  try {
+    for (const member of active()) {
+      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: Boolean(options.inferencePass) };
+      await notify(member.plugins, 'onRunStart', info, member.control);
+    }
+    // As in train(), a run stopped before its first epoch trains none.
+    for (const member of active()) if (member.control.reason) await finish(member);
+    for (let epoch = position.epoch; epoch < epochs && active().length > 0; epoch++) {
+      if (position.batchIndex === 0) {
+        for (const member of active()) {
+          member.tally = emptyTally();
+          await notify(member.plugins, 'onEpochStart', { epoch, step: position.step }, member.control);
+        }
+      }
+      const iterators = members.map((member) => member.member.data.epoch(epoch, position.batchIndex)[Symbol.iterator]());
+      try {
+        for (let batchIndex = position.batchIndex; batchIndex < batchesPerEpoch && active().length > 0; batchIndex++) {
+          const batches = nextBatches(iterators, epoch, batchIndex);
+          checkStackable(batches, epoch, batchIndex);
+          const t0 = performance.now();
+          const learningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: batchesPerEpoch, epochs });
+          const gradientTransforms = members.map((member) =>
+            member.active && member.plugins.some((p) => p.transformGrads)
+              ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, history: member.history } }
+              : undefined,
+          );
+          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits });
+          const step = ++position.step;
+          const seconds = (performance.now() - t0) / 1000;
+          for (const member of active()) {
+            const { meanLoss, correct, perSample } = results[member.index]!;
+            const batch: KernelBatch = batches[member.index]!;
+            if (!Number.isFinite(meanLoss)) {
+              throw new KernelError(`trainEnsemble: member ${member.index} (seed ${member.member.seed}): loss is ${meanLoss} at epoch ${epoch + 1}, step ${step} (batch ${batch.index}); lower the learning rate or check that member's data`);
+            }
+            member.steps = step;
+            addStep(member.tally, { meanLoss, correct, samples: batch.ids.length, terms: {}, learningRate });
+            member.tally.seconds += seconds;
+            const event = { ...perSample, epoch, step, batchIndex: batch.index, ids: batch.ids, meanLoss, ...(loss.classification ? { correctCount: correct } : {}), terms: {}, learningRate };
+            await notify(member.plugins, 'onBatchEnd', event, member.control);
+            // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
+            if (member.control.reason) await endEpoch([member], epoch);
+          }
+          const last = batchIndex === batchesPerEpoch - 1;
+          if (checkpoint?.everySteps && step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batchIndex + 1 });
+          if (options.signal) {
+            // As in train(): one turn of the event loop per batch lets signal handlers run.
+            await new Promise((resolve) => setImmediate(resolve));
+            if (options.signal.aborted && !last) await interrupt({ epoch, batchIndex: batchIndex + 1 });
+          }
+        }
+      } finally {
+        for (const iterator of iterators) iterator.return?.();
+      }
+      position.batchIndex = 0;
+      await endEpoch(active(), epoch);
+      await save({ epoch: epoch + 1, batchIndex: 0 });
+      if (options.signal?.aborted && epoch + 1 < epochs) await interrupt({ epoch: epoch + 1, batchIndex: 0 }, { saved: true });
+    }
+    for (const member of active()) await finish(member);
+    for (const [member, weights] of kept) nets.variablesOf(member.index).forEach((v, i) => v.assign(weights[i]!));
+  } catch (error) {
+    for (const member of active()) await notifyRunError(member.plugins, error, member.summarize(started));
+    throw error;
+  } finally {
+    tf.dispose([...kept.values()].flat());
+  }
+  return { members: members.map((member) => ({ ...member.summary!, model: member.model })), seconds: (performance.now() - started) / 1000 };
+}

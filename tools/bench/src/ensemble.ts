@@ -1,0 +1,101 @@
+/**
+ * npm run bench:ensemble [-- --steps 20 --rounds 2 --widths 1,10 --members 1,2,5,10]
+ *
+ * Seeds in one pass: S members of the cic-width FCNN (784 → 16·w ReLU → 10, batch 128, Adam, a
+ * per-sample plugin per member as the forgetting statistics have) trained by one trainEnsemble call
+ * against the same S members trained one after another by train(), in the same process, on
+ * MNIST-shaped random data. A solo run's rate is its samples ÷ its time; an ensemble member's, its
+ * samples ÷ the ensemble's time (wall); the speed-ups are the S solo runs' time ÷ the ensemble's,
+ * in wall and in process CPU time. Each round measures solo then ensemble; the best round of each counts.
+ */
+import { parseArgs } from 'node:util';
+import { initBackend } from '@mgdl/backend';
+import { Batcher, type Dataset } from '@mgdl/datasets';
+import { train, trainEnsemble, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
+import { buildModel } from '@mgdl/models';
+import { createRandom } from '@mgdl/random';
+import { markdownTable } from './markdown.js';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '2' },
+    widths: { type: 'string', default: '1,10' },
+    members: { type: 'string', default: '1,2,5,10' },
+  },
+});
+const steps = Number(values.steps);
+const rounds = Number(values.rounds);
+const batchSize = 128;
+const list = (text: string) => text.split(',').map(Number);
+await initBackend({ backend: 'wasm', threads: 1 });
+
+function randomMnist(n: number, seed: number): Dataset {
+  const random = createRandom(seed);
+  return {
+    name: 'random-mnist', split: 'train', kind: 'image', sampleShape: [28, 28, 1], sources: [],
+    x: Uint8Array.from({ length: n * 784 }, () => Math.floor(random() * 256)),
+    labels: Int32Array.from({ length: n }, () => Math.floor(random() * 10)),
+    ids: Int32Array.from({ length: n }, (_, i) => i),
+    classNames: Array.from({ length: 10 }, (_, c) => String(c)),
+  };
+}
+/** Member m's own samples, labels and order, as a cic-width cell's. */
+const memberData = Array.from({ length: Math.max(...list(values.members)) }, (_, m): TrainingData => new Batcher(randomMnist(batchSize * steps, 1 + m), { batchSize, seed: 100 + m }));
+/** Reads every per-sample array, as forgetting statistics do. */
+const perSampleConsumer = (): KernelPlugin => {
+  let correct = 0;
+  return { name: 'per-sample', perSample: true, onBatchEnd: (e) => void e.correct!.forEach((c) => (correct += c)), onRunEnd: () => void (correct = 0) };
+};
+
+/** Wall and CPU seconds of one measurement: on a loaded machine the process's CPU time is the steadier of the two. */
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function timed(run: () => Promise<{ model: { dispose(): void } }[]>): Promise<Timing> {
+  const [start, cpuStart] = [performance.now(), process.cpuUsage()];
+  const results = await run();
+  const cpu = process.cpuUsage(cpuStart);
+  const timing = { wall: (performance.now() - start) / 1000, cpu: (cpu.user + cpu.system) / 1e6 };
+  for (const result of results) result.model.dispose();
+  return timing;
+}
+const best = (a: Timing, b: Timing): Timing => ({ wall: Math.min(a.wall, b.wall), cpu: Math.min(a.cpu, b.cpu) });
+
+const soloRuns = (width: number, members: number) =>
+  timed(async () => {
+    const results = [];
+    for (let m = 0; m < members; m++) {
+      results.push(await train({ model: () => buildModel('fcnn', { width, inputShape: [28, 28, 1] }), data: memberData[m]!, epochs: 1, learningRate: 1e-3, seed: m, plugins: [perSampleConsumer()], progress: false }));
+    }
+    return results;
+  });
+
+const ensembleRun = (width: number, members: number) =>
+  timed(async () => {
+    const specs = Array.from({ length: members }, (_, m) => ({ seed: m, data: memberData[m]!, plugins: [perSampleConsumer()] }));
+    return (await trainEnsemble({ model: () => buildModel('fcnn', { width, inputShape: [28, 28, 1] }), members: specs, epochs: 1, learningRate: 1e-3 })).members;
+  });
+
+const rows: string[][] = [];
+const samples = batchSize * steps;
+for (const width of list(values.widths)) {
+  await soloRuns(width, 1); // warm-up: kernel compilation, allocator
+  await ensembleRun(width, 2);
+  for (const members of list(values.members)) {
+    let [solo, together]: Timing[] = [{ wall: Infinity, cpu: Infinity }, { wall: Infinity, cpu: Infinity }];
+    for (let round = 0; round < rounds; round++) {
+      solo = best(solo!, await soloRuns(width, members));
+      together = best(together!, await ensembleRun(width, members));
+    }
+    const [s, e] = [solo!, together!];
+    process.stderr.write(`[bench:ensemble] w=${width} S=${members}: ${members} solo runs ${s.wall.toFixed(2)} s (CPU ${s.cpu.toFixed(2)} s), ensemble ${e.wall.toFixed(2)} s (CPU ${e.cpu.toFixed(2)} s)\n`);
+    const rate = (seconds: number) => (samples / seconds).toFixed(0);
+    rows.push([String(width), String(members), rate(s.wall / members), rate(e.wall), rate(e.wall / members), `${(s.wall / e.wall).toFixed(2)}×`, `${(s.cpu / e.cpu).toFixed(2)}×`]);
+  }
+}
+console.log(`cic-width FCNN (784 → 16·w ReLU → 10), batch ${batchSize}, Adam, ${steps} steps per member, a per-sample plugin per member, wasm 1 thread; best of ${rounds} rounds`);
+console.log(markdownTable(['w', 'S', 'solo run: samples/s', 'ensemble: samples/s per member', 'ensemble: samples/s, all members', 'speed-up, wall', 'speed-up, CPU time'], rows));
+process.exit(0);
