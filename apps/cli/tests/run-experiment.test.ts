@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,15 @@ describe('mgdl run', () => {
     expect(verdict.judgements.length).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     expect(run.stdout).toMatch(/\[cic-width\] verdict: /);
+
+    // A hand-edited result: mgdl report names it and exits 1 instead of reporting it as the run's.
+    const cell = join(dir, 'cells', 'width=1,seed=0');
+    const metrics = join(cell, 'metrics.json');
+    writeFileSync(metrics, readFileSync(metrics, 'utf8').replace('"accuracy":', '"accuracy": 0.912, "was":'));
+    const edited = mgdl('report', cell, '--out', join(root, 'edited.html'));
+    expect(edited.status).toBe(1);
+    expect(edited.stderr).toMatch(/metrics\.json changed after the cell finished \(done\.json certifies other contents\): the report shows numbers the run did not produce/);
+    expect(mgdl('report', join(dir, 'cells', 'width=4,seed=0'), '--out', join(root, 'intact.html')).status).toBe(0);
 
     // Other data under the same config (the folder's files replaced): the rerun is refused, naming the files.
     const other = mgdl('data', 'synthetic', 'mnist', '--out', join(root, 'data'), '--train', '700', '--test', '300');

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { acquireLock, LockHeldError, removeLeftoverPartials, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
@@ -114,8 +114,13 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
     const leftovers = removeLeftoverPartials(dir);
     if (leftovers.length > 0) log(`removed ${leftovers.length} temporary file(s) that interrupted writes left (${leftovers.slice(0, 3).map((path) => relative(dir, path)).join(', ')}${leftovers.length > 3 ? ', …' : ''})`);
   }
-  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const stages = planStages(experiment, config, dir);
+  // config.json describes the results beside it: a config the cells refuse must not replace it.
+  if (!fresh) {
+    const stale = stages.flatMap((stage) => staleCells(stage.cells, stage.dir, (cell) => cellIdentity(cell.config)));
+    if (stale.length > 0) throw new CellIdentityError(stale);
+  }
+  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
   const staged = stages[0]!.name !== undefined;
   log(`${stages.reduce((n, stage) => n + stage.cells.length, 0)} cell(s) in ${dir}${staged ? ` in ${stages.length} stages: ${stages.map((s) => `${s.name} (${s.cells.length})`).join(', ')}` : ''}`);
   let failed = 0;

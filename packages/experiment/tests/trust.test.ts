@@ -59,6 +59,8 @@ describe('one run directory, one config, one runner', () => {
     expect(changed.status).toBe(2);
     expect(changed.stderr).toContain('were made by a different config');
     expect(changed.stderr).toMatch(/seed=0: config\.ks: \[1,2,3\] → \[1,9\]/);
+    // The refused config does not replace the one that describes the results.
+    expect(JSON.parse(readFileSync(join(dir, 'toy', 'smoke', 'config.json'), 'utf8')).ks).toEqual([1, 2, 3]);
     expect(changed.stderr).toContain('give the new config its own run with --name NEW, or discard those cells with --fresh');
     expect(changed.stdout).not.toMatch(/start /);
     const fresh = runToy(dir, '--set', 'ks=[1,9]', '--fresh');

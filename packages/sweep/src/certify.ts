@@ -54,3 +54,19 @@ export function doneProblem(cellDir: string, fingerprint: string | null): string
   }
   return undefined;
 }
+
+/**
+ * For a directory with a done.json: why its result files are not the ones it certified (edited,
+ * missing); undefined when they are, and for a directory without one (not a sweep cell).
+ */
+export function certificationProblem(cellDir: string): string | undefined {
+  const path = join(cellDir, DONE_FILE);
+  if (!existsSync(path)) return undefined;
+  let fingerprint: string | null = null;
+  try {
+    fingerprint = (JSON.parse(readFileSync(path, 'utf8')) as Partial<DoneRecord>).fingerprint ?? null;
+  } catch {
+    return 'done.json is not valid JSON';
+  }
+  return doneProblem(cellDir, fingerprint);
+}

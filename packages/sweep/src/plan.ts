@@ -45,15 +45,8 @@ export interface SweepPlan {
  * directory and identity.json and is pending. Nothing is started here.
  */
 export function planSweep<C extends { name: string }>({ cells, dir, command, identity, fresh = false }: PlanOptions<C>): SweepPlan {
-  const planned = cells.map((cell) => {
-    const id = identity?.(cell);
-    return { cell, cellDir: join(resolve(dir), cell.name), id, fingerprint: identity ? fingerprintOf(id) : null };
-  });
-  const stale = planned.flatMap(({ cell, cellDir, id, fingerprint }) => {
-    const saved = fingerprint === null ? undefined : readIdentity(cellDir);
-    if (saved === undefined || (saved !== 'unknown' && saved.fingerprint === fingerprint)) return [];
-    return [{ name: cell.name, cellDir, differences: saved === 'unknown' ? ['no identity.json (made before run fingerprints, or damaged)'] : differences(saved.identity, id) }];
-  });
+  const planned = plannedCells(cells, dir, identity);
+  const stale = staleOf(planned);
   if (stale.length > 0) {
     if (!fresh) throw new CellIdentityError(stale);
     for (const { cellDir } of stale) rmSync(cellDir, { recursive: true, force: true });
@@ -74,4 +67,23 @@ export function planSweep<C extends { name: string }>({ cells, dir, command, ide
     plan.pending.push({ name: cell.name, cellDir, fingerprint, command: command(cell, cellDir) });
   }
   return plan;
+}
+
+const plannedCells = <C extends { name: string }>(cells: readonly C[], dir: string, identity: ((cell: C) => unknown) | undefined) =>
+  cells.map((cell) => {
+    const id = identity?.(cell);
+    return { cell, cellDir: join(resolve(dir), cell.name), id, fingerprint: identity ? fingerprintOf(id) : null };
+  });
+
+function staleOf(planned: ReturnType<typeof plannedCells<{ name: string }>>): { name: string; cellDir: string; differences: string[] }[] {
+  return planned.flatMap(({ cell, cellDir, id, fingerprint }) => {
+    const saved = fingerprint === null ? undefined : readIdentity(cellDir);
+    if (saved === undefined || (saved !== 'unknown' && saved.fingerprint === fingerprint)) return [];
+    return [{ name: cell.name, cellDir, differences: saved === 'unknown' ? ['no identity.json (made before run fingerprints, or damaged)'] : differences(saved.identity, id) }];
+  });
+}
+
+/** The cells of `dir` that another identity made, without changing anything: what planSweep would refuse. */
+export function staleCells<C extends { name: string }>(cells: readonly C[], dir: string, identity: (cell: C) => unknown): { name: string; differences: string[] }[] {
+  return staleOf(plannedCells(cells, dir, identity)).map(({ name, differences }) => ({ name, differences }));
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
 import { buildReport, writeFigures } from '@mgdl/report';
+import { certificationProblem } from '@mgdl/sweep';
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -17,6 +18,10 @@ export function reportCommand(): Command {
       for (const run of report.runs) {
         for (const missing of run.missing) process.stderr.write(`mgdl report: ${run.dir}: missing ${missing}\n`);
         for (const problem of run.problems) process.stderr.write(`mgdl report: ${run.dir}: ${problem}\n`);
+        const uncertified = certificationProblem(run.dir);
+        if (uncertified === undefined) continue;
+        process.stderr.write(`mgdl report: ${run.dir}: ${uncertified} (done.json certifies other contents): the report shows numbers the run did not produce; rerun the experiment to redo that cell\n`);
+        process.exitCode = 1;
       }
       if (!report.usable) {
         process.stderr.write(`mgdl report: nothing readable in ${dirs.join(', ')}: expected params.json, metrics.json or events.jsonl written by a run\n`);
