@@ -62,11 +62,11 @@ export function doneProblem(cellDir: string, fingerprint: string | null): string
 export function certificationProblem(cellDir: string): string | undefined {
   const path = join(cellDir, DONE_FILE);
   if (!existsSync(path)) return undefined;
-  let fingerprint: string | null = null;
+  let record: Partial<DoneRecord>;
   try {
-    fingerprint = (JSON.parse(readFileSync(path, 'utf8')) as Partial<DoneRecord>).fingerprint ?? null;
+    record = JSON.parse(readFileSync(path, 'utf8')) as Partial<DoneRecord>;
   } catch {
     return 'done.json is not valid JSON';
   }
-  return doneProblem(cellDir, fingerprint);
+  return doneProblem(cellDir, record.fingerprint ?? null);
 }
