@@ -10,6 +10,7 @@ import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
 import { describeError } from './describe-error.js';
 import { cellIdentity } from './identity.js';
+import { checkRunsDir } from './runs-dir.js';
 import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
 import { printStatus } from './status.js';
 import { PROCEDURE, type Judgement } from './verdict/index.js';
@@ -60,6 +61,7 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
     }
     const config = resolveConfig(experiment, args.preset, args.overrides);
     if (args.noVerify) process.env['MGDL_VERIFY'] = '0'; // the cells inherit it
+    checkRunsDir(args.runsDir);
     const out = join(args.runsDir, experiment.name, args.name);
     if (args.status) process.exit(printStatus(experiment, config, out, args.executor.kind));
     process.exit(await sweepAndReport(experiment, config, out, { ...args, entry: invocation.entry ?? [process.argv[1]!] }));

@@ -128,6 +128,17 @@ describe('one run directory, one config, one runner', () => {
     expect(empty.stderr).toContain('the lock file is empty (left by an interrupted write)');
   });
 
+  it('refuses a runs folder on a file system that holds no files (/proc) or under a file, before creating anything', () => {
+    const proc = runToy('/proc/self');
+    expect(proc.status).toBe(2);
+    expect(proc.stderr).toContain('--runs-dir /proc/self: /proc/self is on the proc file system, which holds no files; choose a folder on a disk');
+    const file = join(runs(), 'a-file');
+    writeFileSync(file, '');
+    const under = runToy(join(file, 'runs'));
+    expect(under.status).toBe(2);
+    expect(under.stderr).toContain(`${file} is not a folder; choose a folder for the runs`);
+  });
+
   it('names a read-only, forbidden or full runs folder as such', () => {
     const errno = (code: string, path: string) => Object.assign(new Error(`${code}: failed, mkdir '${path}'`), { code, path });
     expect(describeError(errno('EROFS', '/mnt/ro/runs'))).toBe('/mnt/ro/runs is on a read-only file system: choose a writable folder with --runs-dir DIR');

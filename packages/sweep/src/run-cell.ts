@@ -44,9 +44,16 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
-  const stdoutLog = createWriteStream(join(cellDir, STDOUT_LOG), { flags: 'a' });
-  const stderrLog = createWriteStream(join(cellDir, STDERR_LOG), { flags: 'a' });
   const stderrTail: string[] = [];
+  let closed = false;
+  // A log that cannot be written (a full disk, a folder made read-only) stops the cell, named, instead of crashing the runner.
+  const log = (file: string) =>
+    createWriteStream(join(cellDir, file), { flags: 'a' }).on('error', (error: NodeJS.ErrnoException) => {
+      stderrTail.push(`${describeWriteFailure(join(cellDir, file), error)}; the cell was stopped and resumes from its checkpoint on a rerun`);
+      if (!closed && child.pid !== undefined) killGroup(child.pid, 'SIGTERM');
+    });
+  const stdoutLog = log(STDOUT_LOG);
+  const stderrLog = log(STDERR_LOG);
   teeLines(child.stdout, stdoutLog, (line) => {
     if (line.startsWith(PROGRESS_MARKER)) onProgress(line.slice(PROGRESS_MARKER.length).trim());
   });
@@ -55,7 +62,6 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
     if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
   });
 
-  let closed = false;
   const exited = new Promise<CellExit>((resolve) => {
     const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       if (closed) return;
@@ -80,11 +86,7 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
     kill(signal) {
       // Until 'close', the group may outlive its leader through helpers still holding our pipes.
       if (child.pid === undefined || closed) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
+      killGroup(child.pid, signal);
     },
     exited,
   };
@@ -93,4 +95,19 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
 function teeLines(source: Readable, log: Writable, onLine: (line: string) => void): void {
   source.pipe(log, { end: false });
   createInterface({ input: source, crlfDelay: Infinity }).on('line', onLine);
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** What a failed write says to a person: the path, the cause in words, and the fix. */
+export function describeWriteFailure(path: string, error: NodeJS.ErrnoException): string {
+  const cause =
+    error.code === 'ENOSPC' ? 'no space left on the device: free some space' : error.code === 'EROFS' ? 'the file system is read-only: choose a writable runs folder' : error.code === 'EACCES' || error.code === 'EPERM' ? 'no permission to write it: fix its permissions' : `${error.code ?? 'error'}: ${error.message}`;
+  return `cannot write ${path} (${cause})`;
 }
