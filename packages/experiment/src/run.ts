@@ -182,7 +182,11 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   writeFileAtomic(join(dir, 'report.html'), report.html);
   const figures = writeFigures(join(dir, 'figures'), report.figures);
   const judged = verdict.judgements ? { procedure: PROCEDURE, judgements: verdict.judgements, ...(verdict.companions ? { companions: verdict.companions } : {}) } : {};
-  writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, ...judged, table: verdict.table }, null, 2) + '\n');
+  // A verdict over fewer cells than planned says so: which failed, which never ran.
+  const cells = { planned: results.length, done: results.filter((r) => r.status === 'done').length, failed: results.filter((r) => r.status === 'failed').map((r) => r.name), notRun: results.filter((r) => r.status === 'pending').map((r) => r.name) };
+  const complete = cells.done === cells.planned;
+  writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, complete, cells, ...judged, table: verdict.table }, null, 2) + '\n');
+  if (!complete) log(`the verdict covers ${cells.done} of ${cells.planned} cells (failed: ${cells.failed.join(', ') || 'none'}; not run: ${cells.notRun.join(', ') || 'none'}); verdict.json says so ("complete": false)`);
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
   return failed > 0 ? 1 : 0;

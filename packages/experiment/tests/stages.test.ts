@@ -103,6 +103,9 @@ describe('running stages', () => {
       ['second', 'k=2', 'pending'],
       ['second', 'k=3', 'pending'],
     ]);
+    // The verdict says it covers fewer cells than planned, and which.
+    expect(readJson(join(out, 'verdict.json'))).toMatchObject({ complete: false, cells: { planned: 5, done: 1, failed: ['seed=1'], notRun: ['k=1', 'k=2', 'k=3'] } });
+    expect(run.stdout).toContain('the verdict covers 1 of 5 cells (failed: seed=1; not run: k=1, k=2, k=3); verdict.json says so ("complete": false)');
   });
 
   it('gives single-grid cells the run directory too, without a stage', () => {
