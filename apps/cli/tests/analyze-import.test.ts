@@ -191,3 +191,15 @@ describe('mgdl analyze --clean-labels', () => {
     expect(unknown.stderr).toMatch(/clean\.csv, line 2, column 1: "9" is not a sample of the history/);
   });
 });
+
+describe('mgdl analyze on logits too large to subtract', () => {
+  it('refuses a score that would be written as Infinity, naming the sample, instead of exit 0 with Infinity in aum.csv', () => {
+    const root = dir();
+    const lines = [{ format: 'mgdl-dynamics', version: 1 }, { id: 0, step: 0, label: 0, logits: [1.7e308, -1.7e308] }, { id: 1, step: 0, label: 1, logits: [0.5, 0.1] }, { id: 0, step: 1, label: 0, logits: [1, 0] }, { id: 1, step: 1, label: 1, logits: [0.5, 0.9] }];
+    writeFileSync(join(root, 'd.jsonl'), lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    const run = mgdl('analyze', join(root, 'd.jsonl'), '--out', join(root, 'out'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/sample "0": its AUM is Infinity although its logits are finite .*rescale the logits/);
+    expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+});

@@ -121,6 +121,7 @@ function readInput(files: string[], options: AnalyzeOptions, header: boolean | u
       ...(imported.labels ? { labels: imported.labels } : {}),
     };
   }
+  refuseNonFinite(input, files);
   // An empty history reads back fine (the format allows it), but there is nothing to analyse.
   if (history.samples === 0) throw new HistoryError('no samples: the file has no rows of 0/1 values', { file: files.join(', ') }, 'expected one row per sample, one column per step, optionally under a header line');
   let groups = options.groups ? readGroups(options.groups, history, input.names) : undefined;
@@ -280,3 +281,24 @@ function writeOutputs(dir: string, a: Analysis, names?: readonly string[]): void
 }
 
 const csvNumber = (x: number) => (Number.isNaN(x) ? '' : Number.isFinite(x) ? String(x) : 'inf');
+
+/**
+ * Finite logits can still give a non-finite score (±1.7e308: their difference overflows): refused,
+ * naming the sample, rather than written into the CSVs and the report as NaN or Infinity.
+ */
+function refuseNonFinite(input: Pick<AnalysisInput, 'dataMap' | 'aum' | 'el2n' | 'names'>, files: readonly string[]): void {
+  const scores: [string, Int32Array | undefined, ArrayLike<number> | undefined][] = [
+    ['AUM', input.aum?.ids, input.aum?.aum],
+    ['EL2N', input.el2n?.ids, input.el2n?.score],
+    ['data-map confidence', input.dataMap?.ids, input.dataMap?.confidence],
+    ['data-map variability', input.dataMap?.ids, input.dataMap?.variability],
+  ];
+  for (const [name, ids, values] of scores) {
+    if (!ids || !values) continue;
+    for (let i = 0; i < ids.length; i++) {
+      if (Number.isFinite(values[i]!)) continue;
+      const sample = input.names?.[ids[i]!] ?? String(ids[i]);
+      throw new HistoryError(`sample ${JSON.stringify(sample)}: its ${name} is ${values[i]} although its logits are finite (values this large overflow when subtracted or exponentiated)`, { file: files.join(', ') }, 'rescale the logits (e.g. divide by a constant) or log probabilities instead');
+    }
+  }
+}
