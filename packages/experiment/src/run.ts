@@ -94,10 +94,32 @@ async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, 
     breakLock: choices.breakLock,
     onTakeover: (owner, why) => process.stderr.write(`[${experiment.name}] taking over the run's lock (pid ${owner.pid || '?'} on ${owner.host || '?'}, ${owner.started ?? 'start unknown'}): ${why}\n`),
   });
+  // From the lock on, a SIGTERM or SIGINT releases it and ends the run, except while the local
+  // sweep traps them itself to stop its cells in order (it then returns 143 or 130 here).
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (localSweep.active) return;
+    process.stderr.write(`[${experiment.name}] ${signal}: stopping; run the same command again to continue\n`);
+    release();
+    process.exit(signal === 'SIGTERM' ? 143 : 130);
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
   try {
     return await sweepLocked(experiment, config, dir, choices);
   } finally {
+    process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
     release();
+  }
+}
+
+/** Whether runSweep's own signal trap is installed (it stops the cells, then returns). */
+const localSweep = { active: false };
+
+async function whileSweepTraps<T>(sweep: () => Promise<T>): Promise<T> {
+  localSweep.active = true;
+  try {
+    return await sweep();
+  } finally {
+    localSweep.active = false;
   }
 }
 
@@ -144,23 +166,25 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
       if (stage.complete) await stage.complete(stageResults(stage), stage.dir);
       continue;
     }
-    const result = await runSweep({
-      cells: stage.cells,
-      dir: stage.dir,
-      ...(workers ? { workers } : {}),
-      identity: (cell) => cellIdentity(cell.config),
-      fresh,
-      verify: verifyCell,
-      command: cellCommand(dir, entry),
-      onEvent: (event) => {
-        if (event.type === 'start') log(`start ${label(event.name)}`);
-        else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
-        else if (event.type === 'recheck') log(`${label(event.name)}: not complete after all (${event.reason}): running it again`);
-        else if (event.type === 'done') log(`done ${label(event.name)} in ${event.seconds.toFixed(0)} s`);
-        else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(stage.dir, event.name, 'stderr.log')}`);
-        else if (event.type === 'progress') log(`${label(event.name)}: ${event.message}`);
-      },
-    });
+    const result = await whileSweepTraps(() =>
+      runSweep({
+        cells: stage.cells,
+        dir: stage.dir,
+        ...(workers ? { workers } : {}),
+        identity: (cell) => cellIdentity(cell.config),
+        fresh,
+        verify: verifyCell,
+        command: cellCommand(dir, entry),
+        onEvent: (event) => {
+          if (event.type === 'start') log(`start ${label(event.name)}`);
+          else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
+          else if (event.type === 'recheck') log(`${label(event.name)}: not complete after all (${event.reason}): running it again`);
+          else if (event.type === 'done') log(`done ${label(event.name)} in ${event.seconds.toFixed(0)} s`);
+          else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(stage.dir, event.name, 'stderr.log')}`);
+          else if (event.type === 'progress') log(`${label(event.name)}: ${event.message}`);
+        },
+      }),
+    );
     if (result.interrupted) {
       log('interrupted: run the same command again to continue');
       return result.signal === 'SIGTERM' ? 143 : 130;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,5 +120,27 @@ describe('running stages', () => {
       [null, 'seed=0', 'done', 0],
       [null, 'seed=1', 'done', 10],
     ]);
+  });
+});
+
+describe('a runner stopped between its stages', () => {
+  it('releases its lock and exits 143 on SIGTERM, and a rerun continues with the second stage', async () => {
+    const runs = mkdtempSync(join(tmpdir(), 'mgdl-stages-term-'));
+    const between = join(runs, 'between');
+    const runner = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', toy, '--config', 'smoke', '--runs-dir', runs, '--workers', '2'], { env: { ...process.env, TOY_BETWEEN_STAGES: between }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    runner.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => runner.on('close', resolve));
+    // A hang guard: the first stage's two cells take seconds.
+    for (const deadline = Date.now() + 300_000; !existsSync(between) && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    runner.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(stderr).toContain('SIGTERM: stopping; run the same command again to continue');
+    expect(existsSync(join(runs, 'toy', 'smoke', 'run.lock'))).toBe(false);
+    const rerun = runToy(runs);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(rerun.stderr).not.toMatch(/taking over/);
+    expect(rerun.stdout).toContain('skip first/seed=0 (complete)');
+    expect(rerun.stdout).toMatch(/start second\/k=1/);
   });
 });
