@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { collectResults, doneProblem, slurmStatus } from '@mgdl/sweep';
-import { cellFingerprint } from './identity.js';
+import { collectResults, doneProblem, slurmStatus, staleCells } from '@mgdl/sweep';
+import { cellFingerprint, cellIdentity } from './identity.js';
 import type { Experiment } from './define.js';
 import { planStages, stageSlurmDir } from './stages.js';
 
@@ -18,11 +18,15 @@ export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, co
   for (const stage of planStages(experiment, config, dir)) {
     const names = stage.cells.map((cell) => cell.name);
     const certified = new Map(stage.cells.map((cell) => [cell.name, doneProblem(join(stage.dir, cell.name), cellFingerprint(cell.config))]));
+    // A cell another config, other code or other data made: a rerun refuses it (or --fresh redoes it).
+    const stale = new Map(staleCells(stage.cells, stage.dir, (cell) => cellIdentity(cell.config)).map(({ name, differences }) => [name, differences]));
     const states = (
       executor === 'slurm'
         ? slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), names)
         : collectResults(stage.dir, stage.cells, () => undefined).map((r) => ({ name: r.name, state: r.status === 'pending' ? 'not done' : r.status, task: undefined, stderrTail: undefined }))
     ).map((s) => {
+      const differs = stale.get(s.name);
+      if (differs) return { ...s, state: 'stale', stderrTail: [`made by another config, code or data: ${differs.slice(0, 2).join('; ')}${differs.length > 2 ? ` (+${differs.length - 2} more)` : ''}`] };
       const problem = certified.get(s.name);
       // done.json exists but no longer holds (an edited metrics.json, another config): the runner reruns it.
       return s.state === 'done' && problem !== undefined ? { ...s, state: 'not done', stderrTail: [`done.json does not hold: ${problem}`] } : s;
