@@ -57,7 +57,8 @@ describe('mgdl run', () => {
     expect(swapped.status).toBe(2);
     const status = mgdl('run', 'cic-width', '--preset', 'smoke', '--runs-dir', join(root, 'runs'), '--data-dir', join(root, 'data'), '--no-verify', '--status');
     expect(status.status).toBe(3);
-    expect(status.stdout).toMatch(/width=4,seed=0\s+stale\s+made by another config, code or data: data\.mnist\./);
+    expect(status.stdout).toMatch(/width=4,seed=0\s+done\s+made by another config, code or data \(a rerun refuses it\): data\.mnist\./);
+    expect(status.stdout).toContain('0 of 2 cells done');
     expect(swapped.stderr).toMatch(/were made by a different config, code or data:\n\s+width=1,seed=0: .*data\.mnist\.train-images-idx3-ubyte\.gz: "\d+ bytes, sha256 [0-9a-f]+" → "\d+ bytes, sha256 [0-9a-f]+"/);
   });
 });
