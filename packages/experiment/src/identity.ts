@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { datasetIdentity } from '@mgdl/datasets';
+import { datasetIdentity, resolvePlaces } from '@mgdl/datasets';
 import { packageVersions } from '@mgdl/report';
 import { fingerprintOf } from '@mgdl/sweep';
 
@@ -53,6 +53,5 @@ function dataOf(config: unknown): { data?: Record<string, unknown> } {
   if (typeof dataset !== 'string') return {};
   const names = dataset === 'cifar-10-or-fashion-mnist' ? ['cifar-10', 'fashion-mnist'] : [dataset];
   const options = typeof dataDir === 'string' ? { dataDir } : {};
-  const verify = !['0', 'false', 'no'].includes((process.env['MGDL_VERIFY'] ?? '').toLowerCase());
-  return { data: { verify, ...Object.fromEntries(names.map((name) => [name, datasetIdentity(name, options)])) } };
+  return { data: { verify: resolvePlaces(options).verify, ...Object.fromEntries(names.map((name) => [name, datasetIdentity(name, options)])) } };
 }

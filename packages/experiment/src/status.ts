@@ -27,7 +27,7 @@ export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, co
     ).map((s) => {
       const differs = stale.get(s.name);
       // The state stays what the directory says; the note says a rerun with this config would refuse it.
-      if (differs) return { ...s, stale: true, stderrTail: [`made by another config, code or data (a rerun refuses it): ${differs.slice(0, 2).join('; ')}${differs.length > 2 ? ` (+${differs.length - 2} more)` : ''}`] };
+      if (differs) return { ...s, stderrTail: [`made by another config, code or data (a rerun refuses it): ${differs.slice(0, 2).join('; ')}${differs.length > 2 ? ` (+${differs.length - 2} more)` : ''}`] };
       const problem = certified.get(s.name);
       // done.json exists but no longer holds (an edited metrics.json, another config): the runner reruns it.
       return s.state === 'done' && problem !== undefined ? { ...s, state: 'not done', stderrTail: [`done.json does not hold: ${problem}`] } : s;
@@ -37,7 +37,7 @@ export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, co
       process.stdout.write(`${where.padEnd(40)} ${s.state.padEnd(14)} ${s.task ?? ''}${s.stderrTail?.length ? `  ${s.stderrTail.slice(-1)[0]}` : ''}\n`);
     }
     cells += states.length;
-    done += states.filter((s) => s.state === 'done' && !('stale' in s)).length;
+    done += states.filter((s) => s.state === 'done' && !stale.has(s.name)).length;
   }
   process.stdout.write(`${done} of ${cells} cells done${done < cells ? ` (exit ${NOT_DONE_EXIT}: the run is not complete)` : ''}\n`);
   return done === cells ? 0 : NOT_DONE_EXIT;

@@ -1,9 +1,9 @@
-import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { convInfoFromAttrs } from '../wasm/kernels/conv-info.js';
 import { heapF32, sizeOf, type MgdlKernel } from '../wasm/wasm-kernel.js';
 import { DNNL, type ConvGeometry, type DnnlApi } from './dnnl-api.js';
 import { reluInPlace } from './mat-mul.js';
 
-type Pad = 'valid' | 'same' | number | backend_util.ExplicitPadding;
 type Memory = unknown;
 
 /**
@@ -25,16 +25,10 @@ const convGeometry = (info: backend_util.Conv2DInfo): ConvGeometry => ({
   padBottomRight: [info.padInfo.bottom, info.padInfo.right],
 });
 
-function convInfo(x: number[], filter: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo | undefined {
+/** The geometry the wasm kernels compute, or undefined for what oneDNN is not given here (NCHW, not 4-D): those stay on wasm. */
+function convInfo(kernelName: string, x: number[], filter: number[], attrs: NamedAttrMap): backend_util.Conv2DInfo | undefined {
   if (((attrs['dataFormat'] as string | undefined) ?? 'NHWC') !== 'NHWC' || x.length !== 4 || filter.length !== 4) return undefined;
-  return backend_util.computeConv2DInfo(
-    x as [number, number, number, number],
-    filter as [number, number, number, number],
-    attrs['strides'] as number | [number, number],
-    (attrs['dilations'] as number | [number, number] | undefined) ?? 1,
-    attrs['pad'] as Pad,
-    attrs['dimRoundingMode'] as 'floor' | 'round' | 'ceil' | undefined,
-  );
+  return convInfoFromAttrs(kernelName, x, filter, attrs);
 }
 
 type Direction = 'forward' | 'backwardData' | 'backwardWeights';
@@ -137,7 +131,7 @@ export function nativeConvKernels(dnnl: DnnlApi, fallbacks: Record<string, MgdlK
       const bias = inputs['bias'] as TensorInfo | undefined;
       const activation = (attrs['activation'] as string | undefined) ?? 'linear';
       if (!f32(x, filter, ...(bias ? [bias] : [])) || inputs['preluActivationWeights'] || (activation !== 'linear' && activation !== 'relu')) return undefined;
-      const info = convInfo(x.shape, filter.shape, attrs);
+      const info = convInfo(kernelName, x.shape, filter.shape, attrs);
       if (!info || (bias && sizeOf(bias.shape) !== info.outChannels)) return undefined;
       const p = prepare('forward', info, Boolean(bias));
       if (!p) return undefined;
@@ -155,7 +149,7 @@ export function nativeConvKernels(dnnl: DnnlApi, fallbacks: Record<string, MgdlK
   const backwardData = kernel('Conv2DBackpropInput', ({ inputs, attrs, backend }) => {
     const dy = inputs['dy'] as TensorInfo;
     const filter = inputs['filter'] as TensorInfo;
-    const info = f32(dy, filter) ? convInfo(attrs['inputShape'] as number[], filter.shape, attrs) : undefined;
+    const info = f32(dy, filter) ? convInfo('Conv2DBackpropInput', attrs['inputShape'] as number[], filter.shape, attrs) : undefined;
     const p = info && prepare('backwardData', info, false);
     if (!info || !p) return undefined;
     const dx = backend.makeOutput(info.inShape, 'float32');
@@ -169,7 +163,7 @@ export function nativeConvKernels(dnnl: DnnlApi, fallbacks: Record<string, MgdlK
     const x = inputs['x'] as TensorInfo;
     const dy = inputs['dy'] as TensorInfo;
     const filterShape = attrs['filterShape'] as number[];
-    const info = f32(x, dy) ? convInfo(x.shape, filterShape, attrs) : undefined;
+    const info = f32(x, dy) ? convInfo('Conv2DBackpropFilter', x.shape, filterShape, attrs) : undefined;
     const p = info && prepare('backwardWeights', info, false);
     if (!info || !p) return undefined;
     const dw = backend.makeOutput(filterShape, 'float32');
