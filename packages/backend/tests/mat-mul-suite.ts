@@ -133,6 +133,14 @@ export function defineMatMulSuite({ expectPath }: MatMulSuiteOptions): void {
     expect(Array.from(out?.values ?? [])).toEqual([1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
   });
 
+  it('rank-3 _FusedMatMul adds each batch its own bias row ([batch, 1, n], stacked biases)', async () => {
+    const [out] = await runOn('wasm', () =>
+      tf.fused.matMul({ a: tf.zeros([2, 2, 1]), b: tf.ones([2, 1, 3]), bias: tf.tensor3d([1, 2, 3, 4, 5, 6], [2, 1, 3]), activation: 'relu' }),
+    );
+    expectPath();
+    expect(Array.from(out?.values ?? [])).toEqual([1, 2, 3, 1, 2, 3, 4, 5, 6, 4, 5, 6]);
+  });
+
   describe('matMul gradients (wasm; transposed products) match cpu', () => {
     cases
       .filter((c) => c.aShape.length === 2 || c.aShape[0] === c.bShape[0])

@@ -245,8 +245,11 @@ export function describeSimdKernels(threads: number): void {
       ));
   });
 
-  describe('Sum over all axes but the last (SIMD) and other sums (shipped) match cpu', () => {
+  describe('Sum over all axes but the last, or the second-to-last only (SIMD), and other sums (shipped) match cpu', () => {
     const sums: [number[], number[] | number | undefined, boolean][] = [
+      [[10, 128, 64], 1, false],
+      [[3, 2, 7, 5], 2, true],
+      [[4, 1, 3], -2, false],
       [[4, 16, 16, 10], [0, 1, 2], false],
       [[3, 7, 5, 6], [2, 0, 1], true],
       [[1030, 3], 0, false],
@@ -266,6 +269,14 @@ export function describeSimdKernels(threads: number): void {
     });
     it('int32 goes to the shipped kernel', async () => {
       await expectWasmMatchesCpu(() => tf.sum(tf.tensor([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0));
+    });
+    it("gives each matrix of [S, b, n] summed over b exactly the sums of that [b, n] matrix alone (an ensemble member's bias gradient equals its solo run's)", async () => {
+      const x = tf.tensor(new Random(1300).floats(5 * 37 * 11), [5, 37, 11]);
+      const together = await tf.sum(x, 1).data();
+      for (let m = 0; m < 5; m++) {
+        const alone = await tf.sum(tf.reshape(tf.slice(x, m, 1), [37, 11]), 0).data();
+        expect(Array.from(together.slice(m * 11, (m + 1) * 11))).toEqual(Array.from(alone));
+      }
     });
     it('leaks nothing', () =>
       expectNoLeak(

@@ -10,11 +10,16 @@ import { gradientClipping, KernelError, train, trainEnsemble, type InferencePass
 import { memberData, recorder, regressionData, toyMlp, withoutTimings } from './fixtures/ensemble.js';
 import { toyDataset, toyInferenceData, toyModel, weightsOf } from './fixtures/toy.js';
 
+let nativeBatchMatMul = false;
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm', threads: 1 });
+  const report = await initBackend({ backend: 'wasm', threads: 1 });
+  nativeBatchMatMul = report.native.kernels.includes('BatchMatMul');
 });
 
-const common = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { test: toyInferenceData(48), every: 2 } };
+/** The layout under test (see describe.each below). */
+let products: NonNullable<TrainEnsembleOptions['products']> = 'per-member';
+const baseline = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { test: toyInferenceData(48), every: 2 } };
+const common = () => ({ ...baseline, products });
 
 /** Everything a run of one member produced: per-epoch metrics, per-sample arrays of every batch, final weights. */
 type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
@@ -22,14 +27,14 @@ type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[];
 /** Member k (seed 7 + k, data k) trained alone with train(). */
 async function solo(k: number, options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
   const watched = recorder();
-  const result = await train({ ...common, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
+  const result = await train({ ...baseline, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
   return { history: result.history.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
 }
 
 /** Members `ks` (member k: seed 7 + k, data k) trained as one ensemble, in that order. */
 async function ensemble(ks: readonly number[], options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: (k: number) => KernelPlugin[] = () => []): Promise<Map<number, Outcome>> {
   const watched = ks.map(() => recorder());
-  const result = await trainEnsemble({ ...common, ...options, members: ks.map((k, i) => ({ seed: 7 + k, data: memberData(k), plugins: [watched[i]!, ...extra(k)] })) });
+  const result = await trainEnsemble({ ...common(), ...options, members: ks.map((k, i) => ({ seed: 7 + k, data: memberData(k), plugins: [watched[i]!, ...extra(k)] })) });
   return new Map(
     ks.map((k, i) => {
       const member = result.members[i]!;
@@ -38,7 +43,13 @@ async function ensemble(ks: readonly number[], options: Pick<TrainEnsembleOption
   );
 }
 
-describe('trainEnsemble', () => {
+// 'stacked' equals train() only where BatchMatMul runs in oneDNN (the same sgemm a solo run makes); CI installs it.
+describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', (layout) => {
+  beforeAll(() => {
+    if (layout === 'stacked' && !nativeBatchMatMul) throw new Error('stacked products need the native BatchMatMul: install libdnnl2 (apt-get install libdnnl2)');
+    products = layout;
+  });
+
   it('gives a member the same metrics, per-sample arrays and weights among 0, 1 or 4 companions, wherever it stands', async () => {
     const alone = (await ensemble([0])).get(0)!;
     const withOne = (await ensemble([1, 0])).get(0)!;
@@ -76,15 +87,15 @@ describe('trainEnsemble', () => {
       return { name: 'passes', logits: true, passes, onInferencePass: (e) => void passes.push(e) };
     };
     const watched = [passRecorder(), passRecorder()];
-    await trainEnsemble({ ...common, inferencePass: { every: 2 }, members: [0, 1].map((k) => ({ seed: 7 + k, data: memberData(k), inferencePass: passData(k), plugins: [watched[k]!] })) });
+    await trainEnsemble({ ...common(), inferencePass: { every: 2 }, members: [0, 1].map((k) => ({ seed: 7 + k, data: memberData(k), inferencePass: passData(k), plugins: [watched[k]!] })) });
     for (const k of [0, 1]) {
       const alone = passRecorder();
-      await train({ ...common, seed: 7 + k, data: memberData(k), inferencePass: { data: passData(k), every: 2 }, plugins: [alone], progress: false });
+      await train({ ...baseline, seed: 7 + k, data: memberData(k), inferencePass: { data: passData(k), every: 2 }, plugins: [alone], progress: false });
       expect(watched[k]!.passes.map((p) => p.epoch)).toEqual([1, 2]);
       expect(watched[k]!.passes[0]!.logits).toHaveLength(80 * 2);
       expect(watched[k]!.passes).toEqual(alone.passes);
     }
-    await expect(trainEnsemble({ ...common, inferencePass: {}, members: [{ seed: 0, data: memberData(0), inferencePass: passData(0) }, { seed: 1, data: memberData(1) }] })).rejects.toThrow(
+    await expect(trainEnsemble({ ...common(), inferencePass: {}, members: [{ seed: 0, data: memberData(0), inferencePass: passData(0) }, { seed: 1, data: memberData(1) }] })).rejects.toThrow(
       /every member needs inferencePass data with one batch count; member 1 has none, member 0 3/,
     );
   });
@@ -93,7 +104,7 @@ describe('trainEnsemble', () => {
     const model = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }), tfl.layers.dense({ units: 2 })] });
     const options = { model, epochs: 3, learningRate: 0.02, loss: 'mse', evaluation: { validation: regressionData(9) } } as const;
     const watched = [recorder(), recorder()];
-    const together = await trainEnsemble({ ...options, members: [0, 1].map((k) => ({ seed: k, data: regressionData(k), plugins: [watched[k]!] })) });
+    const together = await trainEnsemble({ ...options, products, members: [0, 1].map((k) => ({ seed: k, data: regressionData(k), plugins: [watched[k]!] })) });
     for (const k of [0, 1]) {
       const alone = recorder();
       const solo = await train({ ...options, seed: k, data: regressionData(k), plugins: [alone], progress: false });
@@ -142,7 +153,7 @@ describe('trainEnsemble', () => {
         disruption === 'crash' ? [crashAtStep9] : disruption === 'abort' ? [{ name: 'preempt', onBatchEnd: (e) => void (e.step === 7 && preemption.abort()) }] : [];
       const members = [0, 1, 2].map((k) => ({ seed: 7 + k, data: memberData(k), plugins: [tallies[k]!, ...(k === 2 ? [stopAtStep2] : []), ...(k === 1 ? disrupt : [])] }));
       const checkpointing = dir ? { checkpoint: { dir, everySteps: 3, fingerprint: 'test' }, resume: true, signal: preemption.signal } : {};
-      const result = await trainEnsemble({ ...common, epochs: 3, members, ...checkpointing });
+      const result = await trainEnsemble({ ...common(), epochs: 3, members, ...checkpointing });
       return result.members.map((member, k) => ({ history: member.history.map(withoutTimings), stopped: member.stopped, steps: member.steps, weights: weightsOf(member.model), correct: tallies[k]!.state.correct }));
     };
     const uninterrupted = await runEnsemble(undefined);
@@ -156,15 +167,15 @@ describe('trainEnsemble', () => {
     const preempted = mkdtempSync(join(tmpdir(), 'mgdl-ensemble-'));
     await expect(runEnsemble(preempted, 'abort')).rejects.toThrow(/interrupted at epoch 2, batch 2, after step 7; the checkpoint in .* continues it/);
     expect(await runEnsemble(preempted)).toEqual(uninterrupted);
-    await expect(trainEnsemble({ ...common, members: [{ seed: 99, data: memberData(0) }], checkpoint: { dir, fingerprint: 'test' }, resume: true })).rejects.toThrow(/holds members with seeds 7, 8, 9, this ensemble has seeds 99/);
-    await expect(trainEnsemble({ ...common, members: [{ seed: 7, data: memberData(0) }], checkpoint: { dir, fingerprint: 'other' }, resume: true })).rejects.toThrow(/another config/);
+    await expect(trainEnsemble({ ...common(), members: [{ seed: 99, data: memberData(0) }], checkpoint: { dir, fingerprint: 'test' }, resume: true })).rejects.toThrow(/holds members with seeds 7, 8, 9, this ensemble has seeds 99/);
+    await expect(trainEnsemble({ ...common(), members: [{ seed: 7, data: memberData(0) }], checkpoint: { dir, fingerprint: 'other' }, resume: true })).rejects.toThrow(/another config/);
   });
 
   it('leaves no tensor behind: flat across epochs, and none once the models are disposed', async () => {
     const before = tf.memory().numTensors;
     const counts: number[] = [];
     const counter: KernelPlugin = { name: 'count', onEpochEnd: () => void counts.push(tf.memory().numTensors) };
-    const result = await trainEnsemble({ ...common, epochs: 4, members: [0, 1, 2].map((k) => ({ seed: k, data: memberData(k), plugins: k === 0 ? [counter, recorder()] : [] })) });
+    const result = await trainEnsemble({ ...common(), epochs: 4, members: [0, 1, 2].map((k) => ({ seed: k, data: memberData(k), plugins: k === 0 ? [counter, recorder()] : [] })) });
     expect(counts).toHaveLength(4);
     expect(new Set(counts).size).toBe(1);
     for (const member of result.members) member.model.dispose();
@@ -172,7 +183,7 @@ describe('trainEnsemble', () => {
   });
 
   it('refuses what it cannot stack, saying what and where', async () => {
-    const run = (options: Partial<TrainEnsembleOptions>) => trainEnsemble({ ...common, members: [0, 1].map((k) => ({ seed: k, data: memberData(k) })), ...options });
+    const run = (options: Partial<TrainEnsembleOptions>) => trainEnsemble({ ...common(), members: [0, 1].map((k) => ({ seed: k, data: memberData(k) })), ...options });
     await expect(run({ model: toyModel })).rejects.toThrow(/layer 0 .*\(Conv2D\) is not a dense layer/);
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 112) }] })).rejects.toThrow(/member 1 has 7 batches per epoch, member 0 5/);
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 70) }] })).rejects.toThrow(/batch 4, member 1's batch is x \[6, 8, 8, 1\]/);

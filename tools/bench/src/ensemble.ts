@@ -1,6 +1,9 @@
 /**
  * npm run bench:ensemble [-- --steps 20 --rounds 2 --widths 1,10 --members 1,2,5,10]
  *
+ * The ensemble runs in both layouts (trainEnsemble's `products`): 'per-member' 2-D products and
+ * 'stacked' weights with one batched product per layer, which needs the native BatchMatMul to be fast.
+ *
  * Seeds in one pass: S members of the cic-width FCNN (784 → 16·w ReLU → 10, batch 128, Adam, a
  * per-sample plugin per member as the forgetting statistics have) trained by one trainEnsemble call
  * against the same S members trained one after another by train(), in the same process, on
@@ -28,7 +31,7 @@ const steps = Number(values.steps);
 const rounds = Number(values.rounds);
 const batchSize = 128;
 const list = (text: string) => text.split(',').map(Number);
-await initBackend({ backend: 'wasm', threads: 1 });
+const backend = await initBackend({ backend: 'wasm', threads: 1 });
 
 function randomMnist(n: number, seed: number): Dataset {
   const random = createRandom(seed);
@@ -73,29 +76,34 @@ const soloRuns = (width: number, members: number) =>
     return results;
   });
 
-const ensembleRun = (width: number, members: number) =>
+const ensembleRun = (width: number, members: number, products: 'per-member' | 'stacked') =>
   timed(async () => {
     const specs = Array.from({ length: members }, (_, m) => ({ seed: m, data: memberData[m]!, plugins: [perSampleConsumer()] }));
-    return (await trainEnsemble({ model: () => buildModel('fcnn', { width, inputShape: [28, 28, 1] }), members: specs, epochs: 1, learningRate: 1e-3 })).members;
+    return (await trainEnsemble({ model: () => buildModel('fcnn', { width, inputShape: [28, 28, 1] }), members: specs, epochs: 1, learningRate: 1e-3, products })).members;
   });
+const none = (): Timing => ({ wall: Infinity, cpu: Infinity });
 
 const rows: string[][] = [];
 const samples = batchSize * steps;
 for (const width of list(values.widths)) {
   await soloRuns(width, 1); // warm-up: kernel compilation, allocator
-  await ensembleRun(width, 2);
+  await ensembleRun(width, 2, 'per-member');
+  await ensembleRun(width, 2, 'stacked');
   for (const members of list(values.members)) {
-    let [solo, together]: Timing[] = [{ wall: Infinity, cpu: Infinity }, { wall: Infinity, cpu: Infinity }];
+    let [solo, perMember, stacked] = [none(), none(), none()];
     for (let round = 0; round < rounds; round++) {
-      solo = best(solo!, await soloRuns(width, members));
-      together = best(together!, await ensembleRun(width, members));
+      solo = best(solo, await soloRuns(width, members));
+      perMember = best(perMember, await ensembleRun(width, members, 'per-member'));
+      stacked = best(stacked, await ensembleRun(width, members, 'stacked'));
     }
-    const [s, e] = [solo!, together!];
-    process.stderr.write(`[bench:ensemble] w=${width} S=${members}: ${members} solo runs ${s.wall.toFixed(2)} s (CPU ${s.cpu.toFixed(2)} s), ensemble ${e.wall.toFixed(2)} s (CPU ${e.cpu.toFixed(2)} s)\n`);
+    const show = (t: Timing) => `${t.wall.toFixed(2)} s (CPU ${t.cpu.toFixed(2)} s)`;
+    process.stderr.write(`[bench:ensemble] w=${width} S=${members}: ${members} solo runs ${show(solo)}, ensemble per-member ${show(perMember)}, stacked ${show(stacked)}\n`);
     const rate = (seconds: number) => (samples / seconds).toFixed(0);
-    rows.push([String(width), String(members), rate(s.wall / members), rate(e.wall), rate(e.wall / members), `${(s.wall / e.wall).toFixed(2)}×`, `${(s.cpu / e.cpu).toFixed(2)}×`]);
+    const speedUp = (e: Timing) => `${(solo.wall / e.wall).toFixed(2)}× (CPU ${(solo.cpu / e.cpu).toFixed(2)}×)`;
+    rows.push([String(width), String(members), rate(solo.wall / members), rate(perMember.wall), rate(stacked.wall), speedUp(perMember), speedUp(stacked)]);
   }
 }
-console.log(`cic-width FCNN (784 → 16·w ReLU → 10), batch ${batchSize}, Adam, ${steps} steps per member, a per-sample plugin per member, wasm 1 thread; best of ${rounds} rounds`);
-console.log(markdownTable(['w', 'S', 'solo run: samples/s', 'ensemble: samples/s per member', 'ensemble: samples/s, all members', 'speed-up, wall', 'speed-up, CPU time'], rows));
+const native = backend.native.kernels.includes('BatchMatMul') ? `native BatchMatMul (${backend.native.library})` : `no native BatchMatMul (${backend.native.reason}): stacked products run on plain wasm`;
+console.log(`cic-width FCNN (784 → 16·w ReLU → 10), batch ${batchSize}, Adam, ${steps} steps per member, a per-sample plugin per member, wasm 1 thread, ${native}; best of ${rounds} rounds`);
+console.log(markdownTable(['w', 'S', 'solo run: samples/s', 'per-member ensemble: samples/s per member', 'stacked ensemble: samples/s per member', 'speed-up, per-member', 'speed-up, stacked'], rows));
 process.exit(0);

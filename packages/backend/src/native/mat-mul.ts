@@ -58,7 +58,7 @@ export function nativeMatMul(kernelName: 'BatchMatMul' | '_FusedMatMul', onednn:
       const fused = kernelName === '_FusedMatMul';
       const supported =
         p !== undefined &&
-        (!fused || (ACTIVATIONS.has(activation) && !inputs['preluActivationWeights'] && (!bias || isRowBias(bias, p.n))));
+        (!fused || (ACTIVATIONS.has(activation) && !inputs['preluActivationWeights'] && (!bias || isRowBias(bias, p.n) || isBatchBias(bias, p))));
       if (!supported) return fallback.kernelFunc(args);
       return multiply(backend, onednn, a, b, attrs, p, fused ? bias : undefined, fused && activation === 'relu');
     },
@@ -68,6 +68,10 @@ export function nativeMatMul(kernelName: 'BatchMatMul' | '_FusedMatMul', onednn:
 /** A bias that adds the same N values to every row: shape [N] or [1, …, 1, N]. */
 const isRowBias = (bias: TensorInfo, n: number): boolean =>
   bias.dtype === 'float32' && bias.shape.at(-1) === n && sizeOf(bias.shape) === n;
+
+/** A bias of one row per batch: shape [batch…, 1, N] (an ensemble's stacked biases). */
+const isBatchBias = (bias: TensorInfo, p: Plan): boolean =>
+  bias.dtype === 'float32' && bias.shape.length === p.outShape.length && bias.shape.at(-1) === p.n && bias.shape.at(-2) === 1 && sizeOf(bias.shape) === p.batch * p.n;
 
 function multiply(
   backend: BackendWasm,
@@ -89,7 +93,7 @@ function multiply(
   const { m, n, k } = p;
   const lda = attrs['transposeA'] ? m : k;
   const ldb = attrs['transposeB'] ? k : n;
-  if (bias) fillRows(outHeap, heapF32(backend, bias), n);
+  if (bias) fillBias(outHeap, heapF32(backend, bias), m, n);
   const beta = bias ? 1 : 0;
   if (!p.bBatched && !attrs['transposeA']) {
     // Every batch of A times one B is a single product with batch·m rows (A's batches are contiguous).
@@ -105,9 +109,9 @@ function multiply(
   return out;
 }
 
-/** Writes `row` into every row of `out` (the bias, before the product is added to it). */
-function fillRows(out: Float32Array, row: Float32Array, n: number): void {
-  for (let offset = 0; offset < out.length; offset += n) out.set(row, offset);
+/** Writes the bias into every row of `out` before the product is added to it: one row for all, or batch i's row into batch i's m rows. */
+function fillBias(out: Float32Array, bias: Float32Array, m: number, n: number): void {
+  for (let offset = 0, row = 0; offset < out.length; offset += n, row++) out.set(bias.length === n ? bias : bias.subarray(Math.floor(row / m) * n, (Math.floor(row / m) + 1) * n), offset);
 }
 
 export function reluInPlace(values: Float32Array): void {

@@ -4,7 +4,7 @@ import { emptyTally, type EpochTally } from '../epoch-tally.js';
 import { KernelError } from '../errors.js';
 import type { Optimizer } from '../optimizers/types.js';
 import type { EpochMetrics, RunSummary } from '../types.js';
-import type { DenseMembers } from './dense-members.js';
+import type { MemberNets } from './member-nets.js';
 import type { MemberRun } from './member.js';
 
 /** What a checkpoint holds for one member: its own stream, epochs, tally and plugin states. */
@@ -33,14 +33,24 @@ const arraysOf = async (tensors: readonly tf.Tensor[], prefix: string): Promise<
 
 /** Everything to continue the ensemble at `position`; `kept` holds the final weights of members that ended early. */
 export async function snapshot(
-  nets: DenseMembers,
+  nets: MemberNets,
   optimizer: Optimizer,
   members: readonly MemberRun[],
   kept: ReadonlyMap<MemberRun, tf.Tensor[]>,
   position: { epoch: number; batchIndex: number; step: number; fingerprint?: string },
 ): Promise<EnsembleCheckpointState> {
-  const weights = (await Promise.all(members.map((member) => arraysOf(kept.get(member) ?? nets.variablesOf(member.index), `member${member.index}`)))).flat();
-  const optimizerState = await optimizer.state();
+  const weights = (
+    await Promise.all(
+      members.map(async (member) => {
+        const own = kept.get(member) ?? nets.weightsOf(member.index);
+        const arrays = await arraysOf(own, `member${member.index}`);
+        if (!kept.has(member)) tf.dispose(own);
+        return arrays;
+      }),
+    )
+  ).flat();
+  // Kept in the per-member layout, so a run resumes whichever layout (stacked or not) it continues in.
+  const optimizerState = nets.toMemberSlots(await optimizer.state());
   return {
     ...position,
     seed: 0,
@@ -63,7 +73,7 @@ export async function snapshot(
 }
 
 /** Puts `state` back into the members, their variables and the optimizer; members that had ended get their final weights kept aside again. */
-export function restore(state: CheckpointState, dir: string, nets: DenseMembers, optimizer: Optimizer, members: readonly MemberRun[], kept: Map<MemberRun, tf.Tensor[]>): void {
+export function restore(state: CheckpointState, dir: string, nets: MemberNets, optimizer: Optimizer, members: readonly MemberRun[], kept: Map<MemberRun, tf.Tensor[]>): void {
   const saved = (state as Partial<EnsembleCheckpointState>).members;
   const seeds = members.map((member) => member.member.seed).join(', ');
   if (!saved || saved.map((m) => m.seed).join(', ') !== seeds) {
@@ -72,16 +82,21 @@ export function restore(state: CheckpointState, dir: string, nets: DenseMembers,
   }
   const byName = new Map(state.weights.map((w) => [w.name, w]));
   members.forEach((_, m) => {
-    nets.variablesOf(m).forEach((variable, i) => {
+    const current = nets.weightsOf(m);
+    const saved = current.map((variable, i) => {
       const weight = byName.get(`member${m}/${i}`);
       if (!weight || weight.shape.join() !== variable.shape.join()) {
+        tf.dispose(current);
         throw new KernelError(`trainEnsemble: the checkpoint in ${dir} does not fit this architecture: member ${m}'s weight ${i} [${variable.shape.join(', ')}] is ${weight ? `[${weight.shape.join(', ')}]` : 'missing'} there`);
       }
-      tf.tidy(() => variable.assign(tf.tensor(weight.values, weight.shape, 'float32')));
+      return tf.tensor(weight.values, weight.shape, 'float32');
     });
+    nets.assignWeights(m, saved);
+    tf.dispose([...current, ...saved]);
   });
   if (state.optimizer.name !== optimizer.name) throw new KernelError(`trainEnsemble: the checkpoint in ${dir} was written with optimizer '${state.optimizer.name}', this ensemble uses '${optimizer.name}'`);
-  optimizer.loadState({ scalars: state.optimizer.scalars, slots: Object.fromEntries(state.optimizer.slots.map((s) => [s.name, { shape: s.shape, values: s.values as Float32Array }])) }, nets.variables);
+  const memberSlots = { scalars: state.optimizer.scalars, slots: Object.fromEntries(state.optimizer.slots.map((s) => [s.name, { shape: s.shape, values: s.values as Float32Array }])) };
+  optimizer.loadState(nets.fromMemberSlots(memberSlots), nets.variables);
   members.forEach((member, m) => {
     const own = saved[m]!;
     member.random.saved = own.randomState;
@@ -91,7 +106,7 @@ export function restore(state: CheckpointState, dir: string, nets: DenseMembers,
     for (const plugin of member.plugins) if (plugin.loadStateDict && plugin.name in own.plugins) plugin.loadStateDict(own.plugins[plugin.name]);
     if (own.summary) {
       member.summary = own.summary;
-      kept.set(member, nets.variablesOf(m).map((v) => tf.clone(v)));
+      kept.set(member, nets.weightsOf(m));
     }
   });
 }

@@ -1,52 +1,52 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SeededMathRandom } from '@mgdl/random';
+import type { OptimizerState } from '../optimizers/types.js';
 import type { DenseLayerSpec } from './architecture.js';
+import type { MemberNets } from './member-nets.js';
 
-interface DenseWeights {
+export interface DenseWeights {
   kernel: tf.Variable;
   bias: tf.Variable;
 }
 
+/** Each member's Dense layers' variables, read from its own model. */
+export const denseWeightsOf = (layers: readonly DenseLayerSpec[], model: tfl.LayersModel): DenseWeights[] =>
+  layers.map((spec) => {
+    const [kernel, bias] = model.layers[spec.layerIndex]!.trainableWeights.map((w) => w.read() as tf.Variable);
+    return { kernel: kernel!, bias: bias! };
+  });
+
 /**
- * The dense nets of S members, computed together. Each member's weights stay its own model's
- * variables, and each member's products are its own 2-D matMuls, exactly the kernels tfjs-layers
- * runs for it: on wasm a batched matMul over [S, b, in] takes a slower path (about 10× slower than
- * S separate XNNPACK products for the cic-width FCNN) that also rounds differently from S = 1. What
- * is shared is everything else: dropout multipliers made for all members at once, the loss and
- * per-sample statistics on all members' rows together, and one optimizer update for all variables.
+ * The dense nets of S members, each member's products its own 2-D matMuls on its own model's
+ * variables, exactly the kernels tfjs-layers runs for it: on plain wasm a batched matMul over
+ * [S, b, in] takes a slower path (about 10× slower than S separate XNNPACK products for the
+ * cic-width FCNN) that also rounds differently from S = 1. What is shared is everything else:
+ * dropout multipliers made for all members at once, the loss and per-sample statistics on all
+ * members' rows together, and one optimizer call for all variables.
  */
-export class DenseMembers {
+export class PerMemberProducts implements MemberNets {
   private readonly weights: DenseWeights[][];
 
   constructor(
     readonly layers: readonly DenseLayerSpec[],
     models: readonly tfl.LayersModel[],
   ) {
-    this.weights = models.map((model) =>
-      layers.map((spec) => {
-        const [kernel, bias] = model.layers[spec.layerIndex]!.trainableWeights.map((w) => w.read() as tf.Variable);
-        return { kernel: kernel!, bias: bias! };
-      }),
-    );
+    this.weights = models.map((model) => denseWeightsOf(layers, model));
   }
 
   get count(): number {
     return this.weights.length;
   }
 
-  /** Every member's trainable variables, member by member, each in its model's order. */
   get variables(): tf.Variable[] {
     return this.weights.flatMap((_, m) => this.variablesOf(m));
   }
 
-  /**
-   * The logits of every member's batch, member m's as rows m·b … (m+1)·b − 1 (call inside tf.tidy
-   * or a gradient function). With `dropoutStreams` (training), each member's masks are drawn from its
-   * own stream, one draw per Dropout layer per step, as tf.dropout draws Math.random in a solo run.
-   */
   forward(xs: readonly tf.Tensor[], dropoutStreams?: readonly SeededMathRandom[]): tf.Tensor2D {
-    let hs = xs.map((x) => tf.reshape(x, [x.shape[0]!, -1]) as tf.Tensor2D);
+    // One input for all (evaluation): every member computes on it.
+    const inputs = xs.length === 1 ? new Array<tf.Tensor>(this.count).fill(xs[0]!) : xs;
+    let hs = inputs.map((x) => tf.reshape(x, [x.shape[0]!, -1]) as tf.Tensor2D);
     this.layers.forEach((spec, l) => {
       hs = hs.map((h, m) => dense(h, this.weights[m]![l]!, spec.activation));
       if (spec.dropout > 0 && dropoutStreams) {
@@ -57,15 +57,39 @@ export class DenseMembers {
     return tf.concat(hs) as tf.Tensor2D;
   }
 
-  /** Member `member`'s variables, in its model's order. */
-  variablesOf(member: number): tf.Variable[] {
-    return this.weights[member]!.flatMap(({ kernel, bias }) => [kernel, bias]);
-  }
-
-  /** The members' L2 penalties λ·Σw², summed: each member's gradient gets exactly its own. */
   penalty(): tf.Scalar | undefined {
     const terms = this.weights.flatMap((layers) => this.layers.flatMap((spec, l) => (spec.l2 > 0 ? [tf.sum(tf.mul(spec.l2, tf.square(layers[l]!.kernel)))] : [])));
     return terms.length === 0 ? undefined : (tf.addN(terms) as tf.Scalar);
+  }
+
+  transformMember(grads: tf.NamedTensorMap, m: number, transform: (own: tf.NamedTensorMap) => tf.NamedTensorMap): tf.NamedTensorMap {
+    const own = Object.fromEntries(this.variablesOf(m).map((v) => [v.name, grads[v.name]!]));
+    return { ...grads, ...transform(own) };
+  }
+
+  weightsOf(m: number): tf.Tensor[] {
+    return this.variablesOf(m).map((v) => tf.clone(v));
+  }
+
+  assignWeights(m: number, weights: readonly tf.Tensor[]): void {
+    this.variablesOf(m).forEach((v, i) => v.assign(weights[i]!));
+  }
+
+  /** The models' variables are the ones trained: nothing to copy. */
+  syncModels(): void {}
+
+  toMemberSlots(state: OptimizerState): OptimizerState {
+    return state;
+  }
+
+  fromMemberSlots(state: OptimizerState): OptimizerState {
+    return state;
+  }
+
+  dispose(): void {}
+
+  private variablesOf(member: number): tf.Variable[] {
+    return this.weights[member]!.flatMap(({ kernel, bias }) => [kernel, bias]);
   }
 }
 
@@ -79,7 +103,7 @@ function dense(h: tf.Tensor2D, { kernel, bias }: DenseWeights, activation: Dense
  * tf.dropout's multiplier ⌊u + keep⌋ / keep for every member, u drawn as tf.dropout draws it
  * (tf.randomUniform seeded by one Math.random() value), but from each member's own stream.
  */
-function dropoutMultiplier([members, rows, units]: [number, number, number], rate: number, streams: readonly SeededMathRandom[]): tf.Tensor3D {
+export function dropoutMultiplier([members, rows, units]: [number, number, number], rate: number, streams: readonly SeededMathRandom[]): tf.Tensor3D {
   const keep = 1 - rate;
   const uniform = tf.stack(Array.from({ length: members }, (_, m) => tf.randomUniform([rows, units], 0, 1, 'float32', streams[m]!.next())));
   return tf.div(tf.floor(tf.add(uniform, keep)), keep);

@@ -4,14 +4,14 @@ import { correctness, type LossFunction } from '../loss.js';
 import type { EvaluationResult, PerSample, TrainingData } from '../types.js';
 import { checkStackable, nextBatches } from './member.js';
 import { perMemberValues } from './step.js';
-import type { DenseMembers } from './dense-members.js';
+import type { MemberNets } from './member-nets.js';
 
 /**
  * `evaluate` for every member at once: loss and accuracy over one pass of the shared `data`, in
  * inference mode (no dropout). Each batch's per-member sums come down in one transfer and are added
  * up in batch order, as `evaluate` adds up a solo model's.
  */
-export async function evaluateMembers(nets: DenseMembers, data: TrainingData, loss: LossFunction): Promise<EvaluationResult[]> {
+export async function evaluateMembers(nets: MemberNets, data: TrainingData, loss: LossFunction): Promise<EvaluationResult[]> {
   const members = nets.count;
   const lossSums = new Array<number>(members).fill(0);
   const correct = new Array<number>(members).fill(0);
@@ -19,7 +19,7 @@ export async function evaluateMembers(nets: DenseMembers, data: TrainingData, lo
   for (const batch of data.epoch(0)) {
     const rows = batch.ids.length;
     const sums = tf.tidy(() => {
-      const logits = nets.forward(new Array<tf.Tensor>(members).fill(batch.x));
+      const logits = nets.forward([batch.x]);
       const y = tf.tile(batch.y, batch.y.rank === 1 ? [members] : [members, 1]);
       const perMember = (values: tf.Tensor) => tf.sum(tf.reshape(tf.cast(values, 'float32'), [members, rows]), 1);
       const hits = loss.classification ? perMember(correctness(logits, y)) : tf.zeros([members]);
@@ -40,7 +40,7 @@ export async function evaluateMembers(nets: DenseMembers, data: TrainingData, lo
  * `inferencePass` for every member at once, each over its own `datas[m]` (its training set in a
  * fixed order): per batch, one forward pass of all members in inference mode and one download.
  */
-export async function inferencePassMembers(nets: DenseMembers, datas: readonly TrainingData[], loss: LossFunction, epoch: number, withLogits: boolean): Promise<PerSample[]> {
+export async function inferencePassMembers(nets: MemberNets, datas: readonly TrainingData[], loss: LossFunction, epoch: number, withLogits: boolean): Promise<PerSample[]> {
   const members = nets.count;
   const parts: PerSample[][] = datas.map(() => []);
   const iterators = datas.map((data) => data.epoch(0)[Symbol.iterator]());

@@ -5,7 +5,7 @@ import { correctness, type LossFunction } from '../loss.js';
 import type { Optimizer } from '../optimizers/types.js';
 import { transformGrads } from '../step.js';
 import type { KernelBatch, KernelPlugin, PerSample, StepContext } from '../types.js';
-import type { DenseMembers } from './dense-members.js';
+import type { MemberNets } from './member-nets.js';
 
 /** What one ensemble step reports for one member. */
 export interface MemberStepResult {
@@ -32,7 +32,7 @@ export interface EnsembleStepOptions {
  * own), gradients, each member's plugins' gradient transforms on its own gradients, one optimizer update of all members' variables (elementwise, so per member). Every
  * member's mean loss and correct count (or per-sample arrays) come down in one transfer.
  */
-export async function ensembleStep(nets: DenseMembers, batches: readonly KernelBatch[], options: EnsembleStepOptions): Promise<MemberStepResult[]> {
+export async function ensembleStep(nets: MemberNets, batches: readonly KernelBatch[], options: EnsembleStepOptions): Promise<MemberStepResult[]> {
   const { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits } = options;
   const [members, rows] = [batches.length, batches[0]!.ids.length];
   const y = tf.concat(batches.map((batch) => batch.y));
@@ -52,8 +52,7 @@ export async function ensembleStep(nets: DenseMembers, batches: readonly KernelB
   let gradients = grads;
   gradientTransforms.forEach((transforms, m) => {
     if (!transforms) return;
-    const own = Object.fromEntries(nets.variablesOf(m).map((v) => [v.name, gradients[v.name]!]));
-    gradients = { ...gradients, ...transformGrads(transforms.plugins, own, transforms.ctx) };
+    gradients = nets.transformMember(gradients, m, (own) => transformGrads(transforms.plugins, own, transforms.ctx));
   });
   optimizer.apply(variables, variables.map((v) => gradients[v.name]!), learningRate);
   tf.dispose(Object.values(gradients));

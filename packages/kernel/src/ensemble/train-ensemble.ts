@@ -14,7 +14,9 @@ import { denseArchitecture, sameArchitecture } from './architecture.js';
 import { restore, snapshot } from './checkpoint.js';
 import { evaluateMembers, inferencePassMembers } from './evaluate.js';
 import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
-import { DenseMembers } from './dense-members.js';
+import { PerMemberProducts } from './dense-members.js';
+import type { MemberNets } from './member-nets.js';
+import { StackedProducts } from './stacked-products.js';
 import { ensembleStep } from './step.js';
 
 export interface TrainEnsembleOptions {
@@ -42,6 +44,15 @@ export interface TrainEnsembleOptions {
   evaluation?: { validation?: TrainingData; test?: TrainingData; every?: number | readonly number[] };
   /** Atomic checkpoints of the whole ensemble (every member's weights, stream, epochs and plugin states; the optimizer state) every epoch and every `everySteps` steps, as train()'s. */
   checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
+  /**
+   * How the members' products are computed: 'per-member' (default) runs each member's own 2-D
+   * products, the fastest on plain wasm; 'stacked' stacks the members' weights and runs one batched
+   * product per layer and one optimizer update per stacked variable, so per-op costs do not grow
+   * with the members — the fast layout where BatchMatMul is native (initBackend's report lists it
+   * in `native.kernels`), about 10× slower on plain wasm. Both give the same numbers with the native
+   * kernels; a checkpoint resumes in either.
+   */
+  products?: 'per-member' | 'stacked';
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
   resume?: boolean;
   /** As train()'s: aborting it stops the ensemble after the current batch, checkpointed (with `checkpoint`), and trainEnsemble rejects with a RunInterruptedError. */
@@ -81,7 +92,13 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
     specs.forEach((spec, m) => members.push(new MemberRun(m, spec, options.model)));
     const layers = denseArchitecture(members[0]!.model);
     members.forEach((member) => sameArchitecture(layers, denseArchitecture(member.model), member.index));
-    return await run(options, members, new DenseMembers(layers, members.map((member) => member.model)), optimizer);
+    const models = members.map((member) => member.model);
+    const nets = options.products === 'stacked' ? new StackedProducts(layers, models) : new PerMemberProducts(layers, models);
+    try {
+      return await run(options, members, nets, optimizer);
+    } finally {
+      nets.dispose();
+    }
   } catch (error) {
     for (const member of members) member.model.dispose();
     throw error;
@@ -91,7 +108,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
   }
 }
 
-async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: DenseMembers, optimizer: Optimizer): Promise<EnsembleResult> {
+async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: MemberNets, optimizer: Optimizer): Promise<EnsembleResult> {
   const { epochs, evaluation, checkpoint } = options;
   const batchesPerEpoch = members[0]!.member.data.batchesPerEpoch;
   const loss = resolveLoss(options.loss ?? 'softmax-cross-entropy');
@@ -123,8 +140,9 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
     if (!saved) await save(next);
     throw interruptedAt(next, position.step, checkpoint);
   };
+  // Called only right after a syncModels (run start, epoch end): the member's model holds its weights.
   const finish = async (member: MemberRun) => {
-    if (member.control.reason) kept.set(member, nets.variablesOf(member.index).map((v) => tf.clone(v)));
+    if (member.control.reason) kept.set(member, nets.weightsOf(member.index));
     member.summary = member.summarize(started);
     await notify(member.plugins, 'onRunEnd', member.summary, member.control);
   };
@@ -141,6 +159,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       member.history = [...member.history, metrics];
     }
     const passes = options.inferencePass && isDue(epoch, epochs, options.inferencePass.every) ? await inferencePassMembers(nets, members.map((member) => member.member.inferencePass!), loss, epoch, passLogits) : undefined;
+    nets.syncModels();
     for (const member of ending) {
       if (passes) await notify(member.plugins, 'onInferencePass', { ...passes[member.index]!, epoch, step: member.steps }, member.control);
       await notify(member.plugins, 'onEpochEnd', member.history.at(-1)!, member.control);
@@ -149,6 +168,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   };
 
   try {
+    nets.syncModels();
     for (const member of active()) {
       const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: Boolean(options.inferencePass) };
       await notify(member.plugins, 'onRunStart', info, member.control);
@@ -169,6 +189,9 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
           checkStackable(batches, epoch, batchIndex);
           const t0 = performance.now();
           const learningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: batchesPerEpoch, epochs });
+          const transforming = members.some((member) => member.active && member.plugins.some((p) => p.transformGrads));
+          // A gradient transform may read its member's model.
+          if (transforming) nets.syncModels();
           const gradientTransforms = members.map((member) =>
             member.active && member.plugins.some((p) => p.transformGrads)
               ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, history: member.history } }
@@ -208,7 +231,8 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       if (options.signal?.aborted && epoch + 1 < epochs) await interrupt({ epoch: epoch + 1, batchIndex: 0 }, { saved: true });
     }
     for (const member of active()) await finish(member);
-    for (const [member, weights] of kept) nets.variablesOf(member.index).forEach((v, i) => v.assign(weights[i]!));
+    for (const [member, weights] of kept) nets.assignWeights(member.index, weights);
+    nets.syncModels();
   } catch (error) {
     for (const member of active()) await notifyRunError(member.plugins, error, member.summarize(started));
     throw error;

@@ -6,8 +6,10 @@ import { moments } from '../simd/channel-loops.js';
 
 /**
  * Sum over every axis but the last (a bias gradient, once per conv and dense layer per step) with
- * the SIMD per-channel loops: tfjs-wasm's Sum walks it with a scalar loop per output. Every other
- * reduction goes to the shipped kernel.
+ * the SIMD per-channel loops: tfjs-wasm's Sum walks it with a scalar loop per output. Sum over the
+ * second-to-last axis only ([S, b, n] → [S, n]: the bias gradients of an ensemble's stacked dense
+ * layers) runs the same loops on each of the S matrices, so member s gets exactly the sums a solo
+ * run's [b, n] gets. Every other reduction goes to the shipped kernel.
  */
 export const sum: MgdlKernel = {
   kernelName: 'Sum',
@@ -17,22 +19,34 @@ export const sum: MgdlKernel = {
     const rank = x.shape.length;
     const axes = util.parseAxisParam(attrs['axis'] as number | number[], x.shape);
     const allButLast = rank >= 2 && axes.length === rank - 1 && [...axes].sort((a, b) => a - b).every((a, i) => a === i);
-    const simd = x.dtype === 'float32' && allButLast ? simdKernels(backend) : undefined;
+    const secondLast = rank >= 3 && axes.length === 1 && axes[0] === rank - 2;
+    const simd = x.dtype === 'float32' && (allButLast || secondLast) ? simdKernels(backend) : undefined;
     if (!simd) return runShipped(backend, 'Sum', inputs, attrs);
-    const layout = layoutOf(x);
-    const outShape = attrs['keepDims'] ? [...x.shape.slice(0, -1).map(() => 1), layout.channels] : [layout.channels];
+    const keepDims = Boolean(attrs['keepDims']);
+    const channels = x.shape[rank - 1]!;
+    const outShape = allButLast
+      ? keepDims ? [...x.shape.slice(0, -1).map(() => 1), channels] : [channels]
+      : [...x.shape.slice(0, -2), ...(keepDims ? [1] : []), channels];
+    // allButLast: one matrix of all rows; secondLast: each leading index's [rows, channels] on its own.
+    const matrices = allButLast ? 1 : sizeOfLeading(x.shape);
+    const layout = layoutOf({ ...x, shape: allButLast ? x.shape : x.shape.slice(-2) });
     const out = backend.makeOutput(outShape, 'float32');
-    const xPtr = memoryOffset(backend, x);
-    const values = () => backend.typedArrayFromHeap(x) as Float32Array;
-    const [sums] = channelSums(
-      backend,
-      simd,
-      layout,
-      () => 0,
-      (list, { start, ...sums }) => list.call(moments, { x: xPtr + start * layout.width * 4, ...sums, width: layout.width }),
-      (row, c) => [values()[row * layout.channels + c]!, 0],
-    );
-    (backend.typedArrayFromHeap(out) as Float32Array).set(sums);
+    const matrixFloats = layout.rows * channels;
+    for (let i = 0; i < matrices; i++) {
+      const xPtr = memoryOffset(backend, x) + i * matrixFloats * 4;
+      const values = () => backend.typedArrayFromHeap(x) as Float32Array;
+      const [sums] = channelSums(
+        backend,
+        simd,
+        layout,
+        () => 0,
+        (list, { start, ...sums }) => list.call(moments, { x: xPtr + start * layout.width * 4, ...sums, width: layout.width }),
+        (row, c) => [values()[i * matrixFloats + row * channels + c]!, 0],
+      );
+      (backend.typedArrayFromHeap(out) as Float32Array).set(sums, i * channels);
+    }
     return out;
   },
 };
+
+const sizeOfLeading = (shape: readonly number[]): number => shape.slice(0, -2).reduce((a, b) => a * b, 1);
