@@ -37,7 +37,7 @@ const STDERR_TAIL_LINES = 40;
  * cell no longer dies with the terminal, hence the stdin contract: stdin is a pipe that never
  * carries data and reaches EOF when the runner dies, however it dies; a cell should exit on EOF.
  */
-export function startCell(name: string, cellDir: string, command: CellCommand, onProgress: (message: string) => void): RunningCell {
+export function startCell(name: string, cellDirs: string | readonly string[], command: CellCommand, onProgress: (message: string) => void): RunningCell {
   const started = performance.now();
   const child = spawn(command.file, command.args, {
     env: { ...process.env, ...command.env, MGDL_SWEEP_CELL: name, [PARENT_PID_VARIABLE]: String(process.pid) },
@@ -47,28 +47,30 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
   const stderrTail: string[] = [];
   let closed = false;
   // A log that cannot be written (a full disk, a folder made read-only) stops the cell, named, instead of crashing the runner.
-  const log = (file: string) =>
+  const log = (cellDir: string, file: string) =>
     createWriteStream(join(cellDir, file), { flags: 'a' }).on('error', (error: NodeJS.ErrnoException) => {
       stderrTail.push(`${describeWriteFailure(join(cellDir, file), error)}; the cell was stopped and resumes from its checkpoint on a rerun`);
       if (!closed && child.pid !== undefined) killGroup(child.pid, 'SIGTERM');
     });
-  const stdoutLog = log(STDOUT_LOG);
-  const stderrLog = log(STDERR_LOG);
-  teeLines(child.stdout, stdoutLog, (line) => {
+  // Cells trained in one process (a group) each keep the whole output in their own logs.
+  const dirs = typeof cellDirs === 'string' ? [cellDirs] : cellDirs;
+  const stdoutLogs = dirs.map((dir) => log(dir, STDOUT_LOG));
+  const stderrLogs = dirs.map((dir) => log(dir, STDERR_LOG));
+  teeLines(child.stdout, stdoutLogs, (line) => {
     if (line.startsWith(PROGRESS_MARKER)) onProgress(line.slice(PROGRESS_MARKER.length).trim());
   });
-  teeLines(child.stderr, stderrLog, (line) => {
+  teeLines(child.stderr, stderrLogs, (line) => {
     stderrTail.push(line);
     if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
   });
+  const logs = [...stdoutLogs, ...stderrLogs];
 
   const exited = new Promise<CellExit>((resolve) => {
     const finish = async (code: number | null, signal: NodeJS.Signals | null) => {
       if (closed) return;
       closed = true;
-      stdoutLog.end();
-      stderrLog.end();
-      await Promise.all([finished(stdoutLog), finished(stderrLog)]).catch(() => undefined);
+      for (const stream of logs) stream.end();
+      await Promise.all(logs.map((stream) => finished(stream))).catch(() => undefined);
       resolve({ code, signal, seconds: (performance.now() - started) / 1000, stderrTail });
     };
     // 'close' waits for the stdio pipes, so every line has been seen. A spawn failure (ENOENT,
@@ -92,8 +94,8 @@ export function startCell(name: string, cellDir: string, command: CellCommand, o
   };
 }
 
-function teeLines(source: Readable, log: Writable, onLine: (line: string) => void): void {
-  source.pipe(log, { end: false });
+function teeLines(source: Readable, logs: readonly Writable[], onLine: (line: string) => void): void {
+  for (const log of logs) source.pipe(log, { end: false });
   createInterface({ input: source, crlfDelay: Infinity }).on('line', onLine);
 }
 
