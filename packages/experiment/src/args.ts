@@ -25,8 +25,12 @@ export interface ParsedArgs {
   status: boolean;
   /** Take the run's lock whoever holds it (its holder, e.g. on another host, is known to be gone). */
   breakLock: boolean;
+  /** Train the cells that differ only in their seed together, where the experiment can (`ensembleCell`); off: each cell alone. */
+  ensemble: boolean;
   /** Set when this process is one cell of a sweep (internal: the runner passes these). */
   cell?: { config: unknown; dir: string; runDir?: string };
+  /** Set when this process trains a group of cells together (internal: `--cells`, a JSON list of { config, dir }). */
+  cells?: { members: { config: unknown; dir: string }[]; runDir: string };
   help: boolean;
 }
 
@@ -49,7 +53,9 @@ const OPTIONS = {
   wait: { type: 'boolean', default: false },
   status: { type: 'boolean', default: false },
   'break-lock': { type: 'boolean', default: false },
+  ensemble: { type: 'string', default: 'on' },
   cell: { type: 'string' },
+  cells: { type: 'string' },
   'cell-dir': { type: 'string' },
   'run-dir': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -74,6 +80,8 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
   if (values.preset !== undefined && values.config !== undefined && values.preset !== values.config) throw new UsageError(`--preset ${values.preset} and --config ${values.config} disagree: give one of them`);
   const preset = (values.preset ?? values.config ?? 'default') as PresetName;
   if (!PRESETS.includes(preset)) throw new UsageError(`--preset must be one of ${PRESETS.join(', ')}, got '${preset}'`);
+  if (values.ensemble !== 'on' && values.ensemble !== 'off') throw new UsageError(`--ensemble must be on or off, got '${values.ensemble}'`);
+  if (values.cells !== undefined && values['run-dir'] === undefined) throw new UsageError('--cells needs --run-dir (the runner passes both)');
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && !(Number.isInteger(workers) && workers > 0)) throw new UsageError(`--workers must be a positive integer, got '${values.workers}'`);
   const overrides: Record<string, unknown> = {};
@@ -107,6 +115,8 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
     wait: values.wait,
     status: values.status,
     breakLock: values['break-lock'],
+    ensemble: values.ensemble === 'on',
+    ...(values.cells ? { cells: { members: JSON.parse(values.cells) as { config: unknown; dir: string }[], runDir: values['run-dir']! } } : {}),
     ...(values.cell ? { cell: { config: JSON.parse(values.cell) as unknown, dir: values['cell-dir'] ?? '.', ...(values['run-dir'] ? { runDir: values['run-dir'] } : {}) } } : {}),
     help: values.help,
   };
@@ -200,6 +210,7 @@ export function helpText(experiment: Experiment<z.ZodObject>, usage: string): st
     '  --dry-run                      slurm: print the array-job script instead of submitting it',
     '  --wait                         slurm: follow the cells until they end, then conclude and write the report',
     '  --status                       print each cell\'s state (done, running, pending, preempted, failed) and exit',
+    '  --ensemble on|off              on (default): cells that differ only in their seed train together as one ensemble, where the experiment supports it (dense nets; local runs) — the same numbers, one process; off: each cell alone',
     '  --break-lock                   take the run\'s lock even if another process (e.g. on another host) holds it: only when it is gone',
     '',
     'config fields:',

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { initBackend } from '@mgdl/backend';
+import { initBackend, type BackendReport } from '@mgdl/backend';
 import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
 import type { Analysis } from '@mgdl/forgetting';
-import { gradientClipping, train, type KernelPlugin } from '@mgdl/kernel';
+import { gradientClipping, train, type KernelPlugin, type OptimizerSpec } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { cellFingerprint } from './identity.js';
-import { reportedRun } from './reported-run.js';
+import { reportedRun, type ReportedRun } from './reported-run.js';
 import { cellStopSignal } from './stop.js';
 import type { TrainingConfig } from './training-config.js';
 
@@ -48,19 +48,26 @@ async function resolveDataset(config: TrainingConfig): Promise<{ name: string; n
   return { name: 'fashion-mnist', note: 'CIFAR-10 is not available here: Fashion-MNIST padded to 32×32×1 stands in for it' };
 }
 
-/**
- * One training run of a classification experiment: data (stratified subset, label noise, padding),
- * a zoo model, the kernel with checkpoints, forgetting statistics, and the run directory with the
- * forgetting summary, per-sample counts and the element/meso/system traces the report draws.
- */
-export async function classificationCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec): Promise<Analysis> {
-  const backend = await initBackend();
+/** What a classification cell trains on and writes through, for train() or one member of an ensemble. */
+export interface PreparedCell {
+  trainSet: Dataset;
+  batcher: Batcher;
+  testData: Batcher;
+  /** The training set in a fixed order (the inference pass's data). */
+  trainInOrder: Batcher;
+  modelOptions: ZooOptions;
+  run: ReportedRun;
+  /** The kernel's plugins for this cell: the run's, gradient clipping, the spec's. */
+  plugins: KernelPlugin[];
+}
+
+/** Loads and prepares one cell's data (subset, noise, padding), model options and run directory writer. */
+export async function prepareCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec, backend: BackendReport): Promise<PreparedCell> {
   const dataset = await resolveDataset(config);
   const source = { dataDir: config.dataDir, split: 'train' as const };
   let trainSet = trainingSubset(await loadDataset(dataset.name, source), config, spec.trainSubset);
   let testSet: Dataset = takeFirst(await loadDataset(dataset.name, { ...source, split: 'test', ...(trainSet.vocabulary ? { vocabulary: trainSet.vocabulary } : {}) }), config.testSize);
   if (spec.needs32 && trainSet.sampleShape[0] !== 32) [trainSet, testSet] = [padImages(trainSet), padImages(testSet)];
-  const batcher = new Batcher(trainSet, { batchSize: config.batchSize, seed: config.orderSeed ?? config.seed });
   const inOrder = (data: Dataset) => new Batcher(data, { batchSize: 500, shuffle: false });
   const run = reportedRun({
     dir: cellDir,
@@ -72,23 +79,44 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
   });
   const inputShape = trainSet.kind === 'image' ? { inputShape: trainSet.sampleShape } : {};
   const vocabulary = trainSet.vocabulary ? { vocabSize: trainSet.vocabulary.size, sequenceLength: trainSet.sampleShape[0]! } : {};
-  const modelOptions: ZooOptions = { classes: trainSet.classNames.length, ...inputShape, ...vocabulary, ...spec.modelOptions };
+  return {
+    trainSet,
+    batcher: new Batcher(trainSet, { batchSize: config.batchSize, seed: config.orderSeed ?? config.seed }),
+    testData: inOrder(testSet),
+    trainInOrder: inOrder(trainSet),
+    modelOptions: { classes: trainSet.classNames.length, ...inputShape, ...vocabulary, ...spec.modelOptions },
+    run,
+    plugins: [...run.plugins, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
+  };
+}
+
+/** The kernel's optimizer for a training config. */
+export const optimizerOf = (config: TrainingConfig): OptimizerSpec => (config.optimizer === 'sgd' ? { name: 'sgd', momentum: config.momentum } : { name: 'adam' });
+
+/**
+ * One training run of a classification experiment: data (stratified subset, label noise, padding),
+ * a zoo model, the kernel with checkpoints, forgetting statistics, and the run directory with the
+ * forgetting summary, per-sample counts and the element/meso/system traces the report draws.
+ */
+export async function classificationCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec): Promise<Analysis> {
+  const backend = await initBackend();
+  const cell = await prepareCell(config, cellDir, spec, backend);
   await train({
-    model: () => buildModel(spec.model, modelOptions),
-    data: batcher,
+    model: () => buildModel(spec.model, cell.modelOptions),
+    data: cell.batcher,
     epochs: config.epochs,
     learningRate: config.learningRate,
-    optimizer: config.optimizer === 'sgd' ? { name: 'sgd', momentum: config.momentum } : { name: 'adam' },
+    optimizer: optimizerOf(config),
     seed: config.initSeed ?? config.seed,
-    evaluation: { test: inOrder(testSet) },
-    ...(config.series === 'inference-pass' ? { inferencePass: { data: inOrder(trainSet) } } : {}),
+    evaluation: { test: cell.testData },
+    ...(config.series === 'inference-pass' ? { inferencePass: { data: cell.trainInOrder } } : {}),
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
-    plugins: [...run.plugins, ...(config.clipNorm ? [gradientClipping({ maxNorm: config.clipNorm })] : []), ...(spec.plugins ?? [])],
+    plugins: cell.plugins,
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
   // The grid's report draws every cell; a cell writes no page of its own.
-  const { analysis } = await run.finish({ groups: batcher.mesoGroups(), report: false });
+  const { analysis } = await cell.run.finish({ groups: cell.batcher.mesoGroups(), report: false });
   return analysis;
 }

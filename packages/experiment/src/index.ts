@@ -4,7 +4,8 @@ export { planStages, stageDirectory, type PlannedStage } from './stages.js';
 export { parseExperimentArgs, resolveConfig, setPath, suggestion } from './args.js';
 export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
-export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
+export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell.js';
+export { classificationEnsemble, type GroupedCell } from './ensemble-cell.js';
 export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
 export { cellFingerprint, cellIdentity } from './identity.js';
 export {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { acquireLock, LockHeldError, removeLeftoverPartials, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { canonicalJson, CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
@@ -40,18 +40,14 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
       console.log(helpText(experiment as unknown as Experiment<z.ZodObject>, usage));
       process.exit(0);
     }
-    if (args.cell) {
+    if (args.cell || args.cells) {
       // A cell must not outlive its runner: under the local pool, stdin is a pipe that closes when
       // the runner dies (and the runner preloads a watchdog that works even while training keeps
       // this thread busy); under Slurm the batch script is the parent.
       if (process.env['MGDL_SWEEP_CELL']) process.stdin.on('end', () => process.exit(143)).resume().unref();
       const stoppedBy = stopOnSignals();
-      const config = args.cell.config as Parameters<Experiment<S>['cell']>[0];
-      const stage = typeof config.stage === 'string' ? config.stage : undefined;
-      // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
-      const runDir = resolve(args.cell.runDir ?? join(args.cell.dir, stage === undefined ? '../..' : '../../..'));
       try {
-        await experiment.cell(config, args.cell.dir, { runDir, ...(stage === undefined ? {} : { stage }) });
+        await trainCells(experiment, args);
       } catch (error) {
         if (!(error instanceof RunInterruptedError)) throw error;
         process.stderr.write(`${experiment.name}: ${error.message}\n`);
@@ -73,6 +69,24 @@ export async function runExperiment<S extends z.ZodObject>(experiment: Experimen
   }
 }
 
+type CellConfig<S extends z.ZodObject> = Parameters<Experiment<S>['cell']>[0];
+
+/** This process as one cell (--cell) or as a group of cells trained together (--cells) of a sweep. */
+async function trainCells<S extends z.ZodObject>(experiment: Experiment<S>, args: ParsedArgs): Promise<void> {
+  if (args.cells) {
+    if (!experiment.ensembleCell) throw new UsageError(`${experiment.name} does not train cells together (--cells); run each with --cell`);
+    const members = args.cells.members as { config: CellConfig<S>; dir: string }[];
+    const stage = typeof members[0]?.config.stage === 'string' ? members[0].config.stage : undefined;
+    await experiment.ensembleCell(members, { runDir: resolve(args.cells.runDir), ...(stage === undefined ? {} : { stage }) });
+    return;
+  }
+  const config = args.cell!.config as CellConfig<S>;
+  const stage = typeof config.stage === 'string' ? config.stage : undefined;
+  // By hand, without --run-dir: the cell directory is <run>/cells/<cell> or <run>/cells/<stage>/<cell>.
+  const runDir = resolve(args.cell!.runDir ?? join(args.cell!.dir, stage === undefined ? '../..' : '../../..'));
+  await experiment.cell(config, args.cell!.dir, { runDir, ...(stage === undefined ? {} : { stage }) });
+}
+
 const stageResults = (stage: PlannedStage): ExperimentResult[] =>
   collectResults(stage.dir, stage.cells, readRunMetrics).map((result) => (stage.name === undefined ? result : { ...result, stage: stage.name }));
 
@@ -85,7 +99,7 @@ function verifyCell(cellDir: string): void {
   if (metrics.run.error) throw new Error(`${path} records a failed run: ${metrics.run.error}`);
 }
 
-type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name' | 'breakLock'> & { entry: readonly string[] };
+type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' | 'wait' | 'name' | 'breakLock' | 'ensemble'> & { entry: readonly string[] };
 
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
@@ -131,7 +145,24 @@ const cellCommand = (dir: string, entry: readonly string[]) => (cell: SweepCell,
   env: { MGDL_THREADS: '1' },
 });
 
-async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name, entry }: RunChoices): Promise<number> {
+/**
+ * Cells trained together: a stage's cells that differ only in their `seed` grid value (one key per
+ * group; a grid without `seed` groups nothing), started as one --cells process.
+ */
+const seedGroups = (dir: string, entry: readonly string[]) => ({
+  key: (cell: SweepCell): string | undefined => {
+    if (!Object.hasOwn(cell.values, 'seed')) return undefined;
+    const { seed: _seed, ...others } = cell.values;
+    return canonicalJson(others);
+  },
+  command: (cells: readonly SweepCell[], cellDirs: readonly string[]): CellCommand => ({
+    file: process.execPath,
+    args: [...WATCHDOG_NODE_ARGS, ...process.execArgv, ...entry, '--cells', JSON.stringify(cells.map((cell, i) => ({ config: cell.config, dir: cellDirs[i] }))), '--run-dir', dir],
+    env: { MGDL_THREADS: '1' },
+  }),
+});
+
+async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, dir: string, { workers, fresh, executor, dryRun, wait, name, entry, ensemble }: RunChoices): Promise<number> {
   const log = (line: string) => process.stdout.write(`[${experiment.name}] ${line}\n`);
   // Local cells die with their runner, so what their cut writes left is garbage now; Slurm cells may still be writing.
   if (executor.kind === 'local') {
@@ -175,6 +206,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
         fresh,
         verify: verifyCell,
         command: cellCommand(dir, entry),
+        ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry) } : {}),
         onEvent: (event) => {
           if (event.type === 'start') log(`start ${label(event.name)}`);
           else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);

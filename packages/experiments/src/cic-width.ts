@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { capacityVerdict, classificationCell, defineExperiment, MAX_WIDTH, trainingFields } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, classificationEnsemble, defineExperiment, MAX_WIDTH, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -24,6 +24,10 @@ export const cicWidth = defineExperiment({
   grid: (config) => ({ width: config.widths, seed: config.seeds }),
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'fcnn', modelOptions: { width: config.width ?? 1 } });
+  },
+  // A width's seeds as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, { model: 'fcnn', modelOptions: { width: cells[0]!.config.width ?? 1 } });
   },
   conclude: (results) => capacityVerdict(results, { parameter: 'width', label: 'width', capacity: 'grows' }),
 });

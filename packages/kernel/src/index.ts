@@ -20,7 +20,7 @@ export type {
 export { KernelError, RunInterruptedError } from './errors.js';
 export { evaluate, inferencePass } from './evaluate.js';
 export { meanSquaredError, softmaxCrossEntropy, type LossFunction } from './loss.js';
-export { adam, createOptimizer, sgd } from './optimizers/index.js';
+export { adam, createOptimizer, sgd, type OptimizerSpec } from './optimizers/index.js';
 export type { Optimizer, OptimizerState } from './optimizers/types.js';
 export { constant, cosine, createSchedule, inverseSqrt, stepDecay, type Schedule } from './schedules.js';
 export { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';

@@ -1,0 +1,43 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runSmoke } from '@mgdl/experiment/testing';
+
+const cellsOf = ['width=2,seed=0', 'width=2,seed=1'];
+const main = new URL('../src/main.ts', import.meta.url);
+const options = { app: 'cic-width', main, datasets: ['mnist'] as const };
+const grid = ['--set', 'seeds=[0,1]', '--set', 'widths=[2]'];
+
+/** A run's metrics without what measures time (rates, seconds), which no two runs share. */
+function results(out: string, cell: string): unknown {
+  const timeless = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(timeless);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !/seconds|samplesPerSec|At$|started/i.test(key)).map(([key, v]) => [key, timeless(v)]));
+  };
+  const dir = join(out, 'cells', cell);
+  return { metrics: timeless(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))), forgetting: readFileSync(join(dir, 'samples', 'forgetting.csv'), 'utf8') };
+}
+
+describe('cic-width: a width\'s seeds as one ensemble', () => {
+  it('trains them in one process and gives every cell exactly what it gets alone (--ensemble off)', () => {
+    const together = runSmoke({ ...options, args: grid });
+    expect(together.run.status, together.run.stderr + together.run.stdout).toBe(0);
+    const alone = runSmoke({ ...options, args: [...grid, '--ensemble', 'off'] });
+    expect(alone.run.status, alone.run.stderr + alone.run.stdout).toBe(0);
+    // One checkpoint for the group, in its first cell; alone, each cell checkpoints itself.
+    expect(readdirSync(join(together.out, 'cells', cellsOf[0]!, 'checkpoints'))).toEqual([expect.stringMatching(/^ensemble-[0-9a-f]{16}$/)]);
+    expect(readdirSync(join(alone.out, 'cells', cellsOf[0]!, 'checkpoints')).some((f) => f.startsWith('ensemble-'))).toBe(false);
+    for (const cell of cellsOf) expect(results(together.out, cell)).toEqual(results(alone.out, cell));
+    // The seeds differ, so equal results would mean a member copied another.
+    expect(results(together.out, cellsOf[0]!)).not.toEqual(results(together.out, cellsOf[1]!));
+    const verdict = (out: string) => JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as { judgements: unknown };
+    expect(verdict(together.out).judgements).toEqual(verdict(alone.out).judgements);
+  });
+
+  it('refuses --ensemble with a value other than on or off', () => {
+    const { run } = runSmoke({ ...options, args: ['--ensemble', 'maybe'] });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("--ensemble must be on or off, got 'maybe'");
+  });
+});
