@@ -28,7 +28,8 @@ export const cicEpochs = defineExperiment({
     // All of TREC (5,452 training and 500 test questions) for 30 epochs, three seeds (fewer than the 5 the
     // verdict rule needs for held): 5,452 × 30 / ≈ 320 samples/s (one thread) ≈ 510 s per cell, +10% evaluation, two cells
     // at a time ≈ 20 min on 2 cores.
-    default: { ...common, trainSize: 5452, testSize: 500, epochs: 30, seeds: [0, 1, 2] },
+    // default: 5 seeds on 3,300 of TREC's 5,452 training questions (all of them at 3 seeds before), about as long as before
+    default: { ...common, trainSize: 3300, testSize: 500, epochs: 30, seeds: [0, 1, 2, 3, 4] },
     // The seed gives the model, data and noise only; 30 epochs is Han et al.'s TextCNN setup (they also hold
     // out 10% for validation and clip gradients at 5, which this app does not do). ≈ 20 min on 2 cores.
     paper: { ...common, trainSize: 5452, testSize: 500, epochs: 30, seeds: [0, 1, 2] },

@@ -44,7 +44,8 @@ export const bubblingBed = defineExperiment({
   schema,
   presets: {
     smoke: { ...common, arms: [...arms], fractions: [0.05, 1], seeds: [0], poolSize: 200, testSize: 200, collocationSize: 100, epochs: 10, batchesPerEpoch: 10, warmupEpochs: 3 },
-    default: { ...common, fractions: [0.01, 0.05, 0.2, 1], seeds: [0, 1, 2, 3, 4], poolSize: 2000, epochs: 100, batchesPerEpoch: 20, warmupEpochs: 25 },
+    // default: 6 seeds (Holm over the two constrained arms needs 6 for a sign-flip p to pass)
+    default: { ...common, fractions: [0.01, 0.05, 0.2, 1], seeds: [0, 1, 2, 3, 4, 5], poolSize: 2000, epochs: 100, batchesPerEpoch: 20, warmupEpochs: 25 },
     paper: { ...common, fractions: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1], seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], poolSize: 4000, epochs: 200, batchesPerEpoch: 30, warmupEpochs: 50, smallFraction: 0.02 },
   },
   grid: (config) => ({ arm: config.arms, fraction: config.fractions, seed: config.seeds }),
