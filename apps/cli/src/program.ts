@@ -6,10 +6,11 @@ import { demoCommand } from './commands/demo.js';
 import { modelsCommand } from './commands/models.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { verdictsCommand } from './commands/verdicts.js';
 
 export function program(): Command {
   const root = new Command('mgdl').description('mesoscience-guided deep learning on TensorFlow.js');
-  for (const command of [analyzeCommand(), backendCommand(), dataCommand(), demoCommand(), modelsCommand(), reportCommand(), runCommand()]) root.addCommand(command);
+  for (const command of [analyzeCommand(), backendCommand(), dataCommand(), demoCommand(), modelsCommand(), reportCommand(), runCommand(), verdictsCommand()]) root.addCommand(command);
   exitCodesForUsageErrors(root);
   return root;
 }

@@ -14,6 +14,7 @@ import { checkRunsDir } from './runs-dir.js';
 import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
 import { printStatus } from './status.js';
 import { PROCEDURE, type Judgement } from './verdict/index.js';
+import { writeVerdictFile } from './verdict/file.js';
 import { judgementTable } from './verdict/table.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
 import { UsageError } from './usage-error.js';
@@ -241,7 +242,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   // A verdict over fewer cells than planned says so: which failed, which never ran.
   const cells = { planned: results.length, done: results.filter((r) => r.status === 'done').length, failed: results.filter((r) => r.status === 'failed').map((r) => r.name), notRun: results.filter((r) => r.status === 'pending').map((r) => r.name) };
   const complete = cells.done === cells.planned;
-  writeFileAtomic(join(dir, 'verdict.json'), JSON.stringify({ held: verdict.held, text: verdict.text, complete, cells, ...judged, table: verdict.table }, null, 2) + '\n');
+  writeVerdictFile(dir, { experiment: experiment.name, held: verdict.held, text: verdict.text, complete, cells, ...judged, ...(verdict.table ? { table: verdict.table } : {}) });
   if (!complete) log(`the verdict covers ${cells.done} of ${cells.planned} cells (failed: ${cells.failed.join(', ') || 'none'}; not run: ${cells.notRun.join(', ') || 'none'}); verdict.json says so ("complete": false)`);
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
   log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);

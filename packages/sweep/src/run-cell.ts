@@ -95,6 +95,8 @@ export function startCell(name: string, cellDirs: string | readonly string[], co
 }
 
 function teeLines(source: Readable, logs: readonly Writable[], onLine: (line: string) => void): void {
+  // Each pipe and the line reader listen on the source: a group of ten cells is not a leak.
+  source.setMaxListeners(Math.max(source.getMaxListeners(), 2 * logs.length + 4));
   for (const log of logs) source.pipe(log, { end: false });
   createInterface({ input: source, crlfDelay: Infinity }).on('line', onLine);
 }

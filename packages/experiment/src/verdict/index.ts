@@ -3,3 +3,4 @@ export { describeJudgement, PROCEDURE } from './describe.js';
 export { judgeTrend, judgeTrendAlongEpochs } from './trend.js';
 export { judgeInteriorMinimum, judgePairedDifference, type SeedDifference } from './paired.js';
 export { judgeSeedEffect } from './seed-effect.js';
+export { readVerdictFile, verdictFileSchema, VERDICT_FILE, writeVerdictFile, type StoredJudgement, type VerdictFile } from './file.js';
