@@ -1,5 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataDirOrSynthetic } from '@mgdl/datasets';
 import { describe, expect, it } from 'vitest';
 import { runSmoke } from '@mgdl/experiment/testing';
 
@@ -33,6 +37,32 @@ describe('cic-width: a width\'s seeds as one ensemble', () => {
     expect(results(together.out, cellsOf[0]!)).not.toEqual(results(together.out, cellsOf[1]!));
     const verdict = (out: string) => JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as { judgements: unknown };
     expect(verdict(together.out).judgements).toEqual(verdict(alone.out).judgements);
+  });
+
+  it('resumes a group killed mid-run from its one checkpoint and ends exactly as an uninterrupted run', async () => {
+    const longer = [...grid, '--set', 'epochs=8'];
+    const uninterrupted = runSmoke({ ...options, args: longer });
+    expect(uninterrupted.run.status, uninterrupted.run.stderr).toBe(0);
+    // The same run, SIGKILLed (runner and cells) once the group's first checkpoint is written, then run again.
+    const runs = mkdtempSync(join(tmpdir(), 'mgdl-cic-width-kill-'));
+    const data = dataDirOrSynthetic(join(fileURLToPath(main), '../../../../../shared/data'), ['mnist'], { train: 1200, test: 600 });
+    const args = ['--conditions=source', '--import', 'tsx', fileURLToPath(main), '--config', 'smoke', '--runs-dir', runs, '--set', `dataDir=${JSON.stringify(data.dir)}`, ...longer];
+    const env = { ...process.env, ...(data.synthetic ? { MGDL_VERIFY: '0' } : {}) };
+    const out = join(runs, 'cic-width', 'smoke');
+    const checkpoints = join(out, 'cells', cellsOf[0]!, 'checkpoints');
+    const runner = spawn(process.execPath, args, { env, stdio: 'ignore', detached: true });
+    const deadline = Date.now() + 300_000;
+    while (!existsSync(checkpoints) || !readdirSync(checkpoints, { withFileTypes: true }).some((d) => d.isDirectory() && existsSync(join(checkpoints, d.name, 'checkpoint.json')))) {
+      if (Date.now() > deadline) throw new Error('no ensemble checkpoint within 300 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(-runner.pid!, 'SIGKILL');
+    await new Promise((resolve) => runner.once('exit', resolve));
+    expect(existsSync(join(out, 'cells', cellsOf[0]!, 'done.json')), 'the kill came after the run had finished').toBe(false);
+    const { spawnSync } = await import('node:child_process');
+    const rerun = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 600_000 });
+    expect(rerun.status, rerun.stderr + rerun.stdout).toBe(0);
+    for (const cell of cellsOf) expect(results(out, cell)).toEqual(results(uninterrupted.out, cell));
   });
 
   it('refuses --ensemble with a value other than on or off', () => {
