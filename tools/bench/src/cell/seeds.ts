@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { markdownTable } from '../markdown.js';
 import { referencesFromFlags } from '../torch.js';
@@ -60,7 +61,9 @@ function timed(what: string, command: string, args: string[]): number {
   const start = performance.now();
   const run = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`${what} exited with ${run.status ?? run.signal}: ${run.stderr.split('\n').slice(-5).join(' | ')}`);
-  return (performance.now() - start) / 1000;
+  const seconds = (performance.now() - start) / 1000;
+  log(`  ${seconds.toFixed(1)} s`);
+  return seconds;
 }
 
 try {
@@ -70,6 +73,7 @@ try {
   const alone = timed(`the same, each seed its own cell (--ensemble off)`, process.execPath, appRun('alone', ['--ensemble', 'off']));
   let torch: number | undefined;
   if (reference) {
+    await initBackend({ backend: 'cpu' }); // the export batches the data with tfjs
     const cell = benchCell('cic-width', { dataDir, epochs });
     const data = join(scratch, 'data');
     mkdirSync(data);
