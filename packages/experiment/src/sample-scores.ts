@@ -28,12 +28,13 @@ export const EL2N_EPOCHS = 20;
 
 /**
  * The per-sample scores a cell records besides forgetting events: AUM, data-map confidence,
- * variability and correctness, EL2N (mean over the first EL2N_EPOCHS epochs, so its memory stays
- * bounded) and the final loss, all from the cell's series.
+ * variability and correctness, EL2N (mean over the first EL2N_EPOCHS epochs) and the final loss,
+ * all from the cell's series. scores.csv needs only EL2N's mean, so it keeps a running mean rather
+ * than a score per epoch: the state every checkpoint saves stays a few numbers per sample.
  */
 export function sampleScorePlugins(source: Series, epochs: number) {
   const early = Array.from({ length: Math.max(1, Math.min(EL2N_EPOCHS, epochs)) }, (_, i) => i + 1);
-  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source, epochs: early }), loss: lastLoss(source) };
+  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source, epochs: early, keep: 'mean' }), loss: lastLoss(source) };
   return { ...plugins, list: Object.values(plugins) as KernelPlugin[] };
 }
 

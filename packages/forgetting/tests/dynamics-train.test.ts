@@ -49,7 +49,14 @@ describe('training dynamics in a real run', () => {
     const n = 64;
     const epochs = 4;
     const data = toyDataset(n);
-    const plugins = (['presentation', 'inference-pass'] as const).map((source) => ({ source, maps: dataMaps({ source }), margins: aum({ source }), scores: el2n({ source }) }));
+    const plugins = (['presentation', 'inference-pass'] as const).map((source) => ({
+      source,
+      maps: dataMaps({ source }),
+      margins: aum({ source }),
+      scores: el2n({ source }),
+      // Renamed: plugin names key the saved state, so two el2n plugins of one source need two names.
+      meanScores: { ...el2n({ source, keep: 'mean' }), name: `el2n-mean:${source}` },
+    }));
     const truth = recorder();
     const tensors: number[] = [];
     await train({
@@ -58,13 +65,13 @@ describe('training dynamics in a real run', () => {
       epochs,
       learningRate: 0.02,
       inferencePass: { data: new Batcher(data, { batchSize: 32, shuffle: false }) },
-      plugins: [...plugins.flatMap((p) => [p.maps, p.margins, p.scores]), truth, { name: 'memory', onEpochEnd: () => void tensors.push(tf.memory().numTensors) }],
+      plugins: [...plugins.flatMap((p) => [p.maps, p.margins, p.scores, p.meanScores]), truth, { name: 'memory', onEpochEnd: () => void tensors.push(tf.memory().numTensors) }],
       progress: false,
     });
 
     expect(tensors).toHaveLength(epochs);
     expect(new Set(tensors).size).toBe(1);
-    for (const { source, maps, margins, scores } of plugins) {
+    for (const { source, maps, margins, scores, meanScores } of plugins) {
       const series = truth.series[source];
       const ids = Array.from({ length: n }, (_, i) => i);
       const map = maps.result();
@@ -72,6 +79,7 @@ describe('training dynamics in a real run', () => {
       const score = scores.result();
       for (const result of [map, margin, score]) expect(Array.from(result.ids)).toEqual(ids);
       expect(scores.recordedEpochs()).toEqual([1, 2, 3, 4]);
+      expect(meanScores.result()).toEqual(score);
       for (const id of ids) {
         const s = series.get(id)!;
         expect(s.pGold).toHaveLength(epochs);

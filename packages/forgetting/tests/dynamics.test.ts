@@ -210,6 +210,7 @@ const makers = {
   dataMaps: (source: Series) => dataMaps({ source }),
   aum: (source: Series) => aum({ source }),
   el2n: (source: Series) => el2n({ source }),
+  el2nMean: (source: Series) => el2n({ source, keep: 'mean' }),
 };
 const resultOf = (plugin: KernelPlugin): unknown => (plugin as unknown as { result(): unknown }).result();
 

@@ -98,28 +98,29 @@ export function aum({ source = 'inference-pass', until = Infinity }: AumOptions 
   function result(options: AumThresholdOptions): AumFlags;
   function result(options?: AumThresholdOptions): AumResult | AumFlags {
     const { epochs, sum } = table.columns;
-    const ids = table.ids((id) => epochs[id]! > 0);
-    const values = Float64Array.from(ids, (id) => sum[id]! / epochs[id]!);
-    const base = { ids, aum: values, epochs: Uint32Array.from(ids, (id) => epochs[id]!) };
+    const { ids, rows } = table.select((row) => epochs[row]! > 0);
+    const values = Float64Array.from(rows, (row) => sum[row]! / epochs[row]!);
+    const base = { ids, aum: values, epochs: Uint32Array.from(rows, (row) => epochs[row]!) };
     if (!options) return base;
     const { thresholdIds, percentile = 99 } = options;
     if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`percentile must lie in [0, 100], got ${percentile}`);
     const threshold = new Set(Array.from(thresholdIds));
     if (threshold.size === 0) throw new RangeError('thresholdIds is empty');
-    const unseen = [...threshold].find((id) => !(epochs[id]! > 0));
+    const thresholdRows = [...threshold].map((id) => table.row(id));
+    const unseen = [...threshold].find((_, k) => !(thresholdRows[k] !== undefined && epochs[thresholdRows[k]]! > 0));
     if (unseen !== undefined) throw new RangeError(`threshold sample ${unseen} has no margin: was it in the training data?`);
-    const cut = percentileOf(Float64Array.from(threshold, (id) => sum[id]! / epochs[id]!), percentile);
+    const cut = percentileOf(Float64Array.from(thresholdRows as number[], (row) => sum[row]! / epochs[row]!), percentile);
     return { ...base, threshold: cut, flagged: Uint8Array.from(ids, (id, i) => (!threshold.has(id) && values[i]! < cut ? 1 : 0)) };
   }
 
   return {
     name,
-    ...observe(name, source, ['margin'], table, (epoch, ids, { margin }) => {
+    ...observe(name, source, ['margin'], table, (epoch, rows, { margin }) => {
       if (epoch > until) return;
       const { epochs, sum } = table.columns;
-      for (let i = 0; i < ids.length; i++) {
-        sum[ids[i]!]! += margin[i]!;
-        epochs[ids[i]!]!++;
+      for (let i = 0; i < rows.length; i++) {
+        sum[rows[i]!]! += margin[i]!;
+        epochs[rows[i]!]!++;
       }
     }),
     stateDict: () => table.toState(),

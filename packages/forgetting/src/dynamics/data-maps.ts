@@ -60,30 +60,30 @@ export function dataMaps({ source = 'inference-pass' }: DynamicsOptions = {}): D
   const table = new SampleTable({ epochs: 'count', correct: 'count', mean: 'real', m2: 'real' });
   return {
     name,
-    ...observe(name, source, ['pGold', 'correct'], table, (_epoch, ids, { pGold, correct }) => {
+    ...observe(name, source, ['pGold', 'correct'], table, (_epoch, rows, { pGold, correct }) => {
       const { epochs, correct: hits, mean, m2 } = table.columns;
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
         const p = pGold[i]!;
-        const delta = p - mean[id]!;
-        mean[id]! += delta / ++epochs[id]!;
-        m2[id]! += delta * (p - mean[id]!);
-        hits[id]! += correct[i]!;
+        const delta = p - mean[row]!;
+        mean[row]! += delta / ++epochs[row]!;
+        m2[row]! += delta * (p - mean[row]!);
+        hits[row]! += correct[i]!;
       }
     }),
     stateDict: () => table.toState(),
     loadStateDict: (state) => table.load(state),
     result(thresholds) {
       const { epochs, correct, mean, m2 } = table.columns;
-      const ids = table.ids((id) => epochs[id]! > 0);
-      const confidence = Float64Array.from(ids, (id) => mean[id]!);
-      const variability = Float64Array.from(ids, (id) => Math.sqrt(m2[id]! / epochs[id]!));
+      const { ids, rows } = table.select((row) => epochs[row]! > 0);
+      const confidence = Float64Array.from(rows, (row) => mean[row]!);
+      const variability = Float64Array.from(rows, (row) => Math.sqrt(m2[row]! / epochs[row]!));
       return {
         ids,
-        epochs: Uint32Array.from(ids, (id) => epochs[id]!),
+        epochs: Uint32Array.from(rows, (row) => epochs[row]!),
         confidence,
         variability,
-        correctness: Float64Array.from(ids, (id) => correct[id]! / epochs[id]!),
+        correctness: Float64Array.from(rows, (row) => correct[row]! / epochs[row]!),
         region: dataMapRegions({ confidence, variability }, thresholds),
         regionNames: DATA_MAP_REGIONS,
       };

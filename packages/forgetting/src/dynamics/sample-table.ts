@@ -30,20 +30,29 @@ const fresh = (kind: Kind, capacity: number): Column => {
   return kind === 'value' ? column.fill(Number.NaN) : column;
 };
 
+const bytesOf = (array: Column | Int32Array): string => encodeBase64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+
 interface TableState {
+  /** Rows: one per sample id seen. */
   size: number;
+  /** Each row's sample id (int32). */
+  ids: string;
   columns: Record<string, { kind: Kind; data: string }>;
 }
 
 /**
- * Per-sample columns indexed directly by sample id: ids are dataset indices, hence dense. The
- * table grows when a larger id arrives, doubling its capacity, so it needs no sample count up
- * front and reallocates O(log N) times in a run rather than per batch.
+ * Per-sample columns with one row per sample id seen, rows in the order their ids first
+ * arrived. A run over a subset of a large dataset (600 of MNIST's 60,000 samples) holds and
+ * saves 600 rows, not one per dataset index. Columns double their capacity when full, so a run
+ * reallocates them O(log N) times rather than per batch.
  */
 export class SampleTable<S extends Record<string, Kind>> {
-  /** One past the largest id seen. */
+  /** Rows in use. */
   size = 0;
   private capacity = 0;
+  private rowIds = new Int32Array(0);
+  private rowOf = new Map<number, number>();
+  /** Indexed by row (`rows`, `row`), not by id. */
   columns = {} as { [K in keyof S]: ColumnOf<S[K]> };
   private kinds: Record<string, Kind> = {};
 
@@ -60,16 +69,35 @@ export class SampleTable<S extends Record<string, Kind>> {
     return ((this.columns as Record<string, Column>)[name] = column);
   }
 
-  reserve(ids: Int32Array): void {
-    let max = this.size - 1;
+  /** The row of `id`, or undefined when it never arrived. */
+  row(id: number): number | undefined {
+    return this.rowOf.get(id);
+  }
+
+  /** Each id's row, adding rows (with fresh values) for ids not seen before. */
+  rows(ids: Int32Array): Int32Array {
+    const bad = ids.find((id) => id < 0);
+    if (bad !== undefined) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${bad}`);
+    const rows = new Int32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (id < 0) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${id}`);
-      if (id > max) max = id;
+      let row = this.rowOf.get(id);
+      if (row === undefined) {
+        if (this.size === this.capacity) this.grow();
+        row = this.size++;
+        this.rowIds[row] = id;
+        this.rowOf.set(id, row);
+      }
+      rows[i] = row;
     }
-    this.size = max + 1;
-    if (this.size <= this.capacity) return;
-    this.capacity = Math.max(this.size, 2 * this.capacity);
+    return rows;
+  }
+
+  private grow(): void {
+    this.capacity = Math.max(16, 2 * this.capacity);
+    const ids = new Int32Array(this.capacity);
+    ids.set(this.rowIds);
+    this.rowIds = ids;
     const columns = this.columns as Record<string, Column>;
     for (const [name, kind] of Object.entries(this.kinds)) {
       const grown = fresh(kind, this.capacity);
@@ -78,62 +106,73 @@ export class SampleTable<S extends Record<string, Kind>> {
     }
   }
 
-  /** Ids (ascending) for which `has` holds. */
-  ids(has: (id: number) => boolean): Int32Array {
-    const ids: number[] = [];
-    for (let id = 0; id < this.size; id++) if (has(id)) ids.push(id);
-    return Int32Array.from(ids);
+  /** The ids (ascending) of the rows for which `has` holds, and those rows. */
+  select(has: (row: number) => boolean): { ids: Int32Array; rows: Int32Array } {
+    const rows: number[] = [];
+    for (let row = 0; row < this.size; row++) if (has(row)) rows.push(row);
+    rows.sort((a, b) => this.rowIds[a]! - this.rowIds[b]!);
+    return { ids: Int32Array.from(rows, (row) => this.rowIds[row]!), rows: Int32Array.from(rows) };
   }
 
-  /** The first `size` entries of every column, as base64 of their bytes (exact, and JSON-safe). */
+  /** The ids and the first `size` entries of every column, as base64 of their bytes (exact, and JSON-safe). */
   toState(): TableState {
     const columns = this.columns as Record<string, Column>;
-    const encoded = Object.entries(this.kinds).map(([name, kind]) => {
-      const part = columns[name]!.subarray(0, this.size);
-      return [name, { kind, data: encodeBase64(new Uint8Array(part.buffer, part.byteOffset, part.byteLength)) }];
-    });
-    return { size: this.size, columns: Object.fromEntries(encoded) };
+    const encoded = Object.entries(this.kinds).map(([name, kind]) => [name, { kind, data: bytesOf(columns[name]!.subarray(0, this.size)) }]);
+    return { size: this.size, ids: bytesOf(this.rowIds.subarray(0, this.size)), columns: Object.fromEntries(encoded) };
   }
 
   /** Replaces the contents with a `toState()` result, which must hold at least the constructor's columns. */
   load(state: unknown): void {
-    const { size, columns } = (state ?? {}) as Partial<TableState>;
+    const { size, ids, columns } = (state ?? {}) as Partial<TableState>;
     if (!Number.isInteger(size) || size! < 0 || typeof columns !== 'object' || columns === null) throw new Error('not a training-dynamics plugin state');
     const missing = Object.keys(this.kinds).find((name) => !(name in columns));
     if (missing) throw new Error(`training-dynamics state lacks column '${missing}'`);
+    // States saved before rows (mgdl 0.1) have no ids: a column's index was the sample id, so every id below size becomes a row (unseen ones keep fresh values, which no result counts).
+    const rowIds = Int32Array.from({ length: size! }, (_, i) => i);
+    if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, rowIds.byteLength));
+    const rowOf = new Map<number, number>();
+    rowIds.forEach((id, row) => rowOf.set(id, row));
+    if (rowOf.size !== size || rowIds.some((id) => id < 0)) throw new Error('training-dynamics state has repeated or negative sample ids');
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
       if (!(kind in KINDS)) throw new Error(`training-dynamics state column '${name}' has unknown kind '${kind}'`);
-      let bytes: Uint8Array;
-      try {
-        bytes = decodeBase64(String(data));
-      } catch {
-        throw new Error(`training-dynamics state column '${name}' is not a base64 string`);
-      }
       const column = fresh(kind, size!);
-      if (bytes.length !== column.byteLength) throw new Error(`training-dynamics state column '${name}' has ${bytes.length} bytes, expected ${column.byteLength}`);
-      new Uint8Array(column.buffer).set(bytes);
+      new Uint8Array(column.buffer).set(decodeBytes(name, data, column.byteLength));
       return [name, column, kind] as const;
     });
     this.columns = {} as typeof this.columns;
     this.kinds = {};
     for (const [name, column, kind] of decoded) this.install(name, column, kind);
     this.size = this.capacity = size!;
+    this.rowIds = rowIds;
+    this.rowOf = rowOf;
   }
+}
+
+/** The bytes of a column's base64, which must be `byteLength` long. */
+function decodeBytes(name: string, data: unknown, byteLength: number): Uint8Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = decodeBase64(String(data));
+  } catch {
+    throw new Error(`training-dynamics state column '${name}' is not a base64 string`);
+  }
+  if (bytes.length !== byteLength) throw new Error(`training-dynamics state column '${name}' has ${bytes.length} bytes, expected ${byteLength}`);
+  return bytes;
 }
 
 type Field = 'correct' | 'margin' | 'pGold' | 'el2n';
 type Fields<F extends Field> = { [K in F]: NonNullable<PerSampleArrays[K]> };
 
 /**
- * The kernel hooks that feed `take` with the 1-based epoch, the ids and `fields` of each batch
- * ('presentation') or inference pass, after making room for the ids in `table`.
+ * The kernel hooks that feed `take` with the 1-based epoch, the `table` rows of the ids (added
+ * where new) and `fields` of each batch ('presentation') or inference pass.
  */
 export function observe<F extends Field>(
   plugin: string,
   source: Series,
   fields: readonly F[],
-  table: Pick<SampleTable<Record<string, Kind>>, 'reserve' | 'size'>,
-  take: (epoch: number, ids: Int32Array, values: Fields<F>) => void,
+  table: Pick<SampleTable<Record<string, Kind>>, 'rows'>,
+  take: (epoch: number, rows: Int32Array, values: Fields<F>) => void,
 ): Pick<RecorderPlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
   const deliver = (event: PerSampleEvent): void => {
     const values = {} as Fields<F>;
@@ -142,8 +181,7 @@ export function observe<F extends Field>(
       if (!array) throw new Error(`${plugin} needs per-sample '${field}', which only classification losses provide`);
       values[field] = array as Fields<F>[F];
     }
-    table.reserve(event.ids);
-    take(event.epoch + 1, event.ids, values);
+    take(event.epoch + 1, table.rows(event.ids), values);
   };
   if (source === 'presentation') return { perSample: true, onBatchEnd: deliver };
   if (source !== 'inference-pass') throw new RangeError(`source must be 'presentation' or 'inference-pass', got '${String(source)}'`);
@@ -156,5 +194,3 @@ export function observe<F extends Field>(
 
 /** The factory a plugin name comes from ('data-maps:inference-pass' → 'dataMaps'), for messages that show the call. */
 const factoryOf = (plugin: string) => plugin.split(':')[0]!.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-
-/* Data maps (Swayamdipta et al. 2020, "Dataset Cartography"). */
