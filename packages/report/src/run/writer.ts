@@ -53,16 +53,16 @@ export interface RunWriter extends KernelPlugin {
 const PACKAGES = ['@mgdl/backend', '@mgdl/datasets', '@mgdl/models', '@mgdl/kernel', '@mgdl/forgetting', '@mgdl/report', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
 
 /**
- * The kernel plugin that writes a run directory as training goes: values are buffered and appended once per epoch
- * (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically. On resume,
- * records past the checkpoint are dropped so no step appears twice.
+ * The kernel plugin that writes a run directory as training goes: values are buffered and appended
+ * once per epoch (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically.
+ * On resume, records past the checkpoint are dropped so no step appears twice.
  */
 export function runWriter({ dir, config, environment = {}, tensorboard = true, batchLossEvery, histograms = true, forgetting }: RunWriterOptions): RunWriter {
   const files = runFiles(dir);
   const perSample = perSampleHistograms(forgetting);
   let pending: RunEvent[] = [];
   const summary: Record<string, unknown> = {};
-  let writer: EventFileWriter | undefined;
+  let tensorboardFile: EventFileWriter | undefined;
   let latest: EpochMetrics | undefined;
   let finished: RunSummary | undefined;
   let failure: string | undefined;
@@ -79,9 +79,9 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       const path = files.tagCsv(tag);
       const header = existsSync(path) ? '' : `${TAG_CSV_HEADER}\n`;
       appendFileSync(path, header + tagCsvRows(events));
-      for (const e of events) writer?.scalar(tag, e.value, e.step, e.wall_time);
+      for (const e of events) tensorboardFile?.scalar(tag, e.value, e.step, e.wall_time);
     }
-    writer?.flush();
+    tensorboardFile?.flush();
     pending = [];
   };
   const writeMetrics = (run?: RunSummary) => {
@@ -112,7 +112,7 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       mkdirSync(files.samplesDir, { recursive: true });
       if (info.resumed) dropAfter(files, info.startStep);
       else writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
-      if (tensorboard) writer = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
+      if (tensorboard) tensorboardFile = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
     },
     onBatchEnd(event) {
       if (tensorboard && histograms) perSample.observe(event);
@@ -132,7 +132,7 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       }
       latest = metrics;
       flush();
-      if (writer) perSample.write(writer, step);
+      if (tensorboardFile) perSample.write(tensorboardFile, step);
       writeMetrics();
     },
     onCheckpoint() {
@@ -142,14 +142,14 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       finished = run;
       flush();
       writeMetrics(run);
-      writer?.close();
+      tensorboardFile?.close();
     },
     onRunError(error, run) {
       // Keep what the run recorded up to the failure, and leave the TensorBoard file complete.
       failure = error instanceof Error ? error.message : String(error);
       flush();
       writeMetrics(run);
-      writer?.close();
+      tensorboardFile?.close();
     },
     summarize(key, value) {
       const previous = summary[key];
@@ -227,16 +227,16 @@ function perSampleHistograms(forgetting: (() => History) | undefined) {
         if (event.margin) margin.set(id, event.margin[i]!);
       }
     },
-    write(writer: EventFileWriter, step: number) {
+    write(file: EventFileWriter, step: number) {
       const finite = (values: Iterable<number>) => [...values].filter(Number.isFinite);
-      if (loss.size) writer.histogram('per_sample/loss', finite(loss.values()), step);
-      if (margin.size) writer.histogram('per_sample/margin', finite(margin.values()), step);
+      if (loss.size) file.histogram('per_sample/loss', finite(loss.values()), step);
+      if (margin.size) file.histogram('per_sample/margin', finite(margin.values()), step);
       const counts = forgetting ? forgettingEventsSoFar(forgetting()) : [];
       if (counts.length) {
         // One bucket per count: forgetting counts are small integers.
-        writer.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
+        file.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
       }
-      if (loss.size || margin.size || counts.length) writer.flush();
+      if (loss.size || margin.size || counts.length) file.flush();
       loss = new Map();
       margin = new Map();
     },
