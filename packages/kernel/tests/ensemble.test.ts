@@ -17,13 +17,13 @@ beforeAll(async () => {
 const common = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { test: toyInferenceData(48), every: 2 } };
 
 /** Everything a run of one member produced: per-epoch metrics, per-sample arrays of every batch, final weights. */
-type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
+type Outcome = { epochMetrics: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
 
 /** Member k (seed 7 + k, data k) trained alone with train(). */
 async function solo(k: number, options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
   const watched = recorder();
   const result = await train({ ...common, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
-  return { history: result.epochMetrics.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
+  return { epochMetrics: result.epochMetrics.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
 }
 
 /** Members `ks` (member k: seed 7 + k, data k) trained as one ensemble, in that order. */
@@ -33,7 +33,7 @@ async function ensemble(ks: readonly number[], options: Pick<TrainEnsembleOption
   return new Map(
     ks.map((k, i) => {
       const member = result.members[i]!;
-      return [k, { history: member.epochMetrics.map(withoutTimings), batches: watched[i]!.batches, epochEvents: watched[i]!.epochs, weights: weightsOf(member.model), stopped: member.stopped }];
+      return [k, { epochMetrics: member.epochMetrics.map(withoutTimings), batches: watched[i]!.batches, epochEvents: watched[i]!.epochs, weights: weightsOf(member.model), stopped: member.stopped }];
     }),
   );
 }
