@@ -1,9 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '@mgdl/backend';
 import { Batcher, fromArrays } from '@mgdl/datasets';
 import { analyze, History, mesoGroups } from '../src/index.js';
 
 /** A 23-sample table whose ids are not its row positions, so a mix-up of the two shows. */
 const table = () => fromArrays({ x: Float32Array.from({ length: 23 * 2 }, (_, i) => i), shape: [23, 2], labels: Int32Array.from({ length: 23 }, (_, i) => i % 3), ids: Int32Array.from({ length: 23 }, (_, i) => 100 + 7 * i) });
+
+// The Batcher's batches are tensors.
+beforeAll(async () => {
+  await initBackend({ backend: 'cpu' });
+});
 
 describe('mesoGroups', () => {
   it("is the Batcher's epoch-0 batches by id, and covers every sample even with dropLast", () => {
