@@ -20,7 +20,7 @@ describe('constraintLoss', () => {
     const plain = await run([]);
     const terms: Record<string, number>[] = [];
     const guided = await run([constraintLoss(all, { weight: 2 }), { name: 'spy', onBatchEnd: (e: BatchEndEvent) => void terms.push(e.terms) }]);
-    expect(Object.keys(guided.history[0]!.terms)).toEqual(['constraint-loss:bubbling-bed/violation']);
+    expect(Object.keys(guided.epochMetrics[0]!.terms)).toEqual(['constraint-loss:bubbling-bed/violation']);
     expect(terms.every((t) => t['constraint-loss:bubbling-bed/violation']! > 0)).toBe(true);
     // The first step's term is 2 × the mean violation of the initial model on the first batch.
     const model = SeededMathRandom.run(0, tinyModel);

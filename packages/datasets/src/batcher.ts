@@ -78,10 +78,9 @@ export class Batcher {
   }
 
   /**
-   * The fixed partition of the training set into batch-sized groups by id — the meso scale of the
-   * seed paper: group g holds the samples of batch g in epoch 0 (dataset order when not
-   * shuffling). Unlike batches, it covers every sample even with dropLast (the last group is then
-   * the smaller remainder).
+   * @deprecated use `mesoGroups(batcher)` from @mgdl/forgetting, beside the statistics that use the
+   * meso scale; removed in 0.3.0. (A copy, not a call: datasets cannot import forgetting, whose tests
+   * import datasets.) Group g holds the ids of batch g in epoch 0, every sample covered.
    */
   mesoGroups(): Int32Array[] {
     const order = this.order(0);

@@ -77,16 +77,6 @@ describe('Batcher', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('partitions the training set into fixed batch-sized meso groups: the batches of epoch 0', () => {
-    const data = toyImages(23);
-    const batcher = new Batcher(data, { batchSize: 5, seed: 9, dropLast: true });
-    const groups = batcher.mesoGroups();
-    expect(groups.map((g) => g.length)).toEqual([5, 5, 5, 5, 3]);
-    expect(groups.flatMap((g) => Array.from(g)).sort((a, b) => a - b)).toEqual(Array.from(data.ids));
-    expect([...batcher.epoch(0)].map((b) => Array.from(b.ids))).toEqual(groups.slice(0, 4).map((g) => Array.from(g)));
-    expect(batcher.mesoGroups()).toEqual(groups);
-  });
-
   it('rejects a batch size that is not a positive integer', () => {
     expect(() => new Batcher(toyImages(5), { batchSize: 0 })).toThrow(DatasetError);
     expect(() => new Batcher(toyImages(5), { batchSize: 6, dropLast: true })).toThrow(/leaves no batch/);

@@ -126,7 +126,7 @@ export function parseExperimentArgs(argv: readonly string[]): ParsedArgs {
 export function resolveConfig<S extends z.ZodObject>(experiment: Experiment<S>, preset: PresetName, overrides: Record<string, unknown>): z.output<S> {
   for (const key of Object.keys(overrides)) checkField(experiment, key);
   const merged = structuredClone(experiment.presets[preset]) as Record<string, unknown>;
-  for (const [key, value] of Object.entries(overrides)) setPath(merged, key, value);
+  for (const [key, value] of Object.entries(overrides)) setPathReplacing(merged, key, value);
   const parsed = experiment.schema.safeParse(merged);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
@@ -175,7 +175,13 @@ export function suggestion(word: string, known: readonly string[]): string | und
   return ranked[0] && ranked[0].d <= 2 ? ranked[0].k : undefined;
 }
 
-export function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+/**
+ * Sets the field at a dotted `path` (`model.width`), replacing whatever stands on the way that is
+ * not an object with a new object — a --set value overrides the preset, and the schema then judges
+ * the result. (A grid key of @mgdl/sweep is set by its `setPathOrThrow` instead, which refuses to
+ * replace a value of the base config.)
+ */
+export function setPathReplacing(target: Record<string, unknown>, path: string, value: unknown): void {
   const keys = path.split('.');
   let node = target;
   for (const key of keys.slice(0, -1)) {
@@ -184,6 +190,9 @@ export function setPath(target: Record<string, unknown>, path: string, value: un
   }
   node[keys.at(-1)!] = value;
 }
+
+/** @deprecated use `setPathReplacing` (the name says what it does on the way, unlike @mgdl/sweep's `setPathOrThrow`); removed in 0.3.0. */
+export const setPath = setPathReplacing;
 
 export function helpText(experiment: Experiment<z.ZodObject>, usage: string): string {
   const fields = Object.entries(experiment.schema.shape).map(([key, type]) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { initBackend, type BackendReport } from '@mgdl/backend';
 import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
-import type { Analysis } from '@mgdl/forgetting';
+import { mesoGroups, type Analysis } from '@mgdl/forgetting';
 import { gradientClipping, train, type KernelPlugin, type OptimizerSpec } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { cellFingerprint } from './identity.js';
@@ -117,6 +117,6 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
   // The grid's report draws every cell; a cell writes no page of its own.
-  const { analysis } = await cell.run.finish({ groups: cell.batcher.mesoGroups(), report: false });
+  const { analysis } = await cell.run.finish({ groups: mesoGroups(cell.batcher), report: false });
   return analysis;
 }

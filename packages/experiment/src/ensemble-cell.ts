@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
+import { mesoGroups } from '@mgdl/forgetting';
 import { progressReporter, trainEnsemble } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { optimizerOf, prepareCell, type CellSpec, type PreparedCell } from './cell.js';
@@ -53,7 +54,7 @@ export async function classificationEnsemble(cells: readonly GroupedCell[], spec
     signal: cellStopSignal,
     products: backend.native.kernels.includes('BatchMatMul') ? 'stacked' : 'per-member',
   });
-  for (const cell of prepared) await cell.run.finish({ groups: cell.batcher.mesoGroups(), report: false });
+  for (const cell of prepared) await cell.run.finish({ groups: mesoGroups(cell.batcher), report: false });
 }
 
 function safeList(dir: string): string[] {

@@ -1,7 +1,7 @@
 export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './define.js';
 export { runExperiment, type Invocation } from './run.js';
 export { planStages, stageDirectory, type PlannedStage } from './stages.js';
-export { parseExperimentArgs, resolveConfig, setPath, suggestion } from './args.js';
+export { parseExperimentArgs, resolveConfig, setPath, setPathReplacing, suggestion } from './args.js';
 export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell.js';

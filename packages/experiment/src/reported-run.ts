@@ -3,7 +3,7 @@ import type { Dataset } from '@mgdl/datasets';
 import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History, type Series } from '@mgdl/forgetting';
 import { interchangeWriter } from '@mgdl/forgetting/node';
 import type { KernelPlugin } from '@mgdl/kernel';
-import { buildReport, runRecorder, scaleTracesOf, type NoiseDetection, type RunRecorder, type ScaleTraces } from '@mgdl/report';
+import { buildReport, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
 import { writeFileAtomic } from '@mgdl/io';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 
@@ -27,7 +27,7 @@ export interface ReportedRunOptions {
 }
 
 export interface FinishOptions {
-  /** The meso scale's groups (default: the Batcher's partition, `batcher.mesoGroups()`, when passed as `batcher`). */
+  /** The meso scale's groups, e.g. `mesoGroups(batcher)` from @mgdl/forgetting (the batches of epoch 0); without them, no meso scale. */
   groups?: readonly Int32Array[];
   /** Writes `report.html` in the run directory (default true): the page `mgdl report DIR` draws. */
   report?: boolean | { title?: string };
@@ -44,7 +44,10 @@ export interface ReportedRunResult {
 export interface ReportedRun {
   /** Give these to train() (with your own plugins after them). */
   plugins: KernelPlugin[];
-  recorder: RunRecorder;
+  /** Writes the run directory (a plugin among `plugins`). */
+  writer: RunWriter;
+  /** @deprecated use `writer`; removed in 0.3.0. */
+  recorder: RunWriter;
   /** After train(): writes the forgetting statistics, per-sample scores, noise-detection table, gallery, traces and the HTML report. */
   finish(options?: FinishOptions): Promise<ReportedRunResult>;
 }
@@ -58,24 +61,25 @@ export interface ReportedRun {
 export function reportedRun({ dir, trainSet, epochs, series = 'presentation', config = {}, environment = {}, interchange = false, tensorboard = true }: ReportedRunOptions): ReportedRun {
   if (trainSet.targets) throw new Error(`reportedRun: '${trainSet.name}' is a regression table; forgetting statistics need class labels`);
   // The report names classes from params.json where no gallery (a table's run) carries them.
-  const recorder = runRecorder({ dir, config, environment: { classNames: trainSet.classNames, ...environment }, tensorboard });
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: series });
+  const writer = runWriter({ dir, config, environment: { classNames: trainSet.classNames, ...environment }, tensorboard, forgetting: () => stats.history(series) });
   const scores = sampleScorePlugins(series, epochs);
-  const writer = interchange ? [interchangeWriter({ file: join(dir, 'dynamics.jsonl'), series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
+  const interchangeFile = interchange ? [interchangeWriter({ file: join(dir, 'dynamics.jsonl'), series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
   return {
-    plugins: [stats, ...scores.list, recorder, ...writer],
-    recorder,
+    plugins: [stats, ...scores.list, writer, ...interchangeFile],
+    writer,
+    recorder: writer,
     async finish({ groups, report = true } = {}) {
       const history = stats.history(series);
       const analysis = analyze(history, groups ? { groups: [...groups] } : {});
       const noisy = new Set(Array.from(trainSet.ids).filter((_, i) => trainSet.noise?.noisy[i] === 1));
       const split = analyzeByNoise(history, noisy);
-      recorder.writeSamples('forgetting', perSampleCsv(analysis, noisy));
-      const noiseDetection = writeSampleScores(recorder, trainSet, analysis, scores);
-      if (noiseDetection) recorder.summarize('noiseDetection', noiseDetection);
+      writer.writeSamples('forgetting', perSampleCsv(analysis, noisy));
+      const noiseDetection = writeSampleScores(writer, trainSet, analysis, scores);
+      if (noiseDetection) writer.summarize('noiseDetection', noiseDetection);
       const scaleTraces = scaleTracesOf(analysis, history);
-      recorder.writeTraces(scaleTraces);
-      recorder.summarize('forgetting', {
+      writer.writeTraces(scaleTraces);
+      writer.summarize('forgetting', {
         series,
         ...summarize(analysis),
         settledRatio: finiteOrNull(analysis.settled.system.value),

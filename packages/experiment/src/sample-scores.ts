@@ -1,27 +1,7 @@
 import type { Dataset } from '@mgdl/datasets';
-import { aum, dataMaps, el2n, type Analysis, type Series } from '@mgdl/forgetting';
+import { aum, dataMaps, el2n, lastLoss, type Analysis, type Series } from '@mgdl/forgetting';
 import type { KernelPlugin } from '@mgdl/kernel';
-import { galleryIds, gallerySelection, noiseDetection, sampleScoreRows, sampleScoresCsv, scoreById, type GalleryFile, type NoiseDetection, type RunRecorder, type SampleScoreRow } from '@mgdl/report';
-
-/** Each sample's latest per-sample loss from the recorded series (its final loss once training ends). */
-function lastLoss(source: Series): KernelPlugin & { values: Map<number, number> } {
-  const values = new Map<number, number>();
-  const take = (event: { ids: Int32Array; loss?: Float32Array }) => {
-    if (!event.loss) return;
-    for (let i = 0; i < event.ids.length; i++) values.set(event.ids[i]!, event.loss[i]!);
-  };
-  return {
-    name: `last-loss:${source}`,
-    values,
-    ...(source === 'presentation' ? { perSample: true, onBatchEnd: take } : { onInferencePass: take }),
-    stateDict: () => ({ ids: [...values.keys()], loss: [...values.values()] }),
-    loadStateDict(state) {
-      const saved = state as { ids: number[]; loss: number[] };
-      values.clear();
-      saved.ids.forEach((id, i) => values.set(id, saved.loss[i]!));
-    },
-  };
-}
+import { galleryIds, gallerySelection, noiseDetection, sampleScoreRows, sampleScoresCsv, scoreById, type GalleryFile, type NoiseDetection, type RunWriter, type SampleScoreRow } from '@mgdl/report';
 
 /** EL2N is an early-training score (Paul et al. score at epoch 20 of 200): the mean over at most this many first epochs. */
 export const EL2N_EPOCHS = 20;
@@ -34,7 +14,7 @@ export const EL2N_EPOCHS = 20;
  */
 export function sampleScorePlugins(source: Series, epochs: number) {
   const early = Array.from({ length: Math.max(1, Math.min(EL2N_EPOCHS, epochs)) }, (_, i) => i + 1);
-  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source, epochs: early, keep: 'mean' }), loss: lastLoss(source) };
+  const plugins = { aum: aum({ source }), dataMaps: dataMaps({ source }), el2n: el2n({ source, epochs: early, keep: 'mean' }), loss: lastLoss({ source }) };
   return { ...plugins, list: Object.values(plugins) as KernelPlugin[] };
 }
 
@@ -87,10 +67,10 @@ export function galleryOf(trainSet: Dataset, rows: readonly SampleScoreRow[]): G
 }
 
 /** Writes samples/scores.csv and samples/gallery.json and returns the noise-detection result (when the run has noise). */
-export function writeSampleScores(recorder: RunRecorder, trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): NoiseDetection | undefined {
+export function writeSampleScores(writer: RunWriter, trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): NoiseDetection | undefined {
   const rows = cellScoreRows(trainSet, analysis, scores);
-  recorder.writeSamples('scores', sampleScoresCsv(rows));
+  writer.writeSamples('scores', sampleScoresCsv(rows));
   const gallery = galleryOf(trainSet, rows);
-  if (gallery) recorder.writeGallery(gallery);
+  if (gallery) writer.writeGallery(gallery);
   return noiseDetection(rows);
 }

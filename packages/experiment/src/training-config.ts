@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSeries, SERIES } from '@mgdl/forgetting';
+import { renamedSeries, SERIES } from '@mgdl/forgetting';
 
 /** Config fields every classification experiment shares, with what each means. */
 export const trainingFields = {
@@ -18,9 +18,8 @@ export const trainingFields = {
   initSeed: z.number().int().optional().describe('initial weights and dropout masks (default: seed)'),
   orderSeed: z.number().int().optional().describe('batch composition: the shuffle order of every epoch (default: seed)'),
   noiseSeed: z.number().int().optional().describe('which labels the label noise flips, and to what (default: seed)'),
-  // 'sweep' (before 0.2) is still read, with a deprecation warning.
   series: z
-    .preprocess((value) => (value === 'sweep' ? parseSeries(value, 'config series') : value), z.enum(SERIES))
+    .preprocess((value) => renamedSeries(value, 'config series'), z.enum(SERIES))
     .describe('forgetting statistics from each presentation (training mode) or an inference pass over the training set per epoch'),
   checkpointEverySteps: z.number().int().positive().optional().describe('checkpoint within epochs too (default: each epoch)'),
   clipNorm: z.number().positive().optional().describe('clip the gradients to this global L2 norm every step (default: no clipping)'),

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { aggregate, aggregateBy, defineExperiment, formatSpread, parseExperimentArgs, resolveConfig, spearman, trainingFields, UsageError } from '../src/index.js';
+import { aggregate, aggregateBy, defineExperiment, formatSpread, parseExperimentArgs, resolveConfig, setPath, setPathReplacing, spearman, trainingFields, UsageError } from '../src/index.js';
 
 const experiment = defineExperiment({
   name: 'toy',
@@ -23,6 +23,15 @@ describe('experiment arguments', () => {
     expect(args).toMatchObject({ preset: 'smoke', name: 'smoke', runsDir: 'runs', workers: 2 });
     expect(resolveConfig(experiment, args.preset, args.overrides)).toEqual({ epochs: 3, widths: [2, 4], model: { dropout: 0.25 } });
     expect(experiment.presets.smoke.epochs).toBe(1); // presets are not mutated
+  });
+
+  it('sets a dotted --set key by replacing what is not an object on the way, unlike a grid key of @mgdl/sweep', () => {
+    const target: Record<string, unknown> = { model: 3, keep: true };
+    setPathReplacing(target, 'model.width', 4);
+    setPathReplacing(target, 'optimizer.adam.beta1', 0.8);
+    expect(target).toEqual({ model: { width: 4 }, keep: true, optimizer: { adam: { beta1: 0.8 } } });
+    // The name before 0.2, kept for one release.
+    expect(setPath).toBe(setPathReplacing);
   });
 
   it('keeps a run name one folder inside the runs folder', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Vocabulary, type Dataset } from '@mgdl/datasets';
 import { forgettingStatistics } from '@mgdl/forgetting';
-import { readGallery, readRunMetrics, readSampleScores, runFiles, runRecorder } from '@mgdl/report';
+import { readGallery, readRunMetrics, readSampleScores, runFiles, runWriter } from '@mgdl/report';
 import { galleryOf, sampleScorePlugins, writeSampleScores } from '../src/sample-scores.js';
 
 /** Four 2×2 grey images; samples 2 and 3 carry flipped labels (clean labels 0, 1, 0, 1). */
@@ -55,9 +55,9 @@ describe('per-sample scores of a cell', () => {
     const data = dataset('image');
     const { analysis, scores } = train(data);
     const dir = mkdtempSync(join(tmpdir(), 'mgdl-scores-'));
-    const recorder = runRecorder({ dir, config: {}, tensorboard: false });
-    const result = writeSampleScores(recorder, data, analysis, scores)!;
-    recorder.summarize('noiseDetection', result);
+    const writer = runWriter({ dir, config: {}, tensorboard: false });
+    const result = writeSampleScores(writer, data, analysis, scores)!;
+    writer.summarize('noiseDetection', result);
     const rows = readSampleScores(runFiles(dir).samples('scores'));
     expect(rows.map((r) => [r.id, r.label, r.clean, r.noisy, r.set, r.forgetting, r.firstLearned])).toEqual([
       [10, 0, 0, false, 2, 0, 0],
@@ -85,7 +85,7 @@ describe('per-sample scores of a cell', () => {
     const data = dataset('text');
     const { analysis, scores } = train(data);
     const dir = mkdtempSync(join(tmpdir(), 'mgdl-scores-'));
-    writeSampleScores(runRecorder({ dir, config: {}, tensorboard: false }), data, analysis, scores);
+    writeSampleScores(runWriter({ dir, config: {}, tensorboard: false }), data, analysis, scores);
     const rows = readSampleScores(runFiles(dir).samples('scores'));
     const gallery = galleryOf(data, rows)!;
     expect(gallery.kind).toBe('text');

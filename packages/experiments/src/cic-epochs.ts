@@ -13,9 +13,12 @@ const common = { dataset: 'trec', noise: 0.2, noiseKind: 'symmetric', batchSize:
 
 const curve = z.array(z.number().nullable());
 
-/** One cell's curves against the epoch (1-based), copied into metrics.json as `history` by the cell. */
-const historySchema = z.object({ epoch: z.array(z.number()).min(1), trainLoss: curve, testLoss: curve, testAccuracy: curve, M: curve, F: curve, ratio: curve });
-type History = z.output<typeof historySchema>;
+/**
+ * One cell's curves against the epoch (1-based), copied into metrics.json by the cell. The section
+ * keeps its file key `history` (run directories stay readable); in code it is the epoch curves.
+ */
+const epochCurvesSchema = z.object({ epoch: z.array(z.number()).min(1), trainLoss: curve, testLoss: curve, testAccuracy: curve, M: curve, F: curve, ratio: curve });
+type EpochCurves = z.output<typeof epochCurvesSchema>;
 
 export const cicEpochs = defineExperiment({
   name: 'cic-epochs',
@@ -37,16 +40,16 @@ export const cicEpochs = defineExperiment({
   grid: (config) => ({ seed: config.seeds }),
   cell: async (config, cellDir) => {
     await classificationCell(config, cellDir, { model: 'textcnn', modelOptions: { width: 5 } });
-    recordHistory(cellDir);
+    recordEpochCurves(cellDir);
   },
   conclude: (all) => {
     const done = all.filter((r) => r.status === 'done');
-    const histories = done.map(history).filter((h) => h !== undefined);
-    if (histories.length === 0) return { held: null, text: 'no cell finished with a per-epoch history, so there is nothing to judge; see the failed cells above.' };
-    const epochs = Math.min(...histories.map((h) => h.epoch.length));
+    const curves = done.map(epochCurves).filter((h) => h !== undefined);
+    if (curves.length === 0) return { held: null, text: 'no cell finished with a per-epoch history, so there is nothing to judge; see the failed cells above.' };
+    const epochs = Math.min(...curves.map((h) => h.epoch.length));
     // Per epoch, the mean over seeds and its 95% t-interval (the range below five seeds), as the table prints.
-    const overSeeds = (key: Exclude<keyof History, 'epoch'>): Aggregate[] =>
-      Array.from({ length: epochs }, (_, e) => aggregate(e + 1, histories.map((h) => h[key][e]).filter((v): v is number => typeof v === 'number')));
+    const overSeeds = (key: Exclude<keyof EpochCurves, 'epoch'>): Aggregate[] =>
+      Array.from({ length: epochs }, (_, e) => aggregate(e + 1, curves.map((h) => h[key][e]).filter((v): v is number => typeof v === 'number')));
     const epoch = Array.from({ length: epochs }, (_, e) => e + 1);
     const spreads = (['trainLoss', 'testLoss', 'testAccuracy', 'M', 'F'] as const).map(overSeeds);
     const [trainLoss, testLoss, , M, F] = spreads.map((a) => a.map((x) => x.mean)) as [number[], number[], number[], number[], number[]];
@@ -71,7 +74,7 @@ export const cicEpochs = defineExperiment({
     // optimum its fall and rise — and only the seeds replicate. Holm over the three claims.
     const points = (key: 'trainLoss' | 'testLoss' | 'M'): SeedPoint[] =>
       done.flatMap((r) => {
-        const h = history(r);
+        const h = epochCurves(r);
         return h ? h.epoch.slice(0, epochs).map((e, i) => ({ x: e, seed: Number(r.values['seed'] ?? 0), y: h[key][i] ?? Number.NaN })) : [];
       });
     const judgements = holmAdjust([
@@ -85,13 +88,13 @@ export const cicEpochs = defineExperiment({
       held: combine(judgements),
       judgements,
       text:
-        `${judgements.map(describeJudgement).join('; ')}. Described on the seed means (not part of the verdict), over ${epochs} epochs of ${histories.length} seed(s): train loss vs epoch Spearman ${train.rho.toFixed(2)}; M (over S3 so far) vs epoch Spearman ${memorising.rho.toFixed(2)} ` +
+        `${judgements.map(describeJudgement).join('; ')}. Described on the seed means (not part of the verdict), over ${epochs} epochs of ${curves.length} seed(s): train loss vs epoch Spearman ${train.rho.toFixed(2)}; M (over S3 so far) vs epoch Spearman ${memorising.rho.toFixed(2)} ` +
         `(M/F ${at(ratio, firstWithS3)} at epoch ${firstWithS3}, the first with an S3, and ${at(ratio, last)} at epoch ${last}); ` +
         `lowest test loss ${at(testLoss, best)} at epoch ${best}, where M/F = ${at(ratio, best)} ` +
         `(${uShape ? `test loss falls to it and then rises, Spearman ${after.rho.toFixed(2)} over epochs ${best}–${last}, to ${at(testLoss, last)}` : best === last ? 'the last epoch: test loss has not begun to rise at this scale' : `no sustained rise after it (Spearman ${after.rho.toFixed(2)} over ${after.n} epoch(s))`}).`,
       table: {
         header: ['epoch', 'train loss', 'test loss', 'test acc', 'M', 'F', 'M/F (of the seed means)', 'runs'],
-        rows: epoch.map((e) => [e, ...spreads.map((a) => (a[e - 1]!.n > 0 ? formatSpread(a[e - 1]) : '—')), at(ratio, e), histories.length]),
+        rows: epoch.map((e) => [e, ...spreads.map((a) => (a[e - 1]!.n > 0 ? formatSpread(a[e - 1]) : '—')), at(ratio, e), curves.length]),
       },
     };
   },
@@ -101,7 +104,7 @@ export const cicEpochs = defineExperiment({
  * `conclude` sees each cell's metrics.json but not its directory, so the cell copies its per-epoch
  * curves (metrics/<tag>.csv and the system-scale M/F of traces.json) into metrics.json as `history`.
  */
-function recordHistory(cellDir: string): void {
+function recordEpochCurves(cellDir: string): void {
   const files = runFiles(cellDir);
   // The tag CSVs count epochs from 0; a resumed run never repeats a step, and the last row of an epoch wins.
   const byEpoch = (tag: string) => new Map(readTagCsv(files.tagCsv(tag)).map(({ epoch, value }) => [epoch + 1, value]));
@@ -109,14 +112,14 @@ function recordHistory(cellDir: string): void {
   const compromise = readScaleTraces(files.traces).compromise;
   if (!compromise) throw new Error(`${files.traces}: no 'compromise' series, which this experiment's verdict needs`);
   const { epoch, M, F, ratio } = compromise;
-  const history: History = { epoch, trainLoss: epoch.map((e) => trainLoss.get(e) ?? null), testLoss: epoch.map((e) => testLoss.get(e) ?? null), testAccuracy: epoch.map((e) => testAccuracy.get(e) ?? null), M, F, ratio };
+  const history: EpochCurves = { epoch, trainLoss: epoch.map((e) => trainLoss.get(e) ?? null), testLoss: epoch.map((e) => testLoss.get(e) ?? null), testAccuracy: epoch.map((e) => testAccuracy.get(e) ?? null), M, F, ratio };
   writeFileAtomic(files.metrics, JSON.stringify({ ...readRunMetrics(files.metrics), history }, null, 2) + '\n');
 }
 
-/** A finished cell's `history` section, validated; undefined for a cell that has none. */
-function history(result: { metrics: RunMetrics | undefined }): History | undefined {
+/** A finished cell's epoch curves (its metrics.json section `history`), validated; undefined for a cell that has none. */
+function epochCurves(result: { metrics: RunMetrics | undefined }): EpochCurves | undefined {
   if (result.metrics?.['history'] === undefined) return undefined;
-  const parsed = historySchema.safeParse(result.metrics['history']);
+  const parsed = epochCurvesSchema.safeParse(result.metrics['history']);
   if (!parsed.success) throw new Error(`metrics.json of a cic-epochs cell: field 'history.${parsed.error.issues[0]!.path.join('.')}': ${parsed.error.issues[0]!.message}`);
   return parsed.data;
 }

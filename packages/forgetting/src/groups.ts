@@ -29,3 +29,31 @@ export function parseGroups(text: string, history: History, file = 'groups'): In
   });
   return [...byLabel.values()].map((ids) => Int32Array.from(ids));
 }
+
+/**
+ * What `mesoGroups` reads of a source of shuffled batches: @mgdl/datasets' `Batcher` is one. Written
+ * out here because this package imports no datasets (they bring tfjs; this core runs in a browser).
+ */
+export interface BatchOrder {
+  readonly batchSize: number;
+  /** Row positions in epoch `epoch`'s order. */
+  order(epoch: number): Int32Array;
+  /** `dataset.ids[row]` is the sample id of a row position. */
+  readonly dataset: { readonly ids: Int32Array };
+}
+
+/**
+ * The meso scale of the seed paper: the training set partitioned into fixed batch-sized groups by
+ * id, group g holding the samples of batch g in epoch 0 (dataset order when not shuffling). Unlike
+ * batches, it covers every sample even with dropLast (the last group is then the smaller
+ * remainder). Give it to `analyze(history, { groups })`.
+ */
+export function mesoGroups(batcher: BatchOrder): Int32Array[] {
+  const order = batcher.order(0);
+  const ids = batcher.dataset.ids;
+  const groups: Int32Array[] = [];
+  for (let start = 0; start < order.length; start += batcher.batchSize) {
+    groups.push(Int32Array.from(order.subarray(start, start + batcher.batchSize), (row) => ids[row]!));
+  }
+  return groups;
+}

@@ -1,5 +1,6 @@
 import { decodeBase64 as base64Bytes, encodeBase64 } from './base64.js';
 import { HistoryError } from './errors.js';
+import { renamedSeries } from './legacy-names.js';
 
 /** Optional per-sample float series a history can keep next to correctness. */
 export type FloatSeries = 'loss' | 'margin' | 'pGold';
@@ -11,20 +12,13 @@ export const FLOAT_SERIES: readonly FloatSeries[] = ['loss', 'margin', 'pGold'];
 /** Binary series codes are indices into this list. */
 export const SERIES = ['presentation', 'inference-pass'] as const;
 
-/** The series' name before 0.2 (when "sweep" came to mean only a grid of runs); read for one more release. */
-const DEPRECATED_SERIES = 'sweep';
-
 /**
- * A series name from outside (a file, a flag, a checkpoint): one of SERIES, or the deprecated
- * 'sweep', read as 'inference-pass' with a deprecation warning.
+ * A series name from outside (a file, a flag, a checkpoint): one of SERIES, or the name from before
+ * 0.2 that legacy-names.ts still reads.
  */
 export function parseSeries(value: unknown, where = 'series'): Series {
-  if (value === DEPRECATED_SERIES) {
-    // console, not process.emitWarning: synchronous (a CLI may exit first) and present outside Node too.
-    console.warn(`DeprecationWarning: ${where}: 'sweep' is deprecated and will be refused in the next release; write 'inference-pass'`);
-    return 'inference-pass';
-  }
-  if ((SERIES as readonly unknown[]).includes(value)) return value as Series;
+  const renamed = renamedSeries(value, where);
+  if ((SERIES as readonly unknown[]).includes(renamed)) return renamed as Series;
   throw new HistoryError(`${where}: unknown series ${JSON.stringify(value)}`, {}, `expected ${SERIES.map((x) => `'${x}'`).join(' or ')}`);
 }
 

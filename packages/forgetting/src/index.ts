@@ -7,8 +7,9 @@ export { eventPass, type InitialState, type SampleStats, type ScaleTrace } from 
 export { forgettingCounts, rankByForgetting, sumForgettingCounts, type NeverLearnedPolicy } from './stats/ranking.js';
 export { analyzeByNoise, summarize, type AnalysisSummary } from './stats/summary.js';
 export { perSampleCsv, readPerSampleCsv, type PerSampleTable } from './stats/per-sample-csv.js';
-export { parseGroups } from './groups.js';
-export type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
+export { LEGACY_NAMES_REMOVED_IN, renamedGridValues, renamedSeries } from './legacy-names.js';
+export { mesoGroups, parseGroups, type BatchOrder } from './groups.js';
+export type { PerSampleArrays, PerSampleEvent, PerSamplePlugin, RecorderPlugin } from './kernel-shape.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';
 export { dynamicsRecorder, perSampleEvent, type CorrectnessUpdate, type DynamicsRecorder, type DynamicsRecorderOptions, type RecorderUpdate, type Scores } from './recorder.js';

@@ -1,6 +1,6 @@
 import type { RunStartInfo } from './kernel-shape.js';
 
-/** Throws, before training, when a recorder of the inference-pass series is given a run without one. */
+/** Throws, before training, when a per-sample plugin of the inference-pass series is given a run without one. */
 export function requireInferencePass(info: RunStartInfo, plugin: string, alternative: string): void {
   if (info.inferencePass) return;
   throw new Error(

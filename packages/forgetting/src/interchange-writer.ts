@@ -3,7 +3,7 @@ import { HistoryError } from './errors.js';
 import type { Series } from './history.js';
 import { interchangeHeader } from './import/formats.js';
 import { requireInferencePass } from './inference-pass.js';
-import type { PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
+import type { PerSampleEvent, PerSamplePlugin } from './kernel-shape.js';
 
 export interface InterchangeWriterOptions {
   /** The JSONL file to write (created, or continued on a resume). */
@@ -14,7 +14,7 @@ export interface InterchangeWriterOptions {
   names?: { ids: Int32Array; names: readonly string[] };
 }
 
-export interface InterchangeWriter extends RecorderPlugin {
+export interface InterchangeWriter extends PerSamplePlugin {
   /** Records written so far. */
   records(): number;
 }

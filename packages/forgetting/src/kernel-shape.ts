@@ -1,7 +1,8 @@
 /*
- * The part of an @mgdl/kernel plugin that the recorders here implement, written out so that the
+ * The part of an @mgdl/kernel plugin that the per-sample plugins here implement (forgetting
+ * statistics, data maps, AUM, EL2N, last loss, the interchange writer), written out so that the
  * forgetting core depends on neither the kernel nor tfjs (it runs in a browser on logged data).
- * Every type is a structural subset of the kernel's: a RecorderPlugin is a KernelPlugin, and the
+ * Every type is a structural subset of the kernel's: a PerSamplePlugin is a KernelPlugin, and the
  * kernel's BatchEndEvent and InferencePassEvent are PerSampleEvents (tests/kernel-shape.test.ts).
  */
 
@@ -23,7 +24,7 @@ export interface PerSampleArrays {
   labels?: Int32Array;
 }
 
-/** What a recorder reads from the kernel's onBatchEnd and onInferencePass events. */
+/** What a per-sample plugin reads from the kernel's onBatchEnd and onInferencePass events. */
 export interface PerSampleEvent extends PerSampleArrays {
   /** 0-based epoch. */
   epoch: number;
@@ -31,32 +32,35 @@ export interface PerSampleEvent extends PerSampleArrays {
   step: number;
 }
 
-/** What a recorder reads from the kernel's RunInfo. */
+/** What a per-sample plugin reads from the kernel's RunInfo. */
 export interface RunStartInfo {
   inferencePass: boolean;
   /** Training continues from a checkpoint (the kernel's RunInfo.resumed). */
   resumed?: boolean;
 }
 
-/** A kernel plugin that records per-sample results: pass it to @mgdl/kernel's train() (or fitCallback). */
-export interface RecorderPlugin {
+/** A kernel plugin fed each batch's or inference pass's per-sample results: pass it to @mgdl/kernel's train() (or fitCallback). */
+export interface PerSamplePlugin {
   name: string;
   /** Set when onBatchEnd needs the per-sample arrays. */
   perSample?: boolean;
   /** Set when onBatchEnd or onInferencePass needs every sample's logits and label. */
   logits?: boolean;
-  /** The kernel's RunInfo: a recorder of the inference-pass series refuses a run that has none, before training. */
+  /** The kernel's RunInfo: a plugin of the inference-pass series refuses a run that has none, before training. */
   onRunStart?(info: RunStartInfo, control?: unknown): void;
-  /** The kernel also passes its RunControl; recorders never stop a run. */
+  /** The kernel also passes its RunControl; these plugins never stop a run. */
   onBatchEnd?(event: PerSampleEvent, control?: unknown): void;
   onInferencePass?(event: PerSampleEvent, control?: unknown): void;
-  /** A checkpoint follows: what the recorder wrote must be durable before it. */
+  /** A checkpoint follows: what the plugin wrote must be durable before it. */
   onCheckpoint?(event?: unknown, control?: unknown): void;
-  /** The kernel passes its RunSummary; recorders only check what they recorded. */
+  /** The kernel passes its RunSummary; these plugins only check what they recorded. */
   onRunEnd?(summary?: unknown): void;
-  /** The run failed: close what the recorder holds. */
+  /** The run failed: close what the plugin holds. */
   onRunError?(error?: unknown, summary?: unknown): void;
   /** JSON-serialisable state, saved with every checkpoint. */
   stateDict?(): unknown;
   loadStateDict?(state: unknown): void;
 }
+
+/** @deprecated use `PerSamplePlugin` (a recorder is now only `dynamicsRecorder`, for your own loop); removed in 0.3.0. */
+export type RecorderPlugin = PerSamplePlugin;

@@ -1,6 +1,7 @@
 import { HistoryError } from './errors.js';
-import type { PerSampleEvent, RecorderPlugin } from './kernel-shape.js';
+import type { PerSampleEvent, PerSamplePlugin } from './kernel-shape.js';
 import { requireInferencePass } from './inference-pass.js';
+import { renamedStatisticsState } from './legacy-names.js';
 import { History, SERIES, type FloatSeries, type Series } from './history.js';
 import { analyze, type Analysis, type AnalyzeOptions } from './stats/analyze.js';
 
@@ -20,7 +21,7 @@ export interface ForgettingStatisticsOptions {
   floats?: readonly FloatSeries[];
 }
 
-export interface ForgettingStatisticsPlugin extends RecorderPlugin {
+export interface ForgettingStatisticsPlugin extends PerSamplePlugin {
   /** The history of one series ('presentation' or 'inference-pass'). */
   history(series: Series): History;
   analyze(series: Series, options?: AnalyzeOptions): Analysis;
@@ -58,10 +59,9 @@ export function forgettingStatistics({ ids, mode = 'presentation', floats = [] }
     },
     stateDict: () => ({ passesSeen, histories: Object.fromEntries([...histories].map(([s, h]) => [s, h.toState()])) }),
     loadStateDict(state) {
-      // Checkpoints before 0.2 named the inference-pass series 'sweep'.
-      const saved = state as { passesSeen?: number; sweepsSeen?: number; histories: Record<string, unknown> };
-      passesSeen = saved.passesSeen ?? saved.sweepsSeen ?? 0;
-      for (const s of series) histories.set(s, History.fromState(saved.histories[s] ?? (s === 'inference-pass' ? saved.histories['sweep'] : undefined)));
+      const saved = renamedStatisticsState(state);
+      passesSeen = saved.passesSeen;
+      for (const s of series) histories.set(s, History.fromState(saved.histories[s]));
     },
     history: get,
     analyze: (s, options) => analyze(get(s), options),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
-import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, thresholdSamples } from '../src/dynamics/index.js';
+import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, lastLoss, thresholdSamples } from '../src/dynamics/index.js';
 import { forgettingStatistics, type Series } from '../src/index.js';
 
 const control: RunControl = { stop: () => undefined };
@@ -269,5 +269,33 @@ describe('all three plugins', () => {
       expect(() => el2n().onRunStart!({ inferencePass: false })).toThrow(/el2n\({ source: 'presentation' }\)/);
       expect(el2n({ source: 'presentation' }).onRunStart).toBeUndefined();
     });
+  });
+});
+
+describe('lastLoss', () => {
+  const batch = (ids: number[], loss: number[] | undefined, epoch = 0) => ({ ids: Int32Array.from(ids), ...(loss ? { loss: Float32Array.from(loss) } : {}), epoch, step: 0, batchIndex: 0, meanLoss: 0, terms: {}, learningRate: 0.1 });
+
+  it("keeps each sample's latest loss of its own series, in float32, and ignores the other series", () => {
+    const presented = lastLoss({ source: 'presentation' });
+    expect(presented).toMatchObject({ name: 'last-loss:presentation', perSample: true });
+    presented.onBatchEnd!(batch([4, 2], [1.5, 0.1]));
+    presented.onBatchEnd!(batch([2, 9], [0.3, 2], 1));
+    presented.onBatchEnd!(batch([9], undefined, 1)); // no per-sample losses (e.g. a regression batch): nothing changes
+    expect(presented.onInferencePass).toBeUndefined();
+    expect([...presented.values]).toEqual([[4, 1.5], [2, Math.fround(0.3)], [9, 2]]);
+
+    const passed = lastLoss({ source: 'inference-pass' });
+    expect(passed.onBatchEnd).toBeUndefined();
+    passed.onInferencePass!(batch([4], [99]));
+    expect([...passed.values]).toEqual([[4, 99]]);
+  });
+
+  it('continues from its checkpoint state', () => {
+    const first = lastLoss({ source: 'presentation' });
+    first.onBatchEnd!(batch([3, 1], [0.5, 0.25]));
+    const resumed = lastLoss({ source: 'presentation' });
+    resumed.loadStateDict!(JSON.parse(JSON.stringify(first.stateDict!())));
+    resumed.onBatchEnd!(batch([1], [4]));
+    expect([...resumed.values]).toEqual([[3, 0.5], [1, 4]]);
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { HistoryError } from '../src/errors.js';
 import { History, parseSeries, type FloatSeries, type HistoryState } from '../src/history.js';
+import { LEGACY_NAMES_REMOVED_IN } from '../src/legacy-names.js';
 import { thrown } from './expect-history-error.js';
 
 const range = (n: number, from = 0, stride = 1) => Int32Array.from({ length: n }, (_, i) => from + i * stride);
@@ -294,7 +295,8 @@ describe('series names', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const state = History.fromMatrix({ ids: range(3), series: 'inference-pass', steps: 2, correct: () => 1 }).toState();
     expect(History.fromState({ ...state, series: 'sweep' }).series).toBe('inference-pass');
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/DeprecationWarning: history state: 'sweep' is deprecated/));
+    expect(warn).toHaveBeenCalledWith(`DeprecationWarning: history state: 'sweep' is deprecated and will be refused from ${LEGACY_NAMES_REMOVED_IN} on; write 'inference-pass'`);
+    expect(LEGACY_NAMES_REMOVED_IN).toBe('0.3.0');
     warn.mockClear();
     expect(parseSeries('presentation')).toBe('presentation');
     expect(warn).not.toHaveBeenCalled();

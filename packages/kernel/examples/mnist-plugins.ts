@@ -56,5 +56,5 @@ const result = await train({
   evaluation: { validation: new Batcher(validation, { batchSize: 500, shuffle: false }) },
   seed: 0,
 });
-const last = result.history.at(-1)!;
+const last = result.epochMetrics.at(-1)!;
 console.log(`validation accuracy ${(100 * last.validation!.accuracy!).toFixed(2)}%, lr ${last.learningRate}, ${result.seconds.toFixed(0)} s`);

@@ -44,5 +44,5 @@ const { members, seconds } = await trainEnsemble({
   learningRate: 1e-3,
   evaluation: { test: new Batcher(test, { batchSize: 500, shuffle: false }) },
 });
-members.forEach(({ history }, i) => console.log(`seed ${seeds[i]}: test accuracy ${(100 * history.at(-1)!.test!.accuracy!).toFixed(2)}%, ${counters[i]!.events()} forgetting events`));
+members.forEach(({ epochMetrics }, i) => console.log(`seed ${seeds[i]}: test accuracy ${(100 * epochMetrics.at(-1)!.test!.accuracy!).toFixed(2)}%, ${counters[i]!.events()} forgetting events`));
 console.log(`${seeds.length} seeds in ${seconds.toFixed(1)} s`);

@@ -16,6 +16,7 @@ export interface CheckpointState {
   /** What made this checkpoint (e.g. a fingerprint of the run's config); a resume must match it. */
   fingerprint?: string;
   randomState: number;
+  /** The epoch metrics so far (a RunSummary's `epochMetrics`; the key keeps its pre-0.2 name so older checkpoints resume). */
   history: EpochMetrics[];
   plugins: Record<string, unknown>;
   /** The epoch so far, so a mid-epoch resume reports the same epoch metrics (a string-keyed record before 0.2). */

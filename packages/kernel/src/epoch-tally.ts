@@ -50,3 +50,12 @@ export function tallyFromCheckpoint(saved: EpochTally | Record<string, number>):
   const termSums = Object.fromEntries(Object.entries(old).filter(([key]) => key.startsWith('term:')).map(([key, sum]) => [key.slice(5), sum]));
   return { lossSum: old['loss'] ?? 0, correct: old['correct'] ?? 0, samples: old['samples'] ?? 0, batches: old['batches'] ?? 0, seconds: old['seconds'] ?? 0, termSums, ...(old['lastLearningRate'] !== undefined ? { lastLearningRate: old['lastLearningRate'] } : {}) };
 }
+
+/**
+ * The epoch metrics under their name and under `history`, their name before 0.2 (kept for one
+ * release: `history` now means only @mgdl/forgetting's per-sample History). Every RunInfo,
+ * RunSummary and StepContext the kernel makes spreads this.
+ */
+export function epochMetricsFields<L extends readonly EpochMetrics[]>(epochMetrics: L): { epochMetrics: L; history: L } {
+  return { epochMetrics, history: epochMetrics };
+}

@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { epochMetricsFields } from './epoch-tally.js';
 import { inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
-import { notify, sortPlugins, StopSignal } from './plugins.js';
+import { observers, sortPlugins, StopSignal } from './plugins.js';
 import type { EpochMetrics, KernelPlugin, TrainingData } from './types.js';
 
 export interface FitCallbackOptions {
@@ -32,16 +33,17 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
   }
   const lossFunction = resolveLoss(loss);
   const control = new StopSignal();
-  const history: EpochMetrics[] = [];
+  const hooks = observers(ordered, control);
+  const epochMetrics: EpochMetrics[] = [];
   let epochs = 0;
   return new tfl.CustomCallback({
     onTrainBegin: async () => {
       epochs = (model as unknown as { history?: { params?: { epochs?: number } } }).history?.params?.epochs ?? 0;
-      await notify(ordered, 'onRunStart', { model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: true }, control);
+      await hooks.onRunStart({ model, epochs, batchesPerEpoch, startEpoch: 0, startStep: 0, resumed: false, seed: 0, ...epochMetricsFields([]), inferencePass: true });
     },
     onEpochEnd: async (epoch, logs = {}) => {
       const step = (epoch + 1) * batchesPerEpoch;
-      await notify(ordered, 'onInferencePass', { ...(await inferencePass(model, inferencePassData, lossFunction, { withLogits: ordered.some((p) => p.logits) })), epoch, step }, control);
+      await hooks.onInferencePass({ ...(await inferencePass(model, inferencePassData, lossFunction, { withLogits: ordered.some((p) => p.logits) })), epoch, step });
       const metrics: EpochMetrics = {
         epoch,
         step,
@@ -50,12 +52,12 @@ export function fitCallback({ model, plugins, inferencePassData, loss = 'softmax
         learningRate: Number.NaN,
         ...(logs['val_loss'] !== undefined ? { validation: { loss: logs['val_loss'], ...(logs['val_acc'] !== undefined ? { accuracy: logs['val_acc'] } : {}), samples: 0 } } : {}),
       };
-      history.push(metrics);
-      await notify(ordered, 'onEpochEnd', metrics, control);
+      epochMetrics.push(metrics);
+      await hooks.onEpochEnd(metrics);
       if (control.reason) model.stopTraining = true;
     },
     onTrainEnd: async () => {
-      await notify(ordered, 'onRunEnd', { epochs: history.length, steps: history.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: 0 }, control);
+      await hooks.onRunEnd({ epochs: epochMetrics.length, steps: epochMetrics.at(-1)?.step ?? 0, ...(control.reason ? { stopped: control.reason } : {}), ...epochMetricsFields(epochMetrics), seconds: 0 });
     },
   });
 }

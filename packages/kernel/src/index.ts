@@ -2,7 +2,9 @@ export { train, type TrainOptions, type TrainResult } from './train.js';
 export { trainEnsemble, type EnsembleMember, type EnsembleResult, type TrainEnsembleOptions } from './ensemble/index.js';
 export type {
   BatchEndEvent,
+  CheckpointEvent,
   EpochMetrics,
+  EpochStartEvent,
   EvaluationResult,
   ForwardPass,
   KernelBatch,

@@ -1,5 +1,5 @@
 import { KernelError } from './errors.js';
-import type { KernelPlugin, RunControl, RunSummary } from './types.js';
+import type { BatchEndEvent, CheckpointEvent, EpochMetrics, EpochStartEvent, InferencePassEvent, KernelPlugin, RunControl, RunInfo, RunSummary } from './types.js';
 
 const GROUP = { pre: 0, normal: 1, post: 2 } as const;
 
@@ -17,34 +17,61 @@ export function sortPlugins(plugins: readonly KernelPlugin[]): KernelPlugin[] {
     .map(({ plugin }) => plugin);
 }
 
-type ObserverName = 'onRunStart' | 'onEpochStart' | 'onBatchEnd' | 'onInferencePass' | 'onEpochEnd' | 'onCheckpoint' | 'onRunEnd';
-
-/** Calls one observer hook on every plugin that has it, in order, awaiting each. */
-export async function notify<K extends ObserverName>(
-  plugins: readonly KernelPlugin[],
-  hook: K,
-  event: Parameters<NonNullable<KernelPlugin[K]>>[0],
-  control: RunControl,
-): Promise<void> {
-  for (const plugin of plugins) {
-    const fn = plugin[hook] as ((event: unknown, control: RunControl) => void | Promise<void>) | undefined;
-    if (fn) await fn.call(plugin, event, control);
-  }
+/**
+ * The observer hooks of one run's plugins, one method per hook: each calls that hook of every
+ * plugin that has it, in run order, awaiting each. Who runs on `onBatchEnd` is what
+ * `observers(...).onBatchEnd` calls: every sorted plugin's own `onBatchEnd`.
+ */
+export interface ObserverDispatch {
+  onRunStart(info: RunInfo): Promise<void>;
+  onEpochStart(event: EpochStartEvent): Promise<void>;
+  onBatchEnd(event: BatchEndEvent): Promise<void>;
+  onInferencePass(event: InferencePassEvent): Promise<void>;
+  onEpochEnd(metrics: EpochMetrics): Promise<void>;
+  onCheckpoint(event: CheckpointEvent): Promise<void>;
+  onRunEnd(summary: RunSummary): Promise<void>;
+  /**
+   * Tells every plugin that the run failed, so each can close what it holds (files, writers). A
+   * plugin whose onRunError throws does not keep the others from theirs; its error is reported as a
+   * warning, and the run's own error is the one the caller gets.
+   */
+  onRunError(error: unknown, summary: RunSummary): Promise<void>;
 }
 
-/**
- * Tells every plugin that the run failed, so each can close what it holds (files, writers). A
- * plugin whose onRunError throws does not keep the others from theirs; its error is reported as a
- * warning, and the run's own error is the one the caller gets.
- */
-export async function notifyRunError(plugins: readonly KernelPlugin[], error: unknown, summary: RunSummary): Promise<void> {
-  for (const plugin of plugins) {
-    try {
-      await plugin.onRunError?.(error, summary);
-    } catch (cleanupError) {
-      process.emitWarning(`plugin '${plugin.name}' failed in onRunError: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`);
-    }
-  }
+/** The typed dispatch of `plugins`' observer hooks (already in run order: see sortPlugins), passing them `control`. */
+export function observers(plugins: readonly KernelPlugin[], control: RunControl): ObserverDispatch {
+  return {
+    async onRunStart(info) {
+      for (const plugin of plugins) await plugin.onRunStart?.(info, control);
+    },
+    async onEpochStart(event) {
+      for (const plugin of plugins) await plugin.onEpochStart?.(event, control);
+    },
+    async onBatchEnd(event) {
+      for (const plugin of plugins) await plugin.onBatchEnd?.(event, control);
+    },
+    async onInferencePass(event) {
+      for (const plugin of plugins) await plugin.onInferencePass?.(event, control);
+    },
+    async onEpochEnd(metrics) {
+      for (const plugin of plugins) await plugin.onEpochEnd?.(metrics, control);
+    },
+    async onCheckpoint(event) {
+      for (const plugin of plugins) await plugin.onCheckpoint?.(event, control);
+    },
+    async onRunEnd(summary) {
+      for (const plugin of plugins) await plugin.onRunEnd?.(summary);
+    },
+    async onRunError(error, summary) {
+      for (const plugin of plugins) {
+        try {
+          await plugin.onRunError?.(error, summary);
+        } catch (cleanupError) {
+          process.emitWarning(`plugin '${plugin.name}' failed in onRunError: ${cleanupError instanceof Error ? cleanupError.message : String(cleanupError)}`);
+        }
+      }
+    },
+  };
 }
 
 /** A stop request from any plugin; the first reason wins. */

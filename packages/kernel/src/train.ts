@@ -6,8 +6,8 @@ import { evaluate, inferencePass } from './evaluate.js';
 import { resolveLoss, type LossFunction } from './loss.js';
 import { createOptimizer } from './optimizers/index.js';
 import type { Optimizer } from './optimizers/types.js';
-import { addStep, emptyTally, epochMetricsOf, isDue, type EpochTally } from './epoch-tally.js';
-import { notify, notifyRunError, sortPlugins, StopSignal } from './plugins.js';
+import { addStep, emptyTally, epochMetricsFields, epochMetricsOf, isDue, type EpochTally } from './epoch-tally.js';
+import { observers, sortPlugins, StopSignal } from './plugins.js';
 import { progressReporter, type ProgressOptions } from './progress.js';
 import { SeededMathRandom } from '@mgdl/random';
 import { createSchedule, type Schedule } from './schedules.js';
@@ -78,43 +78,44 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
   const passLogits = plugins.some((p) => p.logits && p.onInferencePass);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const control = new StopSignal();
+  const hooks = observers(plugins, control);
   const started = performance.now();
 
   let position = { epoch: 0, batchIndex: 0, step: 0 };
-  let history: EpochMetrics[] = [];
+  let epochMetricsSoFar: EpochMetrics[] = [];
   let tally = emptyTally();
   const restored = options.resume && checkpoint ? readCheckpoint(checkpoint.dir, { onDamaged: (message) => process.emitWarning(message, 'CheckpointWarning') }) : undefined;
   if (restored) {
     checkFingerprint(restored, checkpoint!);
     restore(restored, model, optimizer, variables, plugins, random);
     position = { epoch: restored.epoch, batchIndex: restored.batchIndex, step: restored.step };
-    history = restored.history;
+    epochMetricsSoFar = restored.history;
     tally = restored.epochTally;
   }
   let checkpointsWritten = 0;
   const save = async (next: { epoch: number; batchIndex: number }) => {
     if (!checkpoint) return;
     // Plugins persist what they buffered first, so a resume from this checkpoint misses nothing.
-    await notify(plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, control);
-    writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}), randomState: random.saved, history, epochTally: tally }));
+    await hooks.onCheckpoint({ epoch: next.epoch, step: position.step });
+    writeCheckpoint(checkpoint.dir, await snapshot(model, optimizer, plugins, { ...next, step: position.step, seed, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}), randomState: random.saved, history: epochMetricsSoFar, epochTally: tally }));
     checkpointsWritten++;
   };
   const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
     if (!saved) await save(next);
     throw interruptedAt(next, position.step, checkpoint);
   };
-  const summarize = (): RunSummary => ({ epochs: history.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), history, seconds: (performance.now() - started) / 1000 });
+  const summarize = (): RunSummary => ({ epochs: epochMetricsSoFar.length, steps: position.step, ...(control.reason ? { stopped: control.reason } : {}), ...epochMetricsFields(epochMetricsSoFar), seconds: (performance.now() - started) / 1000 });
 
   try {
-    await notify(plugins, 'onRunStart', { model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed, history, inferencePass: Boolean(options.inferencePass) }, control);
+    await hooks.onRunStart({ model, epochs, batchesPerEpoch: data.batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed, ...epochMetricsFields(epochMetricsSoFar), inferencePass: Boolean(options.inferencePass) });
     for (let epoch = position.epoch; epoch < epochs && !control.reason; epoch++) {
       if (position.batchIndex === 0) {
         tally = emptyTally();
-        await notify(plugins, 'onEpochStart', { epoch, step: position.step }, control);
+        await hooks.onEpochStart({ epoch, step: position.step });
       }
       for (const batch of data.epoch(epoch, position.batchIndex)) {
         const t0 = performance.now();
-        const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, history };
+        const ctx: StepContext = { epoch, step: position.step, batchIndex: batch.index, batchesPerEpoch: data.batchesPerEpoch, epochs, model, ...epochMetricsFields(epochMetricsSoFar) };
         const baseLearningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: data.batchesPerEpoch, epochs });
         const result = await trainStep(model, batch, ctx, { loss, optimizer, plugins, baseLearningRate, keepPerSample, keepLogits });
         const total = result.meanLoss + Object.values(result.terms).reduce((a, b) => a + b, 0);
@@ -126,7 +127,7 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
         addStep(tally, { meanLoss: result.meanLoss, correct: result.correct, samples: batch.ids.length, terms: result.terms, learningRate: result.learningRate });
         const perSample = result.perSample;
         tally.seconds += (performance.now() - t0) / 1000;
-        await notify(plugins, 'onBatchEnd', { ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate }, control);
+        await hooks.onBatchEnd({ ...perSample, epoch, step: position.step, batchIndex: batch.index, ids: batch.ids, meanLoss: result.meanLoss, ...(loss.classification ? { correctCount: result.correct } : {}), terms: result.terms, learningRate: result.learningRate });
         const last = batch.index === data.batchesPerEpoch - 1;
         if (checkpoint?.everySteps && position.step % checkpoint.everySteps === 0 && !last) await save({ epoch, batchIndex: batch.index + 1 });
         if (options.signal) {
@@ -140,20 +141,20 @@ async function run(options: TrainOptions, seed: number, random: SeededMathRandom
       }
       position.batchIndex = 0;
       const metrics = await epochMetrics(epoch, position.step, tally, model, loss, options);
-      history = [...history, metrics];
+      epochMetricsSoFar = [...epochMetricsSoFar, metrics];
       if (options.inferencePass && isDue(epoch, epochs, options.inferencePass.every)) {
-        await notify(plugins, 'onInferencePass', { ...(await inferencePass(model, options.inferencePass.data, loss, { withLogits: passLogits })), epoch, step: position.step }, control);
+        await hooks.onInferencePass({ ...(await inferencePass(model, options.inferencePass.data, loss, { withLogits: passLogits })), epoch, step: position.step });
       }
-      await notify(plugins, 'onEpochEnd', metrics, control);
+      await hooks.onEpochEnd(metrics);
       await save({ epoch: epoch + 1, batchIndex: 0 });
       if (options.signal?.aborted && epoch + 1 < epochs) await interrupt({ epoch: epoch + 1, batchIndex: 0 }, { saved: true });
     }
   } catch (error) {
-    await notifyRunError(plugins, error, summarize());
+    await hooks.onRunError(error, summarize());
     throw error;
   }
   const summary = summarize();
-  await notify(plugins, 'onRunEnd', summary, control);
+  await hooks.onRunEnd(summary);
   return { ...summary, model };
 }
 

@@ -91,7 +91,9 @@ export interface RunInfo {
   startStep: number;
   resumed: boolean;
   seed: number;
-  /** The epochs done before this start (restored from the checkpoint on resume; empty otherwise). */
+  /** The metrics of the epochs done before this start (restored from the checkpoint on resume; empty otherwise). */
+  epochMetrics: readonly EpochMetrics[];
+  /** @deprecated use `epochMetrics` (a `History` is @mgdl/forgetting's per-sample record); removed in 0.3.0. */
   history: readonly EpochMetrics[];
   /** Whether the run sweeps the training set in inference mode (train's `inferencePass`, or fitCallback): plugins of that series check it before training. */
   inferencePass: boolean;
@@ -101,6 +103,9 @@ export interface RunSummary {
   epochs: number;
   steps: number;
   stopped?: string;
+  /** One entry per epoch trained, resumed epochs included. */
+  epochMetrics: EpochMetrics[];
+  /** @deprecated use `epochMetrics`; removed in 0.3.0. */
   history: EpochMetrics[];
   seconds: number;
 }
@@ -115,6 +120,8 @@ export interface StepContext {
   epochs: number;
   model: tfl.LayersModel;
   /** The epoch metrics so far (the last entry is the previous epoch). */
+  epochMetrics: readonly EpochMetrics[];
+  /** @deprecated use `epochMetrics`; removed in 0.3.0. */
   history: readonly EpochMetrics[];
 }
 
@@ -133,10 +140,22 @@ export interface RunControl {
   stop(reason: string): void;
 }
 
+/** An epoch is about to start (0-based `epoch`), after `step` optimizer steps. */
+export interface EpochStartEvent {
+  epoch: number;
+  step: number;
+}
+
+/** A checkpoint is about to be written at `step`; training resumes from it at `epoch` (0-based). */
+export interface CheckpointEvent {
+  epoch: number;
+  step: number;
+}
+
 /** Read-only hooks: they see what happened and may stop the run, never change training. */
 export interface ObserverHooks {
   onRunStart?(info: RunInfo, control: RunControl): void | Promise<void>;
-  onEpochStart?(event: { epoch: number; step: number }, control: RunControl): void | Promise<void>;
+  onEpochStart?(event: EpochStartEvent, control: RunControl): void | Promise<void>;
   onBatchEnd?(event: BatchEndEvent, control: RunControl): void | Promise<void>;
   onInferencePass?(event: InferencePassEvent, control: RunControl): void | Promise<void>;
   onEpochEnd?(metrics: EpochMetrics, control: RunControl): void | Promise<void>;
@@ -144,7 +163,7 @@ export interface ObserverHooks {
    * A checkpoint is about to be written at `step` (training resumes at `epoch`, 0-based): write out
    * whatever you buffered, or a resume from it would lose it.
    */
-  onCheckpoint?(event: { epoch: number; step: number }, control: RunControl): void | Promise<void>;
+  onCheckpoint?(event: CheckpointEvent, control: RunControl): void | Promise<void>;
   onRunEnd?(summary: RunSummary): void | Promise<void>;
   /**
    * The run failed (a non-finite loss, a throwing plugin or data source): close what you hold.

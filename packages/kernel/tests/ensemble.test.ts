@@ -22,13 +22,13 @@ const baseline = { model: toyMlp, epochs: 3, learningRate: 0.01, evaluation: { t
 const common = () => ({ ...baseline, products });
 
 /** Everything a run of one member produced: per-epoch metrics, per-sample arrays of every batch, final weights. */
-type Outcome = { history: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
+type Outcome = { epochMetrics: unknown[]; batches: unknown[]; epochEvents: unknown[]; weights: number[][]; stopped?: string | undefined };
 
 /** Member k (seed 7 + k, data k) trained alone with train(). */
 async function solo(k: number, options: Pick<TrainEnsembleOptions, 'optimizer' | 'schedule'> = {}, extra: KernelPlugin[] = []): Promise<Outcome> {
   const watched = recorder();
   const result = await train({ ...baseline, ...options, seed: 7 + k, data: memberData(k), plugins: [watched, ...extra], progress: false });
-  return { history: result.history.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
+  return { epochMetrics: result.epochMetrics.map(withoutTimings), batches: watched.batches, epochEvents: watched.epochs, weights: weightsOf(result.model), stopped: result.stopped };
 }
 
 /** Members `ks` (member k: seed 7 + k, data k) trained as one ensemble, in that order. */
@@ -38,7 +38,7 @@ async function ensemble(ks: readonly number[], options: Pick<TrainEnsembleOption
   return new Map(
     ks.map((k, i) => {
       const member = result.members[i]!;
-      return [k, { history: member.history.map(withoutTimings), batches: watched[i]!.batches, epochEvents: watched[i]!.epochs, weights: weightsOf(member.model), stopped: member.stopped }];
+      return [k, { epochMetrics: member.epochMetrics.map(withoutTimings), batches: watched[i]!.batches, epochEvents: watched[i]!.epochs, weights: weightsOf(member.model), stopped: member.stopped }];
     }),
   );
 }
@@ -55,7 +55,7 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
     const withOne = (await ensemble([1, 0])).get(0)!;
     const withFour = (await ensemble([2, 0, 3, 4, 1])).get(0)!;
     expect(alone.batches).toHaveLength(15);
-    expect(alone.history).toHaveLength(3);
+    expect(alone.epochMetrics).toHaveLength(3);
     expect(withOne).toEqual(alone);
     expect(withFour).toEqual(alone);
     // The companions trained on other data from other seeds: had they leaked into the member, it would differ.
@@ -108,11 +108,11 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
     for (const k of [0, 1]) {
       const alone = recorder();
       const solo = await train({ ...options, seed: k, data: regressionData(k), plugins: [alone], progress: false });
-      expect(together.members[k]!.history.map(withoutTimings)).toEqual(solo.history.map(withoutTimings));
+      expect(together.members[k]!.epochMetrics.map(withoutTimings)).toEqual(solo.epochMetrics.map(withoutTimings));
       expect(watched[k]!.batches).toEqual(alone.batches);
       expect(weightsOf(together.members[k]!.model)).toEqual(weightsOf(solo.model));
     }
-    expect(together.members[0]!.history.at(-1)!.train.loss).toBeLessThan(together.members[0]!.history[0]!.train.loss);
+    expect(together.members[0]!.epochMetrics.at(-1)!.train.loss).toBeLessThan(together.members[0]!.epochMetrics[0]!.train.loss);
   });
 
   it('ends a member that a plugin stops where train() would, and trains the others on', async () => {
@@ -121,9 +121,9 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
     const extra = (k: number) => (k === 0 ? [stopAtStep(7)] : k === 1 ? [stopAfterEpoch] : []);
     const together = await ensemble([0, 1, 2], {}, extra);
     expect(together.get(0)!.stopped).toBe('step 7');
-    expect(together.get(0)!.history).toHaveLength(2);
-    expect(together.get(1)!.history).toHaveLength(1);
-    expect(together.get(2)!.history).toHaveLength(3);
+    expect(together.get(0)!.epochMetrics).toHaveLength(2);
+    expect(together.get(1)!.epochMetrics).toHaveLength(1);
+    expect(together.get(2)!.epochMetrics).toHaveLength(3);
     for (const k of [0, 1, 2]) expect(together.get(k)).toEqual(await solo(k, {}, extra(k)));
   });
 
@@ -154,7 +154,7 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
       const members = [0, 1, 2].map((k) => ({ seed: 7 + k, data: memberData(k), plugins: [tallies[k]!, ...(k === 2 ? [stopAtStep2] : []), ...(k === 1 ? disrupt : [])] }));
       const checkpointing = dir ? { checkpoint: { dir, everySteps: 3, fingerprint: 'test' }, resume: true, signal: preemption.signal } : {};
       const result = await trainEnsemble({ ...common(), epochs: 3, members, ...checkpointing });
-      return result.members.map((member, k) => ({ history: member.history.map(withoutTimings), stopped: member.stopped, steps: member.steps, weights: weightsOf(member.model), correct: tallies[k]!.state.correct }));
+      return result.members.map((member, k) => ({ history: member.epochMetrics.map(withoutTimings), stopped: member.stopped, steps: member.steps, weights: weightsOf(member.model), correct: tallies[k]!.state.correct }));
     };
     const uninterrupted = await runEnsemble(undefined);
     expect(uninterrupted[2]!.stopped).toBe('step 2');

@@ -17,12 +17,14 @@ const quiet = { progress: false } as const;
 describe('train', () => {
   it('learns a separable task and reports per-epoch metrics and evaluations', async () => {
     const result = await train({ model: toyModel, data: toyBatcher(), epochs: 6, learningRate: 0.02, evaluation: { validation: toyInferenceData(64), every: 3 }, ...quiet });
-    expect(result.history).toHaveLength(6);
+    expect(result.epochMetrics).toHaveLength(6);
     expect(result.steps).toBe(36);
-    expect(result.history[5]!.train.accuracy!).toBeGreaterThan(0.9);
-    expect(result.history[5]!.train.loss).toBeLessThan(result.history[0]!.train.loss);
-    expect(result.history.map((m) => m.validation !== undefined)).toEqual([false, false, true, false, false, true]);
-    expect(result.history[5]!.validation!.accuracy).toBeGreaterThan(0.85);
+    expect(result.epochMetrics[5]!.train.accuracy!).toBeGreaterThan(0.9);
+    expect(result.epochMetrics[5]!.train.loss).toBeLessThan(result.epochMetrics[0]!.train.loss);
+    expect(result.epochMetrics.map((m) => m.validation !== undefined)).toEqual([false, false, true, false, false, true]);
+    expect(result.epochMetrics[5]!.validation!.accuracy).toBeGreaterThan(0.85);
+    // The name before 0.2, kept for one release.
+    expect(result.history).toBe(result.epochMetrics);
   });
 
   it('calls hooks in plugin order with ids and per-sample arrays only for those who ask', async () => {
@@ -119,7 +121,7 @@ describe('train', () => {
     const plain = await train({ model: toyModel, data: toyBatcher(), epochs: 3, learningRate: 0.02, seed: 1, ...quiet });
     const shrunk = await train({ model: toyModel, data: toyBatcher(), epochs: 3, learningRate: 0.02, seed: 1, plugins: [penalty(0.05)], ...quiet });
     expect(norm(shrunk)).toBeLessThan(0.8 * norm(plain));
-    expect(shrunk.history[0]!.terms['shrink/weights']).toBeGreaterThan(0);
+    expect(shrunk.epochMetrics[0]!.terms['shrink/weights']).toBeGreaterThan(0);
   });
 
   it('scales the real step size by plugin lr factors, for Adam and SGD', async () => {
@@ -153,7 +155,7 @@ describe('train', () => {
     });
     expect(result.steps).toBe(8);
     expect(result.stopped).toBe('enough');
-    expect(result.history).toHaveLength(2);
+    expect(result.epochMetrics).toHaveLength(2);
   });
 
   it('keeps tf.memory().numTensors flat from epoch to epoch', async () => {

@@ -1,4 +1,4 @@
-export { runRecorder, type RunRecorder, type RunRecorderOptions } from './run/recorder.js';
+export { runRecorder, runWriter, type RunRecorder, type RunRecorderOptions, type RunWriter, type RunWriterOptions } from './run/writer.js';
 export { runFiles, type RunEvent } from './run/layout.js';
 export { RunFileError } from './run/read-json.js';
 export { readRunMetrics, runMetricsSchema, type ForgettingMetrics, type RunMetrics } from './run/metrics.js';

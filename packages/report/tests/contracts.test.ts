@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
 import { readPerSampleCsv } from '@mgdl/forgetting';
 import { train, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
-import { buildReport, readEventFile, readRunMetrics, readRunParams, readScaleTraces, readTagCsv, runFiles, runRecorder, RunFileError } from '../src/index.js';
+import { buildReport, readEventFile, readRunMetrics, readRunParams, readScaleTraces, readTagCsv, runFiles, runWriter, RunFileError } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-contracts-'));
@@ -24,7 +24,7 @@ const failure = (read: () => unknown): RunFileError => {
 };
 
 describe('run files: one type, one reader next to the writer', () => {
-  it('reads back what the recorder wrote', () => {
+  it('reads back what the writer wrote', () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 3, grid: { width: 2 } });
     const files = runFiles(dir);
@@ -75,9 +75,9 @@ describe('run files: one type, one reader next to the writer', () => {
   });
 
   it('refuses to write traces or a forgetting section its reader would refuse', () => {
-    const recorder = runRecorder({ dir: tmp(), config: {}, tensorboard: false });
-    expect(() => recorder.writeTraces({ compromise: { epoch: [1, 2], M: [0.1], F: [0.9, 0.8], ratio: [0.1, 0.2] } })).toThrow(/traces\.json: field 'compromise': M, F and ratio need one value per epoch/);
-    expect(() => recorder.summarize('forgetting', { samples: 3 } as never)).toThrow(/metrics\.json: field 'forgetting\.steps'/);
+    const writer = runWriter({ dir: tmp(), config: {}, tensorboard: false });
+    expect(() => writer.writeTraces({ compromise: { epoch: [1, 2], M: [0.1], F: [0.9, 0.8], ratio: [0.1, 0.2] } })).toThrow(/traces\.json: field 'compromise': M, F and ratio need one value per epoch/);
+    expect(() => writer.summarize('forgetting', { samples: 3 } as never)).toThrow(/metrics\.json: field 'forgetting\.steps'/);
   });
 
   it('lists a malformed file in the report instead of crashing', async () => {
@@ -130,11 +130,11 @@ describe('a run that fails', () => {
         if (event.epoch === 1 && event.batchIndex === 2) throw new Error('plugin failed mid-epoch');
       },
     };
-    const recorder = runRecorder({ dir, config: {}, batchLossEvery: 1 });
-    await expect(train({ model, data, epochs: 3, learningRate: 0.01, plugins: [thrower, recorder], progress: false })).rejects.toThrow('plugin failed mid-epoch');
+    const writer = runWriter({ dir, config: {}, batchLossEvery: 1 });
+    await expect(train({ model, data, epochs: 3, learningRate: 0.01, plugins: [thrower, writer], progress: false })).rejects.toThrow('plugin failed mid-epoch');
     const files = runFiles(dir);
     // The batch losses of the failed epoch were still pending: only onRunError writes them. Step 8's
-    // is not among them: the thrower ran before the recorder (a 'post' plugin) saw that batch.
+    // is not among them: the thrower ran before the writer (a 'post' plugin) saw that batch.
     const batchSteps = (records: { tag: string; step: number }[]) => records.filter((r) => r.tag === 'train/batch_loss').map((r) => r.step);
     const events = readFileSync(files.events, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { tag: string; step: number });
     expect(batchSteps(events)).toEqual([1, 2, 3, 4, 5, 6, 7]);

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSy
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { buildReport, readEventFile, runFiles, runRecorder, writeFigures } from '../src/index.js';
+import { buildReport, readEventFile, runFiles, runWriter, writeFigures } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-report-'));
@@ -33,8 +33,8 @@ describe('resume', () => {
   it('drops records past the checkpoint so no step appears twice', () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 5 });
-    const recorder = runRecorder({ dir, config: {} });
-    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
+    const writer = runWriter({ dir, config: {} });
+    void writer.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, epochMetrics: [], history: [], inferencePass: false }, { stop: () => undefined });
     const steps = readFileSync(runFiles(dir).events, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step as number);
     expect(Math.max(...steps)).toBe(20);
     expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toHaveLength(3);
@@ -49,8 +49,8 @@ describe('resume', () => {
     const warnings: string[] = [];
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation((message) => void warnings.push(String(message)));
     try {
-      const recorder = runRecorder({ dir, config: {} });
-      void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
+      const writer = runWriter({ dir, config: {} });
+      void writer.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, epochMetrics: [], history: [], inferencePass: false }, { stop: () => undefined });
     } finally {
       warn.mockRestore();
     }
@@ -64,8 +64,8 @@ describe('resume', () => {
     writeFakeRun(dir, { epochs: 5 });
     const files = runFiles(dir);
     writeFileSync(files.events, `not json\n${readFileSync(files.events, 'utf8')}`);
-    const recorder = runRecorder({ dir, config: {} });
-    expect(() => recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, history: [], inferencePass: false }, { stop: () => undefined })).toThrow(/events\.jsonl line 1: not a JSON record .*delete it to start the run over/);
+    const writer = runWriter({ dir, config: {} });
+    expect(() => writer.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 2, startStep: 20, resumed: true, seed: 0, epochMetrics: [], history: [], inferencePass: false }, { stop: () => undefined })).toThrow(/events\.jsonl line 1: not a JSON record .*delete it to start the run over/);
   });
 });
 

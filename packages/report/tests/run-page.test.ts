@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildReport, histogram, runFiles, runRecorder, sampleScoresCsv, tableHtml, type SampleScoreRow } from '../src/index.js';
+import { buildReport, histogram, runFiles, runWriter, sampleScoresCsv, tableHtml, type SampleScoreRow } from '../src/index.js';
 import { writeFakeRun } from './fixtures/fake-run.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mgdl-run-page-'));
@@ -18,7 +18,7 @@ const rows = (): SampleScoreRow[] =>
 function scoredRun(classNames?: string[]): string {
   const dir = tmp();
   writeFakeRun(dir, { epochs: 3 });
-  runRecorder({ dir, config: {}, tensorboard: false }).writeSamples('scores', sampleScoresCsv(rows()));
+  runWriter({ dir, config: {}, tensorboard: false }).writeSamples('scores', sampleScoresCsv(rows()));
   if (classNames) {
     const params = JSON.parse(readFileSync(runFiles(dir).params, 'utf8'));
     writeFileSync(runFiles(dir).params, JSON.stringify({ ...params, classNames }));

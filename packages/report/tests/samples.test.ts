@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { forgettingStatistics } from '@mgdl/forgetting';
 import {
   averagePrecision,
   buildReport,
@@ -21,7 +22,7 @@ import {
   renderSvg,
   rocAuc,
   runFiles,
-  runRecorder,
+  runWriter,
   RunFileError,
   sampleScoresCsv,
   thumbnailDataUri,
@@ -182,16 +183,16 @@ describe('samples/scores.csv and samples/gallery.json', () => {
 /** A fake run with per-sample scores, a gallery of 4×4 grey images and noise-detection metrics. */
 function writeScoredRun(dir: string, grid: Record<string, unknown> = {}): void {
   writeFakeRun(dir, { epochs: 4, grid });
-  const recorder = runRecorder({ dir, config: {}, tensorboard: false });
+  const writer = runWriter({ dir, config: {}, tensorboard: false });
   const rows = someRows();
-  recorder.writeSamples('scores', sampleScoresCsv(rows));
-  recorder.writeGallery({
+  writer.writeSamples('scores', sampleScoresCsv(rows));
+  writer.writeGallery({
     kind: 'image',
     classNames: ['zero', 'one', 'two', 'three'],
     shape: [4, 4, 1],
     samples: galleryIds(gallerySelection(rows)).map((id) => ({ id, pixels: Buffer.from(new Uint8Array(16).fill(id * 6)).toString('base64') })),
   });
-  // A second recorder would rewrite metrics.json from its own (empty) state: add the section by hand.
+  // A second writer would rewrite metrics.json from its own (empty) state: add the section by hand.
   const metrics = JSON.parse(readFileSync(runFiles(dir).metrics, 'utf8'));
   writeFileSync(runFiles(dir).metrics, JSON.stringify({ ...metrics, noiseDetection: noiseDetection(rows) }));
 }
@@ -288,17 +289,21 @@ describe('TensorBoard histograms of per-sample values', () => {
 
   it("writes loss, margin and forgetting-count histograms per epoch that TensorBoard's EventAccumulator finds", () => {
     const dir = tmp();
-    const recorder = runRecorder({ dir, config: {} });
+    const ids = Int32Array.from([0, 1, 2, 3, 4]);
+    const stats = forgettingStatistics({ ids });
+    const writer = runWriter({ dir, config: {}, forgetting: () => stats.history('presentation') });
     const control = { stop: () => undefined };
-    void recorder.onRunStart!({ model: undefined as never, epochs: 2, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
-    const ids = Int32Array.from([0, 1, 2, 3]);
-    // Epoch 0: samples 0, 1 right; epoch 1: sample 0 wrong (one forgetting event).
+    void writer.onRunStart!({ model: undefined as never, epochs: 2, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, epochMetrics: [], history: [], inferencePass: false }, control);
+    // Epoch 0: samples 0, 1 right; epoch 1: sample 0 wrong (one forgetting event). Sample 4 is never presented: no count of its own.
+    const presented = ids.subarray(0, 4);
     const correct = [Uint8Array.from([1, 1, 0, 0]), Uint8Array.from([0, 1, 1, 0])];
     for (const epoch of [0, 1]) {
-      void recorder.onBatchEnd!({ epoch, step: epoch + 1, batchIndex: 0, ids, meanLoss: 1, terms: {}, learningRate: 0.1, loss: Float32Array.from([0.5, 1, 1.5, 2 + epoch]), margin: Float32Array.from([1, -1, 0.5, -2]), correct: correct[epoch]! }, control);
-      void recorder.onEpochEnd!({ epoch, step: epoch + 1, train: { loss: 1, accuracy: 0.5, samples: 4, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
+      const batch = { epoch, step: epoch + 1, batchIndex: 0, ids: presented, meanLoss: 1, terms: {}, learningRate: 0.1, loss: Float32Array.from([0.5, 1, 1.5, 2 + epoch]), margin: Float32Array.from([1, -1, 0.5, -2]), correct: correct[epoch]! };
+      stats.onBatchEnd!(batch);
+      void writer.onBatchEnd!(batch, control);
+      void writer.onEpochEnd!({ epoch, step: epoch + 1, train: { loss: 1, accuracy: 0.5, samples: 4, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
     }
-    void recorder.onRunEnd!({ epochs: 2, steps: 2, history: [], seconds: 1 });
+    void writer.onRunEnd!({ epochs: 2, steps: 2, epochMetrics: [], history: [], seconds: 1 });
     const file = join(runFiles(dir).tensorboard, readdirSync(runFiles(dir).tensorboard)[0]!);
     expect(readEventFile(file).length).toBeGreaterThan(1);
     const script = `
@@ -331,21 +336,28 @@ print(json.dumps({'histograms': sorted(tags['histograms']), 'scalars': sorted(ta
     const dir = tmp();
     const control = { stop: () => undefined };
     const ids = Int32Array.from([0, 1]);
-    const epoch = (recorder: ReturnType<typeof runRecorder>, e: number, correct: number[]) => {
-      void recorder.onBatchEnd!({ epoch: e, step: e + 1, batchIndex: 0, ids, meanLoss: 1, terms: {}, learningRate: 0.1, loss: Float32Array.from([1, 1]), margin: Float32Array.from([0, 0]), correct: Uint8Array.from(correct) }, control);
-      void recorder.onEpochEnd!({ epoch: e, step: e + 1, train: { loss: 1, samples: 2, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
+    // The forgetting plugin keeps the history across the resume (in the checkpoint); the writer asks it.
+    const run = () => {
+      const stats = forgettingStatistics({ ids });
+      return { stats, writer: runWriter({ dir, config: {}, forgetting: () => stats.history('presentation') }) };
     };
-    const first = runRecorder({ dir, config: {} });
-    void first.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
+    const epoch = ({ stats, writer }: ReturnType<typeof run>, e: number, correct: number[]) => {
+      const batch = { epoch: e, step: e + 1, batchIndex: 0, ids, meanLoss: 1, terms: {}, learningRate: 0.1, loss: Float32Array.from([1, 1]), margin: Float32Array.from([0, 0]), correct: Uint8Array.from(correct) };
+      stats.onBatchEnd!(batch);
+      void writer.onBatchEnd!(batch, control);
+      void writer.onEpochEnd!({ epoch: e, step: e + 1, train: { loss: 1, samples: 2, samplesPerSec: 1, seconds: 1 }, terms: {}, learningRate: 0.1 }, control);
+    };
+    const first = run();
+    void first.writer.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 0, startStep: 0, resumed: false, seed: 0, epochMetrics: [], history: [], inferencePass: false }, control);
     epoch(first, 0, [1, 1]);
     epoch(first, 1, [0, 1]); // sample 0 forgotten once
-    const state = JSON.parse(JSON.stringify(first.stateDict!()));
-    void first.onRunError!(new Error('preempted'), { epochs: 2, steps: 2, history: [], seconds: 1 });
-    const second = runRecorder({ dir, config: {} });
-    second.loadStateDict!(state);
-    void second.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 2, startStep: 2, resumed: true, seed: 0, history: [], inferencePass: false }, control);
+    const state = JSON.parse(JSON.stringify(first.stats.stateDict!()));
+    void first.writer.onRunError!(new Error('preempted'), { epochs: 2, steps: 2, epochMetrics: [], history: [], seconds: 1 });
+    const second = run();
+    second.stats.loadStateDict!(state);
+    void second.writer.onRunStart!({ model: undefined as never, epochs: 3, batchesPerEpoch: 1, startEpoch: 2, startStep: 2, resumed: true, seed: 0, epochMetrics: [], history: [], inferencePass: false }, control);
     epoch(second, 2, [1, 0]); // sample 1 forgotten once; sample 0 relearned
-    void second.onRunEnd!({ epochs: 3, steps: 3, history: [], seconds: 1 });
+    void second.writer.onRunEnd!({ epochs: 3, steps: 3, epochMetrics: [], history: [], seconds: 1 });
     const script = `
 import json, sys
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator

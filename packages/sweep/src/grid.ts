@@ -37,7 +37,7 @@ export function expandGrid(base: Record<string, unknown>, grid: Record<string, r
   });
   return cells.map(({ values, parts }) => {
     const config = structuredClone(base);
-    for (const [key, value] of Object.entries(values)) setPath(config, key, structuredClone(value));
+    for (const [key, value] of Object.entries(values)) setPathOrThrow(config, key, structuredClone(value));
     return { name: joinName(parts), config, values };
   });
 }
@@ -48,7 +48,12 @@ function keyLabels(keys: readonly string[]): string[] {
   return keys.map((key, i) => (last.indexOf(last[i]!) === last.lastIndexOf(last[i]!) ? last[i]! : key));
 }
 
-function setPath(target: Record<string, unknown>, key: string, value: unknown): void {
+/**
+ * Sets the field at a dotted grid `key`, creating missing objects; throws where the base config
+ * holds something else than an object on the way (or the key has an empty segment) rather than
+ * replace it, unlike @mgdl/experiment's `setPathReplacing` for --set values.
+ */
+function setPathOrThrow(target: Record<string, unknown>, key: string, value: unknown): void {
   const segments = key.split('.');
   if (segments.includes('')) throw new GridError(`the grid key "${key}" has an empty segment`);
   let node = target;

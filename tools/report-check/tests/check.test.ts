@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, runRecorder } from '@mgdl/report';
+import { buildReport, runWriter } from '@mgdl/report';
 import { checkReport } from '../src/check.js';
 import { ensureChromium } from '../src/chromium.js';
 
@@ -14,17 +14,17 @@ beforeAll(() => {
   chromium = found.path;
 });
 
-/** A small real run directory written through the recorder. */
+/** A small real run directory written through the writer. */
 function smallRun(dir: string): void {
-  const recorder = runRecorder({ dir, config: { title: '<b>not bold</b>' }, tensorboard: false });
+  const writer = runWriter({ dir, config: { title: '<b>not bold</b>' }, tensorboard: false });
   const control = { stop: () => undefined };
-  void recorder.onRunStart!({ model: undefined as never, epochs: 6, batchesPerEpoch: 4, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, control);
+  void writer.onRunStart!({ model: undefined as never, epochs: 6, batchesPerEpoch: 4, startEpoch: 0, startStep: 0, resumed: false, seed: 0, epochMetrics: [], history: [], inferencePass: false }, control);
   for (let epoch = 0; epoch < 6; epoch++) {
     const loss = 1 / (1 + epoch);
-    void recorder.onEpochEnd!({ epoch, step: 4 * (epoch + 1), train: { loss, accuracy: 1 - loss / 2, samples: 64, samplesPerSec: 900, seconds: 0.1 }, terms: {}, learningRate: 0.01, test: { loss: loss + 0.1, accuracy: 0.7, samples: 32 } }, control);
+    void writer.onEpochEnd!({ epoch, step: 4 * (epoch + 1), train: { loss, accuracy: 1 - loss / 2, samples: 64, samplesPerSec: 900, seconds: 0.1 }, terms: {}, learningRate: 0.01, test: { loss: loss + 0.1, accuracy: 0.7, samples: 32 } }, control);
   }
-  recorder.writeTraces({ compromise: { epoch: [1, 2, 3, 4, 5, 6], M: [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], F: [0.8, 0.7, 0.6, 0.5, 0.45, 0.4], ratio: [0.25, 0.43, 0.67, 1, 1.22, 1.5] } });
-  void recorder.onRunEnd!({ epochs: 6, steps: 24, history: [], seconds: 1 });
+  writer.writeTraces({ compromise: { epoch: [1, 2, 3, 4, 5, 6], M: [0.2, 0.3, 0.4, 0.5, 0.55, 0.6], F: [0.8, 0.7, 0.6, 0.5, 0.45, 0.4], ratio: [0.25, 0.43, 0.67, 1, 1.22, 1.5] } });
+  void writer.onRunEnd!({ epochs: 6, steps: 24, epochMetrics: [], history: [], seconds: 1 });
 }
 
 describe('the report as a person sees it', () => {

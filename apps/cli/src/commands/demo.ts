@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, type BackendName } from '@mgdl/backend';
+import { Batcher, fromArrays, type Dataset } from '@mgdl/datasets';
+import { train, type KernelPlugin } from '@mgdl/kernel';
 import { mcnn } from '@mgdl/models';
-import { createRandom, permutation } from '@mgdl/random';
 import { backendOptions, positiveInt } from '../options.js';
 import { syntheticGratings, type SyntheticImages } from '../synthetic.js';
 
@@ -17,7 +17,7 @@ interface DemoOptions {
 
 export function demoCommand(): Command {
   return backendOptions(new Command('demo'))
-    .description('a short real training run: the five-layer CNN (mcnn) on a synthetic 32×32×3 task; prints backend, samples/s and accuracy')
+    .description('a short real training run through the kernel\'s train(): the five-layer CNN (mcnn) on a synthetic 32×32×3 task; prints backend, samples/s and accuracy')
     .option('--epochs <n>', 'epochs', positiveInt('--epochs'), 3)
     .option('--train <n>', 'training samples', positiveInt('--train'), 4096)
     .option('--width <k>', 'mcnn width k', positiveInt('--width'), 3)
@@ -28,65 +28,39 @@ export function demoCommand(): Command {
 async function runDemo(options: DemoOptions): Promise<void> {
   const report = await initBackend({ backend: options.backend, threads: options.threads });
   console.log(`backend ${report.name}${report.name === 'wasm' ? ` (${report.threads} thread(s))` : ''}; run \`mgdl backend\` for why`);
-  const train = syntheticGratings(options.train, options.seed);
-  const test = syntheticGratings(1024, options.seed + 1);
-  console.log(`data: synthetic gratings, 10 classes, ${train.count} train / ${test.count} test (32×32×3)`);
-  tf.randomUniform([1], 0, 1, 'float32', options.seed).dispose();
-  const model = mcnn({ width: options.width });
-  const optimizer = tf.train.adam(1e-3);
-  const shuffle = createRandom(options.seed);
-  const batch = 128;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = permutation(train.count, shuffle);
-    const start = performance.now();
-    let lossSum = 0;
-    let correct = 0;
-    for (let from = 0; from < train.count; from += batch) {
-      const ids = order.subarray(from, Math.min(from + batch, train.count));
-      const [x, y] = gather(train, ids);
-      let logits: tf.Tensor | undefined;
-      const loss = optimizer.minimize(() => {
-        logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, train.classes), logits) as tf.Scalar;
-      }, true)!;
-      lossSum += loss.dataSync()[0]! * ids.length;
-      correct += countCorrect(logits!, y);
-      tf.dispose([x, y, loss, logits!]);
-    }
-    const seconds = (performance.now() - start) / 1000;
-    console.log(
-      `epoch ${epoch}/${options.epochs}  loss ${(lossSum / train.count).toFixed(4)}  train acc ${pct(correct / train.count)}  ` +
-        `${(train.count / seconds).toFixed(0)} samples/s`,
-    );
-  }
-  console.log(`test accuracy ${pct(evaluate(model, test))} (${test.count} held-out samples)`);
-}
-
-function evaluate(model: ReturnType<typeof mcnn>, data: SyntheticImages): number {
-  let correct = 0;
-  for (let from = 0; from < data.count; from += 256) {
-    const ids = Int32Array.from({ length: Math.min(256, data.count - from) }, (_, i) => from + i);
-    const [x, y] = gather(data, ids);
-    const logits = model.apply(x, { training: false }) as tf.Tensor;
-    correct += countCorrect(logits, y);
-    tf.dispose([x, y, logits]);
-  }
-  return correct / data.count;
-}
-
-function gather(data: SyntheticImages, ids: Int32Array): [tf.Tensor4D, tf.Tensor1D] {
-  const pixels = data.shape[0] * data.shape[1] * data.shape[2];
-  const x = new Float32Array(ids.length * pixels);
-  const y = new Int32Array(ids.length);
-  ids.forEach((id, i) => {
-    x.set(data.x.subarray(id * pixels, (id + 1) * pixels), i * pixels);
-    y[i] = data.labels[id]!;
+  const trainSet = gratingsDataset(syntheticGratings(options.train, options.seed), 'train');
+  const testSet = gratingsDataset(syntheticGratings(1024, options.seed + 1), 'test');
+  console.log(`data: synthetic gratings, 10 classes, ${options.train} train / 1024 test (32×32×3)`);
+  // The gratings are already centred around 0: the batches serve them as they are.
+  const result = await train({
+    model: () => mcnn({ width: options.width }),
+    data: new Batcher(trainSet, { batchSize: 128, seed: options.seed, normalize: false }),
+    epochs: options.epochs,
+    learningRate: 1e-3,
+    optimizer: { name: 'adam' },
+    seed: options.seed,
+    evaluation: { test: new Batcher(testSet, { batchSize: 256, shuffle: false, normalize: false }), every: options.epochs },
+    plugins: [epochLines(options.epochs)],
+    progress: false,
   });
-  return [tf.tensor4d(x, [ids.length, ...data.shape]), tf.tensor1d(y, 'int32')];
+  const test = result.epochMetrics.at(-1)!.test!;
+  console.log(`test accuracy ${pct(test.accuracy!)} (${test.samples} held-out samples)`);
+  result.model.dispose();
 }
 
-function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): number {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!);
+/** The synthetic images as a Dataset, so that the Batcher serves them to train(). */
+function gratingsDataset(images: SyntheticImages, split: 'train' | 'test'): Dataset {
+  return fromArrays({ x: images.x, shape: [images.count, ...images.shape], labels: images.labels, classNames: Array.from({ length: images.classes }, (_, c) => String(c)), name: 'synthetic-gratings', split, normalization: 'none' });
+}
+
+/** Prints one line per epoch from the kernel's epoch metrics. */
+function epochLines(epochs: number): KernelPlugin {
+  return {
+    name: 'demo-epoch-lines',
+    onEpochEnd({ epoch, train }) {
+      console.log(`epoch ${epoch + 1}/${epochs}  loss ${train.loss.toFixed(4)}  train acc ${pct(train.accuracy!)}  ${train.samplesPerSec.toFixed(0)} samples/s`);
+    },
+  };
 }
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;

@@ -5,7 +5,7 @@ import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint
 import { cellFingerprint, cellStopSignal } from '@mgdl/experiment';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
-import { runRecorder } from '@mgdl/report';
+import { runWriter } from '@mgdl/report';
 import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction } from './data.js';
 import type { CellConfig } from './config.js';
 import type { MgdlMetrics } from './metrics.js';
@@ -43,7 +43,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
   const lossTerm = lossTermOf(config, constraints.all, data.collocation);
   const plugins: KernelPlugin[] = lossTerm ? [lossTerm] : [];
   if (config.arm === 'lr') plugins.push(constraintLearningRate(constraints.all, { form: 'inverse', beta: config.lrBeta }));
-  const recorder = runRecorder({
+  const writer = runWriter({
     dir: cellDir,
     config,
     environment: { grid: config.grid, backend: backend.name, threads: backend.threads, trainSamples: data.train.x.length, testSamples: data.test.x.length },
@@ -59,15 +59,15 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config) },
     resume: true,
     signal: cellStopSignal,
-    plugins: [recorder, ...plugins],
+    plugins: [writer, ...plugins],
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
-  // Test MSE per epoch (standardised outputs, mean over the 4 outputs), from the kernel's history (restored on resume).
-  const curve = result.history.map((epoch) => epoch.test?.loss ?? Number.NaN);
+  // Test MSE per epoch (standardised outputs, mean over the 4 outputs), from the kernel's epoch metrics (restored on resume).
+  const curve = result.epochMetrics.map((epoch) => epoch.test?.loss ?? Number.NaN);
   const reached = curve.findIndex((mse) => mse <= config.target);
   const tail = curve.slice(-Math.max(2, Math.ceil(0.2 * curve.length))).map(Math.log10);
   const tailMean = tail.reduce((a, b) => a + b, 0) / tail.length;
-  recorder.summarize('mgdl', {
+  writer.summarize('mgdl', {
     arm: config.arm,
     fraction: config.fraction,
     trainSamples: data.train.x.length,

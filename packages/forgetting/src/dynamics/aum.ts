@@ -1,4 +1,4 @@
-import type { RecorderPlugin } from '../kernel-shape.js';
+import type { PerSamplePlugin } from '../kernel-shape.js';
 import { createRandom } from '@mgdl/random';
 import { observe, SampleTable, type DynamicsOptions } from './sample-table.js';
 
@@ -35,7 +35,7 @@ export interface AumFlags extends AumResult {
   flagged: Uint8Array;
 }
 
-export interface AumPlugin extends RecorderPlugin {
+export interface AumPlugin extends PerSamplePlugin {
   result(): AumResult;
   result(options: AumThresholdOptions): AumFlags;
 }

@@ -1,4 +1,4 @@
-import type { RecorderPlugin } from '../kernel-shape.js';
+import type { PerSamplePlugin } from '../kernel-shape.js';
 
 import { observe, SampleTable, type DynamicsOptions } from './sample-table.js';
 
@@ -38,7 +38,7 @@ export interface DataMap {
   regionNames: typeof DATA_MAP_REGIONS;
 }
 
-export interface DataMapsPlugin extends RecorderPlugin {
+export interface DataMapsPlugin extends PerSamplePlugin {
   result(thresholds?: Partial<RegionThresholds>): DataMap;
 }
 

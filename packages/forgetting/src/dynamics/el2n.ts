@@ -1,4 +1,4 @@
-import type { RecorderPlugin } from '../kernel-shape.js';
+import type { PerSamplePlugin } from '../kernel-shape.js';
 import { observe, SampleTable, type DynamicsOptions } from './sample-table.js';
 
 /* EL2N (Paul et al. 2021, "Deep Learning on a Data Diet"): ‖softmax − one-hot(label)‖₂ per sample. */
@@ -30,7 +30,7 @@ export interface El2nResult {
   epochs: Uint32Array;
 }
 
-export interface El2nPlugin extends RecorderPlugin {
+export interface El2nPlugin extends PerSamplePlugin {
   /** The epochs (1-based, ascending) that hold scores. */
   recordedEpochs(): number[];
   /** Default: the mean over every recorded epoch. */

@@ -1,6 +1,6 @@
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { requireInferencePass } from '../inference-pass.js';
-import type { PerSampleArrays, PerSampleEvent, RecorderPlugin } from '../kernel-shape.js';
+import type { PerSampleArrays, PerSampleEvent, PerSamplePlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
 
 /*
@@ -173,7 +173,7 @@ export function observe<F extends Field>(
   fields: readonly F[],
   table: Pick<SampleTable<Record<string, Kind>>, 'rows'>,
   take: (epoch: number, rows: Int32Array, values: Fields<F>) => void,
-): Pick<RecorderPlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
+): Pick<PerSamplePlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
   const deliver = (event: PerSampleEvent): void => {
     const values = {} as Fields<F>;
     for (const field of fields) {

@@ -25,7 +25,7 @@ export type Regime = 'forgetting-dominated' | 'compromise' | 'memorising-dominat
 
 export interface AnalyzeOptions {
   initial?: InitialState;
-  /** Meso-scale groups of sample ids (e.g. a batcher's mesoGroups()). */
+  /** Meso-scale groups of sample ids (e.g. `mesoGroups(batcher)`: the batches of epoch 0). */
   groups?: readonly Int32Array[];
   /** Restrict the analysis to these sample ids (e.g. the noisy ones). */
   only?: ArrayLike<number>;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CheckpointState, NamedArray } from '../checkpoint.js';
-import { emptyTally, type EpochTally } from '../epoch-tally.js';
+import { emptyTally, epochMetricsFields, type EpochTally } from '../epoch-tally.js';
 import { KernelError } from '../errors.js';
 import type { Optimizer } from '../optimizers/types.js';
 import type { EpochMetrics, RunSummary } from '../types.js';
@@ -14,8 +14,8 @@ export interface MemberCheckpoint {
   history: EpochMetrics[];
   epochTally: EpochTally;
   steps: number;
-  /** Set when the member's run had ended (a plugin stopped it); its weights are then those it ended with. */
-  summary?: RunSummary;
+  /** Set when the member's run had ended (a plugin stopped it); its weights are then those it ended with. Its epoch metrics are stored once, under `history` (the file's key since before 0.2). */
+  summary?: Omit<RunSummary, 'epochMetrics'>;
   plugins: Record<string, unknown>;
 }
 
@@ -63,10 +63,10 @@ export async function snapshot(
     members: members.map((member) => ({
       seed: member.member.seed,
       randomState: member.random.saved,
-      history: member.history,
+      history: member.epochMetrics,
       epochTally: member.tally,
       steps: member.steps,
-      ...(member.summary ? { summary: member.summary } : {}),
+      ...(member.summary ? { summary: summaryToStore(member.summary) } : {}),
       plugins: Object.fromEntries(member.plugins.filter((p) => p.stateDict).map((p) => [p.name, p.stateDict!()])),
     })),
   };
@@ -100,13 +100,18 @@ export function restore(state: CheckpointState, dir: string, nets: MemberNets, o
   members.forEach((member, m) => {
     const own = saved[m]!;
     member.random.saved = own.randomState;
-    member.history = own.history;
+    member.epochMetrics = own.history;
     member.tally = own.epochTally;
     member.steps = own.steps;
     for (const plugin of member.plugins) if (plugin.loadStateDict && plugin.name in own.plugins) plugin.loadStateDict(own.plugins[plugin.name]);
     if (own.summary) {
-      member.summary = own.summary;
+      member.summary = { ...own.summary, ...epochMetricsFields(own.summary.history) };
       kept.set(member, nets.weightsOf(m));
     }
   });
+}
+
+/** A member's summary as its checkpoint stores it: the epoch metrics once, under `history`. */
+function summaryToStore({ epochMetrics: _stored, ...summary }: RunSummary): Omit<RunSummary, 'epochMetrics'> {
+  return summary;
 }

@@ -1,8 +1,8 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { SeededMathRandom } from '@mgdl/random';
-import { emptyTally, type EpochTally } from '../epoch-tally.js';
+import { emptyTally, epochMetricsFields, type EpochTally } from '../epoch-tally.js';
 import { KernelError } from '../errors.js';
-import { sortPlugins, StopSignal } from '../plugins.js';
+import { observers, sortPlugins, StopSignal, type ObserverDispatch } from '../plugins.js';
 import type { EpochMetrics, KernelBatch, KernelPlugin, RunSummary, TrainingData } from '../types.js';
 
 /** One member of an ensemble: what a solo train() run of it would be given. */
@@ -31,7 +31,9 @@ export class MemberRun {
   /** The member's own model, whose variables the ensemble trains: it holds the member's current weights (one that ended early gets its final ones back at the end). */
   readonly model: tfl.LayersModel;
   readonly control = new StopSignal();
-  history: EpochMetrics[] = [];
+  /** This member's plugins' observer hooks, with its own control. */
+  readonly hooks: ObserverDispatch;
+  epochMetrics: EpochMetrics[] = [];
   tally: EpochTally = emptyTally();
   steps = 0;
   /** Set once the member's run has ended (all epochs done, or a plugin stopped it). */
@@ -43,6 +45,7 @@ export class MemberRun {
     buildModel: () => tfl.LayersModel,
   ) {
     this.plugins = sortPlugins(member.plugins ?? []);
+    this.hooks = observers(this.plugins, this.control);
     for (const plugin of this.plugins) {
       const mutator = MUTATORS.find((hook) => plugin[hook]);
       if (mutator) {
@@ -66,7 +69,7 @@ export class MemberRun {
   }
 
   summarize(started: number): RunSummary {
-    return { epochs: this.history.length, steps: this.steps, ...(this.control.reason ? { stopped: this.control.reason } : {}), history: this.history, seconds: (performance.now() - started) / 1000 };
+    return { epochs: this.epochMetrics.length, steps: this.steps, ...(this.control.reason ? { stopped: this.control.reason } : {}), ...epochMetricsFields(this.epochMetrics), seconds: (performance.now() - started) / 1000 };
   }
 }
 

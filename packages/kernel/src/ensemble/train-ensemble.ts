@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { addStep, emptyTally, epochMetricsOf, isDue } from '../epoch-tally.js';
+import { addStep, emptyTally, epochMetricsFields, epochMetricsOf, isDue } from '../epoch-tally.js';
 import { checkFingerprint, readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import { interruptedAt, KernelError } from '../errors.js';
 import { resolveLoss, type LossFunction } from '../loss.js';
 import { createOptimizer, type OptimizerSpec } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/types.js';
-import { notify, notifyRunError } from '../plugins.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from '../schedules.js';
 import { validateRunOptions, type TrainResult } from '../train.js';
 import type { KernelBatch, TrainingData } from '../types.js';
@@ -133,7 +132,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   const save = async (next: { epoch: number; batchIndex: number }) => {
     if (!checkpoint) return;
     // Plugins persist what they buffered first, so a resume from this checkpoint misses nothing.
-    for (const member of active()) await notify(member.plugins, 'onCheckpoint', { epoch: next.epoch, step: position.step }, member.control);
+    for (const member of active()) await member.hooks.onCheckpoint({ epoch: next.epoch, step: position.step });
     writeCheckpoint(checkpoint.dir, await snapshot(nets, optimizer, members, kept, { ...next, step: position.step, ...(checkpoint.fingerprint ? { fingerprint: checkpoint.fingerprint } : {}) }));
   };
   const interrupt = async (next: { epoch: number; batchIndex: number }, { saved = false } = {}): Promise<never> => {
@@ -144,7 +143,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   const finish = async (member: MemberRun) => {
     if (member.control.reason) kept.set(member, nets.weightsOf(member.index));
     member.summary = member.summarize(started);
-    await notify(member.plugins, 'onRunEnd', member.summary, member.control);
+    await member.hooks.onRunEnd(member.summary);
   };
   /** Epoch metrics (with one evaluation of all members when due) and onEpochEnd for `ending`; then ends the runs of those stopped. */
   const endEpoch = async (ending: readonly MemberRun[], epoch: number) => {
@@ -156,13 +155,13 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       const metrics = epochMetricsOf(epoch, member.steps, member.tally, loss.classification, options.learningRate);
       if (validation) metrics.validation = validation[member.index]!;
       if (test) metrics.test = test[member.index]!;
-      member.history = [...member.history, metrics];
+      member.epochMetrics = [...member.epochMetrics, metrics];
     }
     const passes = options.inferencePass && isDue(epoch, epochs, options.inferencePass.every) ? await inferencePassMembers(nets, members.map((member) => member.member.inferencePass!), loss, epoch, passLogits) : undefined;
     nets.syncModels();
     for (const member of ending) {
-      if (passes) await notify(member.plugins, 'onInferencePass', { ...passes[member.index]!, epoch, step: member.steps }, member.control);
-      await notify(member.plugins, 'onEpochEnd', member.history.at(-1)!, member.control);
+      if (passes) await member.hooks.onInferencePass({ ...passes[member.index]!, epoch, step: member.steps });
+      await member.hooks.onEpochEnd(member.epochMetrics.at(-1)!);
     }
     for (const member of ending) if (member.control.reason) await finish(member);
   };
@@ -170,8 +169,8 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
   try {
     nets.syncModels();
     for (const member of active()) {
-      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, history: member.history, inferencePass: Boolean(options.inferencePass) };
-      await notify(member.plugins, 'onRunStart', info, member.control);
+      const info = { model: member.model, epochs, batchesPerEpoch, startEpoch: position.epoch, startStep: position.step, resumed: Boolean(restored), seed: member.member.seed, ...epochMetricsFields(member.epochMetrics), inferencePass: Boolean(options.inferencePass) };
+      await member.hooks.onRunStart(info);
     }
     // As in train(), a run stopped before its first epoch trains none.
     for (const member of active()) if (member.control.reason) await finish(member);
@@ -179,7 +178,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
       if (position.batchIndex === 0) {
         for (const member of active()) {
           member.tally = emptyTally();
-          await notify(member.plugins, 'onEpochStart', { epoch, step: position.step }, member.control);
+          await member.hooks.onEpochStart({ epoch, step: position.step });
         }
       }
       const iterators = members.map((member) => member.member.data.epoch(epoch, position.batchIndex)[Symbol.iterator]());
@@ -194,7 +193,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
           if (transforming) nets.syncModels();
           const gradientTransforms = members.map((member) =>
             member.active && member.plugins.some((p) => p.transformGrads)
-              ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, history: member.history } }
+              ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, ...epochMetricsFields(member.epochMetrics) } }
               : undefined,
           );
           const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits });
@@ -210,7 +209,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
             addStep(member.tally, { meanLoss, correct, samples: batch.ids.length, terms: {}, learningRate });
             member.tally.seconds += seconds;
             const event = { ...perSample, epoch, step, batchIndex: batch.index, ids: batch.ids, meanLoss, ...(loss.classification ? { correctCount: correct } : {}), terms: {}, learningRate };
-            await notify(member.plugins, 'onBatchEnd', event, member.control);
+            await member.hooks.onBatchEnd(event);
             // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
             if (member.control.reason) await endEpoch([member], epoch);
           }
@@ -234,7 +233,7 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
     for (const [member, weights] of kept) nets.assignWeights(member.index, weights);
     nets.syncModels();
   } catch (error) {
-    for (const member of active()) await notifyRunError(member.plugins, error, member.summarize(started));
+    for (const member of active()) await member.hooks.onRunError(error, member.summarize(started));
     throw error;
   } finally {
     tf.dispose([...kept.values()].flat());

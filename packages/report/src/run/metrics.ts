@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseSeries, SERIES } from '@mgdl/forgetting';
+import { renamedSeries, SERIES } from '@mgdl/forgetting';
 import { noiseDetectionSchema } from '../samples/noise-detection.js';
 import { readJsonFile } from './read-json.js';
 
@@ -24,7 +24,7 @@ export const analysisSummarySchema = z.object({
 
 /** metrics.json's `forgetting` section, as an experiment cell writes it. */
 export const forgettingMetricsSchema = analysisSummarySchema.extend({
-  series: z.preprocess((value) => (value === 'sweep' ? parseSeries(value, 'metrics.json forgetting.series') : value), z.enum(SERIES)),
+  series: z.preprocess((value) => renamedSeries(value, 'metrics.json forgetting.series'), z.enum(SERIES)),
   /** System-scale M/F where it came to rest (trailing window), and its fluctuation. */
   settledRatio: ratio,
   settledAmplitude: ratio.optional(),
@@ -39,7 +39,7 @@ export const forgettingMetricsSchema = analysisSummarySchema.extend({
 
 /**
  * metrics.json: the run's latest epoch (rewritten atomically after each), the run's end, and
- * named sections added with `recorder.summarize` — `forgetting` typed here, app sections
+ * named sections added with `writer.summarize` — `forgetting` typed here, app sections
  * (e.g. `mgdl`) kept as they are. `epoch` counts the epochs done (1-based, as printed).
  */
 export const runMetricsSchema = z.looseObject({

@@ -1,7 +1,8 @@
+import { renamedGridValues } from '@mgdl/forgetting';
 import { z } from 'zod';
 import { readJsonFile } from './read-json.js';
 
-/** params.json: what a run was started with (written once, atomically, by the run recorder). */
+/** params.json: what a run was started with (written once, atomically, by the run writer). */
 export const runParamsSchema = z.looseObject({
   config: z.unknown(),
   seed: z.number(),
@@ -23,12 +24,7 @@ export const runParamsSchema = z.looseObject({
 
 export type RunParams = z.output<typeof runParamsSchema>;
 
-/** Reads params.json; run directories written before 0.2 kept the grid values under `sweep`. */
+/** Reads params.json (also as run directories from before 0.2 wrote it: @mgdl/forgetting's renamedGridValues). */
 export function readRunParams(path: string): RunParams {
-  const params = readJsonFile(runParamsSchema, path);
-  if (params.grid === undefined && params['sweep'] && typeof params['sweep'] === 'object') {
-    const { sweep, ...rest } = params;
-    return { ...rest, grid: sweep as Record<string, unknown> } as RunParams;
-  }
-  return params;
+  return renamedGridValues(readJsonFile(runParamsSchema, path));
 }

@@ -7,10 +7,10 @@ export type TagRow = Pick<RunEvent, 'step' | 'epoch' | 'value'>;
 
 export const TAG_CSV_HEADER = 'step,epoch,value';
 
-/** The rows the recorder appends for `events` (without the header). */
+/** The rows the run writer appends for `events` (without the header). */
 export const tagCsvRows = (events: readonly TagRow[]): string => events.map((e) => `${e.step},${e.epoch},${e.value}`).join('\n') + '\n';
 
-/** Reads a tag CSV the recorder wrote; a bad row is an error naming the file and line. */
+/** Reads a tag CSV the run writer wrote; a bad row is an error naming the file and line. */
 export function readTagCsv(path: string): TagRow[] {
   let text: string;
   try {

@@ -28,7 +28,7 @@ export const galleryFileSchema = z
 export type GalleryFile = z.output<typeof galleryFileSchema>;
 export type GallerySample = z.output<typeof sampleSchema>;
 
-/** The JSON text of a gallery file; written with the recorder's `writeSamples`-like atomic write (see `writeGallery` in the cell). */
+/** The JSON text of a gallery file; written with the run writer's `writeSamples`-like atomic write (see `writeGallery` in the cell). */
 export function galleryJson(gallery: GalleryFile): string {
   galleryFileSchema.parse(gallery);
   return JSON.stringify(gallery) + '\n';

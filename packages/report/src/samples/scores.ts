@@ -87,7 +87,7 @@ export const SAMPLE_SCORES_HEADER = COLUMNS.join(',');
 
 const cell = (value: number | null) => (value === null || !Number.isFinite(value) ? '' : String(value));
 
-/** The CSV text of `rows` (header first); write it with the recorder's `writeSamples('scores', …)`. */
+/** The CSV text of `rows` (header first); write it with the run writer's `writeSamples('scores', …)`. */
 export function sampleScoresCsv(rows: readonly SampleScoreRow[]): string {
   const lines = rows.map((r) =>
     [r.id, r.label, cell(r.clean), r.noisy === null ? '' : r.noisy ? 1 : 0, `S${r.set}`, r.forgetting, cell(r.firstLearned), cell(r.aum), cell(r.confidence), cell(r.variability), cell(r.correctness), cell(r.el2n), cell(r.finalLoss)].join(','),

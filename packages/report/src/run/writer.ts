@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { eventPass, type History } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
 import type { EpochMetrics, KernelPlugin, RunSummary } from '@mgdl/kernel';
 import { EventFileWriter } from '../tensorboard/index.js';
@@ -10,7 +11,7 @@ import { scaleTracesSchema, type ScaleTraces } from './traces.js';
 import { gitSha, packageVersions } from './params.js';
 import { galleryJson, type GalleryFile } from '../samples/gallery.js';
 
-export interface RunRecorderOptions {
+export interface RunWriterOptions {
   dir: string;
   /** The resolved configuration of the run (anything JSON). */
   config: unknown;
@@ -21,14 +22,21 @@ export interface RunRecorderOptions {
   /** Also record the batch loss every this many steps (default: per epoch only). */
   batchLossEvery?: number;
   /**
-   * Per-epoch TensorBoard histograms of the per-sample loss, margin (each sample's last presentation
-   * in the epoch) and forgetting count so far (default true; needs the kernel's per-sample arrays,
-   * which classification runs deliver).
+   * Per-epoch TensorBoard histograms of the per-sample loss and margin (each sample's last
+   * presentation in the epoch), and with `forgetting` each sample's forgetting events so far
+   * (default true; needs the kernel's per-sample arrays, which classification runs deliver).
    */
   histograms?: boolean;
+  /**
+   * The per-sample correctness history whose forgetting events the `per_sample/forgetting_events`
+   * histogram shows: e.g. `() => stats.history('presentation')` of @mgdl/forgetting's
+   * forgettingStatistics plugin, which records it (and restores it on resume) — this writer only
+   * asks it at each epoch's end. Without it, that histogram is not written.
+   */
+  forgetting?: () => History;
 }
 
-export interface RunRecorder extends KernelPlugin {
+export interface RunWriter extends KernelPlugin {
   readonly dir: string;
   /** Adds a section to metrics.json (e.g. `forgetting`) and rewrites it atomically; a section of the wrong shape is refused. */
   summarize<K extends string>(key: K, value: RunMetrics[K]): void;
@@ -45,16 +53,16 @@ export interface RunRecorder extends KernelPlugin {
 const PACKAGES = ['@mgdl/backend', '@mgdl/datasets', '@mgdl/models', '@mgdl/kernel', '@mgdl/forgetting', '@mgdl/report', '@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
 
 /**
- * Writes a run directory as training goes: values are buffered and appended once per epoch
- * (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically. On resume,
- * records past the checkpoint are dropped so no step appears twice.
+ * The kernel plugin that writes a run directory as training goes: values are buffered and appended
+ * once per epoch (events.jsonl, per-tag CSVs, TensorBoard), summary files are replaced atomically.
+ * On resume, records past the checkpoint are dropped so no step appears twice.
  */
-export function runRecorder({ dir, config, environment = {}, tensorboard = true, batchLossEvery, histograms = true }: RunRecorderOptions): RunRecorder {
+export function runWriter({ dir, config, environment = {}, tensorboard = true, batchLossEvery, histograms = true, forgetting }: RunWriterOptions): RunWriter {
   const files = runFiles(dir);
-  const perSample = perSampleHistograms();
+  const perSample = perSampleHistograms(forgetting);
   let pending: RunEvent[] = [];
   const summary: Record<string, unknown> = {};
-  let writer: EventFileWriter | undefined;
+  let tensorboardFile: EventFileWriter | undefined;
   let latest: EpochMetrics | undefined;
   let finished: RunSummary | undefined;
   let failure: string | undefined;
@@ -71,9 +79,9 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       const path = files.tagCsv(tag);
       const header = existsSync(path) ? '' : `${TAG_CSV_HEADER}\n`;
       appendFileSync(path, header + tagCsvRows(events));
-      for (const e of events) writer?.scalar(tag, e.value, e.step, e.wall_time);
+      for (const e of events) tensorboardFile?.scalar(tag, e.value, e.step, e.wall_time);
     }
-    writer?.flush();
+    tensorboardFile?.flush();
     pending = [];
   };
   const writeMetrics = (run?: RunSummary) => {
@@ -93,18 +101,18 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
   };
 
   return {
-    name: 'run-recorder',
+    name: 'run-writer',
     enforce: 'post',
     dir,
-    ...(tensorboard && histograms ? { perSample: true, stateDict: () => perSample.state(), loadStateDict: (state: unknown) => perSample.load(state) } : {}),
+    ...(tensorboard && histograms ? { perSample: true } : {}),
     onRunStart(info) {
       // A resume at the very end trains no epoch: metrics.json must still hold the last one.
-      latest = info.history.at(-1);
+      latest = info.epochMetrics.at(-1);
       mkdirSync(files.tagDir, { recursive: true });
       mkdirSync(files.samplesDir, { recursive: true });
       if (info.resumed) dropAfter(files, info.startStep);
       else writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
-      if (tensorboard) writer = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
+      if (tensorboard) tensorboardFile = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
     },
     onBatchEnd(event) {
       if (tensorboard && histograms) perSample.observe(event);
@@ -124,7 +132,7 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       }
       latest = metrics;
       flush();
-      if (writer) perSample.write(writer, step);
+      if (tensorboardFile) perSample.write(tensorboardFile, step);
       writeMetrics();
     },
     onCheckpoint() {
@@ -134,14 +142,14 @@ export function runRecorder({ dir, config, environment = {}, tensorboard = true,
       finished = run;
       flush();
       writeMetrics(run);
-      writer?.close();
+      tensorboardFile?.close();
     },
     onRunError(error, run) {
       // Keep what the run recorded up to the failure, and leave the TensorBoard file complete.
       failure = error instanceof Error ? error.message : String(error);
       flush();
       writeMetrics(run);
-      writer?.close();
+      tensorboardFile?.close();
     },
     summarize(key, value) {
       const previous = summary[key];
@@ -204,51 +212,50 @@ function wholeLines(path: string): string[] {
 
 /**
  * Per-sample values of the current epoch for the TensorBoard histograms: loss and margin of each
- * sample's latest presentation, and each sample's forgetting events so far (right → wrong between
- * presentations). The forgetting state travels with checkpoints, so a resumed run counts on.
+ * sample's latest presentation, and, from the `forgetting` history, each sample's forgetting events
+ * so far (right → wrong between observations), for the samples observed so far.
  */
-function perSampleHistograms() {
+function perSampleHistograms(forgetting: (() => History) | undefined) {
   let loss = new Map<number, number>();
   let margin = new Map<number, number>();
-  const last = new Map<number, number>();
-  const forgotten = new Map<number, number>();
   return {
-    observe(event: { ids: Int32Array; loss?: Float32Array; margin?: Float32Array; correct?: Uint8Array }) {
+    observe(event: { ids: Int32Array; loss?: Float32Array; margin?: Float32Array }) {
       const { ids } = event;
       for (let i = 0; i < ids.length; i++) {
         const id = ids[i]!;
         if (event.loss) loss.set(id, event.loss[i]!);
         if (event.margin) margin.set(id, event.margin[i]!);
-        if (event.correct) {
-          const now = event.correct[i]!;
-          if (last.get(id) === 1 && now === 0) forgotten.set(id, (forgotten.get(id) ?? 0) + 1);
-          else if (!forgotten.has(id)) forgotten.set(id, 0);
-          last.set(id, now);
-        }
       }
     },
-    write(writer: EventFileWriter, step: number) {
+    write(file: EventFileWriter, step: number) {
       const finite = (values: Iterable<number>) => [...values].filter(Number.isFinite);
-      if (loss.size) writer.histogram('per_sample/loss', finite(loss.values()), step);
-      if (margin.size) writer.histogram('per_sample/margin', finite(margin.values()), step);
-      if (forgotten.size) {
-        const counts = [...forgotten.values()];
+      if (loss.size) file.histogram('per_sample/loss', finite(loss.values()), step);
+      if (margin.size) file.histogram('per_sample/margin', finite(margin.values()), step);
+      const counts = forgetting ? forgettingEventsSoFar(forgetting()) : [];
+      if (counts.length) {
         // One bucket per count: forgetting counts are small integers.
-        writer.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
+        file.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
       }
-      if (loss.size || margin.size || forgotten.size) writer.flush();
+      if (loss.size || margin.size || counts.length) file.flush();
       loss = new Map();
       margin = new Map();
     },
-    state: () => ({ ids: [...last.keys()], last: [...last.values()], forgotten: [...last.keys()].map((id) => forgotten.get(id) ?? 0) }),
-    load(state: unknown) {
-      const saved = state as { ids?: number[]; last?: number[]; forgotten?: number[] } | undefined;
-      last.clear();
-      forgotten.clear();
-      saved?.ids?.forEach((id, i) => {
-        last.set(id, saved.last![i]!);
-        forgotten.set(id, saved.forgotten![i]!);
-      });
-    },
   };
 }
+
+/** Each observed sample's forgetting events, as @mgdl/forgetting counts them (Toneva's "not learned" start). */
+function forgettingEventsSoFar(history: History): number[] {
+  if (history.steps === 0) return [];
+  const events = eventPass(history).perSample.forgettingEvents;
+  const observed = history.observedWords();
+  const seen = new Uint32Array(history.rowWords);
+  for (let w = 0; w < observed.length; w++) seen[w % history.rowWords]! |= observed[w]!;
+  return Array.from(events).filter((_, p) => (seen[p >>> 5]! >>> (p & 31)) & 1);
+}
+
+/** @deprecated use `runWriter` (a recorder is now only @mgdl/forgetting's `dynamicsRecorder`); removed in 0.3.0. */
+export const runRecorder = runWriter;
+/** @deprecated use `RunWriter`; removed in 0.3.0. */
+export type RunRecorder = RunWriter;
+/** @deprecated use `RunWriterOptions`; removed in 0.3.0. */
+export type RunRecorderOptions = RunWriterOptions;
