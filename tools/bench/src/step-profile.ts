@@ -1,6 +1,6 @@
 /**
  * Ops and time per training step through mgdl's kernel, as a cell trains (Adam, per-sample arrays
- * downloaded every batch for a plugin), on random data:
+ * downloaded every batch for a plugin), on random data (regression-mlp: random targets, mse):
  *   node --conditions=source --import tsx tools/bench/src/step-profile.ts --nets fcnn4,mcnn3 --threads 1 --steps 40
  * kernels/step counts tfjs kernel calls and outputs/step the tensors they allocate, `top` the most
  * called kernels and `slowest` the kernels taking most ms per step (tf.profile);
@@ -27,6 +27,10 @@ function randomData(net: BenchNet, n: number): Dataset {
   const random = createRandom(1);
   const size = net.inputShape.reduce((a, b) => a * b, 1);
   const common = { name: 'random', split: 'train' as const, sources: [], ids: Int32Array.from({ length: n }, (_, i) => i), classNames: Array.from({ length: net.outputs }, (_, c) => String(c)), labels: Int32Array.from({ length: n }, () => Math.floor(random() * net.outputs)) };
+  if (net.loss === 'mse') {
+    const floats = (count: number) => Float32Array.from({ length: count }, () => random() * 2 - 1);
+    return { ...common, kind: 'table', sampleShape: net.inputShape, classNames: [], labels: new Int32Array(n), x: floats(n * size), targets: floats(n * net.outputs), targetSize: net.outputs };
+  }
   if (net.vocabSize) return { ...common, kind: 'text', sampleShape: net.inputShape, x: Int32Array.from({ length: n * size }, () => Math.floor(random() * net.vocabSize!)) } as unknown as Dataset;
   return { ...common, kind: 'image', sampleShape: net.inputShape, x: Uint8Array.from({ length: n * size }, () => Math.floor(random() * 256)) };
 }
@@ -36,10 +40,10 @@ const perSampleConsumer: KernelPlugin = { name: 'per-sample', perSample: true, o
 
 for (const name of values.nets.split(',')) {
   const net = byName.get(name);
-  if (!net || net.loss !== 'softmax') throw new Error(`step-profile: unknown or non-classifier net '${name}'; known: ${[...byName.keys()].join(', ')}`);
+  if (!net) throw new Error(`step-profile: unknown net '${name}'; known: ${[...byName.keys()].join(', ')}`);
   const data = new Batcher(randomData(net, 128 * steps), { batchSize: 128, seed: 0 });
   const model = net.build();
-  const run = () => train({ model, data, epochs: 1, learningRate: 1e-3, plugins: [perSampleConsumer], progress: false });
+  const run = () => train({ model, data, epochs: 1, learningRate: 1e-3, loss: net.loss === 'mse' ? 'mse' : 'softmax-cross-entropy', plugins: [perSampleConsumer], progress: false });
   await run();
   const [wall, cpu]: [number[], number[]] = [[], []];
   const cpuMs = () => (process.cpuUsage().user + process.cpuUsage().system) / 1000;
