@@ -24,7 +24,8 @@ interface LossCase {
 
 const rng = new Random(0xce);
 const cases: LossCase[] = Array.from({ length: 16 }, (_, i) => {
-  const [batch, classes] = i === 15 ? [128, 10] : [rng.int(1, 9), rng.int(1, 12)];
+  // tfjs's oneHot needs 2 classes or more.
+  const [batch, classes] = i === 15 ? [128, 10] : [rng.int(1, 9), rng.int(2, 12)];
   // Logits up to ±30: exp() overflows without the max shift.
   const spread = i % 4 === 3 ? 30 : 3;
   return {
