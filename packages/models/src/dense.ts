@@ -1,12 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+// Imported for its side effect too: loading tfjs-layers registers its Dense class (read below).
+import '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { canRunDense, dense } from '@mgdl/backend';
 
 type DenseArgs = Parameters<typeof tfl.layers.dense>[0];
 type DenseLayer = ReturnType<typeof tfl.layers.dense>;
 
-/** tfjs-layers exports its Dense class only through the factory; importing it registered the class for deserialization. */
-const TfjsDense = tf.serialization.SerializationMap.getMap().classNameMap['Dense']![0] as unknown as new (args: DenseArgs) => DenseLayer;
+/** tfjs-layers exports its Dense class only through the factory; loading it registered the class for deserialization. */
+const TfjsDense = tf.serialization.SerializationMap.getMap().classNameMap['Dense']?.[0] as unknown as new (args: DenseArgs) => DenseLayer;
+if (!TfjsDense) throw new Error('@mgdl/models: tfjs-layers registered no Dense class; is @tensorflow/tfjs-layers installed with the same @tensorflow/tfjs-core as @mgdl/models?');
 
 /**
  * tfjs-layers' Dense, run as @mgdl/backend's fused dense layer (one kernel forward, one or two
