@@ -64,7 +64,7 @@ describe('mgdl backend: native kernels', () => {
     expect(run.status).toBe(0);
     const { native } = JSON.parse(run.stdout);
     expect(native.reason, 'why no kernel runs native').toBe('oneDNN loaded');
-    expect(native.kernels).toEqual(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
+    expect(native.kernels).toEqual(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MgdlDense', 'MgdlDenseGrad']);
     expect(native.library).toMatch(/^oneDNN \d+\.\d+\.\d+/);
     expect(native.threads).toBe(1);
   });

@@ -7,6 +7,8 @@ import { prepareThreadedWasm } from './wasm/threads.js';
 import { registerFastGradients } from './gradients.js';
 import { registerBatchNormKernels } from './ops/batch-norm.js';
 import { registerAdamUpdateKernel } from './ops/adam-update.js';
+import { registerSoftmaxCrossEntropyKernels } from './ops/softmax-cross-entropy.js';
+import { registerClassificationStatsKernel } from './ops/classification-stats.js';
 import { NATIVE_ENV, parseNativeEnv, registerNativeKernels, type NativeReport } from './native/register.js';
 
 /** Candidates in the order mgdl tries them. */
@@ -41,7 +43,7 @@ export interface BackendReport {
   threads: number;
   simd: boolean;
   candidates: CandidateReport[];
-  /** Kernels mgdl registered for this backend (wasm: missing and faster ones; wasm and cpu: fused batch norm). */
+  /** Kernels mgdl registered for this backend (wasm: missing and faster ones; wasm and cpu: fused batch norm, Adam, softmax cross-entropy, per-sample statistics). */
   kernels: RegisteredKernel[];
   /** Gradients mgdl replaced (all backends). */
   gradients: string[];
@@ -93,7 +95,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         candidates,
         kernels: [
           ...(onWasm ? registerWasmTrainingKernels() : []),
-          ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
+          ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel(), ...registerSoftmaxCrossEntropyKernels(), ...registerClassificationStatsKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
         ],
         gradients,
         native: nativeReport,

@@ -1,6 +1,7 @@
 /** The matMul cases with oneDNN installed but turned off (native: false, as MGDL_NATIVE=0): mgdl's wasm kernels run. */
-import { beforeAll, expect, vi, type MockInstance } from 'vitest';
-import { loadOneDnn, type OneDnn } from '../src/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, expect, it, vi, type MockInstance } from 'vitest';
+import { canRunDense, DENSE, loadOneDnn, type OneDnn } from '../src/index.js';
 import { defineMatMulSuite } from './mat-mul-suite.js';
 import { setupBackendsWithNative } from './support.js';
 import { expectWasmKernels } from './kernel-paths.js';
@@ -21,4 +22,9 @@ defineMatMulSuite({
     expectWasmKernels('BatchMatMul', '_FusedMatMul');
     expect(sgemm, 'dnnl_sgemm').not.toHaveBeenCalled();
   },
+});
+
+it('the fused dense layer is off too: tfjs ops run dense layers', () => {
+  expect(tf.getKernel(DENSE, 'wasm')).toBeUndefined();
+  expect(canRunDense(tf.zeros([4, 3]), 'relu')).toBe(false);
 });

@@ -59,12 +59,21 @@ const concatRows = (rows: readonly Float32Array[]): Float32Array => {
 };
 
 /**
+ * The rows below in one kernel call instead of ~25, registered by @mgdl/backend for wasm and cpu
+ * (CLASSIFICATION_STATS there; this package does not depend on the backend, so it is found by name).
+ */
+const FUSED_CLASSIFICATION_STATS = 'MgdlClassificationStats';
+
+/**
  * The per-sample rows of one batch as one [rows, b] float32 tensor (call inside tf.tidy): loss, and
  * for classification correctness, margin, p(gold) and EL2N; `unpackPerSample` reads them back.
  */
 export function perSampleRows(logits: tf.Tensor, y: tf.Tensor, loss: LossFunction, perSampleLoss?: tf.Tensor): tf.Tensor2D {
   const values = perSampleLoss ?? loss.perSample(logits, y);
   if (!loss.classification) return tf.stack([values]) as tf.Tensor2D;
+  if (logits.rank === 2 && y.rank === 1 && logits.dtype === 'float32' && tf.getKernel(FUSED_CLASSIFICATION_STATS, tf.getBackend())) {
+    return tf.engine().runKernel(FUSED_CLASSIFICATION_STATS, { logits, labels: y, loss: values }) as tf.Tensor2D;
+  }
   const { correct, margin, pGold, el2n } = classificationStats(logits, y, values);
   return tf.stack([values, tf.cast(correct, 'float32'), margin, pGold, el2n]) as tf.Tensor2D;
 }

@@ -11,10 +11,22 @@ export interface LossFunction {
   perSample(logits: tf.Tensor, y: tf.Tensor): tf.Tensor1D;
 }
 
+/**
+ * The fused kernel @mgdl/backend registers for wasm and cpu (SOFTMAX_CROSS_ENTROPY there; this
+ * package does not depend on the backend, so it is found by name): one kernel forward and one
+ * backward instead of ~12 tfjs ops each, equal to them within float32 rounding.
+ */
+const FUSED_SOFTMAX_CROSS_ENTROPY = 'MgdlSoftmaxCrossEntropy';
+
 export const softmaxCrossEntropy: LossFunction = {
   name: 'softmax-cross-entropy',
   classification: true,
-  perSample: (logits, y) => tf.neg(tf.sum(tf.mul(tf.oneHot(tf.cast(y, 'int32') as tf.Tensor1D, logits.shape[1]!), tf.logSoftmax(logits)), 1)) as tf.Tensor1D,
+  perSample: (logits, y) => {
+    if (logits.rank === 2 && y.rank === 1 && logits.dtype === 'float32' && tf.getKernel(FUSED_SOFTMAX_CROSS_ENTROPY, tf.getBackend())) {
+      return tf.engine().runKernel(FUSED_SOFTMAX_CROSS_ENTROPY, { logits, labels: y }) as tf.Tensor1D;
+    }
+    return tf.neg(tf.sum(tf.mul(tf.oneHot(tf.cast(y, 'int32') as tf.Tensor1D, logits.shape[1]!), tf.logSoftmax(logits)), 1)) as tf.Tensor1D;
+  },
 };
 
 export const meanSquaredError: LossFunction = {

@@ -10,3 +10,4 @@ export { tonevaMnist, type TonevaMnistOptions } from './zoo/toneva-mnist.js';
 export { regressionMlp, type RegressionMlpOptions } from './zoo/regression-mlp.js';
 export { mlp, type MlpOptions } from './zoo/mlp.js';
 export { BatchNorm, type BatchNormArgs } from './batch-norm.js';
+export { FusedDense, denseLayer } from './dense.js';

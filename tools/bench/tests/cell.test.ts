@@ -34,6 +34,9 @@ describe('bench:cell', () => {
     const noDir = benchCellCli(['--cells', 'cic-width']);
     expect(noDir.status).toBe(2);
     expect(noDir.stderr).toContain('no data folder: pass --data-dir DIR or set MGDL_DATA_DIR');
+    const badBackend = benchCellCli(['--cells', 'cic-width', '--data-dir', dir, '--backends', 'wasm,gpu']);
+    expect(badBackend.status).toBe(2);
+    expect(badBackend.stderr).toContain('--backends: unknown backend(s) gpu; known: wasm, wasm+native');
     const unknown = benchCellCli(['--cells', 'cic-depth', '--data-dir', dir]);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('--cells: unknown cell(s) cic-depth; known: cic-width, cic-noise');
@@ -43,13 +46,25 @@ describe('bench:cell', () => {
     expect(median([profile(30, 10), profile(10, 5), profile(20, 8)]).steps).toBe(8);
     const text = formatCellTables([
       {
-        cell: 'cic-width', dataset: 'mnist', epochs: 40, threads: 1, trainSize: 20000, testSize: 10000, runs: 3,
+        cell: 'cic-width', backend: 'wasm+native', dataset: 'mnist', epochs: 40, threads: 1, trainSize: 20000, testSize: 10000, runs: 3,
         mgdl: profile(60, 40), torchVersion: '2.13.0+cpu',
         torch: { torch: '2.13.0+cpu', testAccuracy: 0.91, setup: 1, steps: 10, evaluation: 1, checkpoint: 1, wrapUp: 1, total: 15 },
       },
     ]);
     expect(text).toContain('median of 3 run(s)');
-    expect(text).toMatch(/\| cic-width \| mnist 20000\+10000 \| 40 +\| 1 +\| 60\.0 +\| 40\.0 +\| 1\.50 +\| 15\.0 \(torch 2\.13\.0\+cpu\) \| 10\.0 +\| 0\.25 +\| 0\.900 \/ 0\.910/);
+    expect(text).toMatch(/\| cic-width \| wasm\+native \| mnist 20000\+10000 \| 40 +\| 1 +\| 60\.0 +\| 40\.0 +\| 1\.50 +\| 15\.0 \(torch 2\.13\.0\+cpu\) \| 10\.0 +\| 0\.25 +\| 0\.900 \/ 0\.910/);
     expect(text).toContain('| torch cell |');
+  });
+
+  it('shows a row per mgdl backend against the one torch run of the cell', () => {
+    const torch = { torch: '2.13.0+cpu', testAccuracy: 0.91, setup: 1, steps: 10, evaluation: 1, checkpoint: 1, wrapUp: 1, total: 15 };
+    const common = { cell: 'cic-width', dataset: 'mnist', epochs: 2, threads: 1, trainSize: 20000, testSize: 10000, runs: 1, torch, torchVersion: '2.13.0+cpu' };
+    const text = formatCellTables([
+      { ...common, backend: 'wasm', mgdl: profile(60, 40) },
+      { ...common, backend: 'wasm+native', mgdl: profile(20, 10) },
+    ]);
+    expect(text).toMatch(/\| cic-width \| wasm +\| .*\| 0\.25 +\|/);
+    expect(text).toMatch(/\| cic-width \| wasm\+native \| .*\| 0\.75 +\|/);
+    expect(text.match(/^\| cic-width +\| 1\.0 +\| 10\.0/gm), 'the torch phases once').toHaveLength(1);
   });
 });

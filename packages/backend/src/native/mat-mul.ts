@@ -4,9 +4,9 @@ import { heapF32, sizeOf, type MgdlKernel } from '../wasm/wasm-kernel.js';
 import type { OneDnn } from './onednn.js';
 import { DNNL_STATUS } from './dnnl-api.js';
 
-const NO_TRANSPOSE = 'N'.charCodeAt(0);
-const TRANSPOSE = 'T'.charCodeAt(0);
-
+/** sgemm's op(A) / op(B) codes. */
+export const NO_TRANSPOSE = 'N'.charCodeAt(0);
+export const TRANSPOSE = 'T'.charCodeAt(0);
 
 /** A product oneDNN can run: every operand float32, batches equal or one side a single matrix. */
 interface Plan {
@@ -97,12 +97,12 @@ function multiply(
   const beta = bias ? 1 : 0;
   if (!p.bBatched && !attrs['transposeA']) {
     // Every batch of A times one B is a single product with batch·m rows (A's batches are contiguous).
-    check(onednn.sgemm(transA, transB, p.batch * m, n, k, 1, aHeap, lda, bHeap, ldb, beta, outHeap, n));
+    checkSgemm(onednn.sgemm(transA, transB, p.batch * m, n, k, 1, aHeap, lda, bHeap, ldb, beta, outHeap, n));
   } else {
     for (let i = 0; i < p.batch; i++) {
       const aView = p.aBatched ? aHeap.subarray(i * m * k, (i + 1) * m * k) : aHeap;
       const bView = p.bBatched ? bHeap.subarray(i * k * n, (i + 1) * k * n) : bHeap;
-      check(onednn.sgemm(transA, transB, m, n, k, 1, aView, lda, bView, ldb, beta, outHeap.subarray(i * m * n, (i + 1) * m * n), n));
+      checkSgemm(onednn.sgemm(transA, transB, m, n, k, 1, aView, lda, bView, ldb, beta, outHeap.subarray(i * m * n, (i + 1) * m * n), n));
     }
   }
   if (relu) reluInPlace(outHeap);
@@ -114,11 +114,16 @@ function fillBias(out: Float32Array, bias: Float32Array, m: number, n: number): 
   for (let offset = 0, row = 0; offset < out.length; offset += n, row++) out.set(bias.length === n ? bias : bias.subarray(Math.floor(row / m) * n, (Math.floor(row / m) + 1) * n), offset);
 }
 
+/** Writes `row` into every row of `out` (the bias, before the product is added to it). */
+export function fillRows(out: Float32Array, row: Float32Array, n: number): void {
+  for (let offset = 0; offset < out.length; offset += n) out.set(row, offset);
+}
+
 export function reluInPlace(values: Float32Array): void {
   for (let i = 0; i < values.length; i++) if ((values[i] as number) < 0) values[i] = 0;
 }
 
-function check(status: number): void {
+export function checkSgemm(status: number): void {
   if (status !== 0) {
     throw new Error(`mgdl native matMul: oneDNN's dnnl_sgemm returned ${DNNL_STATUS[status] ?? status}; set MGDL_NATIVE=0 to use the wasm kernels and report this shape`);
   }

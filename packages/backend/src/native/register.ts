@@ -6,6 +6,7 @@ import { conv2DBackpropInput } from '../wasm/kernels/conv2d-backprop-input.js';
 import { conv2DBackpropFilter } from '../wasm/kernels/conv2d-backprop-filter.js';
 import { nativeMatMul } from './mat-mul.js';
 import { nativeConvKernels } from './conv.js';
+import { nativeDenseKernels } from './dense.js';
 import { loadOneDnn } from './onednn.js';
 
 /** Turns the native kernels off ('0') or makes them required ('1'); unset: used when oneDNN loads. */
@@ -24,7 +25,7 @@ export interface NativeReport {
 /**
  * Replaces the wasm backend's BatchMatMul, _FusedMatMul and NHWC convolutions (Conv2D,
  * FusedConv2D, Conv2DBackpropInput/Filter) by oneDNN ones; each falls back to mgdl's wasm kernel
- * for cases it does not handle. Call after registerWasmTrainingKernels;
+ * for cases it does not handle. Adds the fused dense layer's kernels (MgdlDense, MgdlDenseGrad). Call after registerWasmTrainingKernels;
  * idempotent (a second call replaces the kernels by equal ones).
  * `native`: true requires oneDNN (throws with the reason when it does not load), false keeps the
  * wasm kernels, undefined uses oneDNN when it loads.
@@ -42,6 +43,7 @@ export function registerNativeKernels(threads: number, native: boolean | undefin
     nativeMatMul('BatchMatMul', load.onednn, batchMatMul),
     nativeMatMul('_FusedMatMul', load.onednn, fusedMatMul),
     ...(typeof primitives === 'string' ? [] : nativeConvKernels(primitives, CONV_FALLBACKS)),
+    ...nativeDenseKernels(load.onednn),
   ];
   kernels.forEach(replaceWasmKernel);
   return {

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { addDropout, checkCommon, checkShape, kernelL2, type CommonOptions } from '../options.js';
+import { denseLayer } from '../dense.js';
 
 export interface Cnn4Options extends CommonOptions {
   inputShape?: readonly number[];
@@ -20,8 +21,8 @@ export function cnn4({ width = 1, dropout = 0.25, l2 = 0, classes = 10, inputSha
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   addDropout(model, dropout);
   model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dense({ units: 128 * width, activation: 'relu', ...kernelL2(l2) }));
+  model.add(denseLayer({ units: 128 * width, activation: 'relu', ...kernelL2(l2) }));
   addDropout(model, dropout);
-  model.add(tfl.layers.dense({ units: classes, ...kernelL2(l2) }));
+  model.add(denseLayer({ units: classes, ...kernelL2(l2) }));
   return model;
 }

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BatchNorm } from '../batch-norm.js';
 import { addDropout, checkCommon, checkShape, kernelL2, ModelOptionError, type CommonOptions } from '../options.js';
+import { denseLayer } from '../dense.js';
 
 export interface McnnOptions extends CommonOptions {
   /** 32×32 with 1 or 3 channels. */
@@ -30,6 +31,6 @@ export function mcnn({ width = 3, dropout = 0, l2 = 0, classes = 10, inputShape 
   model.add(tfl.layers.maxPooling2d({ poolSize: 4 }));
   model.add(tfl.layers.flatten());
   addDropout(model, dropout);
-  model.add(tfl.layers.dense({ units: classes, ...kernelL2(l2) }));
+  model.add(denseLayer({ units: classes, ...kernelL2(l2) }));
   return model;
 }

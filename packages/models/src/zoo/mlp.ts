@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { kernelL2 } from '../options.js';
+import { denseLayer } from '../dense.js';
 
 export interface MlpOptions {
   /** Flattened input size. */
@@ -24,9 +25,9 @@ export function mlp({ inputSize = 784, inputShape, hidden = [512], classes = 10,
     model.add(tfl.layers.inputLayer({ inputShape: [inputSize] }));
   }
   for (const units of hidden) {
-    model.add(tfl.layers.dense({ units, activation, ...kernelL2(l2) }));
+    model.add(denseLayer({ units, activation, ...kernelL2(l2) }));
     if (dropout > 0) model.add(tfl.layers.dropout({ rate: dropout }));
   }
-  model.add(tfl.layers.dense({ units: classes, ...kernelL2(l2) }));
+  model.add(denseLayer({ units: classes, ...kernelL2(l2) }));
   return model;
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { checkCommon, checkInteger, kernelL2, ModelOptionError, type CommonOptions } from '../options.js';
+import { denseLayer } from '../dense.js';
 
 export interface TextCnnOptions extends CommonOptions {
   /** Tokens in the vocabulary, padding and OOV included (from the dataset). */
@@ -41,8 +42,8 @@ export function textcnn({
     return tfl.layers.globalMaxPooling1d({ name: `max_over_time_h${height}` }).apply(conv) as tfl.SymbolicTensor;
   });
   let features = branches.length > 1 ? (tfl.layers.concatenate({ name: 'concat' }).apply(branches) as tfl.SymbolicTensor) : branches[0]!;
-  features = tfl.layers.dense({ units: 300, activation: 'relu', name: 'hidden', ...kernelL2(l2) }).apply(features) as tfl.SymbolicTensor;
+  features = denseLayer({ units: 300, activation: 'relu', name: 'hidden', ...kernelL2(l2) }).apply(features) as tfl.SymbolicTensor;
   if (dropout > 0) features = tfl.layers.dropout({ rate: dropout, name: 'dropout' }).apply(features) as tfl.SymbolicTensor;
-  const logits = tfl.layers.dense({ units: classes, name: 'logits', ...kernelL2(l2) }).apply(features) as tfl.SymbolicTensor;
+  const logits = denseLayer({ units: classes, name: 'logits', ...kernelL2(l2) }).apply(features) as tfl.SymbolicTensor;
   return tfl.model({ inputs: tokens, outputs: logits, name: `textcnn_w${width}` });
 }

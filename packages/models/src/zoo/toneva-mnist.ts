@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { addDropout, checkCommon, checkShape, kernelL2, type CommonOptions } from '../options.js';
+import { denseLayer } from '../dense.js';
 
 export interface TonevaMnistOptions extends CommonOptions {
   inputShape?: readonly number[];
@@ -21,8 +22,8 @@ export function tonevaMnist({ width = 1, dropout = 0, l2 = 0, classes = 10, inpu
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.activation({ activation: 'relu' }));
   model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dense({ units: 50 * width, activation: 'relu', ...kernelL2(l2) }));
+  model.add(denseLayer({ units: 50 * width, activation: 'relu', ...kernelL2(l2) }));
   addDropout(model, dropout);
-  model.add(tfl.layers.dense({ units: classes, ...kernelL2(l2) }));
+  model.add(denseLayer({ units: classes, ...kernelL2(l2) }));
   return model;
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench:cell [-- --cells cic-width,cic-noise] [--epochs N] [--threads 1] [--runs 3] [--data-dir DIR] [--torch-python PATH] [--json FILE]
+ * npm run bench:cell [-- --cells cic-width,cic-noise] [--epochs N] [--threads 1] [--runs 3] [--backends wasm,wasm+native] [--data-dir DIR] [--torch-python PATH] [--json FILE]
  *
  * Times experiment cells end to end as users run them (data, training with per-presentation
  * recording, per-epoch test evaluation, checkpoints, forgetting analysis, run files) against a
@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadOneDnn } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
+import { NATIVE_BENCH_BACKEND } from '../nets.js';
 import { referencesFromFlags, type TorchReference } from '../torch.js';
 import { benchCell, cellNames, type BenchCell, type CellName } from './cases.js';
 import { CellDataError, cellDataset } from './data.js';
@@ -23,6 +25,9 @@ const HELP = `Usage: npm run bench:cell -- [options]
   --epochs N          fewer epochs than the default preset's (40 and 30)
   --threads N         wasm and torch threads (default: 1)
   --runs N            runs of each side; the table shows the median (default: 1)
+  --backends LIST     mgdl's backends: wasm (mgdl's wasm kernels only) and wasm+native (with oneDNN's);
+                      default: both when libdnnl.so.2 loads, else wasm. Each run runs every backend and
+                      then PyTorch, back to back
   --data-dir DIR      the folder holding mnist/, fashion-mnist/, cifar-10/ (default: env MGDL_DATA_DIR)
   --torch-python PATH the python whose torch runs the script (default: as npm run bench: the venv's 2.x, else Debian's)
   --no-torch-venv     do not create the PyTorch venv
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     epochs: { type: 'string' },
     threads: { type: 'string', default: '1' },
     runs: { type: 'string', default: '1' },
+    backends: { type: 'string' },
     'data-dir': { type: 'string' },
     'torch-python': { type: 'string', multiple: true },
     'no-torch-venv': { type: 'boolean', default: false },
@@ -65,6 +71,9 @@ if (unknown.length > 0 || names.length === 0) fail(`--cells: unknown cell(s) ${u
 const epochs = positive('epochs', values.epochs);
 const threads = positive('threads', values.threads)!;
 const runs = positive('runs', values.runs)!;
+const backends = values.backends?.split(',').map((s) => s.trim()).filter(Boolean) ?? defaultBackends();
+const unknownBackends = backends.filter((b) => b !== 'wasm' && b !== NATIVE_BENCH_BACKEND);
+if (backends.length === 0 || unknownBackends.length > 0) fail(`--backends: unknown backend(s) ${unknownBackends.join(', ') || '(none given)'}; known: wasm, ${NATIVE_BENCH_BACKEND}`);
 const dataDir = values['data-dir'] ?? process.env['MGDL_DATA_DIR'] ?? fail('no data folder: pass --data-dir DIR or set MGDL_DATA_DIR to the folder that holds mnist/ (and fashion-mnist/ or cifar-10/)');
 
 const cells: { cell: BenchCell; dataset: string }[] = [];
@@ -94,16 +103,19 @@ for (const { cell, dataset } of cells) {
   const scratch = mkdtempSync(join(tmpdir(), 'mgdl-bench-cell-'));
   try {
     const data = join(scratch, 'data');
-    const mgdl: CellProfile[] = [];
-    for (let run = 0; run < runs; run++) {
-      log(`mgdl ${cell.name} (${dataset}, ${cell.config.epochs} epochs, ${threads} thread(s)), run ${run + 1}/${runs}`);
-      const args = ['--conditions=source', '--import', 'tsx', runMgdl, '--cell', cell.name, '--threads', String(threads), '--data-dir', dataDir, '--dir', join(scratch, `mgdl-${run}`)];
-      if (epochs) args.push('--epochs', String(epochs));
-      if (run === 0 && reference) args.push('--export', data);
-      mgdl.push(child<{ profile: CellProfile }>(`mgdl ${cell.name}`, process.execPath, args).profile);
-    }
+    const mgdl = new Map<string, CellProfile[]>(backends.map((b) => [b, []]));
     const torch: TorchCellRun[] = [];
-    for (let run = 0; reference && run < runs; run++) {
+    // Run by run, every backend and then torch back to back: other load on a shared machine then
+    // weighs on all sides of a ratio alike.
+    for (let run = 0; run < runs; run++) {
+      for (const [b, backend] of backends.entries()) {
+        log(`mgdl ${backend} ${cell.name} (${dataset}, ${cell.config.epochs} epochs, ${threads} thread(s)), run ${run + 1}/${runs}`);
+        const args = ['--conditions=source', '--import', 'tsx', runMgdl, '--cell', cell.name, '--backend', backend, '--threads', String(threads), '--data-dir', dataDir, '--dir', join(scratch, `mgdl-${backend}-${run}`)];
+        if (epochs) args.push('--epochs', String(epochs));
+        if (run === 0 && b === 0 && reference) args.push('--export', data);
+        mgdl.get(backend)!.push(child<{ profile: CellProfile }>(`mgdl ${backend} ${cell.name}`, process.execPath, args).profile);
+      }
+      if (!reference) continue;
       log(`torch ${reference.version} ${cell.name}, run ${run + 1}/${runs}`);
       const dir = join(scratch, `torch-${run}`);
       mkdirSync(dir);
@@ -111,7 +123,9 @@ for (const { cell, dataset } of cells) {
       const args = [cellScript, '--data', data, '--model', cell.torchModel, '--epochs', String(config.epochs), '--batch', String(config.batchSize), '--lr', String(config.learningRate), '--threads', String(threads), '--dir', dir];
       torch.push(child<TorchCellRun>(`cell_bench.py (torch ${reference.version})`, reference.python, args));
     }
-    results.push({ cell: cell.name, dataset, epochs: cell.config.epochs, threads, trainSize: cell.config.trainSize, testSize: cell.config.testSize, mgdl: median(mgdl), ...(reference ? { torch: median(torch), torchVersion: reference.version } : {}), runs });
+    for (const backend of backends) {
+      results.push({ cell: cell.name, backend, dataset, epochs: cell.config.epochs, threads, trainSize: cell.config.trainSize, testSize: cell.config.testSize, mgdl: median(mgdl.get(backend)!), ...(reference ? { torch: median(torch), torchVersion: reference.version } : {}), runs });
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -121,4 +135,12 @@ console.log(`\n${formatCellTables(results)}`);
 if (values.json) {
   writeFileAtomic(values.json, JSON.stringify({ reference: reference ? { version: reference.version, python: reference.python, source: reference.source } : null, results }, null, 2) + '\n');
   log(`wrote ${values.json}`);
+}
+
+/** wasm, and wasm+native when oneDNN loads here (else a note on why the table lacks it). */
+function defaultBackends(): string[] {
+  const load = loadOneDnn(1);
+  if (load.ok) return ['wasm', NATIVE_BENCH_BACKEND];
+  log(`no ${NATIVE_BENCH_BACKEND} rows: ${load.reason}`);
+  return ['wasm'];
 }

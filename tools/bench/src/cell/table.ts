@@ -15,6 +15,8 @@ export interface TorchCellRun {
 
 export interface CellResult {
   cell: string;
+  /** wasm (mgdl's wasm kernels) or wasm+native (with oneDNN's). */
+  backend: string;
   dataset: string;
   epochs: number;
   threads: number;
@@ -40,9 +42,10 @@ const s = (seconds: number): string => seconds.toFixed(1);
  */
 export function formatCellTables(results: readonly CellResult[]): string {
   const comparison = markdownTable(
-    ['cell', 'data', 'epochs', 'threads', 'mgdl s', 'mgdl steps s', 'cell / steps', 'torch s', 'torch steps s', 'ratio (torch s / mgdl s)', 'test acc mgdl / torch'],
+    ['cell', 'backend', 'data', 'epochs', 'threads', 'mgdl s', 'mgdl steps s', 'cell / steps', 'torch s', 'torch steps s', 'ratio (torch s / mgdl s)', 'test acc mgdl / torch'],
     results.map((r) => [
       r.cell,
+      r.backend,
       `${r.dataset} ${r.trainSize}+${r.testSize}`,
       String(r.epochs),
       String(r.threads),
@@ -56,10 +59,11 @@ export function formatCellTables(results: readonly CellResult[]): string {
     ]),
   );
   const mgdl = markdownTable(
-    ['mgdl cell', 'setup', 'steps', 'per-batch rest', 'evaluation', 'epoch end + checkpoint', 'wrap-up'],
-    results.map(({ cell, mgdl: p }) => [cell, s(p.setup), s(p.steps), s(p.batchRest), s(p.evaluation), s(p.epochEnd), s(p.wrapUp)]),
+    ['mgdl cell', 'backend', 'setup', 'steps', 'per-batch rest', 'evaluation', 'epoch end + checkpoint', 'wrap-up'],
+    results.map(({ cell, backend, mgdl: p }) => [cell, backend, s(p.setup), s(p.steps), s(p.batchRest), s(p.evaluation), s(p.epochEnd), s(p.wrapUp)]),
   );
-  const withTorch = results.filter((r) => r.torch);
+  // Torch ran once per cell, whatever mgdl's backends.
+  const withTorch = results.filter((r, i) => r.torch && results.findIndex((o) => o.cell === r.cell) === i);
   const torch = markdownTable(
     ['torch cell', 'setup', 'steps (with recording)', 'evaluation', 'checkpoint', 'wrap-up'],
     withTorch.map(({ cell, torch: t }) => [cell, s(t!.setup), s(t!.steps), s(t!.evaluation), s(t!.checkpoint), s(t!.wrapUp)]),
