@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendName } from '@mgdl/backend';
+import { describeAdapter, initBackend, type BackendName } from '@mgdl/backend';
 import { mcnn } from '@mgdl/models';
 import { createRandom, permutation } from '@mgdl/random';
 import { backendOptions, positiveInt } from '../options.js';
@@ -27,7 +27,8 @@ export function demoCommand(): Command {
 
 async function runDemo(options: DemoOptions): Promise<void> {
   const report = await initBackend({ backend: options.backend, threads: options.threads });
-  console.log(`backend ${report.name}${report.name === 'wasm' ? ` (${report.threads} thread(s))` : ''}; run \`mgdl backend\` for why`);
+  const detail = report.name === 'wasm' ? ` (${report.threads} thread(s))` : report.adapter ? ` (${describeAdapter(report.adapter)})` : '';
+  console.log(`backend ${report.name}${detail}; run \`mgdl backend\` for why`);
   const train = syntheticGratings(options.train, options.seed);
   const test = syntheticGratings(1024, options.seed + 1);
   console.log(`data: synthetic gratings, 10 classes, ${train.count} train / ${test.count} test (32×32×3)`);
@@ -49,9 +50,12 @@ async function runDemo(options: DemoOptions): Promise<void> {
         logits = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
         return tf.losses.softmaxCrossEntropy(tf.oneHot(y, train.classes), logits) as tf.Scalar;
       }, true)!;
-      lossSum += loss.dataSync()[0]! * ids.length;
-      correct += countCorrect(logits!, y);
-      tf.dispose([x, y, loss, logits!]);
+      // One asynchronous download per step: a GPU backend (webgpu) has no synchronous read in Node.
+      const summary = tf.tidy(() => tf.stack([loss, tf.cast(correctCount(logits!, y), 'float32')]));
+      const [batchLoss, batchCorrect] = await summary.data();
+      lossSum += batchLoss! * ids.length;
+      correct += batchCorrect!;
+      tf.dispose([x, y, loss, logits!, summary]);
     }
     const seconds = (performance.now() - start) / 1000;
     console.log(
@@ -59,17 +63,17 @@ async function runDemo(options: DemoOptions): Promise<void> {
         `${(train.count / seconds).toFixed(0)} samples/s`,
     );
   }
-  console.log(`test accuracy ${pct(evaluate(model, test))} (${test.count} held-out samples)`);
+  console.log(`test accuracy ${pct(await evaluate(model, test))} (${test.count} held-out samples)`);
 }
 
-function evaluate(model: ReturnType<typeof mcnn>, data: SyntheticImages): number {
+async function evaluate(model: ReturnType<typeof mcnn>, data: SyntheticImages): Promise<number> {
   let correct = 0;
   for (let from = 0; from < data.count; from += 256) {
     const ids = Int32Array.from({ length: Math.min(256, data.count - from) }, (_, i) => from + i);
     const [x, y] = gather(data, ids);
-    const logits = model.apply(x, { training: false }) as tf.Tensor;
-    correct += countCorrect(logits, y);
-    tf.dispose([x, y, logits]);
+    const count = tf.tidy(() => correctCount(model.apply(x, { training: false }) as tf.Tensor, y));
+    correct += (await count.data())[0]!;
+    tf.dispose([x, y, count]);
   }
   return correct / data.count;
 }
@@ -85,8 +89,6 @@ function gather(data: SyntheticImages, ids: Int32Array): [tf.Tensor4D, tf.Tensor
   return [tf.tensor4d(x, [ids.length, ...data.shape]), tf.tensor1d(y, 'int32')];
 }
 
-function countCorrect(logits: tf.Tensor, labels: tf.Tensor1D): number {
-  return tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32')).dataSync()[0]!);
-}
+const correctCount = (logits: tf.Tensor, labels: tf.Tensor1D): tf.Tensor => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'int32'));
 
 const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
