@@ -45,7 +45,7 @@ const NATIVE: Attempt = {
   flags: [],
   api: process.platform === 'linux' ? 'Vulkan' : 'Metal/D3D12/Vulkan',
   featureLevel: 'core',
-  precheck: () => (process.platform === 'linux' ? vulkanLoaderMissing() : undefined),
+  precheck: () => (process.platform === 'linux' ? libraryMissing('libvulkan.so.1', 'no GPU driver with Vulkan; see README "GPU and native TensorFlow"') : undefined),
 };
 
 /**
@@ -103,21 +103,27 @@ async function tryAttempt(dawn: Dawn, attempt: Attempt): Promise<FoundAdapter | 
   }
 }
 
-function vulkanLoaderMissing(): string | undefined {
+/** Why `library` cannot be loaded (with what to do), or undefined when it loads. */
+function libraryMissing(library: string, remedy: string): string | undefined {
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    koffi.load('libvulkan.so.1').unload();
+    koffi.load(library).unload();
     return undefined;
   } catch {
-    return 'libvulkan.so.1 not found (no GPU driver with Vulkan; see README "GPU and native TensorFlow")';
+    return `${library} not found (${remedy})`;
   }
 }
 
 /**
- * Mesa's EGL connects to an X server unless told otherwise; a machine without a display (servers,
- * CI) needs its surfaceless platform, which it reads from EGL_PLATFORM when the display opens.
+ * Dawn reaches OpenGL ES through EGL. Mesa's EGL connects to an X server unless told otherwise; a
+ * machine without a display (servers, CI) needs its surfaceless platform, which it reads from
+ * EGL_PLATFORM when the display opens.
  */
-function headlessEgl(): undefined {
+function headlessEgl(): string | undefined {
+  if (process.platform === 'linux') {
+    const missing = libraryMissing('libEGL.so.1', 'Mesa\'s EGL and llvmpipe: apt-get install -y libegl1 libegl-mesa0 libgl1-mesa-dri');
+    if (missing) return missing;
+  }
   const env = process.env;
   if (env['EGL_PLATFORM'] === undefined && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) env['EGL_PLATFORM'] = 'surfaceless';
   return undefined;
