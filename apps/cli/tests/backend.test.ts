@@ -9,7 +9,7 @@ describe('mgdl backend', () => {
     const report = JSON.parse(run.stdout);
     expect(report.name).toBe('wasm');
     expect(report.threads).toBe(1);
-    expect(report.candidates.map((c: { name: string }) => c.name)).toEqual(['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']);
+    expect(report.candidates.map((c: { name: string }) => c.name)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu']);
     for (const candidate of report.candidates) expect(candidate.reason).not.toBe('');
     expect(report.kernels.map((k: { kernelName: string }) => k.kernelName)).toContain('Conv2DBackpropFilter');
   });
@@ -27,7 +27,7 @@ describe('mgdl backend', () => {
     expect(threads.stderr).toContain('--threads must be a positive integer');
     const backend = mgdl('backend', '--backend', 'tpu');
     expect(backend.status).toBe(2);
-    expect(backend.stderr).toMatch(/Allowed choices are tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    expect(backend.stderr).toMatch(/Allowed choices are tfjs-node-gpu, webgpu, tfjs-node, wasm, cpu/);
   });
 
   it('rejects a bad MGDL_BACKEND with a clear error', () => {
@@ -40,6 +40,34 @@ describe('mgdl backend', () => {
   });
 });
 
+describe('mgdl backend: webgpu (in CI, forced onto Mesa\'s llvmpipe through OpenGL ES: a software adapter)', () => {
+  it('--backend webgpu starts it and reports the adapter: vendor, architecture, description, software or hardware', () => {
+    const run = mgdl('backend', '--backend', 'webgpu', '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.name).toBe('webgpu');
+    expect(report.adapter).toMatchObject({ vendor: expect.any(String), architecture: expect.any(String), description: expect.any(String), software: expect.any(Boolean), featureLevel: expect.stringMatching(/^(core|compatibility)$/) });
+    const text = mgdl('backend', '--backend', 'webgpu');
+    expect(text.stdout).toMatch(/^backend: webgpu \(tfjs 'webgpu'\)/);
+    expect(text.stdout).toMatch(/\* webgpu +chosen: requested \(/);
+    expect(text.stdout).toMatch(/^webgpu adapter: .+\((software: about 1 GFLOP\/s, used only when asked for|hardware)\)$/m);
+  });
+
+  it('the automatic choice looks for a hardware adapter only, and says why webgpu was not chosen', () => {
+    const run = mgdl('backend', '--threads', '1');
+    expect(run.status, run.stderr).toBe(0);
+    // CI's machines have no GPU driver: no Vulkan loader (or only a software adapter), and wasm is chosen.
+    expect(run.stdout).toMatch(/^backend: wasm/);
+    expect(run.stdout).toMatch(/ {3}webgpu +(unavailable: no hardware adapter \(Vulkan: .+\)|skipped: software adapter \(.+\): about 1 GFLOP\/s, slower than wasm; MGDL_BACKEND=webgpu uses it anyway)$/m);
+    expect(run.stdout).toMatch(/^webgpu adapter: (none \(see the webgpu candidate\)|.+\(software: about 1 GFLOP\/s, used only when asked for\))$/m);
+  });
+
+  it('says it did not look for an adapter when another backend is forced', () => {
+    const run = mgdl('backend', '--backend', 'cpu');
+    expect(run.stdout).toMatch(/^webgpu adapter: not looked for$/m);
+  });
+});
+
 describe('mgdl demo', () => {
   it('trains the CNN for real: accuracy rises well above chance', () => {
     const run = mgdl('demo', '--backend', 'wasm', '--threads', '1', '--epochs', '2', '--train', '4096');
@@ -49,6 +77,14 @@ describe('mgdl demo', () => {
     expect(run.stdout).toMatch(/^test accuracy [\d.]+% \(1024 held-out samples\)$/m);
     const accuracy = Number(/test accuracy ([\d.]+)%/.exec(run.stdout)![1]);
     expect(accuracy).toBeGreaterThan(30);
+  });
+
+  it('runs on webgpu (reads results asynchronously: the GPU has no synchronous read in Node)', () => {
+    const run = mgdl('demo', '--backend', 'webgpu', '--epochs', '1', '--train', '128', '--width', '1');
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^backend webgpu \(.+\); run `mgdl backend` for why$/m);
+    expect(Number(/epoch 1\/1 {2}loss ([\d.]+)/.exec(run.stdout)?.[1])).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/test accuracy [\d.]+% \(1024 held-out samples\)/);
   });
 });
 

@@ -8,6 +8,8 @@ export {
   type BackendReport,
   type CandidateReport,
 } from './init.js';
+export type { AdapterReport } from './webgpu/adapter.js';
+export { describeAdapter } from './webgpu/activate.js';
 export { registerWasmTrainingKernels, wasmTrainingKernels, type RegisteredKernel } from './wasm/register.js';
 export { registerFastGradients } from './gradients.js';
 export { batchNormTraining, registerBatchNormKernels, type BatchNormTrainingResult } from './ops/batch-norm.js';

@@ -10,9 +10,15 @@ import { registerAdamUpdateKernel } from './ops/adam-update.js';
 import { registerSoftmaxCrossEntropyKernels } from './ops/softmax-cross-entropy.js';
 import { registerClassificationStatsKernel } from './ops/classification-stats.js';
 import { NATIVE_ENV, parseNativeEnv, registerNativeKernels, type NativeReport } from './native/register.js';
+import { importOptional } from './optional-import.js';
+import { activateWebgpu } from './webgpu/activate.js';
+import type { AdapterReport } from './webgpu/adapter.js';
 
-/** Candidates in the order mgdl tries them. */
-export const backendNames = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+/**
+ * Candidates in the order mgdl tries them. webgpu comes after CUDA TensorFlow and before CPU
+ * TensorFlow, and is chosen by itself only on a hardware adapter.
+ */
+export const backendNames = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
 
 export interface BackendOptions {
@@ -49,11 +55,14 @@ export interface BackendReport {
   gradients: string[];
   /** Which kernels run in oneDNN (wasm backend only) and, when none do, why. */
   native: NativeReport;
+  /** The WebGPU adapter Dawn found when webgpu was tried (chosen or not); null when it was not tried or none was found. */
+  adapter: AdapterReport | null;
 }
 
 const TFJS_NAME: Record<BackendName, string> = {
   'tfjs-node-gpu': 'tensorflow',
   'tfjs-node': 'tensorflow',
+  webgpu: 'webgpu',
   wasm: 'wasm',
   cpu: 'cpu',
 };
@@ -71,15 +80,17 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
   const native = options.native ?? parseNativeEnv(process.env[NATIVE_ENV]);
   const gradients = registerFastGradients();
   const candidates: CandidateReport[] = [];
+  let adapter: AdapterReport | null = null;
   for (const name of backendNames) {
     if (forced && name !== forced) {
       candidates.push({ name, status: 'skipped', reason: `MGDL_BACKEND/--backend asks for ${forced}` });
       continue;
     }
-    const failure = await activate(name, threads);
-    if (failure === undefined) {
+    const outcome = await activate(name, threads, forced !== undefined);
+    if (outcome.adapter !== undefined) adapter = outcome.adapter;
+    if (outcome.failure === undefined) {
       const onWasm = name === 'wasm';
-      candidates.push({ name, status: 'chosen', reason: forced ? 'requested' : 'first candidate that loads' });
+      candidates.push({ name, status: 'chosen', reason: outcome.reason ?? (forced ? 'requested' : 'first candidate that loads') });
       for (const rest of backendNames.slice(backendNames.indexOf(name) + 1)) {
         const reason = forced ? `MGDL_BACKEND/--backend asks for ${forced}` : `${name} is preferred`;
         candidates.push({ name: rest, status: 'skipped', reason });
@@ -99,35 +110,47 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         ],
         gradients,
         native: nativeReport,
+        adapter,
       };
       return current;
     }
-    candidates.push({ name, status: 'unavailable', reason: failure });
+    candidates.push({ name, ...outcome.failure });
     if (forced) break;
   }
   const lines = candidates.map((c) => `  ${c.name}: ${c.status} (${c.reason})`).join('\n');
   throw new Error(`mgdl: no TensorFlow.js backend could be started:\n${lines}`);
 }
 
-/** Returns undefined when the backend is active, else why it is not. */
-async function activate(name: BackendName, threads: number): Promise<string | undefined> {
+interface Activation {
+  /** Why the backend is not active; undefined when it is. */
+  failure?: { status: 'unavailable' | 'skipped'; reason: string };
+  /** Why it was chosen, where that says more than 'requested' or 'first candidate that loads'. */
+  reason?: string;
+  /** webgpu only: the adapter Dawn found. */
+  adapter?: AdapterReport | null;
+}
+
+async function activate(name: BackendName, threads: number, forced: boolean): Promise<Activation> {
   try {
+    if (name === 'webgpu') return await activateWebgpu(forced);
     if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
-      const loaded = await loadOptional(`@tensorflow/${name}`);
-      if (loaded !== undefined) return loaded;
+      const loaded = await importOptional(`@tensorflow/${name}`);
+      if ('reason' in loaded) return { failure: { status: 'unavailable', reason: loaded.reason } };
     }
     if (name === 'wasm') {
       registerWasmTrainingKernels();
-      return await activateWasm(threads);
+      return unavailableIf(await activateWasm(threads));
     }
     const ok = await tf.setBackend(TFJS_NAME[name]);
     await tf.ready();
     if (name === 'cpu') silenceNodeBanner();
-    return ok ? undefined : `tf.setBackend('${TFJS_NAME[name]}') returned false`;
+    return unavailableIf(ok ? undefined : `tf.setBackend('${TFJS_NAME[name]}') returned false`);
   } catch (error) {
-    return `failed to start: ${(error as Error).message.split('\n')[0]}`;
+    return unavailableIf(`failed to start: ${(error as Error).message.split('\n')[0]}`);
   }
 }
+
+const unavailableIf = (reason: string | undefined): Activation => (reason === undefined ? {} : { failure: { status: 'unavailable', reason } });
 
 /** tfjs-cpu advertises tfjs-node on first use; mgdl's report already says why cpu was chosen. */
 function silenceNodeBanner(): void {
@@ -147,21 +170,6 @@ async function activateWasm(threads: number): Promise<string | undefined> {
     return ok ? undefined : "tf.setBackend('wasm') returned false";
   } finally {
     setup?.restore();
-  }
-}
-
-async function loadOptional(specifier: string): Promise<string | undefined> {
-  try {
-    await import(/* @vite-ignore */ specifier);
-    return undefined;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = (error as Error).message;
-    // Bundlers and test runners (vite) report a missing package without Node's error code.
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find (package|module)|Could not resolve|Failed to load url/.test(message)) {
-      return `not installed (optional; see README "GPU and native TensorFlow")`;
-    }
-    return `installed but failed to load: ${(error as Error).message.split('\n')[0]}`;
   }
 }
 

@@ -23,7 +23,8 @@ const HELP = `Usage: npm run bench -- [options]
   --runs N          measure every row N times (tfjs and torch back to back each time); the table
                     shows the medians (default: 1)
   --backends LIST   tfjs backends (default: every one available; cpu only for the mlp unless listed);
-                    wasm+native is wasm with oneDNN's kernels (default when libdnnl.so.2 loads), wasm without
+                    wasm+native is wasm with oneDNN's kernels (default when libdnnl.so.2 loads), wasm without;
+                    webgpu (only when listed) the GPU adapter Dawn finds, e.g. --backends webgpu,wasm+native
   --json FILE       also write {batch, references: [{version, python, source}], rows: [{net, backend, threads,
                     samplesPerSec, torchSamplesPerSec, ratio, references: [{torch, samplesPerSec, ratio}]}]}
   --torch-python PATH  the python whose torch is the reference (repeat for several; default: env

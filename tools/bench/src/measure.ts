@@ -2,7 +2,8 @@
  * One (backend, threads) measurement per process: tfjs backends are process-global and the wasm
  * thread pool is fixed when the backend starts. Prints one JSON line per net on stdout.
  *   measure.ts --backend wasm --threads 2 --nets mlp,mcnn3 --batch 128 --seconds 5
- * Backend `wasm` runs mgdl's wasm kernels only; `wasm+native` adds oneDNN's (and fails without it).
+ * Backend `wasm` runs mgdl's wasm kernels only; `wasm+native` adds oneDNN's (and fails without it);
+ * `webgpu` runs on the adapter Dawn finds (a software one too: pass it in --backends to measure it).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
@@ -41,18 +42,19 @@ for (const net of selectNets(values.nets)) {
     : tf.randomNormal([batch, ...net.inputShape], 0, 1, 'float32', 1);
   const y = net.loss === 'mse' ? tf.randomNormal([batch, net.outputs], 0, 1, 'float32', 2) : (tf.randomUniform([batch], 0, net.outputs, 'int32', 2) as tf.Tensor1D);
   const loss = net.loss === 'mse' ? meanSquaredError : softmaxCrossEntropy;
-  const step = (): void => {
+  // An asynchronous read: webgpu has no synchronous one in Node (on wasm and cpu it costs the same).
+  const step = async (): Promise<void> => {
     const { value, grads } = tf.variableGrads(() => tf.mean(loss.perSample(model.apply(x, { training: true }) as tf.Tensor, y)) as tf.Scalar, variables);
     optimizer.apply(variables, variables.map((v) => grads[v.name]!), LEARNING_RATE);
-    value.dataSync();
+    await value.data();
     tf.dispose([value, ...Object.values(grads)]);
   };
-  for (let i = 0; i < Number(values.warmup); i++) step();
+  for (let i = 0; i < Number(values.warmup); i++) await step();
   const budget = Number(values.seconds) * 1000;
   const start = performance.now();
   let steps = 0;
   while (steps < 3 || performance.now() - start < budget) {
-    step();
+    await step();
     steps++;
   }
   const seconds = (performance.now() - start) / 1000;

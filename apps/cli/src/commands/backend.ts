@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { initBackend, type BackendReport } from '@mgdl/backend';
+import { describeAdapter, initBackend, type BackendReport } from '@mgdl/backend';
 import { backendOptions } from '../options.js';
 
 export function backendCommand(): Command {
   return backendOptions(new Command('backend'))
-    .description('show the TensorFlow.js backend mgdl chooses, why, its threads and the kernels mgdl registered')
+    .description('show the TensorFlow.js backend mgdl chooses, why (and why not the others), its threads, the GPU adapter WebGPU found and the kernels mgdl registered')
     .option('--json', 'print the report as JSON')
     .action(async (options: { backend?: BackendReport['name']; threads?: number; json?: boolean }) => {
       const report = await initBackend({ backend: options.backend, threads: options.threads });
@@ -30,6 +30,7 @@ export function formatBackendReport(report: BackendReport): string {
       ? ['  none (this backend has every kernel training needs)']
       : report.kernels.map((k) => `  ${k.kernelName.padEnd(36)} ${WHY[k.why]}`)),
     formatNative(report.native),
+    formatAdapter(report),
     `gradients replaced: ${report.gradients.join(', ')}`,
   ];
   return lines.join('\n');
@@ -38,4 +39,11 @@ export function formatBackendReport(report: BackendReport): string {
 function formatNative(native: BackendReport['native']): string {
   if (native.kernels.length === 0) return `native kernels: none (${native.reason})`;
   return `native kernels (${native.library}, ${native.threads} thread${native.threads === 1 ? '' : 's'}): ${native.kernels.join(', ')} (cases they do not handle fall back to the wasm kernels)`;
+}
+
+function formatAdapter(report: BackendReport): string {
+  const adapter = report.adapter;
+  if (adapter) return `webgpu adapter: ${describeAdapter(adapter)} (${adapter.software ? 'software: about 1 GFLOP/s, used only when asked for' : 'hardware'})`;
+  const looked = report.candidates.some((c) => c.name === 'webgpu' && c.status !== 'skipped');
+  return `webgpu adapter: ${looked ? 'none (see the webgpu candidate)' : 'not looked for'}`;
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { initBackend, type BackendName } from '@mgdl/backend';
+import { describeAdapter, initBackend, type BackendName } from '@mgdl/backend';
 import { Batcher, fromArrays, type Dataset } from '@mgdl/datasets';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { mcnn } from '@mgdl/models';
@@ -27,7 +27,8 @@ export function demoCommand(): Command {
 
 async function runDemo(options: DemoOptions): Promise<void> {
   const report = await initBackend({ backend: options.backend, threads: options.threads });
-  console.log(`backend ${report.name}${report.name === 'wasm' ? ` (${report.threads} thread(s))` : ''}; run \`mgdl backend\` for why`);
+  const detail = report.name === 'wasm' ? ` (${report.threads} thread(s))` : report.adapter ? ` (${describeAdapter(report.adapter)})` : '';
+  console.log(`backend ${report.name}${detail}; run \`mgdl backend\` for why`);
   const trainSet = gratingsDataset(syntheticGratings(options.train, options.seed), 'train');
   const testSet = gratingsDataset(syntheticGratings(1024, options.seed + 1), 'test');
   console.log(`data: synthetic gratings, 10 classes, ${options.train} train / 1024 test (32×32×3)`);
