@@ -23,8 +23,26 @@ function results(out: string, cell: string): unknown {
   return { metrics: timeless(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))), forgetting: readFileSync(join(dir, 'samples', 'forgetting.csv'), 'utf8') };
 }
 
+/** The same per-sample record (forgetting.csv) and metrics equal up to a relative 1e-6 in each number. */
+function expectSameRun(actual: unknown, expected: unknown): void {
+  const a = actual as { metrics: unknown; forgetting: string };
+  const b = expected as { metrics: unknown; forgetting: string };
+  expect(a.forgetting).toBe(b.forgetting);
+  const numbers: [number, number, string][] = [];
+  const walk = (x: unknown, y: unknown, path: string): void => {
+    if (typeof x === 'number' && typeof y === 'number') return void numbers.push([x, y, path]);
+    expect(typeof x, path).toBe(typeof y);
+    if (x && typeof x === 'object') {
+      expect(Object.keys(x).sort(), path).toEqual(Object.keys(y as object).sort());
+      for (const key of Object.keys(x)) walk((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key], `${path}.${key}`);
+    } else expect(x, path).toEqual(y);
+  };
+  walk(a.metrics, b.metrics, 'metrics');
+  for (const [x, y, path] of numbers) expect(Math.abs(x - y), path).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(y)));
+}
+
 describe('cic-width: a width\'s seeds as one ensemble', () => {
-  it('trains them in one process and gives every cell exactly what it gets alone (--ensemble off)', () => {
+  it('trains them in one process and gives every cell what it gets alone (--ensemble off): the same per-sample record, losses to float32 rounding', () => {
     const together = runSmoke({ ...options, args: grid });
     expect(together.run.status, together.run.stderr + together.run.stdout).toBe(0);
     const alone = runSmoke({ ...options, args: [...grid, '--ensemble', 'off'] });
@@ -32,7 +50,9 @@ describe('cic-width: a width\'s seeds as one ensemble', () => {
     // One checkpoint for the group, in its first cell; alone, each cell checkpoints itself.
     expect(readdirSync(join(together.out, 'cells', cellsOf[0]!, 'checkpoints'))).toEqual([expect.stringMatching(/^ensemble-[0-9a-f]{16}$/)]);
     expect(readdirSync(join(alone.out, 'cells', cellsOf[0]!, 'checkpoints')).some((f) => f.startsWith('ensemble-'))).toBe(false);
-    for (const cell of cellsOf) expect(results(together.out, cell)).toEqual(results(alone.out, cell));
+    // A cell alone runs the zoo's fused dense layer (MgdlDense, with oneDNN), the ensemble its own
+    // products: the per-sample record is identical, the averaged losses agree to float32 rounding.
+    for (const cell of cellsOf) expectSameRun(results(together.out, cell), results(alone.out, cell));
     // The seeds differ, so equal results would mean a member copied another.
     expect(results(together.out, cellsOf[0]!)).not.toEqual(results(together.out, cellsOf[1]!));
     const verdict = (out: string) => JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as { judgements: unknown };

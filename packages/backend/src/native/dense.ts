@@ -1,22 +1,18 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { DENSE, DENSE_GRAD, type DenseAttrs } from '../ops/dense.js';
 import { heapF32, type MgdlKernel } from '../wasm/wasm-kernel.js';
+import { sum } from '../wasm/kernels/sum.js';
 import type { OneDnn } from './onednn.js';
 import { checkSgemm, fillRows, NO_TRANSPOSE, reluInPlace, TRANSPOSE } from './mat-mul.js';
 
 /**
  * The dense layer's kernels (src/ops/dense.ts) in oneDNN's sgemm on the wasm heap: forward
- * act(x·W + b) in one product; backward dW = xᵀ·g and db = 1ᵀ·g in two products, where
- * g = dy·act′(y) is computed once here (and returned, for dx = g·Wᵀ).
+ * act(x·W + b) in one product; backward dW = xᵀ·g in one product and db as the column sums of
+ * g = dy·act′(y) (computed once here, and returned for dx = g·Wᵀ). db is summed by mgdl's SIMD Sum
+ * kernel, as the bias gradient of tf.fused.matMul is: a dense layer then gives the very numbers of
+ * the tfjs route, so a seed trained alone equals the same seed trained in an ensemble.
  */
 export function nativeDenseKernels(onednn: OneDnn): MgdlKernel[] {
-  /** A row of ones (outside the heap: koffi passes any Float32Array), for column sums as a product. */
-  let ones = new Float32Array(0);
-  const onesOf = (n: number): Float32Array => {
-    if (ones.length < n) ones = new Float32Array(n).fill(1);
-    return ones.subarray(0, n);
-  };
-
   const forward: MgdlKernel = {
     kernelName: DENSE,
     why: 'native',
@@ -45,7 +41,6 @@ export function nativeDenseKernels(onednn: OneDnn): MgdlKernel[] {
       const [batch, k] = x.shape as [number, number];
       const n = dy.shape[1] as number;
       const dW = backend.makeOutput([k, n], 'float32');
-      const db = hasBias ? backend.makeOutput([n], 'float32') : undefined;
       const activated = activation === 'linear' ? undefined : { activation, info: backend.makeOutput([batch, n], 'float32') };
       let g = heapF32(backend, dy);
       if (activated) {
@@ -54,7 +49,7 @@ export function nativeDenseKernels(onednn: OneDnn): MgdlKernel[] {
         g = out;
       }
       checkSgemm(onednn.sgemm(TRANSPOSE, NO_TRANSPOSE, k, n, batch, 1, heapF32(backend, x), k, g, n, 0, heapF32(backend, dW), n));
-      if (db) checkSgemm(onednn.sgemm(NO_TRANSPOSE, NO_TRANSPOSE, 1, n, batch, 1, onesOf(batch), batch, g, n, 0, heapF32(backend, db), n));
+      const db = hasBias ? (sum.kernelFunc({ inputs: { x: activated?.info ?? dy }, attrs: { axis: [0], keepDims: false }, backend }) as TensorInfo) : undefined;
       return [dW, ...(db ? [db] : []), ...(activated ? [activated.info] : [])];
     },
   };
