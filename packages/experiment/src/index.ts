@@ -6,7 +6,7 @@ export { UsageError } from './usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
 export { classificationCell, trainingSubset, type CellSpec, type TrainSubset } from './cell.js';
 export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
-export { cellFingerprint, cellIdentity } from './identity.js';
+export { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './identity.js';
 export {
   combine,
   describeJudgement,
