@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { perSampleCsv, rankByForgetting, summarize, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
-import { gitSha, noiseDetection, packageVersions, runFiles, runRecorder, sampleScoresCsv, scaleTracesOf, type RunEvent, type SampleScoreRow } from '@mgdl/report';
+import { gitSha, noiseDetection, packageVersions, runFiles, runWriter, sampleScoresCsv, scaleTracesOf, type RunEvent, type SampleScoreRow } from '@mgdl/report';
 
 /** Everything `mgdl analyze` knows about one imported history. */
 export interface AnalysisInput {
@@ -49,7 +49,7 @@ export function writeImportRun(dir: string, input: AnalysisInput): void {
   };
   writeFileAtomic(files.params, `${JSON.stringify(params, null, 2)}\n`);
   writeFileAtomic(files.events, eventLines(history));
-  const recorder = runRecorder({ dir, config: params.config, tensorboard: false });
+  const recorder = runWriter({ dir, config: params.config, tensorboard: false });
   const name = (id: number) => input.names?.[id] ?? String(id);
   recorder.writeSamples('forgetting', perSampleCsv(analysis));
   if (input.names) recorder.writeSamples('names', `id,name\n${input.names.map((n, id) => `${id},${csvCell(n)}`).join('\n')}\n`);

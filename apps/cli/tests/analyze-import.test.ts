@@ -202,4 +202,19 @@ describe('mgdl analyze on logits too large to subtract', () => {
     expect(run.stderr).toMatch(/sample "0": its AUM is Infinity although its logits are finite .*rescale the logits/);
     expect(existsSync(join(root, 'out'))).toBe(false);
   });
+
+  it('streams a large interchange file: a malformed record near its end is named by file and line, exit 1, nothing written', () => {
+    const root = dir();
+    const records = Array.from({ length: 50_000 }, (_, i) => (i === 49_990 ? '{"id": 3, "step": 2, "label": 1, "logits": [0.5, "x"]}' : JSON.stringify({ id: i % 5000, step: Math.floor(i / 5000), label: i % 2, logits: [(i % 7) / 7, 0.5] })));
+    writeFileSync(join(root, 'd.jsonl'), [JSON.stringify({ format: 'mgdl-dynamics', version: 1 }), ...records].join('\n') + '\n');
+    const run = mgdl('analyze', join(root, 'd.jsonl'), '--out', join(root, 'out'));
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/d\.jsonl, line 49992: logits is \[0\.5,"x"\]; expected an array of at least 2 finite numbers/);
+    expect(existsSync(join(root, 'out'))).toBe(false);
+    const good = join(root, 'good.jsonl');
+    writeFileSync(good, [JSON.stringify({ format: 'mgdl-dynamics', version: 1 }), ...records.filter((_, i) => i !== 49_990)].join('\n') + '\n');
+    const analysed = mgdl('analyze', good, '--json');
+    expect(analysed.status, analysed.stderr).toBe(0);
+    expect(JSON.parse(analysed.stdout)).toMatchObject({ samples: 5000, steps: 10 });
+  });
 });

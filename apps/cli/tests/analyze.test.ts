@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mgdl } from './run.js';
+import { main, mgdl } from './run.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'mgdl-cli-analyze-'));
 const write = (text: string) => {
@@ -83,5 +84,23 @@ describe('mgdl analyze', () => {
     const run = mgdl('analyze', write(history), '--groups', groups);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('line 2, column 1: id 99 is not a sample of the history');
+  });
+
+  it.each([
+    ['per-sample.csv', 'ENOSPC', 'no space left on the device: free some space'],
+    ['report.html', 'EROFS', 'the file system is read-only: write somewhere writable'],
+    ['analysis', 'EACCES', 'no permission to write it: fix its permissions, or write somewhere you may'],
+  ])('names the output %s and the fix when the disk refuses it (%s), exit 1', (name, code, cause) => {
+    // As root chmod blocks nothing: the failing write is injected at the fs layer (the experiment tests' write-fault hook).
+    const hook = new URL('../../../packages/experiment/tests/fixtures/write-fault.mjs', import.meta.url).href;
+    const root = dir();
+    const out = join(root, 'analysis');
+    const fault = { role: 'runner', path: name, nth: 1, fault: code, report: join(root, 'landed') };
+    const run = spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', '--import', hook, main, 'analyze', write(history), '--out', out, '--report', join(out, 'report.html')], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, WRITE_FAULT: JSON.stringify(fault) } });
+    expect(existsSync(fault.report), run.stderr).toBe(true);
+    expect(run.status).toBe(1);
+    const target = name === 'analysis' ? out : join(out, name);
+    expect(run.stderr).toContain(`mgdl: cannot write ${target} (${cause})\n`);
+    if (existsSync(out)) expect(readdirSync(out, { recursive: true }).filter((file) => String(file).endsWith('.partial'))).toEqual([]);
   });
 });

@@ -36,4 +36,26 @@ describe('mgdl report', () => {
     expect(result.stderr).toContain('nothing readable');
     expect(existsSync(join(empty, 'r.html'))).toBe(false);
   });
+
+  it('warns, naming the cells and what differs, when the cells compared were made by different code or data', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mgdl-cli-report-'));
+    const cell = (name: string, kernel: string, images: string) => {
+      const dir = join(root, 'cells', name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'params.json'), JSON.stringify({ config: { seed: 0 }, seed: 0, epochs: 1, batchesPerEpoch: 1, packages: {}, git: null, created: '2026-12-02T00:00:00.000Z' }));
+      writeFileSync(join(dir, 'events.jsonl'), `${JSON.stringify({ wall_time: 1, step: 1, epoch: 0, tag: 'train/loss', value: 0.5 })}\n`);
+      const identity = { config: { seed: Number(name.slice(-1)) }, mgdl: '0.1.0', code: { '@mgdl/kernel': kernel, '@mgdl/io': 'aaaa' }, data: { verify: true, mnist: { 'train-images-idx3-ubyte.gz': images } } };
+      writeFileSync(join(dir, 'identity.json'), JSON.stringify({ fingerprint: `f${name}`, identity }));
+      return dir;
+    };
+    const cells = [cell('seed=0', '1111', 'published'), cell('seed=1', '1111', 'published'), cell('seed=2', '2222', '60 bytes, sha256 beef')];
+    const result = mgdl('report', ...cells, '--out', join(root, 'report.html'));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toContain('mgdl report: warning: seed=2 was made by other code than seed=0, seed=1: code.@mgdl/kernel: "1111" → "2222"\n');
+    expect(result.stderr).toContain('mgdl report: warning: seed=2 was made by other data than seed=0, seed=1: data.mnist.train-images-idx3-ubyte.gz: "published" → "60 bytes, sha256 beef"\n');
+    // The run folder above the cells is read the same way.
+    expect(mgdl('report', root, '--out', join(root, 'again.html')).stderr).toContain('seed=2 was made by other code than seed=0, seed=1');
+    const alike = mgdl('report', cells[0]!, cells[1]!, '--out', join(root, 'alike.html'));
+    expect(alike.stderr).not.toContain('warning');
+  });
 });

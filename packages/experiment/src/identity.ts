@@ -18,6 +18,9 @@ export const cellIdentity = (config: unknown) => ({
   ...dataOf(config),
 });
 
+/** The fields of a cellIdentity that say which code and data made a cell (the rest is its config). */
+export const PROVENANCE_FIELDS: readonly string[] = ['mgdl', 'code', 'data'];
+
 /** The fingerprint a cell's directory and checkpoints carry (the runner's and the cell's agree). */
 export const cellFingerprint = (config: unknown): string => fingerprintOf(cellIdentity(config));
 

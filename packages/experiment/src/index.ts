@@ -7,7 +7,7 @@ export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from '
 export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell.js';
 export { classificationEnsemble, type GroupedCell } from './ensemble-cell.js';
 export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
-export { cellFingerprint, cellIdentity } from './identity.js';
+export { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './identity.js';
 export {
   combine,
   describeJudgement,

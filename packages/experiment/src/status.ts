@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { collectResults, doneProblem, slurmStatus, staleCells } from '@mgdl/sweep';
-import { cellFingerprint, cellIdentity } from './identity.js';
+import { collectResults, describeMixedProvenance, doneProblem, mixedProvenance, slurmStatus, staleCells } from '@mgdl/sweep';
+import { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './identity.js';
 import type { Experiment } from './define.js';
 import { planStages, stageSlurmDir } from './stages.js';
 
@@ -15,7 +15,8 @@ export const NOT_DONE_EXIT = 3;
 export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, executor: 'local' | 'slurm'): number {
   const dir = resolve(out);
   let [cells, done] = [0, 0];
-  for (const stage of planStages(experiment, config, dir)) {
+  const stages = planStages(experiment, config, dir);
+  for (const stage of stages) {
     const names = stage.cells.map((cell) => cell.name);
     const certified = new Map(stage.cells.map((cell) => [cell.name, doneProblem(join(stage.dir, cell.name), cellFingerprint(cell.config))]));
     // A cell another config, other code or other data made: a rerun refuses it (or --fresh redoes it).
@@ -39,6 +40,9 @@ export function printStatus<S extends z.ZodObject>(experiment: Experiment<S>, co
     cells += states.length;
     done += states.filter((s) => s.state === 'done' && !stale.has(s.name)).length;
   }
+  // Cells of one run made by different code or data give numbers that do not belong together.
+  const cellDirs = stages.flatMap((stage) => stage.cells.map((cell) => join(stage.dir, cell.name)));
+  for (const mixed of mixedProvenance(cellDirs, PROVENANCE_FIELDS)) process.stdout.write(`warning: ${describeMixedProvenance(mixed)}\n`);
   process.stdout.write(`${done} of ${cells} cells done${done < cells ? ` (exit ${NOT_DONE_EXIT}: the run is not complete)` : ''}\n`);
   return done === cells ? 0 : NOT_DONE_EXIT;
 }

@@ -5,38 +5,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { orphansGone, processesUsing, runResults } from './run-results.js';
 
 // The training app (tests/fixtures/training-experiment.ts) run for real, killed at many moments.
 const app = fileURLToPath(new URL('./fixtures/training-experiment.ts', import.meta.url));
 const args = (runs: string) => ['--conditions=source', '--import', 'tsx', app, '--config', 'smoke', '--runs-dir', runs, '--workers', '2', '--set', 'seeds=[0,1,2]', '--set', 'epochs=16'];
 const runToEnd = (runs: string) => spawnSync(process.execPath, args(runs), { encoding: 'utf8', timeout: 600_000 });
 const runDir = (runs: string) => join(runs, 'training', 'smoke');
-
-/** Pids of live processes whose command line mentions `dir` (the runner and its cells). */
-function processesUsing(dir: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2))) return false; // a zombie is dead
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-      } catch {
-        return false; // exited while we looked
-      }
-    })
-    .map(Number);
-}
-
-/** Waits until no process uses `dir`; returns how long that took (ms), or throws naming the survivors. */
-async function orphansGone(dir: string, limitMs = 30_000): Promise<number> {
-  const started = Date.now();
-  while (processesUsing(dir).length > 0) {
-    if (Date.now() - started > limitMs) throw new Error(`processes still alive ${limitMs} ms after the kill: ${processesUsing(dir).join(', ')}`);
-    await sleep(50);
-  }
-  return Date.now() - started;
-}
 
 /** Optimizer steps the cells have checkpointed so far (a finished cell counts all of its steps). */
 function progress(runs: string): number {
@@ -51,31 +26,12 @@ function progress(runs: string): number {
   }, 0);
 }
 
-/** Every result file of every cell and the verdict, with wall-clock fields removed. */
-function results(runs: string): Record<string, unknown> {
-  const dir = runDir(runs);
-  const timeless = (text: string) => JSON.parse(text, (key, value: unknown) => (['seconds', 'samplesPerSec', 'wall_time'].includes(key) ? undefined : value)) as unknown;
-  const out: Record<string, unknown> = { verdict: timeless(readFileSync(join(dir, 'verdict.json'), 'utf8')) };
-  for (const cell of readdirSync(join(dir, 'cells')).sort()) {
-    const file = (name: string) => readFileSync(join(dir, 'cells', cell, name), 'utf8');
-    out[cell] = {
-      metrics: timeless(file('metrics.json')),
-      forgetting: file('samples/forgetting.csv'),
-      // train/samples_per_sec measures the wall clock, not the training.
-      events: file('events.jsonl').trim().split('\n').map(timeless).filter((e) => (e as { tag: string }).tag !== 'train/samples_per_sec'),
-      trainLossCsv: file('metrics/train__loss.csv'),
-      batchLossCsv: file('metrics/train__batch_loss.csv'),
-    };
-  }
-  return out;
-}
-
 describe('a sweep killed at any moment', () => {
   it('ends, after reruns, with exactly the results of an uninterrupted run, and leaves no process behind', async () => {
     const reference = mkdtempSync(join(tmpdir(), 'mgdl-fault-ref-'));
     const clean = runToEnd(reference);
     expect(clean.status, clean.stderr + clean.stdout).toBe(0);
-    const expected = results(reference);
+    const expected = runResults(runDir(reference));
 
     const runs = mkdtempSync(join(tmpdir(), 'mgdl-fault-'));
     // Kill moments are set by progress, not by the clock (the machine may be busy): the runner is
@@ -101,7 +57,7 @@ describe('a sweep killed at any moment', () => {
 
     const final = runToEnd(runs);
     expect(final.status, final.stderr + final.stdout).toBe(0);
-    expect(results(runs)).toEqual(expected);
+    expect(runResults(runDir(runs))).toEqual(expected);
     expect(existsSync(join(runDir(runs), 'run.lock'))).toBe(false);
   });
 
@@ -123,6 +79,6 @@ describe('a sweep killed at any moment', () => {
     expect(output).toMatch(/FAILED seed=0 \(exit SIGKILL\)/);
     const rerun = runToEnd(runs);
     expect(rerun.status, rerun.stderr + rerun.stdout).toBe(0);
-    expect(results(runs)).toEqual(results(reference));
+    expect(runResults(runDir(runs))).toEqual(runResults(runDir(reference)));
   });
 });

@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { fingerprintOf } from '@mgdl/sweep';
 import { describeError } from '../src/describe-error.js';
 
 // The toy app run as a user would: wrong input, a changed config, a second runner, a read-only folder.
@@ -97,6 +98,21 @@ describe('one run directory, one config, one runner', () => {
     expect(resumed.stdout).toMatch(/removed 1 temporary file\(s\) that interrupted writes left \(cells\/seed=1\/identity\.json\.4242\.0badc0de\.partial\)/);
     expect(resumed.stdout).toMatch(/start seed=1/);
     expect(readdirSync(cut).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('--status warns when the cells of a run were made by different code, naming the cells and what differs', () => {
+    const dir = runs();
+    expect(runToy(dir).status).toBe(0);
+    // seed=1 as other code would have left it (a cell made before an edit of @mgdl/kernel).
+    const file = join(dir, 'toy', 'smoke', 'cells', 'seed=1', 'identity.json');
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { fingerprint: string; identity: { code: Record<string, string> } };
+    const current = saved.identity.code['@mgdl/kernel'];
+    saved.identity.code['@mgdl/kernel'] = '0123456789abcdef';
+    writeFileSync(file, JSON.stringify({ fingerprint: fingerprintOf(saved.identity), identity: saved.identity }));
+    const status = runToy(dir, '--status');
+    expect(status.status).toBe(3);
+    expect(status.stdout).toMatch(/seed=1\s.*made by another config, code or data \(a rerun refuses it\): code\.@mgdl\/kernel/);
+    expect(status.stdout).toContain(`warning: seed=1 was made by other code than seed=0: code.@mgdl/kernel: "${current}" → "0123456789abcdef"\n`);
   });
 
   it('lets only one runner use a run directory, naming the holder; a dead holder is taken over', () => {

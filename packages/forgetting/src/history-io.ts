@@ -33,43 +33,75 @@ export function floatToCsv(history: History, name: FloatSeries, { ids = true }: 
  * sample ids, otherwise ids are the row indices. Every entry counts as observed. Error columns are
  * 1-based cell numbers.
  */
-export function historyFromCsv(text: string, { file, series = 'presentation' }: CsvImportOptions = {}): History {
+export function historyFromCsv(text: string, options: CsvImportOptions = {}): History {
   // Spreadsheet programs often prepend a byte-order mark.
   const lines = (text.startsWith('\uFEFF') ? text.slice(1) : text).split(/\r?\n/);
   if (lines[lines.length - 1] === '') lines.pop();
-  if (lines.length === 0 || (lines.length === 1 && lines[0] === '')) {
-    throw new HistoryError('empty file', { file, line: 1 }, 'expected rows of 0/1 values, optionally under a header line');
-  }
-  const expected = 'expected rows of 0/1 values (one row per sample, one column per step), optionally under a header line';
-  if (/^\s*[[{]/.test(lines[0]!)) throw new HistoryError('this is JSON, not a correctness history', { file, line: 1 }, `${expected}; or mgdl's binary history format`);
-  const first = lines[0]!.split(',');
-  const head = first[0]!;
-  const header = head !== '0' && head !== '1';
-  const idColumn = header && head.toLowerCase() === 'id';
-  const shape: CsvShape = { file, width: first.length, idColumn, steps: first.length - (idColumn ? 1 : 0) };
-  const start = header ? 1 : 0;
-  const samples = lines.length - start;
+  return historyFromCsvLines(lines, options);
+}
 
-  const ids = new Int32Array(samples);
+/**
+ * historyFromCsv over lines as they come (a file read a chunk at a time, no byte-order mark):
+ * memory holds the bit-packed rows, 1 bit per sample and step (twice, while they are transposed
+ * into the History layout at the end), never the text.
+ */
+export function historyFromCsvLines(lines: Iterable<string>, { file, series = 'presentation' }: CsvImportOptions = {}): History {
+  const expected = 'expected rows of 0/1 values (one row per sample, one column per step), optionally under a header line';
+  let shape: CsvShape | undefined;
+  let start = 0;
+  let line = 0;
+  let samples = 0;
+  let empty = false;
+  let ids = new Int32Array(1024);
+  let rows = new Uint32Array(0);
+  let stepWords = 0;
+  for (const text of lines) {
+    line++;
+    if (shape === undefined) {
+      if (/^\s*[[{]/.test(text)) throw new HistoryError('this is JSON, not a correctness history', { file, line: 1 }, `${expected}; or mgdl's binary history format`);
+      const first = text.split(',');
+      const head = first[0]!;
+      const header = head !== '0' && head !== '1';
+      const idColumn = header && head.toLowerCase() === 'id';
+      shape = { file, width: first.length, idColumn, steps: first.length - (idColumn ? 1 : 0) };
+      start = header ? 1 : 0;
+      empty = text === '';
+      stepWords = Math.ceil(shape.steps / 32);
+      rows = new Uint32Array(ids.length * stepWords);
+      if (header) continue;
+    }
+    empty = false;
+    const comma = shape.idColumn ? text.indexOf(',') : -1;
+    const from = !shape.idColumn ? 0 : comma < 0 ? text.length + 1 : comma + 1;
+    if (!isPlainRow(text, from, shape.steps)) throw rowError(text, line, shape);
+    const r = samples++;
+    if (r === ids.length) {
+      ids = grown(ids, 2 * ids.length);
+      rows = grown(rows, 2 * rows.length);
+    }
+    ids[r] = shape.idColumn ? idOf(comma < 0 ? text : text.slice(0, comma), file, line) : r;
+    for (let t = 0; t < shape.steps; t++) if (text.charCodeAt(from + 2 * t) === 49) rows[r * stepWords + (t >>> 5)]! |= 1 << (t & 31);
+  }
+  if (shape === undefined || empty) throw new HistoryError('empty file', { file, line: 1 }, 'expected rows of 0/1 values, optionally under a header line');
+  // Sample-major rows (their count unknown until the end) into the step-major History layout.
   const rowWords = Math.ceil(samples / 32);
   const words = new Uint32Array(shape.steps * rowWords);
   for (let r = 0; r < samples; r++) {
-    const line = start + r + 1;
-    const text = lines[start + r]!;
-    const comma = idColumn ? text.indexOf(',') : -1;
-    const from = !idColumn ? 0 : comma < 0 ? text.length + 1 : comma + 1;
-    if (!isPlainRow(text, from, shape.steps)) throw rowError(text, line, shape);
-    ids[r] = idColumn ? idOf(comma < 0 ? text : text.slice(0, comma), file, line) : r;
-    const w = r >>> 5;
-    const bit = 1 << (r & 31);
-    for (let t = 0; t < shape.steps; t++) if (text.charCodeAt(from + 2 * t) === 49) words[t * rowWords + w]! |= bit;
+    for (let t = 0; t < shape.steps; t++) if ((rows[r * stepWords + (t >>> 5)]! >>> (t & 31)) & 1) words[t * rowWords + (r >>> 5)]! |= 1 << (r & 31);
   }
+  const sampleIds = ids.slice(0, samples);
   try {
-    return History.fromArrays({ ids, series, steps: shape.steps, words, observed: allObserved(samples, shape.steps) });
+    return History.fromArrays({ ids: sampleIds, series, steps: shape.steps, words, observed: allObserved(samples, shape.steps) });
   } catch (error) {
     // Only duplicate ids get this far; finding their lines costs a Map, so it is left to this rare path.
-    throw duplicateId(ids, start, file) ?? error;
+    throw duplicateId(sampleIds, start, file) ?? error;
   }
+}
+
+function grown<A extends Int32Array | Uint32Array>(values: A, size: number): A {
+  const bigger = new (values.constructor as new (size: number) => A)(size);
+  bigger.set(values);
+  return bigger;
 }
 
 interface CsvShape {

@@ -4,14 +4,22 @@ import { basename, join } from 'node:path';
 import { HistoryError } from './errors.js';
 import { parseGroups } from './groups.js';
 import type { History, Series } from './history.js';
-import { historyFromBytes } from './history-io.js';
-import { parseAumRecords, parseCartography, parseInterchange, parseMatrixCsv, parseMatrixJson, INTERCHANGE_FORMAT, type SourceText } from './import/formats.js';
+import { fileHead, fileLines } from './file-lines.js';
+import { historyFromBytes, historyFromCsvLines } from './history-io.js';
+import { parseAumRecords, parseCartography, parseInterchange, INTERCHANGE_FORMAT } from './import/formats.js';
+import { parseMatrixCsv, parseMatrixJson } from './import/matrix.js';
 import { FORMAT_DESCRIPTIONS, IMPORT_FORMATS, type ImportedDynamics, type ImportFormat } from './import/records.js';
+import type { SourceLines, SourceText } from './import/sources.js';
 
+export { fileHead, fileLines } from './file-lines.js';
 export { interchangeWriter, type InterchangeWriter, type InterchangeWriterOptions } from './interchange-writer.js';
 
-/** Reads a history file, binary when it starts with the binary magic, CSV otherwise. */
+/** Reads a history file, binary when it starts with the binary magic, CSV otherwise (read line by line, never held whole). */
 export function readHistoryFile(path: string, { series }: { series?: Series } = {}): History {
+  if (!isBinaryHistory(fileHead(path, 8))) {
+    const notText = { problem: 'neither a CSV history nor an mgdl binary history (binary data without the MGDLHIST header)', hint: 'expected CSV rows of 0/1 values, or a file written by historyToBinary' };
+    return historyFromCsvLines(fileLines(path, notText), { file: path, ...(series ? { series } : {}) });
+  }
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -20,6 +28,9 @@ export function readHistoryFile(path: string, { series }: { series?: Series } = 
   }
   return historyFromBytes(bytes, { file: path, series });
 }
+
+/** Whether bytes start with the magic of mgdl's binary history format. */
+export const isBinaryHistory = (head: Uint8Array): boolean => String.fromCharCode(...head.subarray(0, 8)) === 'MGDLHIST';
 
 /** Meso-scale groups from a CSV file of `id,group` lines (see parseGroups). */
 export function readGroupsFile(path: string, history: History): Int32Array[] {
@@ -53,9 +64,9 @@ export function readDynamics(paths: readonly string[], options: ReadDynamicsOpti
   const files = paths.flatMap((path) => (isDirectory(path) ? cartographyFiles(path) : [path]));
   const format = options.format ?? detectFormat(files);
   if (!IMPORT_FORMATS.includes(format)) throw new HistoryError(`unknown format '${String(format)}'`, {}, `expected one of ${IMPORT_FORMATS.join(', ')}`);
-  const sources = files.map((file): SourceText => ({ file, text: readText(file) }));
+  const sources = files.map((file): SourceLines => ({ file, lines: () => fileLines(file, NOT_TEXT) }));
   const series = options.series ? { series: options.series } : {};
-  const single = (): SourceText => {
+  const single = (): SourceLines => {
     if (sources.length !== 1) throw new HistoryError(`the ${format} format is one file, ${sources.length} were given`, { file: files.join(', ') });
     return sources[0]!;
   };
@@ -70,7 +81,7 @@ export function readDynamics(paths: readonly string[], options: ReadDynamicsOpti
   }
 }
 
-function parseAs(format: ImportFormat, sources: SourceText[], options: ReadDynamicsOptions, single: () => SourceText, series: { series?: Series }): ImportedDynamics {
+function parseAs(format: ImportFormat, sources: SourceLines[], options: ReadDynamicsOptions, single: () => SourceLines, series: { series?: Series }): ImportedDynamics {
   switch (format) {
     case 'mgdl-jsonl':
       return parseInterchange(sources, series);
@@ -79,7 +90,8 @@ function parseAs(format: ImportFormat, sources: SourceText[], options: ReadDynam
     case 'aum':
       return parseAumRecords(single(), series);
     case 'matrix-json':
-      return parseMatrixJson(single(), series);
+      // One JSON value: read whole (a large matrix is better written as CSV, which streams).
+      return parseMatrixJson({ file: single().file, text: readText(single().file) } satisfies SourceText, series);
     case 'matrix-csv':
       return parseMatrixCsv(single(), { ...series, ...(options.header !== undefined ? { header: options.header } : {}) });
   }
@@ -94,7 +106,7 @@ export function detectFormat(files: readonly string[]): ImportFormat {
   if (files.every((f) => CARTOGRAPHY_FILE.test(basename(f)))) return 'cartography';
   if (files.length > 1) throw new HistoryError(`${files.length} files that are not all dynamics_epoch_N.jsonl`, { file: files.join(', ') }, 'expected one history file, or the epoch files of dataset cartography; say --format for mgdl-jsonl shards');
   const file = files[0]!;
-  const head = readText(file).slice(0, 4096).split(/\r?\n/)[0]!.replace(/^\uFEFF/, '');
+  const head = headText(file).split(/\r?\n/)[0]!.replace(/^\uFEFF/, '');
   if (head.includes(`"${INTERCHANGE_FORMAT}"`)) return 'mgdl-jsonl';
   if (/"logits_epoch_\d+"/.test(head) && head.includes('"guid"')) return 'cartography';
   const cells = head.split(',').map((c) => c.trim());
@@ -121,18 +133,17 @@ function isDirectory(path: string): boolean {
   }
 }
 
+const NOT_TEXT = { problem: 'binary data, not text', hint: `expected text in one of the formats: ${IMPORT_FORMATS.join(', ')}` };
+
 function readText(file: string): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    throw new HistoryError(`cannot read the file: ${error instanceof Error ? error.message : String(error)}`, { file });
-  }
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    if (text.includes('\0')) throw new TypeError('NUL byte');
-    return text;
-  } catch {
-    throw new HistoryError('binary data, not text', { file }, `expected text in one of the formats: ${IMPORT_FORMATS.join(', ')}`);
-  }
+  let text = '';
+  for (const line of fileLines(file, NOT_TEXT)) text += `${line}\n`;
+  return text;
+}
+
+/** The file's first 4 KiB as text (a character cut at the end dropped). */
+function headText(file: string): string {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(fileHead(file, 4096));
+  if (text.includes('\0')) throw new HistoryError(NOT_TEXT.problem, { file }, NOT_TEXT.hint);
+  return text;
 }

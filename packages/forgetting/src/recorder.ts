@@ -1,37 +1,11 @@
 import { HistoryError } from './errors.js';
 import { SERIES, type History, type Series } from './history.js';
-import type { PerSampleEvent } from './kernel-shape.js';
+import { perSampleEvent, type CorrectnessUpdate, type RecorderUpdate, type ScoredUpdate } from './per-sample-event.js';
 import { forgettingStatistics, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 import { analyze, type Analysis, type AnalyzeOptions } from './stats/analyze.js';
 import { aum, type AumPlugin, type AumResult } from './dynamics/aum.js';
 import { dataMaps, type DataMap, type DataMapsPlugin, type RegionThresholds } from './dynamics/data-maps.js';
 import { el2n, type El2nEpochs, type El2nPlugin, type El2nResult } from './dynamics/el2n.js';
-
-/** A 2-D batch of scores: a flat row-major array, rows of numbers, or a tfjs tensor (anything with `dataSync()` and `shape`). */
-export type Scores = ArrayLike<number> | readonly ArrayLike<number>[] | { dataSync(): ArrayLike<number>; shape: readonly number[] };
-
-/** One batch (or one inference pass) of a user's own training loop. */
-export interface RecorderUpdate {
-  /** The samples' ids: integers, or strings when the recorder was made with `names`. */
-  ids: ArrayLike<number> | readonly string[];
-  /** Raw class scores, one row per sample (before softmax). */
-  logits?: Scores;
-  /** Class probabilities, one row per sample (after softmax): give these or logits. */
-  probabilities?: Scores;
-  /** Each sample's training label (the noisy one, if labels were corrupted). */
-  labels: ArrayLike<number>;
-  /** 0-based epoch; default the recorder's current epoch (advanced by `endEpoch()`). */
-  epoch?: number;
-}
-
-/** Per-sample correctness only (no scores), e.g. imported from a 0/1 matrix. */
-export interface CorrectnessUpdate {
-  ids: ArrayLike<number> | readonly string[];
-  correct: ArrayLike<number | boolean>;
-  /** Logit of the label minus the largest other logit, when known (AUM records). */
-  margin?: ArrayLike<number>;
-  epoch?: number;
-}
 
 export interface DynamicsRecorderOptions {
   /** Every training sample's integer id (a Dataset's `ids`). Give this or `names`. */
@@ -53,9 +27,9 @@ export interface DynamicsRecorder {
   /** The current 0-based epoch of `update` calls without an explicit `epoch`. */
   readonly epoch: number;
   /** Records one batch; with mode 'inference-pass' it records into that series instead. */
-  update(batch: RecorderUpdate | CorrectnessUpdate): void;
+  update(batch: RecorderUpdate | CorrectnessUpdate | ScoredUpdate): void;
   /** Records one pass over the training set in inference mode (mode 'both' or 'inference-pass'), after epoch `epoch` (default: the last one ended). */
-  inferencePass(pass: RecorderUpdate | CorrectnessUpdate): void;
+  inferencePass(pass: RecorderUpdate | CorrectnessUpdate | ScoredUpdate): void;
   /** Ends the current epoch: later `update` calls without an `epoch` belong to the next one. */
   endEpoch(): void;
   /** JSON-serialisable state (histories, every statistic, the epoch), to save with your checkpoints. */
@@ -137,7 +111,7 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
       return id;
     });
   };
-  const deliver = (target: 'presentation', batch: RecorderUpdate | CorrectnessUpdate, at: number): void => {
+  const deliver = (target: 'presentation', batch: RecorderUpdate | CorrectnessUpdate | ScoredUpdate, at: number): void => {
     const event = perSampleEvent(resolveIds(batch.ids), batch, at);
     const p = get(target);
     // Any failure is thrown before a plugin records (the history validates first), so a rejected call changes nothing.
@@ -205,7 +179,7 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
   }
 
   /** One inference pass after epoch `at`, in one call or several: every call of one epoch records into one history step. */
-  function recordPass(batch: RecorderUpdate | CorrectnessUpdate, at: number): void {
+  function recordPass(batch: RecorderUpdate | CorrectnessUpdate | ScoredUpdate, at: number): void {
     if (at < lastPassEpoch) throw new HistoryError(`inference pass of epoch ${at} after the pass of epoch ${lastPassEpoch}`, {}, 'record passes in epoch order');
     const event = perSampleEvent(resolveIds(batch.ids), batch, at);
     const p = get('inference-pass');
@@ -222,79 +196,4 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
     p.got.margins ||= Boolean(event.margin);
     p.got.scores ||= Boolean(event.el2n);
   }
-}
-
-/** The kernel's per-sample arrays, computed from one batch's scores (or taken from given correctness). */
-export function perSampleEvent(ids: Int32Array, batch: RecorderUpdate | CorrectnessUpdate, epoch: number): PerSampleEvent {
-  const n = ids.length;
-  if ('correct' in batch && batch.correct !== undefined) {
-    if (batch.correct.length !== n) throw new HistoryError(`update: ${n} ids but ${batch.correct.length} correctness values`);
-    const margin = batch.margin && Float32Array.from(batch.margin);
-    if (margin && margin.length !== n) throw new HistoryError(`update: ${n} ids but ${margin.length} margins`);
-    return { ids, epoch, step: epoch, correct: Uint8Array.from(batch.correct, (c) => (c ? 1 : 0)), ...(margin ? { margin } : {}) };
-  }
-  const scored = batch as RecorderUpdate;
-  if ((scored.logits === undefined) === (scored.probabilities === undefined)) throw new HistoryError('update: give logits or probabilities (one of them)');
-  const { values, classes } = flatten((scored.logits ?? scored.probabilities)!, n);
-  if (scored.labels.length !== n) throw new HistoryError(`update: ${n} ids but ${scored.labels.length} labels`);
-  const correct = new Uint8Array(n);
-  const loss = new Float32Array(n);
-  const pGold = new Float32Array(n);
-  const margin = new Float32Array(n);
-  const el2nScore = new Float32Array(n);
-  const probabilities = new Float64Array(classes);
-  for (let i = 0; i < n; i++) {
-    const label = scored.labels[i]!;
-    if (!(Number.isInteger(label) && label >= 0 && label < classes)) throw new HistoryError(`update: label ${label} of entry ${i} is outside 0…${classes - 1}`);
-    const row = values.subarray(i * classes, (i + 1) * classes);
-    let best = 0;
-    let other = -Infinity;
-    for (let c = 0; c < classes; c++) {
-      if (Number.isNaN(row[c]!)) throw new HistoryError(`update: score ${c} of entry ${i} is NaN`);
-      if (row[c]! > row[best]!) best = c;
-      if (c !== label && row[c]! > other) other = row[c]!;
-    }
-    correct[i] = best === label ? 1 : 0;
-    if (scored.logits !== undefined) {
-      // Softmax with the maximum subtracted, as tf.softmax / logSoftmax do.
-      const max = row[best]!;
-      let sum = 0;
-      for (let c = 0; c < classes; c++) sum += (probabilities[c] = Math.exp(row[c]! - max));
-      for (let c = 0; c < classes; c++) probabilities[c]! /= sum;
-      loss[i] = -(row[label]! - max - Math.log(sum));
-      margin[i] = row[label]! - other;
-    } else {
-      for (let c = 0; c < classes; c++) probabilities[c] = row[c]!;
-      loss[i] = -Math.log(row[label]!);
-      margin[i] = Math.log(row[label]!) - Math.log(other);
-    }
-    pGold[i] = probabilities[label]!;
-    let squares = 0;
-    for (let c = 0; c < classes; c++) squares += (probabilities[c]! - (c === label ? 1 : 0)) ** 2;
-    el2nScore[i] = Math.sqrt(squares);
-  }
-  return { ids, epoch, step: epoch, correct, loss, pGold, margin, el2n: el2nScore };
-}
-
-function flatten(scores: Scores, n: number): { values: Float64Array; classes: number } {
-  if (typeof (scores as { dataSync?: unknown }).dataSync === 'function') {
-    const tensor = scores as { dataSync(): ArrayLike<number>; shape: readonly number[] };
-    if (tensor.shape.length !== 2 || tensor.shape[0] !== n) throw new HistoryError(`update: scores of shape [${tensor.shape.join(', ')}] for ${n} ids`, {}, `expected [${n}, classes]`);
-    return { values: Float64Array.from(tensor.dataSync()), classes: tensor.shape[1]! };
-  }
-  const list = scores as ArrayLike<number> | readonly ArrayLike<number>[];
-  if (list.length > 0 && (Array.isArray(list[0]) || ArrayBuffer.isView(list[0]))) {
-    const rows = list as readonly ArrayLike<number>[];
-    if (rows.length !== n) throw new HistoryError(`update: ${rows.length} rows of scores for ${n} ids`);
-    const classes = rows[0]!.length;
-    const values = new Float64Array(n * classes);
-    rows.forEach((row, i) => {
-      if (row.length !== classes) throw new HistoryError(`update: row ${i} has ${row.length} scores, row 0 has ${classes}`);
-      values.set(row as ArrayLike<number>, i * classes);
-    });
-    return { values, classes };
-  }
-  const flat = list as ArrayLike<number>;
-  if (n === 0 || flat.length % n !== 0 || flat.length === 0) throw new HistoryError(`update: ${flat.length} scores for ${n} ids`, {}, 'expected ids.length × classes');
-  return { values: Float64Array.from(flat), classes: flat.length / n };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FileWriteError } from './write-error.js';
 
 export interface FileLockOptions {
   /** Give up after this long (ms). */
@@ -24,8 +25,11 @@ export class FileLockTimeoutError extends Error {
 }
 
 /**
- * Runs `task` while holding `lockPath`, a file created exclusively (O_EXCL), so parallel processes
- * on one machine take turns. A lock left by a dead process on this host is taken over at once.
+ * Runs `task` while holding `lockPath`, a file created whole and exclusively (see acquireLock), so
+ * parallel processes on one machine take turns. A lock left by a dead process on this host is
+ * taken over at once, an empty or garbled one too, one from another host after `staleMs`; a
+ * takeover happens under a second lock, so two waiters that find the same stale lock cannot both
+ * take it (one would delete the lock the other just made).
  */
 export async function withFileLock<T>(lockPath: string, task: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
   const { timeoutMs = 10 * 60_000, staleMs = 30 * 60_000, pollMs = 100, onWait } = options;
@@ -33,13 +37,13 @@ export async function withFileLock<T>(lockPath: string, task: () => Promise<T>, 
   let told = false;
   for (;;) {
     if (tryCreate(lockPath)) break;
-    const owner = readOwner(lockPath) ?? '';
-    if (isAbandoned(lockPath, owner, staleMs)) {
-      rmSync(lockPath, { force: true });
+    const outcome = takeOverIfStale(lockPath, (line, owner) => staleReason(line, owner) ?? (owner.host !== hostname() && ageMs(lockPath) > staleMs ? `older than ${staleMs} ms` : undefined));
+    if (outcome.state !== 'held') {
+      if (outcome.state === 'busy') await sleep(5);
       continue;
     }
-    if (Date.now() - started > timeoutMs) throw new FileLockTimeoutError(lockPath, owner, timeoutMs);
-    if (!told) onWait?.(owner);
+    if (Date.now() - started > timeoutMs) throw new FileLockTimeoutError(lockPath, outcome.line, timeoutMs);
+    if (!told) onWait?.(outcome.line);
     told = true;
     await sleep(pollMs);
   }
@@ -87,27 +91,43 @@ export interface AcquireLockOptions {
  */
 export function acquireLock(lockPath: string, { onTakeover, breakLock = false }: AcquireLockOptions = {}): () => void {
   const release = () => rmSync(lockPath, { force: true });
-  for (let attempt = 0; ; attempt++) {
+  for (let taken = 0; ; ) {
     if (tryCreate(lockPath)) return release;
-    if (attempt > 100) throw new Error(`${lockPath}: could not be taken after ${attempt} attempts (other processes keep taking it)`);
-    const takeover = `${lockPath}.takeover`;
-    if (!tryCreate(takeover)) {
-      // Another process is taking the lock over; a takeover lock outlives a crash for only a moment.
-      if (ageMs(takeover) > 10_000) rmSync(takeover, { force: true });
-      sleepSync(5);
-      continue;
-    }
-    try {
-      const line = readOwner(lockPath);
-      if (line === undefined) continue; // released meanwhile: create it on the next attempt
-      const owner = parseOwner(line);
-      const why = staleReason(line, owner) ?? (breakLock ? 'broken on request (--break-lock)' : undefined);
-      if (why === undefined) throw new LockHeldError(lockPath, owner);
-      onTakeover?.(owner, why);
-      rmSync(lockPath, { force: true });
-    } finally {
-      rmSync(takeover, { force: true });
-    }
+    const outcome = takeOverIfStale(lockPath, (line, owner) => staleReason(line, owner) ?? (breakLock ? 'broken on request (--break-lock)' : undefined), onTakeover);
+    if (outcome.state === 'held') throw new LockHeldError(lockPath, parseOwner(outcome.line));
+    if (outcome.state === 'busy') sleepSync(5);
+    else if (++taken > 100) throw new Error(`${lockPath}: could not be taken after ${taken} tries (other processes keep taking it)`);
+  }
+}
+
+/** What a takeover attempt found: another process taking over, the lock gone or taken over (try again), or a holder to wait for. */
+type Takeover = { state: 'busy' } | { state: 'retry' } | { state: 'held'; line: string };
+
+/**
+ * Removes `lockPath` if `reason` says why it may be taken, judging it under `<lockPath>.takeover`,
+ * itself created exclusively: only one process at a time reads and removes the lock, so none can
+ * delete a lock that another has just made in place of the stale one.
+ */
+function takeOverIfStale(lockPath: string, reason: (line: string, owner: LockOwner) => string | undefined, onTakeover?: (owner: LockOwner, why: string) => void): Takeover {
+  const takeover = `${lockPath}.takeover`;
+  if (!tryCreate(takeover)) {
+    // Another process is taking the lock over. One killed meanwhile left its takeover lock: that
+    // is removed once its holder is seen dead (or, from another host, after 10 s), so it blocks no one.
+    const holder = readOwner(takeover);
+    if (holder !== undefined && (staleReason(holder, parseOwner(holder)) !== undefined || ageMs(takeover) > 10_000)) rmSync(takeover, { force: true });
+    return { state: 'busy' };
+  }
+  try {
+    const line = readOwner(lockPath);
+    if (line === undefined) return { state: 'retry' }; // released meanwhile: create it on the next attempt
+    const owner = parseOwner(line);
+    const why = reason(line, owner);
+    if (why === undefined) return { state: 'held', line };
+    onTakeover?.(owner, why);
+    rmSync(lockPath, { force: true });
+    return { state: 'retry' };
+  } finally {
+    rmSync(takeover, { force: true });
   }
 }
 
@@ -138,7 +158,7 @@ function tryCreate(lockPath: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    throw new FileWriteError(lockPath, error as NodeJS.ErrnoException);
   } finally {
     rmSync(partial, { force: true });
   }
@@ -162,13 +182,6 @@ function ageMs(path: string): number {
 }
 
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-function isAbandoned(lockPath: string, owner: string, staleMs: number): boolean {
-  const [host, pidText] = owner.split(' ');
-  const pid = Number(pidText);
-  if (host === hostname() && Number.isInteger(pid) && pid > 0) return !isAlive(pid);
-  return ageMs(lockPath) > staleMs;
-}
 
 function isAlive(pid: number): boolean {
   try {

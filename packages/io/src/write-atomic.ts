@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { FileWriteError } from './write-error.js';
 
 /**
  * Writes through a temporary file in the same directory, flushed to disk, then renamed over the
- * target: a reader (or a crash) sees the old file or the new one, never half of either.
+ * target: a reader (or a crash) sees the old file or the new one, never half of either. A failure
+ * (a full disk, a read-only one, no permission) removes the temporary file and throws a
+ * FileWriteError naming `path`, the cause and the fix.
  */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   const partial = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
@@ -20,7 +23,7 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
   } catch (error) {
     if (fd !== undefined) closeSync(fd);
     rmSync(partial, { force: true });
-    throw error;
+    throw new FileWriteError(path, error as NodeJS.ErrnoException);
   }
 }
 

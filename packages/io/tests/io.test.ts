@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, FileLockTimeoutError, LockHeldError, removeLeftoverPartials, withFileLock, writeFileAtomic } from '../src/index.js';
+import { acquireLock, describeWriteFailure, FileLockTimeoutError, FileWriteError, LockHeldError, removeLeftoverPartials, withFileLock, writeFileAtomic } from '../src/index.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-io-'));
 
@@ -29,6 +29,30 @@ describe('writeFileAtomic', () => {
     expect(() => writeFileAtomic(target, 'new')).toThrow();
     expect(readdirSync(dir)).toEqual(['kept']);
     expect(readFileSync(join(target, 'inside'), 'utf8')).toBe('old');
+  });
+});
+
+describe('a write that fails', () => {
+  it('names a full disk, a read-only file system and a permission problem with the fix', () => {
+    const error = (code: string) => Object.assign(new Error(code), { code });
+    expect(describeWriteFailure('/runs/a/stdout.log', error('ENOSPC'))).toBe('cannot write /runs/a/stdout.log (no space left on the device: free some space)');
+    expect(describeWriteFailure('/runs/a/stdout.log', error('EROFS'))).toBe('cannot write /runs/a/stdout.log (the file system is read-only: write somewhere writable)');
+    expect(describeWriteFailure('/runs/a/stdout.log', error('EACCES'))).toBe('cannot write /runs/a/stdout.log (no permission to write it: fix its permissions, or write somewhere you may)');
+  });
+
+  it('is named by the file meant, not its temporary file, in writeFileAtomic and the lock', () => {
+    const dir = tempDir();
+    // A folder that is not there: the write fails, as on any disk that refuses it.
+    const file = join(dir, 'missing', 'summary.json');
+    let error: unknown;
+    try {
+      writeFileAtomic(file, 'x');
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(FileWriteError);
+    expect(error).toMatchObject({ code: 'ENOENT', path: file, message: expect.stringMatching(new RegExp(`^cannot write ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(ENOENT: `)) });
+    expect(() => acquireLock(join(dir, 'missing', 'run.lock'))).toThrow(new RegExp(`^cannot write ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/missing/run\\.lock \\(ENOENT`));
   });
 });
 
@@ -59,6 +83,61 @@ describe('withFileLock', () => {
     await expect(withFileLock(lock, async () => 'ran', { pollMs: 5, timeoutMs: 50, onWait: (owner) => waited.push(owner) })).rejects.toBeInstanceOf(FileLockTimeoutError);
     expect(waited).toHaveLength(1);
     expect(existsSync(lock)).toBe(true); // someone else's lock is left alone
+  });
+
+  it('lets one task at a time run when several threads find the same stale lock at the same moment, round after round', async () => {
+    const dir = tempDir();
+    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    await new Promise((resolve) => dead.on('exit', resolve));
+    const source = new URL('../src/index.ts', import.meta.url).href;
+    // gate: [0] the start barrier, [1] threads at the barrier, [2] tasks inside now, [3] most tasks ever inside at once.
+    const script = `
+      const { parentPort } = require('node:worker_threads');
+      import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)})).then(({ withFileLock }) => {
+        parentPort.on('message', ({ lock, gate: buffer }) => {
+          const gate = new Int32Array(buffer);
+          Atomics.add(gate, 1, 1);
+          Atomics.wait(gate, 0, 0);
+          withFileLock(lock, async () => {
+            const inside = Atomics.add(gate, 2, 1) + 1;
+            for (let most = Atomics.load(gate, 3); inside > most; most = Atomics.load(gate, 3)) Atomics.compareExchange(gate, 3, most, inside);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            Atomics.sub(gate, 2, 1);
+          }, { pollMs: 1 }).then(() => parentPort.postMessage('ran'), (error) => parentPort.postMessage(String(error)));
+        });
+        parentPort.postMessage('ready');
+      });`;
+    const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
+    const next = (worker: Worker) => new Promise<unknown>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    try {
+      await Promise.all(workers.map(next));
+      for (let round = 0; round < 40; round++) {
+        const lock = join(dir, `download-${round}.lock`);
+        writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
+        const gate = new Int32Array(new SharedArrayBuffer(16));
+        const results = workers.map(next);
+        for (const worker of workers) worker.postMessage({ lock, gate: gate.buffer });
+        while (Atomics.load(gate, 1) < workers.length) await new Promise((resolve) => setTimeout(resolve, 1));
+        Atomics.store(gate, 0, 1);
+        Atomics.notify(gate, 0);
+        expect(await Promise.all(results), `round ${round}`).toEqual(['ran', 'ran', 'ran', 'ran']);
+        expect(Atomics.load(gate, 3), `round ${round}: tasks inside the lock at once`).toBe(1);
+        expect(existsSync(lock)).toBe(false);
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    }
+  });
+
+  it('takes over an empty or garbled lock at once, and another host\'s only once it is older than staleMs', async () => {
+    const lock = join(tempDir(), 'x.lock');
+    for (const contents of ['', 'not a lock\n']) {
+      writeFileSync(lock, contents);
+      await expect(withFileLock(lock, async () => 'ran', { pollMs: 5, timeoutMs: 60_000 })).resolves.toBe('ran');
+    }
+    writeFileSync(lock, 'other-host.example 4242 2026-01-01T00:00:00.000Z\n');
+    await expect(withFileLock(lock, async () => 'ran', { pollMs: 5, timeoutMs: 50, staleMs: 60_000 })).rejects.toThrow(/held by other-host\.example 4242/);
+    await expect(withFileLock(lock, async () => 'ran', { pollMs: 5, staleMs: 0 })).resolves.toBe('ran');
   });
 });
 
@@ -113,6 +192,18 @@ describe('acquireLock', () => {
     const release = acquireLock(lock, { breakLock: true, onTakeover: (owner, why) => reasons.push(`${owner.host} ${why}`) });
     expect(reasons).toEqual(['other-host.example broken on request (--break-lock)']);
     release();
+  });
+
+  it('is not blocked by the takeover lock of a process killed while it took a stale lock over', async () => {
+    const lock = join(tempDir(), 'run.lock');
+    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    await new Promise((resolve) => dead.on('exit', resolve));
+    writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
+    writeFileSync(`${lock}.takeover`, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
+    const release = acquireLock(lock);
+    expect(readFileSync(lock, 'utf8')).toContain(` ${process.pid} `);
+    release();
+    expect(readdirSync(join(lock, '..'))).toEqual([]);
   });
 
   it('lets exactly one of several threads that find the same stale lock at the same moment take it', async () => {

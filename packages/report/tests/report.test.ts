@@ -40,6 +40,15 @@ describe('resume', () => {
     expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toHaveLength(3);
   });
 
+  it('drops what an attempt cut before its first checkpoint appended when the run starts afresh', () => {
+    const dir = tmp();
+    writeFakeRun(dir, { epochs: 2 });
+    const recorder = runWriter({ dir, config: {}, tensorboard: false });
+    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
+    expect(readFileSync(runFiles(dir).events, 'utf8')).toBe('');
+    expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toEqual(['step,epoch,value']);
+  });
+
   it('drops a last line that an append cut short (a full disk, a kill), with a warning, and resumes', () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 5 });

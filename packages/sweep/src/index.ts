@@ -2,6 +2,7 @@ export { expandGrid, GridError, type SweepCell } from './grid.js';
 export { runSweep, type SweepEvent, type SweepFailure, type SweepOptions, type SweepResult } from './run-sweep.js';
 export { CellIdentityError, planSweep, staleCells, type PendingCell, type SweepPlan } from './plan.js';
 export { canonicalJson, fingerprintOf, type CellIdentity } from './identity.js';
+export { describeMixedProvenance, mixedProvenance, type MixedProvenance } from './provenance.js';
 export { certificationProblem, doneProblem, writeDone, type DoneRecord } from './certify.js';
 export { WATCHDOG_NODE_ARGS } from './watchdog.js';
 export type { CellCommand } from './run-cell.js';

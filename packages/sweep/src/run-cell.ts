@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { describeWriteFailure } from '@mgdl/io';
 import { PROGRESS_MARKER, STDERR_LOG, STDOUT_LOG } from './files.js';
 import { PARENT_PID_VARIABLE } from './watchdog.js';
 
@@ -107,11 +108,4 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
   }
-}
-
-/** What a failed write says to a person: the path, the cause in words, and the fix. */
-export function describeWriteFailure(path: string, error: NodeJS.ErrnoException): string {
-  const cause =
-    error.code === 'ENOSPC' ? 'no space left on the device: free some space' : error.code === 'EROFS' ? 'the file system is read-only: choose a writable runs folder' : error.code === 'EACCES' || error.code === 'EPERM' ? 'no permission to write it: fix its permissions' : `${error.code ?? 'error'}: ${error.message}`;
-  return `cannot write ${path} (${cause})`;
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
-import { analyze, FORMAT_DESCRIPTIONS, historyFromCsv, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
-import { detectFormat, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
+import { analyze, FORMAT_DESCRIPTIONS, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
+import { detectFormat, fileHead, isBinaryHistory, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
 import { buildReport, noiseDetection, type NoiseDetection } from '@mgdl/report';
 import { writeImportRun, type AnalysisInput } from '../import-run.js';
 import { importScoreRows, readCleanLabels } from '../noise-scores.js';
@@ -136,17 +136,17 @@ function readInput(files: string[], options: AnalyzeOptions, header: boolean | u
 }
 
 /**
- * A plain 0/1 CSV with integer ids (the common large case) through historyFromCsv, which reads rows
- * in place: several times faster and far smaller than the general importer, which reads anything
- * else (string ids, true/false) and names the first bad cell when this one refuses the file.
+ * A plain 0/1 CSV with integer ids (the common large case) through readHistoryFile, which reads
+ * rows in place as they stream from disk: several times faster and far smaller than the general
+ * importer, which reads anything else (string ids, true/false) and names the first bad cell when
+ * this one refuses the file.
  */
 function fastMatrix(file: string, series: Series | undefined): { history: History; notes: string[] } | undefined {
   try {
     if (detectFormat([file]) !== 'matrix-csv' || isBinary(file)) return undefined;
-    const text = readFileSync(file, 'utf8');
-    const history = historyFromCsv(text, { file, ...(series ? { series } : {}) });
+    const history = readHistoryFile(file, series ? { series } : {});
     if (history.samples === 0) return undefined;
-    const head = text.replace(/^\uFEFF/, '').slice(0, 2);
+    const head = new TextDecoder().decode(fileHead(file, 8)).replace(/^\uFEFF/, '').slice(0, 2);
     const headerDetected = !(head.startsWith('0') || head.startsWith('1'));
     return { history, notes: headerDetected ? [`line 1 of ${file} read as a header (detected; say --no-header if it is data)`] : [] };
   } catch {
@@ -183,16 +183,18 @@ function readGroups(file: string, history: History, names: readonly string[] | u
   return parseGroups(translated, history, file);
 }
 
+/** mgdl's binary history, or bytes that are not UTF-8 text (or hold NUL) in the file's first 64 KiB. */
 function isBinary(file: string): boolean {
-  let bytes: Uint8Array;
+  let head: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    head = fileHead(file, 64 * 1024);
   } catch {
     return false; // a folder (cartography) or a missing file: the importer says which
   }
-  if (String.fromCharCode(...bytes.subarray(0, 8)) === 'MGDLHIST') return true;
+  if (isBinaryHistory(head)) return true;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).includes('\0');
+    // stream: a character cut by the 64 KiB boundary is not an error.
+    return new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true }).includes('\0');
   } catch {
     return true;
   }

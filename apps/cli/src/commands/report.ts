@@ -1,9 +1,18 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
+import { PROVENANCE_FIELDS } from '@mgdl/experiment';
 import { buildReport, writeFigures } from '@mgdl/report';
-import { certificationProblem } from '@mgdl/sweep';
+import { certificationProblem, describeMixedProvenance, IDENTITY_FILE, mixedProvenance } from '@mgdl/sweep';
+
+/** A cell directory given itself, or the cells of an experiment's run directory (cells/NAME, cells/STAGE/NAME). */
+function cellDirsOf(dir: string): string[] {
+  const cells = join(dir, 'cells');
+  if (!existsSync(cells)) return [dir];
+  const subfolders = (parent: string) => readdirSync(parent, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(parent, entry.name));
+  return subfolders(cells).flatMap((cell) => (existsSync(join(cell, IDENTITY_FILE)) ? [cell] : subfolders(cell)));
+}
 
 export function reportCommand(): Command {
   return new Command('report')
@@ -23,6 +32,9 @@ export function reportCommand(): Command {
         process.stderr.write(`mgdl report: ${run.dir}: ${uncertified} (done.json certifies other contents): the report shows numbers the run did not produce; rerun the experiment to redo that cell\n`);
         process.exitCode = 1;
       }
+      // Numbers of cells made by different code or data do not belong in one comparison.
+      const cells = dirs.flatMap((d) => cellDirsOf(resolve(d)));
+      for (const mixed of mixedProvenance(cells, PROVENANCE_FIELDS)) process.stderr.write(`mgdl report: warning: ${describeMixedProvenance(mixed)}\n`);
       if (!report.usable) {
         process.stderr.write(`mgdl report: nothing readable in ${dirs.join(', ')}: expected params.json, metrics.json or events.jsonl written by a run\n`);
         process.exitCode = 1;

@@ -1,5 +1,6 @@
 import { HistoryError } from '../errors.js';
 import type { Series } from '../history.js';
+import { scoreRow } from '../per-sample-event.js';
 import { dynamicsRecorder, type DynamicsRecorder } from '../recorder.js';
 
 /** The formats mgdl reads training dynamics from. */
@@ -47,61 +48,142 @@ export interface ImportedDynamics {
 type Kind = 'logits' | 'probs' | 'correct';
 const kindOf = (r: DynamicsRecord): Kind => (r.logits ? 'logits' : r.probs ? 'probs' : 'correct');
 
+/** Records that can be read more than once: each call parses the sources again (a file streamed from disk). */
+export type RecordSource = () => Iterable<DynamicsRecord>;
+
+/** What one source step keeps per sample (by order of first appearance): correctness, and the values derived from scores. */
+interface StepColumns {
+  /** NO_RECORD where the sample has no record at this step. */
+  correct: Uint8Array;
+  loss?: Float32Array;
+  pGold?: Float32Array;
+  margin?: Float32Array;
+  el2n?: Float32Array;
+  /** A correctness record of this step came without a margin: the step's margins are not passed on. */
+  marginMissing: boolean;
+}
+
+const NO_RECORD = 255;
+
 /**
  * Feeds records into a recorder, step by step in ascending order: ids are integers when every id
  * is a non-negative integer, else names (in order of first appearance). A file must use one kind
  * of record (logits, probabilities or correctness) and one number of classes.
+ *
+ * Records are read once, as they come: each is scored on arrival (correctness, loss, p(gold),
+ * margin, EL2N: what the recorder derives from scores) and only those values are kept, about 17
+ * bytes per sample and step, so a source streamed from disk is never held whole. Give a
+ * RecordSource to stream; it is read a second time only to name the first record of a duplicate.
  */
-export function recordsToDynamics(records: readonly DynamicsRecord[], { format, files, series, notes = [] }: { format: ImportFormat; files: readonly string[]; series: Series; notes?: string[] }): ImportedDynamics {
-  if (records.length === 0) throw new HistoryError(`no records`, { file: files.join(', ') }, `expected ${FORMAT_DESCRIPTIONS[format]}`);
-  const first = records[0]!;
-  const kind = kindOf(first);
-  const classes = (first.logits ?? first.probs)?.length;
-  const seen = new Map<string, DynamicsRecord>();
-  for (const r of records) {
-    if (kindOf(r) !== kind) {
-      throw new HistoryError(`a record with ${kindOf(r) === 'correct' ? 'correct' : kindOf(r)}, but ${first.where.file} line ${first.where.line} has ${kind}`, r.where, 'expected one kind of record (logits, probs or correct) in all files: mixed formats are not read');
-    }
-    if (classes !== undefined && (r.logits ?? r.probs)!.length !== classes) {
-      throw new HistoryError(`${(r.logits ?? r.probs)!.length} class scores, but ${first.where.file} line ${first.where.line} has ${classes}`, r.where, 'expected the same number of classes in every record');
-    }
-    const key = `${typeof r.id}:${r.id}\u0000${r.step}`;
-    const twice = seen.get(key);
-    if (twice) throw new HistoryError(`sample ${JSON.stringify(r.id)} at step ${r.step} again (first at ${twice.where.file} line ${twice.where.line})`, r.where, 'expected one record per sample per step');
-    seen.set(key, r);
-  }
+export function recordsToDynamics(input: readonly DynamicsRecord[] | RecordSource, { format, files, series, notes = [] }: { format: ImportFormat; files: readonly string[]; series: Series; notes?: string[] }): ImportedDynamics {
+  const records: RecordSource = typeof input === 'function' ? input : () => input;
+  let first: DynamicsRecord | undefined;
+  let kind: Kind = 'correct';
+  let classes: number | undefined;
+  let scratch = new Float64Array(0);
+  const indexOf = new Map<string, number>();
   const order: (string | number)[] = [];
-  const known = new Set<string>();
-  for (const r of records) {
+  let labels = new Int32Array(0);
+  const columns = new Map<number, StepColumns>();
+  for (const r of records()) {
+    if (first === undefined) {
+      first = r;
+      kind = kindOf(r);
+      classes = (r.logits ?? r.probs)?.length;
+      scratch = new Float64Array(classes ?? 0);
+    } else {
+      if (kindOf(r) !== kind) {
+        throw new HistoryError(`a record with ${kindOf(r)}, but ${first.where.file} line ${first.where.line} has ${kind}`, r.where, 'expected one kind of record (logits, probs or correct) in all files: mixed formats are not read');
+      }
+      if (classes !== undefined && (r.logits ?? r.probs)!.length !== classes) {
+        throw new HistoryError(`${(r.logits ?? r.probs)!.length} class scores, but ${first.where.file} line ${first.where.line} has ${classes}`, r.where, 'expected the same number of classes in every record');
+      }
+    }
     const key = String(r.id);
-    if (!known.has(key)) {
-      known.add(key);
+    let index = indexOf.get(key);
+    if (index === undefined) {
+      index = order.length;
+      indexOf.set(key, index);
       order.push(r.id);
     }
-  }
-  const { recorder, integer, names } = recorderFor(order, series);
-  const steps = [...new Set(records.map((r) => r.step))].sort((a, b) => a - b);
-  const stepIndex = new Map(steps.map((s, t) => [s, t]));
-  const byStep = steps.map((): DynamicsRecord[] => []);
-  for (const r of records) byStep[stepIndex.get(r.step)!]!.push(r);
-  byStep.forEach((group, t) => {
-    const ids = integer ? group.map((r) => Number(r.id)) : group.map((r) => String(r.id));
-    try {
-      if (kind === 'correct') {
-        recorder.update({ ids, correct: group.map((r) => r.correct!), ...(group.every((r) => r.margin !== undefined) ? { margin: group.map((r) => r.margin!) } : {}), epoch: t });
-      } else {
-        recorder.update({ ids, [kind === 'logits' ? 'logits' : 'probabilities']: group.map((r) => (r.logits ?? r.probs)!), labels: group.map((r) => r.label!), epoch: t });
-      }
-    } catch (error) {
-      // Name the record: the recorder only knows entry k of the step.
-      const entry = /entry (\d+)/.exec((error as Error).message);
-      const record = entry ? group[Number(entry[1])] : undefined;
-      throw record ? new HistoryError((error as Error).message.replace(/^update: /, ''), record.where) : error;
+    const column = columnFor(columns, r.step, index, order.length, kind);
+    if (column.correct[index] !== NO_RECORD) throw duplicateRecord(r, records);
+    if (kind === 'correct') {
+      column.correct[index] = r.correct!;
+      if (r.margin === undefined) column.marginMissing = true;
+      else (column.margin ??= grown(new Float32Array(0), column.correct.length))[index] = r.margin;
+      continue;
     }
+    if (index >= labels.length) labels = grown(labels, Math.max(index + 1, 2 * labels.length));
+    labels[index] = r.label!;
+    try {
+      scoreRow((r.logits ?? r.probs)!, r.label!, kind === 'logits', { correct: column.correct, loss: column.loss!, pGold: column.pGold!, margin: column.margin!, el2n: column.el2n! }, index, scratch);
+    } catch (error) {
+      if (error instanceof HistoryError) throw new HistoryError(error.message.replace(/^update: /, ''), r.where);
+      throw error;
+    }
+  }
+  if (first === undefined) throw new HistoryError(`no records`, { file: files.join(', ') }, `expected ${FORMAT_DESCRIPTIONS[format]}`);
+  const { recorder, integer, names } = recorderFor(order, series);
+  const steps = [...columns.keys()].sort((a, b) => a - b);
+  steps.forEach((step, t) => {
+    const column = columns.get(step)!;
+    const present: number[] = [];
+    for (let index = 0; index < Math.min(order.length, column.correct.length); index++) if (column.correct[index] !== NO_RECORD) present.push(index);
+    const ids = integer ? Int32Array.from(present, (index) => Number(order[index])) : present.map((index) => names![index]!);
+    const correct = Uint8Array.from(present, (index) => column.correct[index]!);
+    const pick = (values: Float32Array) => Float32Array.from(present, (index) => values[index]!);
+    if (kind === 'correct') {
+      recorder.update({ ids, correct, ...(column.margin && !column.marginMissing ? { margin: pick(column.margin) } : {}), epoch: t });
+    } else {
+      recorder.update({ ids, correct, loss: pick(column.loss!), pGold: pick(column.pGold!), margin: pick(column.margin!), el2n: pick(column.el2n!), epoch: t });
+    }
+    // Recorded: the recorder holds the step now, so its columns can go.
+    columns.delete(step);
   });
-  const idOf = names ? new Map(names.map((name, id) => [name, id])) : undefined;
-  const labels = kind === 'correct' ? undefined : new Map(records.map((r) => [idOf ? idOf.get(String(r.id))! : Number(r.id), r.label!]));
-  return { format, files, series, recorder, steps, ...(names ? { names } : {}), ...(labels ? { labels } : {}), notes };
+  const labelMap = kind === 'correct' ? undefined : new Map(order.map((id, index) => [integer ? Number(id) : index, labels[index]!]));
+  return { format, files, series, recorder, steps, ...(names ? { names } : {}), ...(labelMap ? { labels: labelMap } : {}), notes };
+}
+
+/** The columns of source step `step`, made (or grown, doubling) to hold sample `index`. */
+function columnFor(columns: Map<number, StepColumns>, step: number, index: number, known: number, kind: Kind): StepColumns {
+  let column = columns.get(step);
+  if (column === undefined) {
+    const size = Math.max(known, 1024);
+    column = { correct: new Uint8Array(size).fill(NO_RECORD), marginMissing: false };
+    if (kind !== 'correct') Object.assign(column, { loss: new Float32Array(size), pGold: new Float32Array(size), margin: new Float32Array(size), el2n: new Float32Array(size) });
+    columns.set(step, column);
+  }
+  if (index < column.correct.length) return column;
+  const size = Math.max(index + 1, 2 * column.correct.length);
+  const correct = new Uint8Array(size).fill(NO_RECORD);
+  correct.set(column.correct);
+  column.correct = correct;
+  for (const name of ['loss', 'pGold', 'margin', 'el2n'] as const) {
+    const values = column[name];
+    if (values) column[name] = grown(values, size);
+  }
+  return column;
+}
+
+function grown<A extends Float32Array | Int32Array>(values: A, size: number): A {
+  const bigger = new (values.constructor as new (size: number) => A)(size);
+  bigger.set(values);
+  return bigger;
+}
+
+/** The error for a second record of one sample at one step, naming the first (found by reading the records again: this is rare). */
+function duplicateRecord(r: DynamicsRecord, records: RecordSource): HistoryError {
+  const key = String(r.id);
+  let earlier: DynamicsRecord | undefined;
+  for (const candidate of records()) {
+    if (String(candidate.id) === key && candidate.step === r.step) {
+      earlier = candidate;
+      break;
+    }
+  }
+  const first = earlier ? ` (first at ${earlier.where.file} line ${earlier.where.line})` : '';
+  return new HistoryError(`sample ${JSON.stringify(r.id)} at step ${r.step} again${first}`, r.where, 'expected one record per sample per step');
 }
 
 /** A recorder over these sample ids: integer ids when every id is a non-negative integer, else names. */

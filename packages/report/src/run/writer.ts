@@ -110,8 +110,9 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       latest = info.epochMetrics.at(-1);
       mkdirSync(files.tagDir, { recursive: true });
       mkdirSync(files.samplesDir, { recursive: true });
-      if (info.resumed) dropAfter(files, info.startStep);
-      else writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
+      // A fresh start (no checkpoint yet) drops what an attempt cut before its first checkpoint appended, or its steps would appear twice.
+      dropAfter(files, info.resumed ? info.startStep : 0);
+      if (!info.resumed) writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
       if (tensorboard) tensorboardFile = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
     },
     onBatchEnd(event) {
