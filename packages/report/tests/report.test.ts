@@ -43,8 +43,8 @@ describe('resume', () => {
   it('drops what an attempt cut before its first checkpoint appended when the run starts afresh', () => {
     const dir = tmp();
     writeFakeRun(dir, { epochs: 2 });
-    const recorder = runWriter({ dir, config: {}, tensorboard: false });
-    void recorder.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 0, startStep: 0, resumed: false, seed: 0, history: [], inferencePass: false }, { stop: () => undefined });
+    const writer = runWriter({ dir, config: {}, tensorboard: false });
+    void writer.onRunStart!({ model: undefined as never, epochs: 5, batchesPerEpoch: 10, startEpoch: 0, startStep: 0, resumed: false, seed: 0, epochMetrics: [], history: [], inferencePass: false }, { stop: () => undefined });
     expect(readFileSync(runFiles(dir).events, 'utf8')).toBe('');
     expect(readFileSync(runFiles(dir).tagCsv('train/loss'), 'utf8').trim().split('\n')).toEqual(['step,epoch,value']);
   });
