@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelIO } from './kernel-io.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
 
 /**
  * A classification batch's per-sample statistics in one kernel, as the rows of one [5, batch]
@@ -14,18 +14,8 @@ import { kernelIO } from './kernel-io.js';
  */
 export const CLASSIFICATION_STATS = 'MgdlClassificationStats';
 
-interface Args {
-  inputs: NamedTensorInfoMap;
-  backend: KernelBackend;
-}
 
-/** Integer or float labels as numbers (the wasm heap view follows the tensor's dtype). */
-function labelsOf(backend: KernelBackend, labels: TensorInfo): ArrayLike<number> {
-  if ('typedArrayFromHeap' in backend) return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): ArrayLike<number> }).typedArrayFromHeap(labels);
-  return backend.readSync(labels.dataId) as ArrayLike<number>;
-}
-
-function classificationStats({ inputs, backend }: Args): TensorInfo {
+function classificationStats({ inputs, backend }: KernelArgs): TensorInfo {
   const logits = inputs['logits']!;
   const [batch, classes] = logits.shape as [number, number];
   const io = kernelIO(backend);

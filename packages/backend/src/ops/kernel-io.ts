@@ -1,4 +1,4 @@
-import type { DataType, KernelBackend, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import type { DataType, KernelBackend, NamedTensorInfoMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -34,4 +34,16 @@ export function kernelIO(backend: KernelBackend): KernelIO {
       return { infos, data: () => arrays as Float32Array[] };
     },
   };
+}
+
+/** A kernel function's arguments, as the label-reading kernels take them. */
+export interface KernelArgs {
+  inputs: NamedTensorInfoMap;
+  backend: KernelBackend;
+}
+
+/** Class labels as numbers whatever their dtype (the wasm heap view follows it); callers truncate, as tfjs's cast to int32 does. */
+export function labelsOf(backend: KernelBackend, labels: TensorInfo): ArrayLike<number> {
+  if ('typedArrayFromHeap' in backend) return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): ArrayLike<number> }).typedArrayFromHeap(labels);
+  return backend.readSync(labels.dataId) as ArrayLike<number>;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelBackend, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelIO } from './kernel-io.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
 
 /**
  * Per-sample softmax cross-entropy, −log softmax(logits)[label], as one kernel; its gradient,
@@ -13,16 +13,6 @@ import { kernelIO } from './kernel-io.js';
 export const SOFTMAX_CROSS_ENTROPY = 'MgdlSoftmaxCrossEntropy';
 export const SOFTMAX_CROSS_ENTROPY_GRAD = 'MgdlSoftmaxCrossEntropyGrad';
 
-interface Args {
-  inputs: NamedTensorInfoMap;
-  backend: KernelBackend;
-}
-
-/** The labels whatever their dtype (the wasm heap view follows it); callers truncate, as tfjs's cast to int32 does. */
-function labelsOf(backend: KernelBackend, labels: TensorInfo): ArrayLike<number> {
-  if ('typedArrayFromHeap' in backend) return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): ArrayLike<number> }).typedArrayFromHeap(labels);
-  return backend.readSync(labels.dataId) as ArrayLike<number>;
-}
 
 /**
  * Per row: the maximum, and log Σ exp(z − max), in float64 (tfjs sums float32 terms: the two
@@ -36,7 +26,7 @@ function rowLogSumExp(z: Float32Array, from: number, classes: number): [number, 
   return [max, Math.log(sum)];
 }
 
-function forward({ inputs, backend }: Args): TensorInfo {
+function forward({ inputs, backend }: KernelArgs): TensorInfo {
   const logits = inputs['logits']!;
   const [batch, classes] = logits.shape as [number, number];
   const io = kernelIO(backend);
@@ -53,7 +43,7 @@ function forward({ inputs, backend }: Args): TensorInfo {
   return infos[0]!;
 }
 
-function backward({ inputs, backend }: Args): TensorInfo {
+function backward({ inputs, backend }: KernelArgs): TensorInfo {
   const logits = inputs['logits']!;
   const [batch, classes] = logits.shape as [number, number];
   const io = kernelIO(backend);
