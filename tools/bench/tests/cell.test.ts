@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cicNoise, cicWidth } from '@mgdl/experiments';
 import { benchCell } from '../src/cell/cases.js';
 import type { CellProfile } from '../src/cell/profile.js';
 import { formatCellTables, median } from '../src/cell/table.js';
@@ -19,10 +20,11 @@ const profile = (total: number, steps: number): CellProfile => ({ setup: 1, step
 describe('bench:cell', () => {
   it('benchmarks the default cells of cic-width (w = 4) and cic-noise (w = 3), with fewer epochs when asked', () => {
     const width = benchCell('cic-width', { dataDir: dir });
-    expect(width.config).toMatchObject({ dataset: 'mnist', trainSize: 20000, testSize: 10000, epochs: 40, width: 4, batchSize: 128, series: 'presentation', dataDir: dir });
+    const preset = cicWidth.presets.default;
+    expect(width.config).toMatchObject({ dataset: 'mnist', trainSize: preset.trainSize, testSize: preset.testSize, epochs: preset.epochs, width: 4, batchSize: 128, series: 'presentation', dataDir: dir });
     expect(width.spec).toEqual({ model: 'fcnn', modelOptions: { width: 4 } });
     const noise = benchCell('cic-noise', { dataDir: dir, epochs: 2 });
-    expect(noise.config).toMatchObject({ trainSize: 10000, epochs: 2, width: 3, noise: 0.4 });
+    expect(noise.config).toMatchObject({ trainSize: cicNoise.presets.default.trainSize, epochs: 2, width: 3, noise: 0.4 });
     expect(noise.spec).toMatchObject({ model: 'mcnn', needs32: true });
   });
 
