@@ -11,12 +11,7 @@ const CHUNK_BYTES = 1 << 20;
  * HistoryError naming the file and `notText`: what the file is then, and what was expected.
  */
 export function* fileLines(file: string, notText: { problem: string; hint: string }): Generator<string, void, undefined> {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (error) {
-    throw new HistoryError(`cannot read the file: ${error instanceof Error ? error.message : String(error)}`, { file });
-  }
+  const fd = openForReading(file);
   try {
     const decoder = new TextDecoder('utf-8', { fatal: true });
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -62,16 +57,20 @@ export function* fileLines(file: string, notText: { problem: string; hint: strin
 
 /** The first `bytes` bytes of a file (fewer when it is shorter). */
 export function fileHead(file: string, bytes = 64 * 1024): Uint8Array {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (error) {
-    throw new HistoryError(`cannot read the file: ${error instanceof Error ? error.message : String(error)}`, { file });
-  }
+  const fd = openForReading(file);
   try {
     const head = Buffer.alloc(bytes);
     return head.subarray(0, readSync(fd, head, 0, bytes, 0));
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A file descriptor to read `file`, or a HistoryError naming it. */
+function openForReading(file: string): number {
+  try {
+    return openSync(file, 'r');
+  } catch (error) {
+    throw new HistoryError(`cannot read the file: ${error instanceof Error ? error.message : String(error)}`, { file });
   }
 }
