@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicBatch } from '@mgdl/experiments';
+import { cicBatch } from '@mgdl/seed-experiments';
 
 await runExperiment(cicBatch);

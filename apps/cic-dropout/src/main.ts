@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicDropout } from '@mgdl/experiments';
+import { cicDropout } from '@mgdl/seed-experiments';
 
 await runExperiment(cicDropout);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicEpochs } from '@mgdl/experiments';
+import { cicEpochs } from '@mgdl/seed-experiments';
 
 await runExperiment(cicEpochs);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicL2 } from '@mgdl/experiments';
+import { cicL2 } from '@mgdl/seed-experiments';
 
 await runExperiment(cicL2);

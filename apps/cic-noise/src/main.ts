@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicNoise } from '@mgdl/experiments';
+import { cicNoise } from '@mgdl/seed-experiments';
 
 await runExperiment(cicNoise);

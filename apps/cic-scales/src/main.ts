@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicScales } from '@mgdl/experiments';
+import { cicScales } from '@mgdl/seed-experiments';
 
 await runExperiment(cicScales);

@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { cicWidth } from '@mgdl/experiments';
+import { cicWidth } from '@mgdl/seed-experiments';
 
 await runExperiment(cicWidth);

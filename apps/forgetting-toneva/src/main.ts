@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { forgettingToneva } from '@mgdl/experiments';
+import { forgettingToneva } from '@mgdl/seed-experiments';
 
 await runExperiment(forgettingToneva);

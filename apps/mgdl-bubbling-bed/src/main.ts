@@ -1,4 +1,4 @@
 import { runExperiment } from '@mgdl/experiment';
-import { bubblingBed } from '@mgdl/experiments';
+import { bubblingBed } from '@mgdl/seed-experiments';
 
 await runExperiment(bubblingBed);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cicNoise, cicWidth } from '@mgdl/experiments';
+import { cicNoise, cicWidth } from '@mgdl/seed-experiments';
 import { benchCell } from '../src/cell/cases.js';
 import type { CellProfile } from '../src/cell/profile.js';
 import { formatCellTables, median } from '../src/cell/table.js';

@@ -167,7 +167,7 @@ describe('a project that installs every package from the registry', () => {
     expect(readdirSync(join(out, 'cells')).sort()).toEqual(['width=1,seed=0', 'width=4,seed=0']);
     expect(JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8'))).toHaveProperty('procedure');
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    const example = readmeExamples(readFileSync(join(dir, 'node_modules/@mgdl/experiments/README.md'), 'utf8')).get('experiments-plan');
+    const example = readmeExamples(readFileSync(join(dir, 'node_modules/@mgdl/seed-experiments/README.md'), 'utf8')).get('experiments-plan');
     expect(example, 'the experiments README marks its example <!-- install-check: experiments-plan -->').toBeDefined();
     writeFileSync(join(dir, 'experiments-plan.mjs'), example!.code);
     expect((await node(dir, 'experiments-plan.mjs')).stdout).toMatch(/cic-width, .*mgdl-bubbling-bed\n2 cells: width=2,seed=0 width=8,seed=0/);

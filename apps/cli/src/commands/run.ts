@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { runExperiment, suggestion } from '@mgdl/experiment';
-import { experiments, findExperiment } from '@mgdl/experiments';
+import { experiments, findExperiment } from '@mgdl/seed-experiments';
 import { formatTable } from '../table.js';
 
 /**

@@ -1,5 +1,5 @@
 import { resolveConfig, type CellSpec, type TrainingConfig } from '@mgdl/experiment';
-import { cicNoise, cicWidth } from '@mgdl/experiments';
+import { cicNoise, cicWidth } from '@mgdl/seed-experiments';
 
 /** One experiment cell as its app runs it: the resolved default config, its grid values and its CellSpec. */
 export interface BenchCell {
