@@ -19,6 +19,8 @@ describe('mgdl backend', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^backend: cpu/);
     expect(run.stdout).toMatch(/\* cpu +chosen: requested/);
+    // Each fused kernel is described as what it is, not as one of its siblings (Adam is no batch norm).
+    expect(run.stdout).toMatch(/^ {2}MgdlAdamUpdate +mgdl kernel: one call for what tfjs runs as several ops/m);
   });
 
   it('rejects bad input with a message and exit code 2', () => {

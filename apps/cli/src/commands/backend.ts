@@ -15,7 +15,7 @@ export function backendCommand(): Command {
 const WHY = {
   missing: 'missing in tfjs-wasm',
   faster: 'faster than the tfjs-wasm kernel',
-  fused: 'fused batch-norm training (one kernel forward, one backward)',
+  fused: 'mgdl kernel: one call for what tfjs runs as several ops (batch norm, Adam, softmax cross-entropy, per-sample stats)',
   native: 'runs in oneDNN on the wasm heap',
 } as const;
 
