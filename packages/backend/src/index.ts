@@ -14,6 +14,7 @@ export { registerWasmTrainingKernels, wasmTrainingKernels, type RegisteredKernel
 export { registerFastGradients } from './gradients.js';
 export { batchNormTraining, registerBatchNormKernels, type BatchNormTrainingResult } from './ops/batch-norm.js';
 export { dense, canRunDense, denseActivations, DENSE, DENSE_GRAD, type DenseActivation } from './ops/dense.js';
+export { MEAN_SQUARED_ERROR, MEAN_SQUARED_ERROR_GRAD, registerMeanSquaredErrorKernels } from './ops/mean-squared-error.js';
 export { SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, registerSoftmaxCrossEntropyKernels } from './ops/softmax-cross-entropy.js';
 export { CLASSIFICATION_STATS, registerClassificationStatsKernel } from './ops/classification-stats.js';
 export { ADAM_UPDATE, registerAdamUpdateKernel, type AdamUpdateAttrs } from './ops/adam-update.js';

@@ -7,6 +7,7 @@ import { prepareThreadedWasm } from './wasm/threads.js';
 import { registerFastGradients } from './gradients.js';
 import { registerBatchNormKernels } from './ops/batch-norm.js';
 import { registerAdamUpdateKernel } from './ops/adam-update.js';
+import { registerMeanSquaredErrorKernels } from './ops/mean-squared-error.js';
 import { registerSoftmaxCrossEntropyKernels } from './ops/softmax-cross-entropy.js';
 import { registerClassificationStatsKernel } from './ops/classification-stats.js';
 import { NATIVE_ENV, parseNativeEnv, registerNativeKernels, type NativeReport } from './native/register.js';
@@ -106,7 +107,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
         candidates,
         kernels: [
           ...(onWasm ? registerWasmTrainingKernels() : []),
-          ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel(), ...registerSoftmaxCrossEntropyKernels(), ...registerClassificationStatsKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
+          ...(onWasm || name === 'cpu' ? [...registerBatchNormKernels(), ...registerAdamUpdateKernel(), ...registerSoftmaxCrossEntropyKernels(), ...registerMeanSquaredErrorKernels(), ...registerClassificationStatsKernel()].map((kernelName) => ({ kernelName, why: 'fused' as const })) : []),
         ],
         gradients,
         native: nativeReport,

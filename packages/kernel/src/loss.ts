@@ -17,6 +17,8 @@ export interface LossFunction {
  * backward instead of ~12 tfjs ops each, equal to them within float32 rounding.
  */
 const FUSED_SOFTMAX_CROSS_ENTROPY = 'MgdlSoftmaxCrossEntropy';
+/** The same for mean squared error (MEAN_SQUARED_ERROR there): one kernel for ~3 forward and ~6 backward, bit for bit tfjs's. */
+const FUSED_MEAN_SQUARED_ERROR = 'MgdlMeanSquaredError';
 
 export const softmaxCrossEntropy: LossFunction = {
   name: 'softmax-cross-entropy',
@@ -32,7 +34,12 @@ export const softmaxCrossEntropy: LossFunction = {
 export const meanSquaredError: LossFunction = {
   name: 'mse',
   classification: false,
-  perSample: (out, y) => tf.mean(tf.square(tf.sub(out, y)), out.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D,
+  perSample: (out, y) => {
+    if (out.rank >= 2 && out.dtype === 'float32' && y.dtype === 'float32' && tf.util.arraysEqual(out.shape, y.shape) && tf.getKernel(FUSED_MEAN_SQUARED_ERROR, tf.getBackend())) {
+      return tf.engine().runKernel(FUSED_MEAN_SQUARED_ERROR, { predictions: out, targets: y }) as tf.Tensor1D;
+    }
+    return tf.mean(tf.square(tf.sub(out, y)), out.shape.slice(1).map((_, i) => i + 1)) as tf.Tensor1D;
+  },
 };
 
 export function resolveLoss(loss: 'softmax-cross-entropy' | 'mse' | LossFunction): LossFunction {
