@@ -6,12 +6,12 @@
  * called kernels and `slowest` the kernels taking most ms per step (tf.profile);
  * ms/step is wall time and cpuMs/step this process's CPU time (steadier on a shared machine), medians of the rounds.
  * --unfused: an A/B in the same process — every round also runs with mgdl's fused step kernels
- * (dense layer, softmax cross-entropy, per-sample statistics) unregistered, alternating, and the
+ * (dense layer, softmax cross-entropy, mean squared error, per-sample statistics) unregistered, alternating, and the
  * line gets an `unfused` object with the same measures (tfjs's ops run those parts instead).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parseArgs } from 'node:util';
-import { CLASSIFICATION_STATS, DENSE, DENSE_GRAD, initBackend, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from '@mgdl/backend';
+import { CLASSIFICATION_STATS, DENSE, DENSE_GRAD, initBackend, MEAN_SQUARED_ERROR, MEAN_SQUARED_ERROR_GRAD, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
@@ -90,7 +90,7 @@ function measure() {
 
 /** Runs `body` with mgdl's fused step kernels unregistered from the current backend (tfjs's ops then run those parts). */
 async function withoutFusedKernels<T>(body: () => Promise<T>): Promise<T> {
-  const names = [DENSE, DENSE_GRAD, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, CLASSIFICATION_STATS];
+  const names = [DENSE, DENSE_GRAD, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD, MEAN_SQUARED_ERROR, MEAN_SQUARED_ERROR_GRAD, CLASSIFICATION_STATS];
   const configs = names.map((name) => tf.getKernel(name, tf.getBackend())).filter((config) => config !== undefined);
   for (const config of configs) tf.unregisterKernel(config.kernelName, config.backendName);
   try {
