@@ -186,7 +186,18 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
     if (executor.kind === 'slurm') {
       const jobName = [experiment.name, name, stage.name].filter(Boolean).join('-');
       const outcome = await runStageOnSlurm(
-        { jobName, cells: stage.cells, dir: stage.dir, slurmDir: stageSlurmDir(dir, stage.name), command: cellCommand(dir, entry), identity: (cell) => cellIdentity(cell.config), fresh, verify: verifyCell, log },
+        {
+          jobName,
+          cells: stage.cells,
+          dir: stage.dir,
+          slurmDir: stageSlurmDir(dir, stage.name),
+          command: cellCommand(dir, entry),
+          identity: (cell) => cellIdentity(cell.config),
+          fresh,
+          verify: verifyCell,
+          log,
+          ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry) } : {}),
+        },
         { options: executor.options, dryRun, wait },
       );
       if (outcome.kind === 'dry-run' || outcome.kind === 'queued') return 0;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { slurmStatus, submitToSlurm, type CellCommand, type SlurmOptions, type SweepCell } from '@mgdl/sweep';
+import { slurmStatus, submitToSlurm, type CellCommand, type CellGroups, type SlurmOptions, type SweepCell } from '@mgdl/sweep';
 
 /** How the app runs a stage's cells on Slurm: submit, and with `wait`, follow until they end. */
 export interface SlurmRun {
@@ -21,6 +21,8 @@ export interface SlurmStageInput {
   fresh: boolean;
   verify: (cellDir: string) => void;
   log: (line: string) => void;
+  /** Cells trained together (a grid's seeds as one ensemble): one array task per group. */
+  together?: CellGroups<SweepCell>;
 }
 
 /** What the stage came to: every cell done, some failed, still queued (not waiting), or a dry run. */
@@ -33,7 +35,7 @@ export type SlurmStageOutcome = { kind: 'done' } | { kind: 'failed'; cells: stri
  */
 export async function runStageOnSlurm(input: SlurmStageInput, run: SlurmRun): Promise<SlurmStageOutcome> {
   const { log } = input;
-  const submit = () => submitToSlurm({ cells: input.cells, dir: input.dir, slurmDir: input.slurmDir, command: input.command, identity: input.identity, fresh: input.fresh, options: run.options, jobName: input.jobName, dryRun: run.dryRun, verify: input.verify });
+  const submit = () => submitToSlurm({ cells: input.cells, dir: input.dir, slurmDir: input.slurmDir, command: input.command, identity: input.identity, fresh: input.fresh, options: run.options, jobName: input.jobName, dryRun: run.dryRun, verify: input.verify, ...(input.together ? { together: input.together } : {}) });
   let submission = submit();
   if (run.dryRun) {
     if (submission.script) process.stdout.write(submission.script);
@@ -41,7 +43,7 @@ export async function runStageOnSlurm(input: SlurmStageInput, run: SlurmRun): Pr
     return { kind: 'dry-run' };
   }
   const report = () => {
-    if (submission.jobId) log(`slurm: submitted job ${submission.jobId} with ${submission.submitted.length} array task(s): ${submission.submitted.join(', ')}`);
+    if (submission.jobId) log(`slurm: submitted job ${submission.jobId} with ${submission.tasks.length} array task(s): ${submission.tasks.join(', ')}`);
     if (submission.queued.length) log(`slurm: ${submission.queued.length} cell(s) already queued: ${submission.queued.join(', ')}`);
     if (submission.failed.length) log(`slurm: ${submission.failed.length} cell(s) failed and were resubmitted: ${submission.failed.join(', ')}`);
   };

@@ -17,12 +17,13 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-const runApp = (runs: string, ...extra: string[]) =>
+const runAppWith = (env: NodeJS.ProcessEnv, runs: string, ...extra: string[]) =>
   spawnSync(process.execPath, ['--conditions=source', '--import', 'tsx', app, '--config', 'smoke', '--runs-dir', runs, '--set', 'epochs=4', ...extra], {
     encoding: 'utf8',
     timeout: 900_000,
-    env: { ...process.env, ...cluster.env, MGDL_SLURM_POLL_SECONDS: '1' },
+    env: { ...process.env, ...cluster.env, MGDL_SLURM_POLL_SECONDS: '1', ...env },
   });
+const runApp = (runs: string, ...extra: string[]) => runAppWith({}, runs, ...extra);
 const slurm = (command: string, ...args: string[]) => spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...cluster.env } });
 const out = (runs: string) => join(runs, 'training', 'smoke');
 
@@ -63,6 +64,24 @@ describe('the Slurm executor', () => {
     expect(jobs).toEqual([expect.objectContaining({ jobId: jobLine![1], cells: ['seed=0', 'seed=1'] })]);
     const status = runApp(runs, '--executor', 'slurm', '--status');
     expect(status.stdout).toMatch(new RegExp(`seed=0\\s+done\\s+${jobLine![1]}_0`));
+  });
+
+  it('runs cells trained together (a grid\'s seeds) as one array task, each cell ending as it does alone', () => {
+    const runs = mkdtempSync(join(tmpdir(), 'mgdl-slurm-together-'));
+    const run = runAppWith({ MGDL_TEST_TOGETHER: '1' }, runs, '--executor', 'slurm', '--slurm', 'mem=1G', '--wait');
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const jobLine = /slurm: submitted job (\d+) with 1 array task\(s\): seed=0\+1 more\n/.exec(run.stdout);
+    expect(jobLine, run.stdout).not.toBeNull();
+    expect(results(runs)).toEqual(local);
+    const jobs = JSON.parse(readFileSync(join(out(runs), 'slurm', 'jobs.json'), 'utf8')) as { jobId: string; cells: string[]; tasks: string[][] }[];
+    expect(jobs).toEqual([expect.objectContaining({ jobId: jobLine![1], cells: ['seed=0', 'seed=1'], tasks: [['seed=0', 'seed=1']] })]);
+    // Both cells are the one task's, and each has the group's output in its own logs.
+    const status = runApp(runs, '--executor', 'slurm', '--status');
+    for (const cell of ['seed=0', 'seed=1']) {
+      expect(status.stdout).toMatch(new RegExp(`${cell}\\s+done\\s+${jobLine![1]}_0`));
+      expect(JSON.parse(readFileSync(join(out(runs), 'cells', cell, 'slurm-exit.json'), 'utf8'))).toMatchObject({ code: 0, task: `${jobLine![1]}_0` });
+    }
+    expect(readFileSync(join(out(runs), 'cells', 'seed=1', 'stdout.log'), 'utf8')).toBe(readFileSync(join(out(runs), 'cells', 'seed=0', 'stdout.log'), 'utf8'));
   });
 
   it('after scancel of one array task, a rerun submits only that cell and ends identical', async () => {

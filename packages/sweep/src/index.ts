@@ -1,4 +1,5 @@
 export { expandGrid, GridError, type SweepCell } from './grid.js';
+export type { CellGroups } from './group.js';
 export { runSweep, type SweepEvent, type SweepFailure, type SweepOptions, type SweepResult } from './run-sweep.js';
 export { CellIdentityError, planSweep, staleCells, type PendingCell, type SweepPlan } from './plan.js';
 export { canonicalJson, fingerprintOf, type CellIdentity } from './identity.js';

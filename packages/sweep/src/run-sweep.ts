@@ -5,10 +5,10 @@ import { writeFileAtomic } from '@mgdl/io';
 import { assertCellNames } from './cell-name.js';
 import { writeDone } from './certify.js';
 import { FAILED_FILE } from './files.js';
+import { groupPending, type CellGroups } from './group.js';
 import { planSweep } from './plan.js';
 import { trapInterrupts } from './interrupt.js';
 import { startCell, type CellCommand, type CellExit, type RunningCell } from './run-cell.js';
-import type { PendingCell } from './plan.js';
 
 export type SweepEvent =
   | { type: 'skip'; name: string }
@@ -53,16 +53,8 @@ export interface SweepOptions<C extends { name: string }> {
   fresh?: boolean;
   /** Checks a cell that exited 0 (throws saying what is incomplete); only then is it certified done. */
   verify?: (cellDir: string) => void;
-  /**
-   * Cells trained together in one process (e.g. a grid's seeds as one ensemble): pending cells with
-   * one `key` (undefined: alone) start as one `command` over all of them. Each stays a cell of its
-   * own — its directory, logs (the process's output goes to each), done.json or failed.json — and
-   * a rerun groups only those still pending. A group of one runs the cell's own `command`.
-   */
-  together?: {
-    key: (cell: C) => string | undefined;
-    command: (cells: readonly C[], cellDirs: readonly string[]) => CellCommand;
-  };
+  /** Cells trained together in one process (see CellGroups). */
+  together?: CellGroups<C>;
 }
 
 export interface SweepResult {
@@ -161,42 +153,6 @@ export async function runSweep<C extends { name: string }>(options: SweepOptions
     );
   }
   return result;
-}
-
-/** One process to start: a pending cell alone, or the pending cells of one `together` key. */
-interface Job {
-  /** The cell's name, or `first+N more` for a group (in progress lines and the interrupt trap). */
-  label: string;
-  members: PendingCell[];
-  command: CellCommand;
-}
-
-function groupPending<C extends { name: string }>(pending: readonly PendingCell[], cells: readonly C[], together: SweepOptions<C>['together']): Job[] {
-  const alone = (cell: PendingCell): Job => ({ label: cell.name, members: [cell], command: cell.command });
-  if (!together) return pending.map(alone);
-  const byName = new Map(cells.map((cell) => [cell.name, cell]));
-  const groups = new Map<string, PendingCell[]>();
-  const jobs: (Job | PendingCell[])[] = [];
-  for (const cell of pending) {
-    const key = together.key(byName.get(cell.name)!);
-    if (key === undefined) {
-      jobs.push(alone(cell));
-      continue;
-    }
-    const group = groups.get(key);
-    if (group) group.push(cell);
-    else {
-      const members = [cell];
-      groups.set(key, members);
-      jobs.push(members); // in the place of its first cell
-    }
-  }
-  return jobs.map((job) => {
-    if (!Array.isArray(job)) return job;
-    if (job.length === 1) return alone(job[0]!);
-    const command = together.command(job.map((cell) => byName.get(cell.name)!), job.map((cell) => cell.cellDir));
-    return { label: `${job[0]!.name}+${job.length - 1} more`, members: job, command };
-  });
 }
 
 function writeJson(path: string, value: unknown): void {

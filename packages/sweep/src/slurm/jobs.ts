@@ -7,8 +7,10 @@ export interface SubmittedJob {
   jobId: string;
   script: string;
   submittedAt: string;
-  /** Cell names in array-task order: task i ran cells[i]. */
+  /** Every cell the job ran, in array-task order. */
   cells: string[];
+  /** Task i ran tasks[i]: one cell, or a group trained together. Absent in jobs of one cell per task (task i ran cells[i]). */
+  tasks?: string[][];
 }
 
 const jobsFile = (slurmDir: string) => join(slurmDir, 'jobs.json');
@@ -30,6 +32,6 @@ export function recordJob(slurmDir: string, job: SubmittedJob): void {
 /** The latest array task each cell was submitted as: cell name → `<job>_<task>`. */
 export function latestTasks(slurmDir: string): Map<string, string> {
   const tasks = new Map<string, string>();
-  for (const job of readJobs(slurmDir)) job.cells.forEach((name, i) => tasks.set(name, `${job.jobId}_${i}`));
+  for (const job of readJobs(slurmDir)) (job.tasks ?? job.cells.map((name) => [name])).forEach((names, i) => names.forEach((name) => tasks.set(name, `${job.jobId}_${i}`)));
   return tasks;
 }

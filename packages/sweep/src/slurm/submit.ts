@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@mgdl/io';
 import { doneProblem, writeDone } from '../certify.js';
 import { FAILED_FILE } from '../files.js';
+import { groupPending, type CellGroups } from '../group.js';
 import { planSweep, type PlanOptions } from '../plan.js';
 import { latestTasks, recordJob } from './jobs.js';
 import { SlurmConfigError, type SlurmOptions } from './options.js';
@@ -20,13 +21,18 @@ export interface SlurmSubmitOptions<C extends { name: string }> extends PlanOpti
   verify?: (cellDir: string) => void;
   /** The working directory the cell commands expect (default: ours). */
   cwd?: string;
+  /** Cells trained together: one array task per group (see CellGroups). */
+  together?: CellGroups<C>;
 }
 
 export interface SlurmSubmission {
   /** The array job just submitted; undefined when nothing needed submitting (or a dry run). */
   jobId?: string;
   script?: string;
+  /** The cells submitted now, in array-task order. */
   submitted: string[];
+  /** The array tasks submitted now, by their cell or group label (`first+N more`). */
+  tasks: string[];
   /** Certified done, now or before. */
   done: string[];
   /** Already queued or running in an earlier job: not submitted again. */
@@ -94,27 +100,31 @@ export function collectFinishedTasks(cells: readonly { name: string; cellDir: st
  * same plan (fingerprints, done.json) as the local pool, so either executor can continue the other.
  */
 export function submitToSlurm<C extends { name: string }>(input: SlurmSubmitOptions<C>): SlurmSubmission {
-  const { slurmDir, options, jobName, dryRun = false, verify, cwd = process.cwd() } = input;
+  const { slurmDir, options, jobName, dryRun = false, verify, cwd = process.cwd(), together } = input;
   if (!dryRun) slurmCommand('sbatch', ['--version']);
   const plan = planSweep(input);
-  const tasks = latestTasks(slurmDir);
+  const latest = latestTasks(slurmDir);
   const finished = collectFinishedTasks(plan.pending, verify);
-  const queued = dryRun ? new Map<string, string>() : queuedTasks([...tasks.values()].map((task) => task.split('_')[0]!));
-  const isQueued = (name: string) => tasks.has(name) && queued.has(tasks.get(name)!);
+  const queued = dryRun ? new Map<string, string>() : queuedTasks([...latest.values()].map((task) => task.split('_')[0]!));
+  const isQueued = (name: string) => latest.has(name) && queued.has(latest.get(name)!);
   const toSubmit = plan.pending.filter((cell) => !finished.done.includes(cell.name) && !isQueued(cell.name));
   const submission: SlurmSubmission = {
     submitted: [],
+    tasks: [],
     done: [...plan.done, ...finished.done],
     queued: plan.pending.filter((cell) => isQueued(cell.name)).map((cell) => cell.name),
     failed: finished.failed,
   };
   if (toSubmit.length === 0) return submission;
-  const script = slurmScript({ jobName, cells: toSubmit, options, logDir: slurmDir, cwd });
+  const tasks = groupPending(toSubmit, input.cells, together);
+  const script = slurmScript({ jobName, tasks, options, logDir: slurmDir, cwd });
   if (dryRun) return { ...submission, script };
   const path = join(slurmDir, `${jobName}-${new Date().toISOString().replace(/[:.]/g, '-')}.sbatch`);
   mkdirSync(slurmDir, { recursive: true });
   writeFileAtomic(path, script);
   const jobId = slurmCommand('sbatch', ['--parsable', path]).trim().split(';')[0]!;
-  recordJob(slurmDir, { jobId, script: path, submittedAt: new Date().toISOString(), cells: toSubmit.map((cell) => cell.name) });
-  return { ...submission, jobId, script, submitted: toSubmit.map((cell) => cell.name) };
+  const cells = tasks.flatMap((task) => task.members.map((cell) => cell.name));
+  const grouped = tasks.some((task) => task.members.length > 1);
+  recordJob(slurmDir, { jobId, script: path, submittedAt: new Date().toISOString(), cells, ...(grouped ? { tasks: tasks.map((task) => task.members.map((cell) => cell.name)) } : {}) });
+  return { ...submission, jobId, script, submitted: cells, tasks: tasks.map((task) => task.label) };
 }
