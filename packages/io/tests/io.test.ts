@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -7,6 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { acquireLock, describeWriteFailure, FileLockTimeoutError, FileWriteError, LockHeldError, removeLeftoverPartials, withFileLock, writeFileAtomic } from '../src/index.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'mgdl-io-'));
+
+
+/** A child process that has exited at once: its pid is no longer running. */
+const exitedChild = () => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+
+/** The worker's next message, or its error; the listener not called is removed, so rounds add none. */
+const nextMessage = (worker: Worker) =>
+  new Promise<unknown>((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      worker.off('error', onError);
+      resolve(message);
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage).once('error', onError);
+  });
 
 describe('writeFileAtomic', () => {
   it('replaces the file whole and leaves no temporary file', () => {
@@ -73,7 +91,7 @@ describe('withFileLock', () => {
   it('takes over a lock whose owner died, and times out on a live one', async () => {
     const dir = tempDir();
     const lock = join(dir, 'x.lock');
-    const child = fork('-e', [], { execArgv: ['-e', 'setTimeout(() => {}, 10)'] });
+    const child = exitedChild();
     const deadPid = child.pid!;
     await new Promise((r) => child.on('exit', r));
     writeFileSync(lock, `${(await import('node:os')).hostname()} ${deadPid}\n`);
@@ -87,7 +105,7 @@ describe('withFileLock', () => {
 
   it('lets one task at a time run when several threads find the same stale lock at the same moment, round after round', async () => {
     const dir = tempDir();
-    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    const dead = exitedChild();
     await new Promise((resolve) => dead.on('exit', resolve));
     const source = new URL('../src/index.ts', import.meta.url).href;
     // gate: [0] the start barrier, [1] threads at the barrier, [2] tasks inside now, [3] most tasks ever inside at once.
@@ -108,7 +126,7 @@ describe('withFileLock', () => {
         parentPort.postMessage('ready');
       });`;
     const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
-    const next = (worker: Worker) => new Promise<unknown>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    const next = nextMessage;
     try {
       await Promise.all(workers.map(next));
       for (let round = 0; round < 40; round++) {
@@ -160,7 +178,7 @@ describe('acquireLock', () => {
 
   it('takes over a lock whose holder on this host is dead, saying whose it was', async () => {
     const lock = join(tempDir(), 'run.lock');
-    const child = fork('-e', [], { execArgv: ['-e', ''] });
+    const child = exitedChild();
     await new Promise((resolve) => child.on('exit', resolve));
     writeFileSync(lock, `${hostname()} ${child.pid} 2026-01-01T00:00:00.000Z\n`);
     const taken: string[] = [];
@@ -196,7 +214,7 @@ describe('acquireLock', () => {
 
   it('is not blocked by the takeover lock of a process killed while it took a stale lock over', async () => {
     const lock = join(tempDir(), 'run.lock');
-    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    const dead = exitedChild();
     await new Promise((resolve) => dead.on('exit', resolve));
     writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
     writeFileSync(`${lock}.takeover`, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
@@ -208,7 +226,7 @@ describe('acquireLock', () => {
 
   it('lets exactly one of several threads that find the same stale lock at the same moment take it', async () => {
     const dir = tempDir();
-    const dead = fork('-e', [], { execArgv: ['-e', ''] });
+    const dead = exitedChild();
     await new Promise((resolve) => dead.on('exit', resolve));
     const source = new URL('../src/index.ts', import.meta.url).href;
     // Four threads, each round waiting on one barrier, then all trying to take a lock left by a dead process.
@@ -226,7 +244,7 @@ describe('acquireLock', () => {
         parentPort.postMessage('ready');
       });`;
     const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
-    const next = (worker: Worker) => new Promise<unknown>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    const next = nextMessage;
     try {
       await Promise.all(workers.map(next));
       for (let round = 0; round < 40; round++) {
