@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Dataset } from '@mgdl/datasets';
 import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History, type Series } from '@mgdl/forgetting';
 import { interchangeWriter } from '@mgdl/forgetting/node';
 import type { KernelPlugin } from '@mgdl/kernel';
 import { buildReport, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
-import { writeFileAtomic } from '@mgdl/io';
+import { runFiles, writeFileAtomic } from '@mgdl/io';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 
 export interface ReportedRunOptions {
@@ -64,7 +63,7 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: series });
   const writer = runWriter({ dir, config, environment: { classNames: trainSet.classNames, ...environment }, tensorboard, forgetting: () => stats.history(series) });
   const scores = sampleScorePlugins(series, epochs);
-  const interchangeFile = interchange ? [interchangeWriter({ file: join(dir, 'dynamics.jsonl'), series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
+  const interchangeFile = interchange ? [interchangeWriter({ file: runFiles(dir).interchange, series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
   return {
     plugins: [stats, ...scores.list, writer, ...interchangeFile],
     writer,
@@ -93,7 +92,7 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
       let reportFile: string | undefined;
       if (report) {
         const page = await buildReport([dir], { title: (typeof report === 'object' && report.title) || `mgdl run: ${trainSet.name}` });
-        reportFile = join(dir, 'report.html');
+        reportFile = runFiles(dir).report;
         writeFileAtomic(reportFile, page.html);
       }
       return { analysis, ...(noiseDetection ? { noiseDetection } : {}), ...(reportFile ? { reportFile } : {}) };
