@@ -1,8 +1,8 @@
 import type { Dataset } from '@mgdl/datasets';
-import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History, type Series } from '@mgdl/forgetting';
+import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, type Analysis, type History, type Series } from '@mgdl/forgetting';
 import { interchangeWriter } from '@mgdl/forgetting/node';
 import type { KernelPlugin } from '@mgdl/kernel';
-import { buildReport, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
+import { buildReport, forgettingSection, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
 import { runFiles, writeFileAtomic } from '@mgdl/io';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 
@@ -78,17 +78,7 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
       if (noiseDetection) writer.summarize('noiseDetection', noiseDetection);
       const scaleTraces = scaleTracesOf(analysis, history);
       writer.writeTraces(scaleTraces);
-      writer.summarize('forgetting', {
-        series,
-        ...summarize(analysis),
-        settledRatio: finiteOrNull(analysis.settled.system.value),
-        settledAmplitude: finiteOrNull(analysis.settled.system.amplitude),
-        mesoSettledRatio: analysis.settled.meso ? finiteOrNull(analysis.settled.meso.value.value) : null,
-        regime: analysis.regime,
-        clean: summarize(split.clean),
-        noisy: summarize(split.noisy),
-        scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, history) },
-      });
+      writer.summarize('forgetting', forgettingSection({ series, analysis, split, scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, history) } }));
       let reportFile: string | undefined;
       if (report) {
         const page = await buildReport([dir], { title: (typeof report === 'object' && report.title) || `mgdl run: ${trainSet.name}` });
@@ -99,8 +89,6 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
     },
   };
 }
-
-const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
 
 const pick = (s: { value: number; amplitude: number }) => ({ value: s.value, amplitude: s.amplitude });
 

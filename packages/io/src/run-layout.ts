@@ -28,6 +28,8 @@ export const CELL_FILE_NAMES = {
   checkpoints: 'checkpoints',
   /** The run in mgdl's interchange format, for `mgdl analyze` (only when asked for). */
   interchange: 'dynamics.jsonl',
+  /** Imported runs: where `mgdl analyze` took the history from, in words. */
+  importNote: 'README.txt',
   /** A single run's own HTML page (a grid's cells write none). */
   report: 'report.html',
   /** The sweep runner's marker that the cell finished and passed its check. */
@@ -98,6 +100,7 @@ export const runFiles = (dir: string) => ({
   tensorboard: join(dir, CELL_FILE_NAMES.tensorboard),
   checkpoints: join(dir, CELL_FILE_NAMES.checkpoints),
   interchange: join(dir, CELL_FILE_NAMES.interchange),
+  importNote: join(dir, CELL_FILE_NAMES.importNote),
   report: join(dir, CELL_FILE_NAMES.report),
   done: join(dir, CELL_FILE_NAMES.done),
   identity: join(dir, CELL_FILE_NAMES.identity),

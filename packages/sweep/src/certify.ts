@@ -14,7 +14,7 @@ export interface DoneRecord {
 }
 
 // Logs grow on every rerun and checkpoints are the cell's own resume state: neither is a result.
-const NOT_RESULTS = new Set([DONE_FILE, FAILED_FILE, IDENTITY_FILE, STDOUT_LOG, STDERR_LOG, CELL_FILE_NAMES.checkpoints]);
+const NOT_RESULTS = new Set<string>([DONE_FILE, FAILED_FILE, IDENTITY_FILE, STDOUT_LOG, STDERR_LOG, CELL_FILE_NAMES.checkpoints]);
 
 function resultFiles(cellDir: string, dir = cellDir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
