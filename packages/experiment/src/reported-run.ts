@@ -3,7 +3,7 @@ import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, ty
 import { interchangeWriter } from '@mgdl/forgetting/node';
 import type { KernelPlugin } from '@mgdl/kernel';
 import { buildReport, forgettingSection, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
-import { runFiles, writeFileAtomic } from '@mgdl/io';
+import { runFiles, SAMPLE_TABLES, writeFileAtomic } from '@mgdl/io';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 
 export interface ReportedRunOptions {
@@ -73,7 +73,7 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
       const analysis = analyze(history, groups ? { groups: [...groups] } : {});
       const noisy = new Set(Array.from(trainSet.ids).filter((_, i) => trainSet.noise?.noisy[i] === 1));
       const split = analyzeByNoise(history, noisy);
-      writer.writeSamples('forgetting', perSampleCsv(analysis, noisy));
+      writer.writeSamples(SAMPLE_TABLES.forgetting, perSampleCsv(analysis, noisy));
       const noiseDetection = writeSampleScores(writer, trainSet, analysis, scores);
       if (noiseDetection) writer.summarize('noiseDetection', noiseDetection);
       const scaleTraces = scaleTracesOf(analysis, history);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readPerSampleCsv, type PerSampleTable } from '@mgdl/forgetting';
-import { SAMPLE_TABLES } from '@mgdl/io';
+import { CELL_FILE_NAMES, SAMPLE_TABLES } from '@mgdl/io';
 import { runFiles, type RunEvent } from '../run/layout.js';
 import { readRunMetrics, type RunMetrics } from '../run/metrics.js';
 import { readRunParams, type RunParams } from '../run/params-file.js';
@@ -60,8 +60,8 @@ export function loadRun(dir: string): LoadedRun {
   run.params = attempt(files.params, readRunParams, { required: true });
   run.metrics = attempt(files.metrics, readRunMetrics, { required: true });
   run.traces = attempt(files.traces, readScaleTraces, { required: false });
-  run.forgetting = attempt(files.samples('forgetting'), (path) => readPerSampleCsv(readFileSync(path, 'utf8'), { file: path }), { required: false });
-  run.scores = attempt(files.samples('scores'), readSampleScores, { required: false });
+  run.forgetting = attempt(files.samples(SAMPLE_TABLES.forgetting), (path) => readPerSampleCsv(readFileSync(path, 'utf8'), { file: path }), { required: false });
+  run.scores = attempt(files.samples(SAMPLE_TABLES.scores), readSampleScores, { required: false });
   run.gallery = attempt(files.gallery, readGallery, { required: false });
   const table = <R>(spec: TableSpec<R>) => attempt(files.samples(spec.name), (path) => readTable(spec, path), { required: false });
   run.dataMap = table(DATA_MAP_TABLE);
@@ -77,13 +77,13 @@ export function loadRun(dir: string): LoadedRun {
         try {
           const event = JSON.parse(line) as RunEvent;
           if (typeof event.tag === 'string' && Number.isFinite(event.value)) run.events.push(event);
-          else run.problems.push(`events.jsonl line ${i + 1}: not an event`);
+          else run.problems.push(`${CELL_FILE_NAMES.events} line ${i + 1}: not an event`);
         } catch {
-          run.problems.push(`events.jsonl line ${i + 1}: not valid JSON (a run cut off while writing?)`);
+          run.problems.push(`${CELL_FILE_NAMES.events} line ${i + 1}: not valid JSON (a run cut off while writing?)`);
         }
       });
   } else {
-    run.missing.push('events.jsonl');
+    run.missing.push(CELL_FILE_NAMES.events);
   }
   if (existsSync(files.samplesDir)) {
     const typed = new Set<string>(Object.values(SAMPLE_TABLES).map((name) => `${name}.csv`));
