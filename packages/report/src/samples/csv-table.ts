@@ -25,24 +25,42 @@ function records(text: string): { cells: string[]; line: number }[] {
   const out: { cells: string[]; line: number }[] = [];
   let cells: string[] = [];
   let cell = '';
-  let [line, start, inQuotes, touched] = [1, 1, false, false];
+  let line = 1;
+  let start = 1;
+  let inQuotes = false;
+  // Whether the record has begun: a line holding only "" is one empty cell, a blank line is no record.
+  let begun = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (inQuotes) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') inQuotes = false;
-      else {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') {
+        inQuotes = false;
+      } else {
         if (ch === '\n') line++;
         cell += ch;
       }
-    } else if (ch === '"') (inQuotes = true), (touched = true);
-    else if (ch === ',') cells.push(cell), (cell = ''), (touched = true);
-    else if (ch === '\n') {
-      if (touched || cell !== '') out.push({ cells: [...cells, cell], line: start });
-      [cells, cell, touched, start] = [[], '', false, ++line];
-    } else if (ch !== '\r') (cell += ch), (touched = true);
+      continue;
+    }
+    if (ch === '\r') continue;
+    if (ch === '\n') {
+      if (begun) out.push({ cells: [...cells, cell], line: start });
+      cells = [];
+      cell = '';
+      begun = false;
+      start = ++line;
+      continue;
+    }
+    begun = true;
+    if (ch === '"') inQuotes = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
   }
-  if (touched || cell !== '') out.push({ cells: [...cells, cell], line: start });
+  if (begun) out.push({ cells: [...cells, cell], line: start });
   return out;
 }
 
