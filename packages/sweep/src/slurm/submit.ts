@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@mgdl/io';
+import { runFiles, writeFileAtomic } from '@mgdl/io';
 import { doneProblem, writeDone } from '../certify.js';
-import { FAILED_FILE, STDERR_LOG } from '../files.js';
+import { FAILED_FILE } from '../files.js';
 import { planSweep, type PlanOptions } from '../plan.js';
 import { latestTasks, recordJob } from './jobs.js';
 import { SlurmConfigError, type SlurmOptions } from './options.js';
@@ -82,7 +82,8 @@ export function collectFinishedTasks(cells: readonly { name: string; cellDir: st
         continue;
       }
     }
-    const stderrTail = existsSync(join(cellDir, STDERR_LOG)) ? readFileSync(join(cellDir, STDERR_LOG), 'utf8').split('\n').filter(Boolean).slice(-40) : [];
+    const stderrLog = runFiles(cellDir).stderr;
+    const stderrTail = existsSync(stderrLog) ? readFileSync(stderrLog, 'utf8').split('\n').filter(Boolean).slice(-40) : [];
     writeFileAtomic(join(cellDir, FAILED_FILE), `${JSON.stringify({ exitCode: exit.code, signal: null, task: exit.task, finishedAt: exit.finishedAt, stderrTail: problem ? [...stderrTail, problem] : stderrTail }, null, 2)}\n`);
     result.failed.push(name);
   }
