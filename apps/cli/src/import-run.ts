@@ -1,8 +1,24 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@mgdl/io';
-import { perSampleCsv, rankByForgetting, summarize, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
-import { gitSha, noiseDetection, packageVersions, runFiles, runWriter, sampleScoresCsv, scaleTracesOf, type RunEvent, type SampleScoreRow } from '@mgdl/report';
+import { mkdirSync } from 'node:fs';
+import { runFiles, SAMPLE_TABLES, writeFileAtomic } from '@mgdl/io';
+import { perSampleCsv, rankByForgetting, type Analysis, type DataMap, type AumResult, type El2nResult, type History } from '@mgdl/forgetting';
+import {
+  AUM_TABLE,
+  DATA_MAP_TABLE,
+  EL2N_TABLE,
+  forgettingSection,
+  gitSha,
+  NAMES_TABLE,
+  noiseDetection,
+  packageVersions,
+  RANKING_TABLE,
+  runWriter,
+  sampleScoresCsv,
+  scaleTracesOf,
+  writeRunParams,
+  writeTable,
+  type RunEvent,
+  type SampleScoreRow,
+} from '@mgdl/report';
 
 /** Everything `mgdl analyze` knows about one imported history. */
 export interface AnalysisInput {
@@ -34,8 +50,8 @@ export interface AnalysisInput {
  */
 export function writeImportRun(dir: string, input: AnalysisInput): void {
   const { history, analysis } = input;
-  mkdirSync(join(dir, 'samples'), { recursive: true });
   const files = runFiles(dir);
+  mkdirSync(files.samplesDir, { recursive: true });
   const note = `Imported by mgdl analyze from ${input.source}: ${input.files.join(', ')}. Series '${history.series}', ${history.steps} steps. Meso scale: ${input.mesoNote}.`;
   const params = {
     config: { command: 'mgdl analyze', source: input.source, files: input.files, series: history.series, ...(input.steps ? { sourceSteps: [input.steps[0], input.steps.at(-1)] } : {}) },
@@ -47,41 +63,32 @@ export function writeImportRun(dir: string, input: AnalysisInput): void {
     git: gitSha(),
     created: new Date().toISOString(),
   };
-  writeFileAtomic(files.params, `${JSON.stringify(params, null, 2)}\n`);
+  writeRunParams(files.params, params);
   writeFileAtomic(files.events, eventLines(history));
   const recorder = runWriter({ dir, config: params.config, tensorboard: false });
   const name = (id: number) => input.names?.[id] ?? String(id);
-  recorder.writeSamples('forgetting', perSampleCsv(analysis));
-  if (input.names) recorder.writeSamples('names', `id,name\n${input.names.map((n, id) => `${id},${csvCell(n)}`).join('\n')}\n`);
+  recorder.writeSamples(SAMPLE_TABLES.forgetting, perSampleCsv(analysis));
+  if (input.names) writeTable(dir, NAMES_TABLE, input.names.map((n, id) => ({ id, name: n })));
   // Most forgotten first; never-learned samples count as forgotten infinitely often (Toneva et al.).
   const ranking = rankByForgetting(analysis.perSample, analysis.steps);
-  const rows = Array.from(ranking.ids, (id, r) => ({ id, count: ranking.counts[r]!, p: history.positionOf(id) })).reverse();
-  recorder.writeSamples(
-    'ranking',
-    `rank,id,name,forgetting_events,learning_events,set\n${rows.map(({ id, p }, r) => `${r + 1},${id},${csvCell(name(id))},${analysis.perSample.forgettingEvents[p]},${analysis.perSample.learningEvents[p]},${['', 'S1', 'S2', 'S3'][analysis.perSample.set[p]!]}`).join('\n')}\n`,
-  );
+  const ranked = Array.from(ranking.ids, (id) => ({ id, p: history.positionOf(id) })).reverse();
+  const s = analysis.perSample;
+  writeTable(dir, RANKING_TABLE, ranked.map(({ id, p }, r) => ({ rank: r + 1, id, name: name(id), forgettingEvents: s.forgettingEvents[p]!, learningEvents: s.learningEvents[p]!, set: (['', 'S1', 'S2', 'S3'] as const)[s.set[p]!]! })));
   if (input.dataMap) {
     const m = input.dataMap;
-    recorder.writeSamples('data-map', `id,confidence,variability,correctness,region\n${Array.from(m.ids, (id, i) => `${id},${m.confidence[i]},${m.variability[i]},${m.correctness[i]},${m.regionNames[m.region[i]!]}`).join('\n')}\n`);
+    writeTable(dir, DATA_MAP_TABLE, Array.from(m.ids, (id, i) => ({ id, confidence: m.confidence[i]!, variability: m.variability[i]!, correctness: m.correctness[i]!, region: m.regionNames[m.region[i]!]! })));
   }
-  if (input.aum) recorder.writeSamples('aum', `id,aum,epochs\n${Array.from(input.aum.ids, (id, i) => `${id},${input.aum!.aum[i]},${input.aum!.epochs[i]}`).join('\n')}\n`);
-  if (input.el2n) recorder.writeSamples('el2n', `id,el2n,epochs\n${Array.from(input.el2n.ids, (id, i) => `${id},${input.el2n!.score[i]},${input.el2n!.epochs[i]}`).join('\n')}\n`);
+  const { aum, el2n } = input;
+  if (aum) writeTable(dir, AUM_TABLE, Array.from(aum.ids, (id, i) => ({ id, aum: aum.aum[i]!, epochs: aum.epochs[i]! })));
+  if (el2n) writeTable(dir, EL2N_TABLE, Array.from(el2n.ids, (id, i) => ({ id, el2n: el2n.score[i]!, epochs: el2n.epochs[i]! })));
   recorder.writeTraces(scaleTracesOf(analysis, history, name));
   if (input.scoreRows) {
-    recorder.writeSamples('scores', sampleScoresCsv(input.scoreRows));
+    recorder.writeSamples(SAMPLE_TABLES.scores, sampleScoresCsv(input.scoreRows));
     const detection = noiseDetection(input.scoreRows);
     if (detection) recorder.summarize('noiseDetection', detection);
   }
-  const finite = (x: number) => (Number.isFinite(x) ? x : null);
-  recorder.summarize('forgetting', {
-    series: history.series,
-    ...summarize(analysis),
-    settledRatio: finite(analysis.settled.system.value),
-    settledAmplitude: finite(analysis.settled.system.amplitude),
-    ...(analysis.settled.meso ? { mesoSettledRatio: finite(analysis.settled.meso.value.value) } : {}),
-    regime: analysis.regime,
-  });
-  writeFileSync(join(dir, 'README.txt'), `${note}\nWritten by mgdl analyze; open the report with: mgdl report ${dir}\n`);
+  recorder.summarize('forgetting', forgettingSection({ series: history.series, analysis }));
+  writeFileAtomic(files.importNote, `${note}\nWritten by mgdl analyze; open the report with: mgdl report ${dir}\n`);
 }
 
 /** Per step: the share of samples correct (train/accuracy) and, when recorded, the mean loss (train/loss). */
@@ -110,5 +117,3 @@ function eventLines(history: History): string {
   }
   return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
 }
-
-const csvCell = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { initBackend, type BackendReport } from '@mgdl/backend';
 import { Batcher, loadDataset, padImages, takeFirst, takeIds, takeStratified, verifyFiles, withLabelNoise, type Dataset } from '@mgdl/datasets';
 import { mesoGroups, type Analysis } from '@mgdl/forgetting';
+import { runFiles } from '@mgdl/io';
 import { gradientClipping, train, type KernelPlugin, type OptimizerSpec } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { cellFingerprint } from './identity.js';
@@ -110,7 +110,7 @@ export async function classificationCell(config: TrainingConfig & { grid: Record
     seed: config.initSeed ?? config.seed,
     evaluation: { test: cell.testData },
     ...(config.series === 'inference-pass' ? { inferencePass: { data: cell.trainInOrder } } : {}),
-    checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
+    checkpoint: { dir: runFiles(cellDir).checkpoints, fingerprint: cellFingerprint(config), ...(config.checkpointEverySteps ? { everySteps: config.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
     plugins: cell.plugins,

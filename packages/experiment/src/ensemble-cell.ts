@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
+import { runFiles } from '@mgdl/io';
 import { mesoGroups } from '@mgdl/forgetting';
 import { progressReporter, trainEnsemble } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
@@ -32,7 +33,7 @@ export async function classificationEnsemble(cells: readonly GroupedCell[], spec
   for (const { config, dir } of cells) prepared.push(await prepareCell(config, dir, spec, backend));
   const first = cells[0]!.config;
   const fingerprint = createHash('sha256').update(cells.map(({ config }) => cellFingerprint(config)).join('\n')).digest('hex').slice(0, 16);
-  const checkpoints = join(cells[0]!.dir, 'checkpoints');
+  const checkpoints = runFiles(cells[0]!.dir).checkpoints;
   // Another group's checkpoint (other members pending then) cannot be resumed by this one.
   for (const entry of safeList(checkpoints)) if (entry.startsWith(ENSEMBLE_CHECKPOINTS) && entry !== `${ENSEMBLE_CHECKPOINTS}${fingerprint}`) rmSync(join(checkpoints, entry), { recursive: true, force: true });
   await trainEnsemble({

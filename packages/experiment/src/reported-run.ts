@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { Dataset } from '@mgdl/datasets';
-import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, summarize, type Analysis, type History, type Series } from '@mgdl/forgetting';
+import { analyze, analyzeByNoise, forgettingStatistics, perSampleCsv, settle, type Analysis, type History, type Series } from '@mgdl/forgetting';
 import { interchangeWriter } from '@mgdl/forgetting/node';
 import type { KernelPlugin } from '@mgdl/kernel';
-import { buildReport, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
-import { writeFileAtomic } from '@mgdl/io';
+import { buildReport, forgettingSection, runWriter, scaleTracesOf, type NoiseDetection, type RunWriter, type ScaleTraces } from '@mgdl/report';
+import { runFiles, SAMPLE_TABLES, writeFileAtomic } from '@mgdl/io';
 import { sampleScorePlugins, writeSampleScores } from './sample-scores.js';
 
 export interface ReportedRunOptions {
@@ -64,7 +63,7 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
   const stats = forgettingStatistics({ ids: trainSet.ids, mode: series });
   const writer = runWriter({ dir, config, environment: { classNames: trainSet.classNames, ...environment }, tensorboard, forgetting: () => stats.history(series) });
   const scores = sampleScorePlugins(series, epochs);
-  const interchangeFile = interchange ? [interchangeWriter({ file: join(dir, 'dynamics.jsonl'), series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
+  const interchangeFile = interchange ? [interchangeWriter({ file: runFiles(dir).interchange, series, ...(trainSet.names ? { names: { ids: trainSet.ids, names: trainSet.names } } : {}) })] : [];
   return {
     plugins: [stats, ...scores.list, writer, ...interchangeFile],
     writer,
@@ -74,34 +73,22 @@ export function reportedRun({ dir, trainSet, epochs, series = 'presentation', co
       const analysis = analyze(history, groups ? { groups: [...groups] } : {});
       const noisy = new Set(Array.from(trainSet.ids).filter((_, i) => trainSet.noise?.noisy[i] === 1));
       const split = analyzeByNoise(history, noisy);
-      writer.writeSamples('forgetting', perSampleCsv(analysis, noisy));
+      writer.writeSamples(SAMPLE_TABLES.forgetting, perSampleCsv(analysis, noisy));
       const noiseDetection = writeSampleScores(writer, trainSet, analysis, scores);
       if (noiseDetection) writer.summarize('noiseDetection', noiseDetection);
       const scaleTraces = scaleTracesOf(analysis, history);
       writer.writeTraces(scaleTraces);
-      writer.summarize('forgetting', {
-        series,
-        ...summarize(analysis),
-        settledRatio: finiteOrNull(analysis.settled.system.value),
-        settledAmplitude: finiteOrNull(analysis.settled.system.amplitude),
-        mesoSettledRatio: analysis.settled.meso ? finiteOrNull(analysis.settled.meso.value.value) : null,
-        regime: analysis.regime,
-        clean: summarize(split.clean),
-        noisy: summarize(split.noisy),
-        scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, history) },
-      });
+      writer.summarize('forgetting', forgettingSection({ series, analysis, split, scales: { ...scaleSummary(scaleTraces.scales!), element: elementFluctuation(analysis, history) } }));
       let reportFile: string | undefined;
       if (report) {
         const page = await buildReport([dir], { title: (typeof report === 'object' && report.title) || `mgdl run: ${trainSet.name}` });
-        reportFile = join(dir, 'report.html');
+        reportFile = runFiles(dir).report;
         writeFileAtomic(reportFile, page.html);
       }
       return { analysis, ...(noiseDetection ? { noiseDetection } : {}), ...(reportFile ? { reportFile } : {}) };
     },
   };
 }
-
-const finiteOrNull = (value: number) => (Number.isFinite(value) ? value : null);
 
 const pick = (s: { value: number; amplitude: number }) => ({ value: s.value, amplitude: s.amplitude });
 

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
-import { acquireLock, LockHeldError, removeLeftoverPartials, writeFileAtomic } from '@mgdl/io';
+import { acquireLock, experimentFiles, LockHeldError, removeLeftoverPartials, runFiles, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
 import { canonicalJson, CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
@@ -93,7 +93,7 @@ const stageResults = (stage: PlannedStage): ExperimentResult[] =>
 
 /** A cell is complete only when its metrics.json is readable and says the run ended (not failed, not cut short). */
 function verifyCell(cellDir: string): void {
-  const path = join(cellDir, 'metrics.json');
+  const path = runFiles(cellDir).metrics;
   if (!existsSync(path)) return; // an experiment whose cell writes no metrics.json
   const metrics = readRunMetrics(path);
   if (!metrics.run) throw new Error(`${path} has no 'run' summary: the training run did not end`);
@@ -105,7 +105,7 @@ type RunChoices = Pick<ParsedArgs, 'workers' | 'fresh' | 'executor' | 'dryRun' |
 async function sweepAndReport<S extends z.ZodObject>(experiment: Experiment<S>, config: z.output<S>, out: string, choices: RunChoices): Promise<number> {
   const dir = resolve(out);
   mkdirSync(dir, { recursive: true });
-  const release = acquireLock(join(dir, 'run.lock'), {
+  const release = acquireLock(experimentFiles(dir).lock, {
     breakLock: choices.breakLock,
     onTakeover: (owner, why) => process.stderr.write(`[${experiment.name}] taking over the run's lock (pid ${owner.pid || '?'} on ${owner.host || '?'}, ${owner.started ?? 'start unknown'}): ${why}\n`),
   });
@@ -176,7 +176,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
     const stale = stages.flatMap((stage) => staleCells(stage.cells, stage.dir, (cell) => cellIdentity(cell.config)));
     if (stale.length > 0) throw new CellIdentityError(stale);
   }
-  writeFileAtomic(join(dir, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  writeFileAtomic(experimentFiles(dir).config, JSON.stringify(config, null, 2) + '\n');
   const staged = stages[0]!.name !== undefined;
   log(`${stages.reduce((n, stage) => n + stage.cells.length, 0)} cell(s) in ${dir}${staged ? ` in ${stages.length} stages: ${stages.map((s) => `${s.name} (${s.cells.length})`).join(', ')}` : ''}`);
   let failed = 0;
@@ -203,7 +203,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
       if (outcome.kind === 'dry-run' || outcome.kind === 'queued') return 0;
       if (outcome.kind === 'failed') {
         failed += outcome.cells.length;
-        for (const cell of slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), outcome.cells)) log(`FAILED ${label(cell.name)} (${cell.task ?? 'not submitted'}): ${(cell.stderrTail ?? []).slice(-3).join(' | ')} — all of it in ${join(stage.dir, cell.name, 'stderr.log')}`);
+        for (const cell of slurmStatus(stage.dir, stageSlurmDir(dir, stage.name), outcome.cells)) log(`FAILED ${label(cell.name)} (${cell.task ?? 'not submitted'}): ${(cell.stderrTail ?? []).slice(-3).join(' | ')} — all of it in ${runFiles(join(stage.dir, cell.name)).stderr}`);
         break;
       }
       if (stage.complete) await stage.complete(stageResults(stage), stage.dir);
@@ -224,7 +224,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
           else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);
           else if (event.type === 'recheck') log(`${label(event.name)}: not complete after all (${event.reason}): running it again`);
           else if (event.type === 'done') log(`done ${label(event.name)} in ${event.seconds.toFixed(0)} s`);
-          else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${join(stage.dir, event.name, 'stderr.log')}`);
+          else if (event.type === 'fail') log(`FAILED ${label(event.name)} (exit ${event.code ?? event.signal}): ${event.stderrTail.filter(Boolean).slice(-3).join(' | ')} — all of it in ${runFiles(join(stage.dir, event.name)).stderr}`);
           else if (event.type === 'progress') log(`${label(event.name)}: ${event.message}`);
         },
       }),
@@ -247,8 +247,9 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
     stages.flatMap((stage) => stage.cells.map((cell) => join(stage.dir, cell.name))),
     { title: `${experiment.name}: ${experiment.title}`, intro: [await verdictSection(experiment, verdict, config, dir)] },
   );
-  writeFileAtomic(join(dir, 'report.html'), report.html);
-  const figures = writeFigures(join(dir, 'figures'), report.figures);
+  const files = experimentFiles(dir);
+  writeFileAtomic(files.report, report.html);
+  const figures = writeFigures(files.figures, report.figures);
   const judged = verdict.judgements ? { procedure: PROCEDURE, judgements: verdict.judgements, ...(verdict.companions ? { companions: verdict.companions } : {}) } : {};
   // A verdict over fewer cells than planned says so: which failed, which never ran.
   const cells = { planned: results.length, done: results.filter((r) => r.status === 'done').length, failed: results.filter((r) => r.status === 'failed').map((r) => r.name), notRun: results.filter((r) => r.status === 'pending').map((r) => r.name) };
@@ -256,7 +257,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
   writeVerdictFile(dir, { experiment: experiment.name, held: verdict.held, text: verdict.text, complete, cells, ...judged, ...(verdict.table ? { table: verdict.table } : {}) });
   if (!complete) log(`the verdict covers ${cells.done} of ${cells.planned} cells (failed: ${cells.failed.join(', ') || 'none'}; not run: ${cells.notRun.join(', ') || 'none'}); verdict.json says so ("complete": false)`);
   log(`verdict: ${verdict.held === null ? 'undetermined' : verdict.held ? 'the claim held' : 'the claim did NOT hold'}: ${verdict.text}`);
-  log(`report: ${join(dir, 'report.html')} (its ${figures.length} figures as SVG files in ${join(dir, 'figures')})`);
+  log(`report: ${files.report} (its ${figures.length} figures as SVG files in ${files.figures})`);
   return failed > 0 ? 1 : 0;
 }
 

@@ -1,6 +1,7 @@
 import type { Dataset } from '@mgdl/datasets';
 import { aum, dataMaps, el2n, lastLoss, type Analysis, type Series } from '@mgdl/forgetting';
 import type { KernelPlugin } from '@mgdl/kernel';
+import { SAMPLE_TABLES } from '@mgdl/io';
 import { galleryIds, gallerySelection, noiseDetection, sampleScoreRows, sampleScoresCsv, scoreById, type GalleryFile, type NoiseDetection, type RunWriter, type SampleScoreRow } from '@mgdl/report';
 
 /** EL2N is an early-training score (Paul et al. score at epoch 20 of 200): the mean over at most this many first epochs. */
@@ -69,7 +70,7 @@ export function galleryOf(trainSet: Dataset, rows: readonly SampleScoreRow[]): G
 /** Writes samples/scores.csv and samples/gallery.json and returns the noise-detection result (when the run has noise). */
 export function writeSampleScores(writer: RunWriter, trainSet: Dataset, analysis: Analysis, scores: ReturnType<typeof sampleScorePlugins>): NoiseDetection | undefined {
   const rows = cellScoreRows(trainSet, analysis, scores);
-  writer.writeSamples('scores', sampleScoresCsv(rows));
+  writer.writeSamples(SAMPLE_TABLES.scores, sampleScoresCsv(rows));
   const gallery = galleryOf(trainSet, rows);
   if (gallery) writer.writeGallery(gallery);
   return noiseDetection(rows);

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { experimentFiles } from '@mgdl/io';
 import { expandGrid, type SweepCell } from '@mgdl/sweep';
 import type { Experiment, Stage } from './define.js';
 
 /** The directory of a stage's cells and of the files its `complete` writes. */
 export function stageDirectory(runDir: string, stage: string): string {
-  return join(runDir, 'cells', stage);
+  return join(experimentFiles(runDir).cells, stage);
 }
 
 type StageCell = SweepCell & { config: Record<string, unknown> & { grid: Record<string, unknown>; stage?: string } };
@@ -23,7 +24,7 @@ export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, con
   const expand = (grid: Record<string, readonly unknown[]>, stage?: string): StageCell[] =>
     expandGrid(config as Record<string, unknown>, grid).map((cell) => ({ ...cell, config: { ...cell.config, grid: cell.values, ...(stage === undefined ? {} : { stage }) } }));
   if (experiment.grid && experiment.stages) throw new Error('an experiment has either a grid or stages, not both');
-  if (experiment.grid) return [{ name: undefined, dir: join(runDir, 'cells'), cells: expand(experiment.grid(config)) }];
+  if (experiment.grid) return [{ name: undefined, dir: experimentFiles(runDir).cells, cells: expand(experiment.grid(config)) }];
   if (!experiment.stages) throw new Error('an experiment needs a grid or stages');
   const stages = experiment.stages(config);
   if (stages.length === 0) throw new Error('stages() returned no stage');
@@ -37,4 +38,4 @@ export function planStages<S extends z.ZodObject>(experiment: Experiment<S>, con
 }
 
 /** A stage's Slurm folder (scripts, sbatch output, jobs.json): `<run>/slurm[/<stage>]`, beside the cells. */
-export const stageSlurmDir = (runDir: string, stage: string | undefined) => join(runDir, 'slurm', ...(stage === undefined ? [] : [stage]));
+export const stageSlurmDir = (runDir: string, stage: string | undefined) => join(experimentFiles(runDir).slurm, ...(stage === undefined ? [] : [stage]));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@mgdl/io';
+import { CHECKPOINT_FILE_NAMES, writeFileAtomic } from '@mgdl/io';
 import { KernelError } from './errors.js';
 import { tallyFromCheckpoint, type EpochTally } from './epoch-tally.js';
 import type { EpochMetrics } from './types.js';
@@ -32,9 +32,9 @@ export interface NamedArray {
   values: Float32Array | Int32Array;
 }
 
-const MANIFEST = 'checkpoint.json';
+const MANIFEST = CHECKPOINT_FILE_NAMES.manifest;
 /** The manifest before the latest, kept with its data file: what a resume falls back to when the latest is damaged. */
-const PREVIOUS = 'checkpoint-previous.json';
+const PREVIOUS = CHECKPOINT_FILE_NAMES.previousManifest;
 const FORMAT = 'mgdl-checkpoint-1';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');

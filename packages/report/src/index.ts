@@ -2,7 +2,8 @@ export { runRecorder, runWriter, type RunRecorder, type RunRecorderOptions, type
 export { runFiles, type RunEvent } from './run/layout.js';
 export { RunFileError } from './run/read-json.js';
 export { readRunMetrics, runMetricsSchema, type ForgettingMetrics, type RunMetrics } from './run/metrics.js';
-export { readRunParams, type RunParams } from './run/params-file.js';
+export { readRunParams, recordedSeeds, runParamsSchema, writeRunParams, type RunParams } from './run/params-file.js';
+export { forgettingSection, type ForgettingSectionParts } from './run/forgetting-section.js';
 export { readScaleTraces, scaleTracesOf, type ScaleTraces } from './run/traces.js';
 export { readTagCsv, type TagRow } from './run/tag-csv.js';
 export { gitSha, packageVersions } from './run/params.js';
@@ -15,4 +16,6 @@ export * from './tensorboard/index.js';
 export * from './plots/index.js';
 export { sampleScoreRows, sampleScoresCsv, scoreById, readSampleScores, parseSampleScores, SAMPLE_SCORES_HEADER, type SampleScoreRow, type SampleScoreSources, type ScoreById } from './samples/scores.js';
 export { averagePrecision, noiseDetection, noiseDetectionSchema, NOISE_SCORES, precisionAtK, rocAuc, type NoiseDetection, type NoiseScore, type NoiseScoreResult } from './samples/noise-detection.js';
+export { parseTable, readTable, tableCsv, writeTable, type ColumnKind, type TableSpec } from './samples/csv-table.js';
+export { AUM_TABLE, DATA_MAP_TABLE, EL2N_TABLE, NAMES_TABLE, RANKING_TABLE, type AumRow, type DataMapRow, type El2nRow, type NameRow, type RankingRow } from './samples/imported-tables.js';
 export { galleryFileSchema, galleryIds, galleryJson, gallerySelection, GALLERY_GROUPS, readGallery, thumbnailDataUri, type GalleryFile, type GalleryGroup, type GallerySample } from './samples/gallery.js';

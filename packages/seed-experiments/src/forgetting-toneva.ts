@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgePairedDifference, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Judgement, type Stage, type Verdict } from '@mgdl/experiment';
 import { rankByForgetting, readPerSampleCsv, sumForgettingCounts, type PerSampleTable, type SampleStats } from '@mgdl/forgetting';
-import { writeFileAtomic } from '@mgdl/io';
+import { runFiles, SAMPLE_TABLES, writeFileAtomic } from '@mgdl/io';
 import { hashInts, permutation } from '@mgdl/random';
 import { spreadChart } from '@mgdl/report';
 
@@ -44,7 +44,7 @@ export interface CountingSummary {
 
 /** A counting cell's per-sample statistics, read back from the `samples/forgetting.csv` it wrote. */
 export function readCellStats(cellDir: string): PerSampleTable {
-  const path = join(cellDir, 'samples', 'forgetting.csv');
+  const path = runFiles(cellDir).samples(SAMPLE_TABLES.forgetting);
   return readPerSampleCsv(readFileSync(path, 'utf8'), { file: path });
 }
 

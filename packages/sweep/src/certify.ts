@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { writeFileAtomic } from '@mgdl/io';
+import { CELL_FILE_NAMES, writeFileAtomic } from '@mgdl/io';
 import { DONE_FILE, FAILED_FILE, IDENTITY_FILE, STDERR_LOG, STDOUT_LOG } from './files.js';
 
 /** done.json: written last, it certifies the cell's result files (size and SHA-256 each) for one fingerprint. */
@@ -14,7 +14,7 @@ export interface DoneRecord {
 }
 
 // Logs grow on every rerun and checkpoints are the cell's own resume state: neither is a result.
-const NOT_RESULTS = new Set([DONE_FILE, FAILED_FILE, IDENTITY_FILE, STDOUT_LOG, STDERR_LOG, 'checkpoints']);
+const NOT_RESULTS = new Set<string>([DONE_FILE, FAILED_FILE, IDENTITY_FILE, STDOUT_LOG, STDERR_LOG, CELL_FILE_NAMES.checkpoints]);
 
 function resultFiles(cellDir: string, dir = cellDir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileAtomic } from '@mgdl/io';
 import { analyze, FORMAT_DESCRIPTIONS, HistoryError, IMPORT_FORMATS, parseGroups, parseSeries, perSampleCsv, SERIES, summarize, type Analysis, type History, type ImportFormat, type Series } from '@mgdl/forgetting';
 import { detectFormat, fileHead, isBinaryHistory, readDynamics, readGroupsFile, readHistoryFile } from '@mgdl/forgetting/node';
-import { buildReport, noiseDetection, type NoiseDetection } from '@mgdl/report';
+import { buildReport, NAMES_TABLE, noiseDetection, tableCsv, type NoiseDetection } from '@mgdl/report';
 import { writeImportRun, type AnalysisInput } from '../import-run.js';
 import { importScoreRows, readCleanLabels } from '../noise-scores.js';
 import { formatTable } from '../table.js';
@@ -274,7 +274,8 @@ function formatAnalysis(file: string, a: Analysis, source: string): string {
 function writeOutputs(dir: string, a: Analysis, names?: readonly string[]): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, 'per-sample.csv'), perSampleCsv(a));
-  if (names) writeFileAtomic(join(dir, 'names.csv'), `id,name\n${names.map((n, id) => `${id},${/[",\n]/.test(n) ? `"${n.replaceAll('"', '""')}"` : n}`).join('\n')}\n`);
+  // The same table as an imported run's samples/names.csv, beside the other outputs.
+  if (names) writeFileAtomic(join(dir, `${NAMES_TABLE.name}.csv`), tableCsv(NAMES_TABLE, names.map((name, id) => ({ id, name }))));
   const trace = (t: Analysis['system']) => Array.from(t.M, (m, i) => `${i},${t.s3[i]},${csvNumber(m)},${csvNumber(t.F[i]!)},${csvNumber(t.ratio[i]!)}`);
   writeFileAtomic(join(dir, 'system.csv'), ['step,s3,M,F,ratio', ...trace(a.system)].join('\n') + '\n');
   if (a.meso) {

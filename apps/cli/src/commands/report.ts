@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { writeFileAtomic } from '@mgdl/io';
+import { experimentFiles, runFiles, writeFileAtomic } from '@mgdl/io';
 import { PROVENANCE_FIELDS } from '@mgdl/experiment';
 import { buildReport, writeFigures } from '@mgdl/report';
 import { certificationProblem, describeMixedProvenance, IDENTITY_FILE, mixedProvenance } from '@mgdl/sweep';
 
 /** A cell directory given itself, or the cells of an experiment's run directory (cells/NAME, cells/STAGE/NAME). */
 function cellDirsOf(dir: string): string[] {
-  const cells = join(dir, 'cells');
+  const cells = experimentFiles(dir).cells;
   if (!existsSync(cells)) return [dir];
   const subfolders = (parent: string) => readdirSync(parent, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => join(parent, entry.name));
   return subfolders(cells).flatMap((cell) => (existsSync(join(cell, IDENTITY_FILE)) ? [cell] : subfolders(cell)));
@@ -22,7 +22,7 @@ export function reportCommand(): Command {
     .option('--title <text>', 'page title', 'mgdl report')
     .option('--figures <dir>', 'also save every figure as an SVG file in this folder (replacing what it held)')
     .action(async (dirs: string[], options: { out?: string; title: string; figures?: string }) => {
-      const out = resolve(options.out ?? (dirs.length === 1 ? join(dirs[0]!, 'report.html') : 'report.html'));
+      const out = resolve(options.out ?? (dirs.length === 1 ? runFiles(dirs[0]!).report : 'report.html'));
       const report = await buildReport(dirs.map((d) => resolve(d)), { title: options.title });
       for (const run of report.runs) {
         for (const missing of run.missing) process.stderr.write(`mgdl report: ${run.dir}: missing ${missing}\n`);

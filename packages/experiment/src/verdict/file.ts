@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '@mgdl/io';
+import { EXPERIMENT_FILE_NAMES, writeFileAtomic } from '@mgdl/io';
 import type { Judgement } from './judgement.js';
 
 /** The file a run's verdict is kept in, beside `config.json` and `report.html`. */
-export const VERDICT_FILE = 'verdict.json';
+export const VERDICT_FILE = EXPERIMENT_FILE_NAMES.verdict;
 
 /** A number that may be missing where there was nothing to compute it from (too few seeds or values): JSON's null for NaN. */
 const computed = z.number().nullable();

@@ -97,9 +97,7 @@ function dataMapPointsOf(run: LoadedRun): DataMapPoint[] {
       .filter((r) => r.confidence !== null && r.variability !== null)
       .map((r) => ({ id: r.id, confidence: r.confidence!, variability: r.variability!, correctness: r.correctness ?? 0, region: '', label: r.label, ...(r.noisy !== null ? { noisy: r.noisy } : {}), forgetting: r.forgetting, ...(r.aum !== null ? { aum: r.aum } : {}) }));
   }
-  const map = run.samples['data-map'];
-  if (!map?.['confidence'] || !map['variability']) return [];
-  return map['confidence'].map((c, i) => ({ id: Number(map['id']?.[i] ?? i), confidence: Number(c), variability: Number(map['variability']![i]), correctness: Number(map['correctness']?.[i] ?? 0), region: map['region']?.[i] ?? 'other' }));
+  return (run.dataMap ?? []).map(({ id, confidence, variability, correctness, region }) => ({ id, confidence, variability, correctness, region }));
 }
 
 /** Across the runs of a grid: final losses and the forgetting compromise against the swept parameter. */

@@ -9,6 +9,7 @@ import { runMetricsSchema, type RunMetrics } from './metrics.js';
 import { validated } from './read-json.js';
 import { scaleTracesSchema, type ScaleTraces } from './traces.js';
 import { gitSha, packageVersions } from './params.js';
+import { recordedSeeds, writeRunParams } from './params-file.js';
 import { galleryJson, type GalleryFile } from '../samples/gallery.js';
 
 export interface RunWriterOptions {
@@ -112,7 +113,7 @@ export function runWriter({ dir, config, environment = {}, tensorboard = true, b
       mkdirSync(files.samplesDir, { recursive: true });
       // A fresh start (no checkpoint yet) drops what an attempt cut before its first checkpoint appended, or its steps would appear twice.
       dropAfter(files, info.resumed ? info.startStep : 0);
-      if (!info.resumed) writeFileAtomic(files.params, JSON.stringify({ config, seed: info.seed, epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() }, null, 2) + '\n');
+      if (!info.resumed) writeRunParams(files.params, { config, ...recordedSeeds(config, info.seed), epochs: info.epochs, batchesPerEpoch: info.batchesPerEpoch, ...environment, packages: packageVersions(PACKAGES), git: gitSha(), created: new Date().toISOString() });
       if (tensorboard) tensorboardFile = new EventFileWriter(files.tensorboard, info.resumed ? { suffix: `resumed-at-${info.startStep}` } : {});
     },
     onBatchEnd(event) {

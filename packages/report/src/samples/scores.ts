@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { SAMPLE_TABLES } from '@mgdl/io';
 import { RunFileError } from '../run/read-json.js';
 
 /**
@@ -106,7 +107,7 @@ export function readSampleScores(path: string): SampleScoreRow[] {
   return parseSampleScores(text, path);
 }
 
-export function parseSampleScores(text: string, file = 'scores.csv'): SampleScoreRow[] {
+export function parseSampleScores(text: string, file = `${SAMPLE_TABLES.scores}.csv`): SampleScoreRow[] {
   const [header, ...lines] = text.split('\n').filter(Boolean);
   if (header !== SAMPLE_SCORES_HEADER) throw new RunFileError(file, `header is ${JSON.stringify(header ?? '')}, expected '${SAMPLE_SCORES_HEADER}'`);
   return lines.map((line, i) => {

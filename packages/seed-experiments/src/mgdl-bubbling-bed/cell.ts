@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mgdl/backend';
 import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint, type ConstraintLossPlugin } from '@mgdl/constraints';
 import { cellFingerprint, cellStopSignal } from '@mgdl/experiment';
+import { runFiles } from '@mgdl/io';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runWriter } from '@mgdl/report';
@@ -56,7 +56,7 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     loss: 'mse',
     seed: config.seed,
     evaluation: { test: inOrder(data.test.x, data.test.y) },
-    checkpoint: { dir: join(cellDir, 'checkpoints'), fingerprint: cellFingerprint(config) },
+    checkpoint: { dir: runFiles(cellDir).checkpoints, fingerprint: cellFingerprint(config) },
     resume: true,
     signal: cellStopSignal,
     plugins: [writer, ...plugins],

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@mgdl/io';
+import { runFiles, writeFileAtomic } from '@mgdl/io';
 import { doneProblem, writeDone } from '../certify.js';
 import { FAILED_FILE } from '../files.js';
 import { groupPending, type CellGroups } from '../group.js';
@@ -88,7 +88,8 @@ export function collectFinishedTasks(cells: readonly { name: string; cellDir: st
         continue;
       }
     }
-    const stderrTail = existsSync(join(cellDir, 'stderr.log')) ? readFileSync(join(cellDir, 'stderr.log'), 'utf8').split('\n').filter(Boolean).slice(-40) : [];
+    const stderrLog = runFiles(cellDir).stderr;
+    const stderrTail = existsSync(stderrLog) ? readFileSync(stderrLog, 'utf8').split('\n').filter(Boolean).slice(-40) : [];
     writeFileAtomic(join(cellDir, FAILED_FILE), `${JSON.stringify({ exitCode: exit.code, signal: null, task: exit.task, finishedAt: exit.finishedAt, stderrTail: problem ? [...stderrTail, problem] : stderrTail }, null, 2)}\n`);
     result.failed.push(name);
   }
