@@ -5,41 +5,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataDirOrSynthetic } from '@mgdl/datasets';
 import { describe, expect, it } from 'vitest';
-import { runSmoke } from '@mgdl/experiment/testing';
+import { cellResults, resultDifferences, runSmoke } from '@mgdl/experiment/testing';
 
 const cellsOf = ['width=2,seed=0', 'width=2,seed=1'];
 const main = new URL('../src/main.ts', import.meta.url);
 const options = { app: 'cic-width', main, datasets: ['mnist'] as const };
 const grid = ['--set', 'seeds=[0,1]', '--set', 'widths=[2]'];
 
-/** A run's metrics without what measures time (rates, seconds), which no two runs share. */
-function results(out: string, cell: string): unknown {
-  const timeless = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(timeless);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).filter(([key]) => !/seconds|samplesPerSec|At$|started/i.test(key)).map(([key, v]) => [key, timeless(v)]));
-  };
-  const dir = join(out, 'cells', cell);
-  return { metrics: timeless(JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))), forgetting: readFileSync(join(dir, 'samples', 'forgetting.csv'), 'utf8') };
-}
-
-/** The same per-sample record (forgetting.csv) and metrics equal up to a relative 1e-6 in each number. */
-function expectSameRun(actual: unknown, expected: unknown): void {
-  const a = actual as { metrics: unknown; forgetting: string };
-  const b = expected as { metrics: unknown; forgetting: string };
-  expect(a.forgetting).toBe(b.forgetting);
-  const numbers: [number, number, string][] = [];
-  const walk = (x: unknown, y: unknown, path: string): void => {
-    if (typeof x === 'number' && typeof y === 'number') return void numbers.push([x, y, path]);
-    expect(typeof x, path).toBe(typeof y);
-    if (x && typeof x === 'object') {
-      expect(Object.keys(x).sort(), path).toEqual(Object.keys(y as object).sort());
-      for (const key of Object.keys(x)) walk((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key], `${path}.${key}`);
-    } else expect(x, path).toEqual(y);
-  };
-  walk(a.metrics, b.metrics, 'metrics');
-  for (const [x, y, path] of numbers) expect(Math.abs(x - y), path).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(y)));
-}
+/** A cell's metrics (without timings) and per-sample record. */
+const results = (out: string, cell: string) => cellResults(join(out, 'cells', cell));
 
 describe('cic-width: a width\'s seeds as one ensemble', () => {
   it('trains them in one process and gives every cell what it gets alone (--ensemble off): the same per-sample record, losses to float32 rounding', () => {
@@ -52,7 +26,7 @@ describe('cic-width: a width\'s seeds as one ensemble', () => {
     expect(readdirSync(join(alone.out, 'cells', cellsOf[0]!, 'checkpoints')).some((f) => f.startsWith('ensemble-'))).toBe(false);
     // A cell alone runs the zoo's fused dense layer (MgdlDense, with oneDNN), the ensemble its own
     // products: the per-sample record is identical, the averaged losses agree to float32 rounding.
-    for (const cell of cellsOf) expectSameRun(results(together.out, cell), results(alone.out, cell));
+    for (const cell of cellsOf) expect(resultDifferences(results(together.out, cell), results(alone.out, cell), 1e-6), cell).toEqual([]);
     // The seeds differ, so equal results would mean a member copied another.
     expect(results(together.out, cellsOf[0]!)).not.toEqual(results(together.out, cellsOf[1]!));
     const verdict = (out: string) => JSON.parse(readFileSync(join(out, 'verdict.json'), 'utf8')) as { judgements: unknown };

@@ -219,7 +219,7 @@ export function helpText(experiment: Experiment<z.ZodObject>, usage: string): st
     '  --dry-run                      slurm: print the array-job script instead of submitting it',
     '  --wait                         slurm: follow the cells until they end, then conclude and write the report',
     '  --status                       print each cell\'s state (done, running, pending, preempted, failed) and exit',
-    '  --ensemble on|off              on (default): cells that differ only in their seed train together as one ensemble, where the experiment supports it (dense nets) — the same numbers, one process (on Slurm, one array task per ensemble); off: each cell alone',
+    '  --ensemble on|off              on (default): cells that differ only in their seed train together as one ensemble, where the experiment supports it (every cic-* app and forgetting-toneva, dense and conv nets) — the same numbers, one process (on Slurm, one array task per ensemble); off: each cell alone',
     '  --break-lock                   take the run\'s lock even if another process (e.g. on another host) holds it: only when it is gone',
     '',
     'config fields:',

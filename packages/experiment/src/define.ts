@@ -76,8 +76,9 @@ export interface Experiment<S extends z.ZodObject> {
   /**
    * Trains cells that differ only in their `seed` grid value together, in one process (e.g. one
    * `classificationEnsemble`), each directory getting exactly what `cell` writes there. The local
-   * runner groups a stage's pending cells by their other grid values and calls this per group of
-   * two or more, unless `--ensemble off`; Slurm runs every cell alone.
+   * runner groups a stage's pending cells by their other grid values (splitting a group where there
+   * are fewer groups than workers, see seedGroupKey) and calls this per group of two or more,
+   * unless `--ensemble off`; Slurm runs every cell alone.
    */
   ensembleCell?(cells: readonly { config: z.output<S> & { grid: Record<string, unknown>; stage?: string }; dir: string }[], context: CellContext): Promise<void>;
   /** Every cell's result, stage by stage in a staged experiment; `context.runDir` holds what stages wrote. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { initBackend } from '@mgdl/backend';
 import { runFiles } from '@mgdl/io';
 import { mesoGroups } from '@mgdl/forgetting';
-import { progressReporter, trainEnsemble } from '@mgdl/kernel';
-import { buildModel } from '@mgdl/models';
+import { isDenseNet, progressReporter, trainEnsemble } from '@mgdl/kernel';
+import { buildModel, type ZooOptions } from '@mgdl/models';
 import { optimizerOf, prepareCell, type CellSpec, type PreparedCell } from './cell.js';
 import { cellFingerprint } from './identity.js';
 import { cellStopSignal } from './stop.js';
@@ -24,20 +24,25 @@ const ENSEMBLE_CHECKPOINTS = 'ensemble-';
  * The cells of a grid that differ only in their seeds, trained as one ensemble (`trainEnsemble`):
  * each member has its own training subset, label noise, batch order, initial weights and dropout
  * (its cell's seeds), and each cell's directory gets exactly what `classificationCell` writes there
- * — the members do not depend on each other. The weights are stacked where BatchMatMul runs native
- * (oneDNN), else each member's products run on their own. Dense nets (the zoo's fcnn and mlp) only.
+ * — the members do not depend on each other. Any zoo net: a dense one (fcnn, mlp) has its weights
+ * stacked where BatchMatMul runs native (oneDNN), else each member's products run on their own; a
+ * conv net (cnn4, mcnn, textcnn, toneva-mnist) runs as each member's own model inside one step.
+ * `spec` is the cells' spec, or a function giving each cell's (e.g. its own excluded samples); the
+ * model and its options are the first cell's for all.
  */
-export async function classificationEnsemble(cells: readonly GroupedCell[], spec: CellSpec): Promise<void> {
+export async function classificationEnsemble(cells: readonly GroupedCell[], spec: CellSpec | ((cell: GroupedCell) => CellSpec)): Promise<void> {
   const backend = await initBackend();
   const prepared: PreparedCell[] = [];
-  for (const { config, dir } of cells) prepared.push(await prepareCell(config, dir, spec, backend));
+  for (const cell of cells) prepared.push(await prepareCell(cell.config, cell.dir, typeof spec === 'function' ? spec(cell) : spec, backend));
+  const modelOptions = prepared[0]!.modelOptions;
+  const model = typeof spec === 'function' ? spec(cells[0]!).model : spec.model;
   const first = cells[0]!.config;
   const fingerprint = createHash('sha256').update(cells.map(({ config }) => cellFingerprint(config)).join('\n')).digest('hex').slice(0, 16);
   const checkpoints = runFiles(cells[0]!.dir).checkpoints;
   // Another group's checkpoint (other members pending then) cannot be resumed by this one.
   for (const entry of safeList(checkpoints)) if (entry.startsWith(ENSEMBLE_CHECKPOINTS) && entry !== `${ENSEMBLE_CHECKPOINTS}${fingerprint}`) rmSync(join(checkpoints, entry), { recursive: true, force: true });
   await trainEnsemble({
-    model: () => buildModel(spec.model, prepared[0]!.modelOptions),
+    model: () => buildModel(model, modelOptions),
     members: prepared.map((cell, m) => ({
       seed: cells[m]!.config.initSeed ?? cells[m]!.config.seed,
       data: cell.batcher,
@@ -53,9 +58,19 @@ export async function classificationEnsemble(cells: readonly GroupedCell[], spec
     checkpoint: { dir: join(checkpoints, `${ENSEMBLE_CHECKPOINTS}${fingerprint}`), fingerprint, ...(first.checkpointEverySteps ? { everySteps: first.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
-    products: backend.native.kernels.includes('BatchMatMul') ? 'stacked' : 'per-member',
+    products: backend.native.kernels.includes('BatchMatMul') && isDense(model, modelOptions) ? 'stacked' : 'per-member',
   });
   for (const cell of prepared) await cell.run.finish({ groups: mesoGroups(cell.batcher), report: false });
+}
+
+/** Whether the zoo's `name` builds a dense net (which stacks), checked on one throw-away build. */
+function isDense(name: string, options: ZooOptions): boolean {
+  const probe = buildModel(name, options);
+  try {
+    return isDenseNet(probe);
+  } finally {
+    probe.dispose();
+  }
 }
 
 function safeList(dir: string): string[] {

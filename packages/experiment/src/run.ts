@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { acquireLock, experimentFiles, LockHeldError, removeLeftoverPartials, runFiles, writeFileAtomic } from '@mgdl/io';
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
-import { canonicalJson, CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
+import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
 import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
+import { seedGroupKey } from './seed-groups.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
 import { describeError } from './describe-error.js';
 import { cellIdentity } from './identity.js';
@@ -146,16 +148,9 @@ const cellCommand = (dir: string, entry: readonly string[]) => (cell: SweepCell,
   env: { MGDL_THREADS: '1' },
 });
 
-/**
- * Cells trained together: a stage's cells that differ only in their `seed` grid value (one key per
- * group; a grid without `seed` groups nothing), started as one --cells process.
- */
-const seedGroups = (dir: string, entry: readonly string[]) => ({
-  key: (cell: SweepCell): string | undefined => {
-    if (!Object.hasOwn(cell.values, 'seed')) return undefined;
-    const { seed: _seed, ...others } = cell.values;
-    return canonicalJson(others);
-  },
+/** Cells trained together (see seedGroupKey), started as one --cells process. */
+const seedGroups = (dir: string, entry: readonly string[], stageCells: readonly SweepCell[], workers: number) => ({
+  key: seedGroupKey(stageCells, workers),
   command: (cells: readonly SweepCell[], cellDirs: readonly string[]): CellCommand => ({
     file: process.execPath,
     args: [...WATCHDOG_NODE_ARGS, ...process.execArgv, ...entry, '--cells', JSON.stringify(cells.map((cell, i) => ({ config: cell.config, dir: cellDirs[i] }))), '--run-dir', dir],
@@ -218,7 +213,7 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
         fresh,
         verify: verifyCell,
         command: cellCommand(dir, entry),
-        ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry) } : {}),
+        ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry, stage.cells, workers ?? availableParallelism()) } : {}),
         onEvent: (event) => {
           if (event.type === 'start') log(`start ${label(event.name)}`);
           else if (event.type === 'skip') log(`skip ${label(event.name)} (complete)`);

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,4 +42,46 @@ export function runSmoke({ app, main, datasets = [], sharedData, args = [], time
     env: { ...process.env, ...(data?.synthetic ? { MGDL_VERIFY: '0' } : {}) },
   });
   return { run, out: join(runs, app, 'smoke'), dataDir: data?.dir };
+}
+
+/** What a cell wrote that must not depend on how it was trained: its metrics without what measures time, and its per-sample record. */
+export interface CellResults {
+  metrics: unknown;
+  /** samples/forgetting.csv, as text. */
+  forgetting: string;
+}
+
+/** The results in `cellDir` (a cell's directory of a run): metrics.json without rates, seconds and dates, and samples/forgetting.csv. */
+export function cellResults(cellDir: string): CellResults {
+  const timeless = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(timeless);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).filter(([key]) => !/seconds|samplesPerSec|At$|started/i.test(key)).map(([key, v]) => [key, timeless(v)]));
+  };
+  return { metrics: timeless(JSON.parse(readFileSync(join(cellDir, 'metrics.json'), 'utf8'))), forgetting: readFileSync(join(cellDir, 'samples', 'forgetting.csv'), 'utf8') };
+}
+
+/**
+ * Where two cells' results differ, one line each ([] when they agree): the per-sample record must
+ * be the same text, the metrics the same keys and values, numbers within `relative`·max(1, |b|)
+ * (0: equal).
+ */
+export function resultDifferences(a: CellResults, b: CellResults, relative = 0): string[] {
+  const found: string[] = [];
+  if (a.forgetting !== b.forgetting) found.push('samples/forgetting.csv differs');
+  const walk = (x: unknown, y: unknown, path: string): void => {
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (!(Math.abs(x - y) <= relative * Math.max(1, Math.abs(y))) && !(Number.isNaN(x) && Number.isNaN(y))) found.push(`${path}: ${x} vs ${y}`);
+      return;
+    }
+    if (typeof x !== typeof y || (x === null) !== (y === null) || Array.isArray(x) !== Array.isArray(y)) return void found.push(`${path}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+    if (x === null || typeof x !== 'object') {
+      if (x !== y) found.push(`${path}: ${JSON.stringify(x)} vs ${JSON.stringify(y)}`);
+      return;
+    }
+    const keys = [...new Set([...Object.keys(x), ...Object.keys(y as object)])].sort();
+    for (const key of keys) walk((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key], `${path}.${key}`);
+  };
+  walk(a.metrics, b.metrics, 'metrics');
+  return found;
 }

@@ -1,5 +1,5 @@
 export { train, type TrainOptions, type TrainResult } from './train.js';
-export { trainEnsemble, type EnsembleMember, type EnsembleResult, type TrainEnsembleOptions } from './ensemble/index.js';
+export { isDenseNet, trainEnsemble, type EnsembleMember, type EnsembleResult, type TrainEnsembleOptions } from './ensemble/index.js';
 export type {
   BatchEndEvent,
   CheckpointEvent,

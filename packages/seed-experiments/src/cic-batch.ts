@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { lineChart } from '@mgdl/report';
-import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgeSeedEffect, judgeTrend, MAX_WIDTH, metric, trainingFields, type Judgement, type MetricOf } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, classificationEnsemble, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgeSeedEffect, judgeTrend, MAX_WIDTH, metric, trainingFields, type Judgement, type MetricOf, type TrainingConfig } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -27,6 +27,14 @@ export function epochsFor(config: { epochs: number; batchSize: number; equalStep
 
 const common = { dataset: 'cifar-10-or-fashion-mnist', noise: 0.2, noiseKind: 'symmetric', learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation', width: 3, subsetSeed: 0, batchSize: 128 } as const;
 
+/** A cell's training config: with seedRole 'order' the seed sets only the batch order; the epochs for its batch size. */
+function trainedAs<C extends TrainingConfig & { seedRole: 'all' | 'order'; equalStepsAt?: number | undefined }>(config: C): C {
+  const roles = config.seedRole === 'order' ? { orderSeed: config.seed, initSeed: 0, noiseSeed: 0 } : {};
+  return { ...config, ...roles, epochs: epochsFor(config) };
+}
+
+const specOf = (config: { width: number; subsetSeed: number }) => ({ model: 'mcnn', modelOptions: { width: config.width }, needs32: true, trainSubset: { seed: config.subsetSeed } });
+
 /** Seeds change test loss by at least this share of its mean (max − min over seeds at one batch size, averaged over batch sizes). */
 const SEED_EFFECT = 0.01;
 
@@ -52,8 +60,14 @@ export const cicBatch = defineExperiment({
   },
   grid: (config) => ({ batchSize: config.batchSizes, seed: config.seeds }),
   cell: async (config, cellDir) => {
-    const roles = config.seedRole === 'order' ? { orderSeed: config.seed, initSeed: 0, noiseSeed: 0 } : {};
-    await classificationCell({ ...config, ...roles, epochs: epochsFor(config) }, cellDir, { model: 'mcnn', modelOptions: { width: config.width }, needs32: true, trainSubset: { seed: config.subsetSeed } });
+    await classificationCell(trainedAs(config), cellDir, specOf(config));
+  },
+  // A batch size's seeds as one ensemble (members step together: one batch size, one epoch count): the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(
+      cells.map(({ config, dir }) => ({ config: trainedAs(config), dir })),
+      specOf(cells[0]!.config),
+    );
   },
   conclude: (results, config) => {
     const test = aggregateBy(results, 'batchSize', (m) => m.test?.loss);

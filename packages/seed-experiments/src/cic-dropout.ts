@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, classificationEnsemble, defineExperiment, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -9,6 +9,8 @@ const schema = z.object({
 });
 
 const common = { dataset: 'mnist', noise: 0.2, noiseKind: 'symmetric', batchSize: 128, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation' } as const;
+
+const specOf = (config: { dropout?: number | undefined }) => ({ model: 'cnn4', modelOptions: { dropout: config.dropout ?? 0 } });
 
 export const cicDropout = defineExperiment({
   name: 'cic-dropout',
@@ -31,7 +33,11 @@ export const cicDropout = defineExperiment({
   },
   grid: (config) => ({ dropout: config.dropouts, seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'cnn4', modelOptions: { dropout: config.dropout ?? 0 } });
+    await classificationCell(config, cellDir, specOf(config));
+  },
+  // A dropout rate's seeds as one ensemble (each member its own masks): the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, specOf(cells[0]!.config));
   },
   conclude: (results) => capacityVerdict(results, { parameter: 'dropout', label: 'dropout rate', capacity: 'shrinks' }),
 });

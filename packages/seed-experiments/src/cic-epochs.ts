@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggregate, classificationCell, combine, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgeInteriorMinimum, judgeTrendAlongEpochs, spearman, trainingFields, type Aggregate, type SeedPoint } from '@mgdl/experiment';
+import { aggregate, classificationCell, classificationEnsemble, combine, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgeInteriorMinimum, judgeTrendAlongEpochs, spearman, trainingFields, type Aggregate, type SeedPoint } from '@mgdl/experiment';
 import { writeFileAtomic } from '@mgdl/io';
 import { readRunMetrics, readScaleTraces, readTagCsv, runFiles, type RunMetrics } from '@mgdl/report';
 
@@ -20,6 +20,8 @@ const curve = z.array(z.number().nullable());
 const epochCurvesSchema = z.object({ epoch: z.array(z.number()).min(1), trainLoss: curve, testLoss: curve, testAccuracy: curve, M: curve, F: curve, ratio: curve });
 type EpochCurves = z.output<typeof epochCurvesSchema>;
 
+const TEXTCNN = { model: 'textcnn', modelOptions: { width: 5 } };
+
 export const cicEpochs = defineExperiment({
   name: 'cic-epochs',
   title: 'Epochs vs memorising and forgetting (seed 2, Fig 9)',
@@ -39,8 +41,13 @@ export const cicEpochs = defineExperiment({
   },
   grid: (config) => ({ seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'textcnn', modelOptions: { width: 5 } });
+    await classificationCell(config, cellDir, TEXTCNN);
     recordEpochCurves(cellDir);
+  },
+  // All seeds as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, TEXTCNN);
+    for (const { dir } of cells) recordEpochCurves(dir);
   },
   conclude: (all) => {
     const done = all.filter((r) => r.status === 'done');

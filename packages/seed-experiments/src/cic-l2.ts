@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { capacityVerdict, classificationCell, defineExperiment, trainingFields } from '@mgdl/experiment';
+import { capacityVerdict, classificationCell, classificationEnsemble, defineExperiment, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -10,6 +10,8 @@ const schema = z.object({
 });
 
 const common = { dataset: 'mnist', noise: 0.2, noiseKind: 'symmetric', batchSize: 128, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation', dropout: 0 } as const;
+
+const specOf = (config: { l2?: number | undefined; dropout: number }) => ({ model: 'cnn4', modelOptions: { l2: config.l2 ?? 0, dropout: config.dropout } });
 
 export const cicL2 = defineExperiment({
   name: 'cic-l2',
@@ -30,7 +32,11 @@ export const cicL2 = defineExperiment({
   },
   grid: (config) => ({ l2: config.l2s, seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'cnn4', modelOptions: { l2: config.l2 ?? 0, dropout: config.dropout } });
+    await classificationCell(config, cellDir, specOf(config));
+  },
+  // An L2 strength's seeds as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, specOf(cells[0]!.config));
   },
   conclude: (results) => capacityVerdict(results, { parameter: 'l2', label: 'λ', capacity: 'shrinks' }),
 });

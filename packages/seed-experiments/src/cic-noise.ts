@@ -3,6 +3,7 @@ import { spreadChart, type RunMetrics } from '@mgdl/report';
 import {
   aggregateBy,
   classificationCell,
+  classificationEnsemble,
   combine,
   COMPANIONS,
   companionColumns,
@@ -32,6 +33,8 @@ const schema = z.object({
 // `noise` is the training field the sweep overwrites per cell from `noises`; the 0 here is only its base value.
 const common = { dataset: 'cifar-10-or-fashion-mnist', noise: 0, noiseKind: 'symmetric', batchSize: 128, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation' } as const;
 
+const specOf = (config: { width?: number | undefined }) => ({ model: 'mcnn', modelOptions: { width: config.width ?? 3 }, needs32: true });
+
 export const cicNoise = defineExperiment({
   name: 'cic-noise',
   title: 'Label noise vs memorising and forgetting at several widths (seed 2, Fig 8)',
@@ -53,7 +56,11 @@ export const cicNoise = defineExperiment({
   // Noise first: the report's across-the-grid figures use the first numeric key (averaging over the others).
   grid: (config) => ({ noise: config.noises, width: config.widths, seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'mcnn', modelOptions: { width: config.width ?? 3 }, needs32: true });
+    await classificationCell(config, cellDir, specOf(config));
+  },
+  // A noise rate and width's seeds as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, specOf(cells[0]!.config));
   },
   conclude: (all) => {
     const results = all.filter((r) => r.status === 'done');

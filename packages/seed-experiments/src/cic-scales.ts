@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { classificationCell, combine, defineExperiment, describeJudgement, holmAdjust, judgePairedDifference, MAX_WIDTH, metric, trainingFields } from '@mgdl/experiment';
+import { classificationCell, classificationEnsemble, combine, defineExperiment, describeJudgement, holmAdjust, judgePairedDifference, MAX_WIDTH, metric, trainingFields } from '@mgdl/experiment';
 
 const schema = z.object({
   ...trainingFields,
@@ -8,6 +8,8 @@ const schema = z.object({
 });
 
 const common = { dataset: 'cifar-10-or-fashion-mnist', noise: 0.2, noiseKind: 'symmetric', batchSize: 128, learningRate: 1e-3, optimizer: 'adam', momentum: 0.9, seed: 0, series: 'presentation', width: 3 } as const;
+
+const specOf = (config: { width: number }) => ({ model: 'mcnn', modelOptions: { width: config.width }, needs32: true });
 
 export const cicScales = defineExperiment({
   name: 'cic-scales',
@@ -23,7 +25,11 @@ export const cicScales = defineExperiment({
   },
   grid: (config) => ({ seed: config.seeds }),
   cell: async (config, cellDir) => {
-    await classificationCell(config, cellDir, { model: 'mcnn', modelOptions: { width: config.width }, needs32: true });
+    await classificationCell(config, cellDir, specOf(config));
+  },
+  // All seeds as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells) => {
+    await classificationEnsemble(cells, specOf(cells[0]!.config));
   },
   conclude: (results) => {
     const rows = results.map((r) => ({

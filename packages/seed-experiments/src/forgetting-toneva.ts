@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { aggregateBy, classificationCell, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgePairedDifference, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Judgement, type Stage, type Verdict } from '@mgdl/experiment';
+import { aggregateBy, classificationCell, classificationEnsemble, defineExperiment, describeJudgement, formatSpread, holmAdjust, judgePairedDifference, metric, stageDirectory, trainingFields, type Aggregate, type ExperimentResult, type Judgement, type Stage, type Verdict, type CellSpec } from '@mgdl/experiment';
 import { rankByForgetting, readPerSampleCsv, sumForgettingCounts, type PerSampleTable, type SampleStats } from '@mgdl/forgetting';
 import { runFiles, SAMPLE_TABLES, writeFileAtomic } from '@mgdl/io';
 import { hashInts, permutation } from '@mgdl/random';
@@ -106,6 +106,17 @@ function readSummary(runDir: string): CountingSummary | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as CountingSummary) : undefined;
 }
 
+/** A counting cell trains on the subset; a removal cell on what is left of it after its removal, which it records in removal.json. */
+function cellSpec(config: Config & { stage?: string }, cellDir: string, runDir: string): CellSpec {
+  const spec = { model: 'toneva-mnist', modelOptions: {} };
+  if (config.stage === 'counting') return { ...spec, trainSubset: { seed: config.subsetSeed } };
+  const ranking = readRanking(runDir);
+  if (ranking.length !== config.trainSize) throw new Error(`the counting stage ranked ${ranking.length} samples, this config trains on ${config.trainSize}: rerun with the same trainSize, or in a new run directory (--name)`);
+  const exclude = removedIds(ranking, config.fraction ?? 0, config.strategy ?? 'random', config.seed);
+  writeFileAtomic(join(cellDir, 'removal.json'), JSON.stringify({ strategy: config.strategy, fraction: config.fraction, removed: exclude.length, kept: ranking.length - exclude.length }, null, 2) + '\n');
+  return { ...spec, trainSubset: { seed: config.subsetSeed, exclude } };
+}
+
 export const forgettingToneva = defineExperiment({
   name: 'forgetting-toneva',
   title: 'Forgetting events and removing unforgettable examples (Toneva et al. 2019, MNIST)',
@@ -134,16 +145,12 @@ export const forgettingToneva = defineExperiment({
     { name: 'removal', grid: { fraction: config.fractions, strategy: [...STRATEGIES], seed: config.removalSeeds } },
   ],
   cell: async (config, cellDir, context) => {
-    const spec = { model: 'toneva-mnist', modelOptions: {} };
-    if (config.stage === 'counting') {
-      await classificationCell(config, cellDir, { ...spec, trainSubset: { seed: config.subsetSeed } });
-      return;
-    }
-    const ranking = readRanking(context.runDir);
-    if (ranking.length !== config.trainSize) throw new Error(`the counting stage ranked ${ranking.length} samples, this config trains on ${config.trainSize}: rerun with the same trainSize, or in a new run directory (--name)`);
-    const exclude = removedIds(ranking, config.fraction ?? 0, config.strategy ?? 'random', config.seed);
-    writeFileAtomic(join(cellDir, 'removal.json'), JSON.stringify({ strategy: config.strategy, fraction: config.fraction, removed: exclude.length, kept: ranking.length - exclude.length }, null, 2) + '\n');
-    await classificationCell(config, cellDir, { ...spec, trainSubset: { seed: config.subsetSeed, exclude } });
+    await classificationCell(config, cellDir, cellSpec(config, cellDir, context.runDir));
+  },
+  // A stage's seeds (in removal: at one fraction and strategy, each member on what its own removal left) as one ensemble: the same numbers as the cells alone.
+  ensembleCell: async (cells, context) => {
+    const specs = new Map(cells.map(({ config, dir }) => [dir, cellSpec(config, dir, context.runDir)]));
+    await classificationEnsemble(cells, ({ dir }) => specs.get(dir)!);
   },
   conclude: (results, config, { runDir }) => judge(results, config, readSummary(runDir)),
 });

@@ -18,8 +18,8 @@ const ACTIVATIONS = new Set(['relu', 'linear', 'tanh']);
 
 const refuse = (what: string): never => {
   throw new KernelError(
-    `trainEnsemble: ${what}. An ensemble trains dense nets only: Flatten/Input, then Dense layers (ReLU, tanh or no activation, ` +
-      'with bias, optional kernel L2) each optionally followed by Dropout — the zoo\'s mlp and fcnn; train other models one by one with train()',
+    `trainEnsemble: ${what}. Stacked products need a dense net: Flatten/Input, then Dense layers (ReLU, tanh or no activation, ` +
+      "with bias, optional kernel L2) each optionally followed by Dropout — the zoo's mlp and fcnn; other nets train with products 'per-member'",
   );
 };
 
@@ -72,5 +72,16 @@ export function sameArchitecture(first: readonly DenseLayerSpec[], other: readon
   const show = (specs: readonly DenseLayerSpec[]) => specs.map((s) => `${s.inputSize}→${s.units} ${s.activation}${s.dropout ? ` dropout ${s.dropout}` : ''}${s.l2 ? ` l2 ${s.l2}` : ''}`).join(', ');
   if (show(first) !== show(other)) {
     throw new KernelError(`trainEnsemble: member ${member}'s model (${show(other)}) differs from member 0's (${show(first)}); an ensemble trains one architecture, so the model factory must build the same one on every call`);
+  }
+}
+
+/** Whether `model` is a dense net the dense layouts compute (see denseArchitecture); any other runs as its own model (PerMemberModels). */
+export function isDenseNet(model: tfl.LayersModel): boolean {
+  try {
+    denseArchitecture(model);
+    return true;
+  } catch (error) {
+    if (error instanceof KernelError) return false;
+    throw error;
   }
 }

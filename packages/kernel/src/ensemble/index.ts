@@ -1,2 +1,3 @@
+export { isDenseNet } from './architecture.js';
 export { trainEnsemble, type EnsembleResult, type TrainEnsembleOptions } from './train-ensemble.js';
 export type { EnsembleMember } from './member.js';

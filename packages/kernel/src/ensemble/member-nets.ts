@@ -3,10 +3,11 @@ import type { SeededMathRandom } from '@mgdl/random';
 import type { OptimizerState } from '../optimizers/types.js';
 
 /**
- * How an ensemble computes its members' dense nets. Two layouts compute the same numbers:
+ * How an ensemble computes its members' nets. For dense nets, two layouts compute the same numbers:
  * `PerMemberProducts` (each member's products its own 2-D matMuls, on its model's variables) and
  * `StackedProducts` (the members' weights stacked along a leading axis, one batched product per
  * layer and one optimizer update per stacked variable — the per-op overhead paid once for all).
+ * Any other net runs as `PerMemberModels`: each member's own model, one after another in the step.
  */
 export interface MemberNets {
   readonly count: number;
@@ -14,7 +15,7 @@ export interface MemberNets {
   readonly variables: tf.Variable[];
   /**
    * The logits of every member's batch, member m's as rows m·b … (m+1)·b − 1 (call inside tf.tidy
-   * or a gradient function); with `dropoutStreams` (training), each member's masks from its own stream.
+   * or a gradient function); with `dropoutStreams` (training mode), each member's dropout masks from its own stream.
    */
   forward(xs: readonly tf.Tensor[], dropoutStreams?: readonly SeededMathRandom[]): tf.Tensor2D;
   /** The members' L2 penalties λ·Σw², summed: each member's gradient gets exactly its own. */

@@ -9,19 +9,20 @@ import type { Optimizer } from '../optimizers/types.js';
 import { createSchedule, type Schedule, type ScheduleSpec } from '../schedules.js';
 import { validateRunOptions, type TrainResult } from '../train.js';
 import type { KernelBatch, TrainingData } from '../types.js';
-import { denseArchitecture, sameArchitecture } from './architecture.js';
+import { denseArchitecture, isDenseNet, sameArchitecture } from './architecture.js';
 import { restore, snapshot } from './checkpoint.js';
 import { evaluateMembers, inferencePassMembers } from './evaluate.js';
 import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
 import { PerMemberProducts } from './dense-members.js';
 import type { MemberNets } from './member-nets.js';
+import { PerMemberModels, sameModels } from './model-members.js';
 import { StackedProducts } from './stacked-products.js';
 import { ensembleStep } from './step.js';
 
 export interface TrainEnsembleOptions {
   /**
-   * Builds one member's dense net (the zoo's mlp or fcnn: Dense layers with ReLU, tanh or no
-   * activation, Dropout, kernel L2). Called once per member with Math.random seeded by the
+   * Builds one member's net: any model train() trains (the zoo's cnn4, mcnn, textcnn and toneva
+   * nets as well as its dense mlp and fcnn). Called once per member with Math.random seeded by the
    * member's seed, exactly as train() calls its factory, so a member starts from its solo run's weights.
    */
   model: () => tfl.LayersModel;
@@ -45,11 +46,12 @@ export interface TrainEnsembleOptions {
   checkpoint?: { dir: string; everySteps?: number; fingerprint?: string };
   /**
    * How the members' products are computed: 'per-member' (default) runs each member's own 2-D
-   * products, the fastest on plain wasm; 'stacked' stacks the members' weights and runs one batched
+   * products for a dense net (fcnn, mlp), the fastest on plain wasm, and any other net (convolutions,
+   * batch norm, embeddings) as each member's own model in a loop inside the one step; 'stacked' stacks the members' weights and runs one batched
    * product per layer and one optimizer update per stacked variable, so per-op costs do not grow
    * with the members — the fast layout where BatchMatMul is native (initBackend's report lists it
    * in `native.kernels`), about 10× slower on plain wasm. Both give the same numbers with the native
-   * kernels; a checkpoint resumes in either.
+   * kernels; a checkpoint resumes in either. 'stacked' takes dense nets only.
    */
   products?: 'per-member' | 'stacked';
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
@@ -65,8 +67,9 @@ export interface EnsembleResult {
 }
 
 /**
- * Trains S members of one dense architecture in one pass: one forward and backward pass, one
- * download and one optimizer update per step for all (see DenseMembers for what is shared), each
+ * Trains S members of one architecture in one pass: one forward and backward pass, one download
+ * and one optimizer update per step for all (see PerMemberProducts, StackedProducts and
+ * PerMemberModels for what is shared), each
  * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
  * Members are independent: a member's results do not depend on its companions. Plugins only
  * observe and transform their member's gradients (no loss terms or lr factors); no progress bar yet.
@@ -89,10 +92,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
   const optimizer = given ?? createOptimizer((options.optimizer as OptimizerSpec | undefined) ?? { name: 'adam' });
   try {
     specs.forEach((spec, m) => members.push(new MemberRun(m, spec, options.model)));
-    const layers = denseArchitecture(members[0]!.model);
-    members.forEach((member) => sameArchitecture(layers, denseArchitecture(member.model), member.index));
-    const models = members.map((member) => member.model);
-    const nets = options.products === 'stacked' ? new StackedProducts(layers, models) : new PerMemberProducts(layers, models);
+    const nets = layoutOf(options.products ?? 'per-member', members.map((member) => member.model));
     try {
       return await run(options, members, nets, optimizer);
     } finally {
@@ -105,6 +105,17 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
     // An optimizer passed in is the caller's to dispose (its state may be inspected afterwards).
     if (!given) optimizer.dispose();
   }
+}
+
+/** Dense nets run as products (stacked or each member's own); any other net as each member's own model. */
+function layoutOf(products: NonNullable<TrainEnsembleOptions['products']>, models: readonly tfl.LayersModel[]): MemberNets {
+  if (products === 'per-member' && !isDenseNet(models[0]!)) {
+    sameModels(models);
+    return new PerMemberModels(models);
+  }
+  const layers = denseArchitecture(models[0]!);
+  models.forEach((model, m) => sameArchitecture(layers, denseArchitecture(model), m));
+  return products === 'stacked' ? new StackedProducts(layers, models) : new PerMemberProducts(layers, models);
 }
 
 async function run(options: TrainEnsembleOptions, members: readonly MemberRun[], nets: MemberNets, optimizer: Optimizer): Promise<EnsembleResult> {

@@ -1,11 +1,12 @@
 /**
- * npm run bench:seeds [-- --seeds 10] [--epochs 5] [--width 4] [--data-dir DIR] [--torch-python PATH] [--json FILE]
+ * npm run bench:seeds [-- --app cic-width|cic-noise] [--seeds 10] [--epochs 5] [--width W] [--data-dir DIR] [--torch-python PATH] [--json FILE]
  *
- * A cic-width column of seeds, end to end as a user runs it: the app with `--set widths=[W]
- * seeds=[0…S−1] epochs=E --workers 1` once with its seeds as one ensemble (the default) and once
- * with `--ensemble off` (S single-seed cell processes), against the PyTorch twin of the cell
- * (cell_bench.py) run once per seed on the exported data of seed 0 — all on one core, in the same
- * run. Prints the seconds per seed of each and the ratios.
+ * A column of seeds of cic-width (the dense fcnn, default w = 4) or cic-noise (the conv net mcnn
+ * with batch norm, noise 0.4, default k = 3), end to end as a user runs it: the app with `--set
+ * widths=[W] seeds=[0…S−1] epochs=E --workers 1` once with its seeds as one ensemble (the default)
+ * and once with `--ensemble off` (S single-seed cell processes), against the PyTorch twin of the
+ * cell (cell_bench.py) run once per seed on the exported data of seed 0 — all on one core, in the
+ * same run. Prints the seconds per seed of each and the ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -20,12 +21,13 @@ import { referencesFromFlags } from '../torch.js';
 import { benchCell } from './cases.js';
 import { cellDataset, cellSplits, writeCellData } from './data.js';
 
-const HELP = `Usage: npm run bench:seeds -- [--seeds 10] [--epochs 5] [--width 4] [--data-dir DIR] [--torch-python PATH] [--no-torch] [--json FILE]`;
+const HELP = `Usage: npm run bench:seeds -- [--app cic-width|cic-noise] [--seeds 10] [--epochs 5] [--width W (default 4 for cic-width's fcnn, 3 for cic-noise's mcnn)] [--data-dir DIR] [--torch-python PATH] [--no-torch] [--json FILE]`;
 const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '10' },
     epochs: { type: 'string', default: '5' },
-    width: { type: 'string', default: '4' },
+    app: { type: 'string', default: 'cic-width' },
+    width: { type: 'string' },
     'data-dir': { type: 'string' },
     'torch-python': { type: 'string', multiple: true },
     'no-torch-venv': { type: 'boolean', default: false },
@@ -47,11 +49,17 @@ const positive = (flag: string, value: string): number => {
   const n = Number(value);
   return Number.isInteger(n) && n >= 1 ? n : fail(`--${flag} '${value}' must be a positive integer`);
 };
-const [seeds, epochs, width] = [positive('seeds', values.seeds), positive('epochs', values.epochs), positive('width', values.width)];
+/** Per app: its net (the PyTorch twin's name without the width), default width and the grid values besides width and seed. */
+const APPS = {
+  'cic-width': { net: 'fcnn', width: '4', grid: [] as string[] },
+  'cic-noise': { net: 'mcnn', width: '3', grid: ['--set', 'noises=[0.4]'] },
+} as const;
+const app = Object.hasOwn(APPS, values.app) ? (values.app as keyof typeof APPS) : fail(`--app '${values.app}' must be one of ${Object.keys(APPS).join(', ')}`);
+const [seeds, epochs, width] = [positive('seeds', values.seeds), positive('epochs', values.epochs), positive('width', values.width ?? APPS[app].width)];
 const dataDir = values['data-dir'] ?? process.env['MGDL_DATA_DIR'] ?? fail('no data folder: pass --data-dir DIR or set MGDL_DATA_DIR to the folder that holds mnist/');
 const reference = referencesFromFlags(values, log, fail)[0];
 
-const app = fileURLToPath(new URL('../../../../apps/cic-width/src/main.ts', import.meta.url));
+const main = fileURLToPath(new URL(`../../../../apps/${app}/src/main.ts`, import.meta.url));
 const cellScript = fileURLToPath(new URL('../../python/cell_bench.py', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'mgdl-bench-seeds-'));
 
@@ -67,14 +75,14 @@ function timed(what: string, command: string, args: string[]): number {
 }
 
 try {
-  const grid = ['--set', `widths=[${width}]`, '--set', `seeds=[${Array.from({ length: seeds }, (_, s) => s).join(',')}]`, '--set', `epochs=${epochs}`, '--workers', '1', '--data-dir', dataDir];
-  const appRun = (name: string, extra: string[]) => ['--conditions=source', '--import', 'tsx', app, '--config', 'default', '--runs-dir', join(scratch, 'runs'), '--name', name, ...grid, ...extra];
-  const together = timed(`cic-width w=${width}, ${seeds} seeds × ${epochs} epochs as one ensemble`, process.execPath, appRun('ensemble', []));
+  const grid = ['--set', `widths=[${width}]`, ...APPS[app].grid, '--set', `seeds=[${Array.from({ length: seeds }, (_, s) => s).join(',')}]`, '--set', `epochs=${epochs}`, '--workers', '1', '--data-dir', dataDir];
+  const appRun = (name: string, extra: string[]) => ['--conditions=source', '--import', 'tsx', main, '--config', 'default', '--runs-dir', join(scratch, 'runs'), '--name', name, ...grid, ...extra];
+  const together = timed(`${app} w=${width}, ${seeds} seeds × ${epochs} epochs as one ensemble`, process.execPath, appRun('ensemble', []));
   const alone = timed(`the same, each seed its own cell (--ensemble off)`, process.execPath, appRun('alone', ['--ensemble', 'off']));
   let torch: number | undefined;
   if (reference) {
     await initBackend({ backend: 'cpu' }); // the export batches the data with tfjs
-    const cell = benchCell('cic-width', { dataDir, epochs });
+    const cell = benchCell(app, { dataDir, epochs });
     const data = join(scratch, 'data');
     mkdirSync(data);
     // Seed 0's training subset and test set (the data does not depend on the width).
@@ -83,19 +91,19 @@ try {
     for (let seed = 0; seed < seeds; seed++) {
       const dir = join(scratch, `torch-${seed}`);
       mkdirSync(dir);
-      const args = [cellScript, '--data', data, '--model', `fcnn${width}`, '--epochs', String(epochs), '--batch', String(cell.config.batchSize), '--lr', String(cell.config.learningRate), '--threads', '1', '--dir', dir];
+      const args = [cellScript, '--data', data, '--model', `${APPS[app].net}${width}`, '--epochs', String(epochs), '--batch', String(cell.config.batchSize), '--lr', String(cell.config.learningRate), '--threads', '1', '--dir', dir];
       torch += timed(`torch ${reference.version} cell script, seed ${seed + 1}/${seeds}`, reference.python, args);
     }
   }
   const runs: [string, number][] = [['mgdl, seeds as one ensemble', together], ['mgdl, each seed its own cell (--ensemble off)', alone], ...(torch === undefined ? [] : [[`PyTorch ${reference!.version} cell script, once per seed`, torch] as [string, number]])];
-  console.log(`\ncic-width default cell at w = ${width}, ${epochs} epochs, ${seeds} seeds, one core (one worker, one thread), end to end with process start-up`);
+  console.log(`\n${app} default cell (${APPS[app].net}) at w = ${width}, ${epochs} epochs, ${seeds} seeds, one core (one worker, one thread), end to end with process start-up`);
   console.log(
     markdownTable(
       ['run', 'seconds per seed', 'time ÷ the ensemble\'s', 'PyTorch\'s time ÷ this (> 1: faster than PyTorch)'],
       runs.map(([name, seconds]) => [name, (seconds / seeds).toFixed(2), (seconds / together).toFixed(2), torch === undefined ? '—' : (torch / seconds).toFixed(2)]),
     ),
   );
-  if (values.json) writeFileAtomic(values.json, JSON.stringify({ width, seeds, epochs, seconds: { ensemble: together, alone, ...(torch === undefined ? {} : { torch }) }, torchVersion: reference?.version ?? null }, null, 2) + '\n');
+  if (values.json) writeFileAtomic(values.json, JSON.stringify({ app, width, seeds, epochs, seconds: { ensemble: together, alone, ...(torch === undefined ? {} : { torch }) }, torchVersion: reference?.version ?? null }, null, 2) + '\n');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
