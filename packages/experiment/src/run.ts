@@ -191,7 +191,8 @@ async function sweepLocked<S extends z.ZodObject>(experiment: Experiment<S>, con
           fresh,
           verify: verifyCell,
           log,
-          ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry) } : {}),
+          // Slurm runs the tasks side by side: no group is split to fill local workers.
+          ...(ensemble && experiment.ensembleCell ? { together: seedGroups(dir, entry, stage.cells, 1) } : {}),
         },
         { options: executor.options, dryRun, wait },
       );
