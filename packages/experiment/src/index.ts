@@ -1,13 +1,13 @@
-export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './define.js';
-export { runExperiment, type Invocation } from './run.js';
-export { planStages, stageDirectory, type PlannedStage } from './stages.js';
-export { parseExperimentArgs, resolveConfig, setPath, setPathReplacing, suggestion } from './args.js';
-export { UsageError } from './usage-error.js';
-export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './training-config.js';
-export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell.js';
-export { classificationEnsemble, type GroupedCell } from './ensemble-cell.js';
-export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './reported-run.js';
-export { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './identity.js';
+export { defineExperiment, type CellContext, type Experiment, type ExperimentResult, type PresetName, type Stage, type Verdict } from './runner/define.js';
+export { runExperiment, type Invocation } from './runner/run.js';
+export { planStages, stageDirectory, type PlannedStage } from './runner/stages.js';
+export { parseExperimentArgs, resolveConfig, setPath, setPathReplacing, suggestion } from './command-line/args.js';
+export { UsageError } from './command-line/usage-error.js';
+export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './cell/training-config.js';
+export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell/cell.js';
+export { classificationEnsemble, type GroupedCell } from './cell/ensemble-cell.js';
+export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './cell/reported-run.js';
+export { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './runner/identity.js';
 export {
   combine,
   describeJudgement,
@@ -33,7 +33,7 @@ export {
   type Statistic,
   type TestResult,
 } from './verdict/index.js';
-export { cellStopSignal, PREEMPTED_EXIT } from './stop.js';
-export { COMPANIONS, companionColumns, companionJudgements } from './companions.js';
-export { aggregate, aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './conclude.js';
-export { capacityVerdict, type CapacitySweep } from './capacity-verdict.js';
+export { cellStopSignal, PREEMPTED_EXIT } from './runner/stop.js';
+export { COMPANIONS, companionColumns, companionJudgements } from './verdict/companions.js';
+export { aggregate, aggregateBy, formatSpread, metric, spearman, type Aggregate, type MetricOf } from './verdict/conclude.js';
+export { capacityVerdict, type CapacitySweep } from './verdict/capacity-verdict.js';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Vocabulary, type Dataset } from '@mgdl/datasets';
 import { forgettingStatistics } from '@mgdl/forgetting';
 import { readGallery, readRunMetrics, readSampleScores, runFiles, runWriter } from '@mgdl/report';
-import { galleryOf, sampleScorePlugins, writeSampleScores } from '../src/sample-scores.js';
+import { galleryOf, sampleScorePlugins, writeSampleScores } from '../src/cell/sample-scores.js';
 
 /** Four 2×2 grey images; samples 2 and 3 carry flipped labels (clean labels 0, 1, 0, 1). */
 function dataset(kind: 'image' | 'text'): Dataset {

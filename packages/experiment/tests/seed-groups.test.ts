@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandGrid } from '@mgdl/sweep';
-import { seedGroupKey } from '../src/seed-groups.js';
+import { seedGroupKey } from '../src/runner/seed-groups.js';
 
 /** The cells of `grid` by group: each group's cell names, groups in order of their first cell. */
 function groups(grid: Record<string, readonly unknown[]>, workers: number): string[][] {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks } from '../src/conclude.js';
-import { chiSquareUpper, fUpper, normalUpper, studentTCdf, studentTQuantile } from '../src/stats/distributions.js';
-import { holm, signFlip, studentT } from '../src/stats/location.js';
-import { pageTest } from '../src/stats/page.js';
-import { factorTests } from '../src/stats/two-way.js';
+import { averageRanks } from '../src/verdict/conclude.js';
+import { chiSquareUpper, fUpper, normalUpper, studentTCdf, studentTQuantile } from '../src/verdict/stats/distributions.js';
+import { holm, signFlip, studentT } from '../src/verdict/stats/location.js';
+import { pageTest } from '../src/verdict/stats/page.js';
+import { factorTests } from '../src/verdict/stats/two-way.js';
 
 describe('distribution functions, against table values', () => {
   it("gives Student's t quantiles and tails", () => {

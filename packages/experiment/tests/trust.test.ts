@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fingerprintOf } from '@mgdl/sweep';
-import { describeError } from '../src/describe-error.js';
+import { describeError } from '../src/command-line/describe-error.js';
 
 // The toy app run as a user would: wrong input, a changed config, a second runner, a read-only folder.
 const toy = fileURLToPath(new URL('./fixtures/toy-experiment.ts', import.meta.url));

@@ -1,4 +1,4 @@
-import { holm, studentT } from '../stats/location.js';
+import { holm, studentT } from './stats/location.js';
 
 /** One measurement: the swept value, the seed it ran with, and the quantity judged. */
 export interface SeedPoint {

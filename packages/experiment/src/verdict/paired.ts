@@ -1,4 +1,4 @@
-import { signFlip, studentT } from '../stats/location.js';
+import { signFlip, studentT } from './stats/location.js';
 import { seedGrid } from './grid.js';
 import { judgement, orOne, type Judgement, type SeedPoint, type SeedValue, type TestResult } from './judgement.js';
 

@@ -1,5 +1,5 @@
-import { averageRanks } from '../conclude.js';
-import { factorTests } from '../stats/two-way.js';
+import { averageRanks } from './conclude.js';
+import { factorTests } from './stats/two-way.js';
 import { seedGrid } from './grid.js';
 import { LEVEL, orOne, outcomeOf, type Judgement, type SeedPoint, type TestResult } from './judgement.js';
 

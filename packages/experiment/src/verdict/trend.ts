@@ -1,6 +1,6 @@
-import { averageRanks, spearman } from '../conclude.js';
-import { studentT } from '../stats/location.js';
-import { pageTest } from '../stats/page.js';
+import { averageRanks, spearman } from './conclude.js';
+import { studentT } from './stats/location.js';
+import { pageTest } from './stats/page.js';
 import { seedGrid } from './grid.js';
 import { judgement, type Judgement, type SeedPoint, type TestResult } from './judgement.js';
 

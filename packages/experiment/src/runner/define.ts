@@ -1,5 +1,5 @@
 import type { PlotSpec, RunMetrics } from '@mgdl/report';
-import type { Judgement } from './verdict/index.js';
+import type { Judgement } from '../verdict/index.js';
 import type { z } from 'zod';
 import type { CellResult } from '@mgdl/sweep';
 

@@ -1,7 +1,7 @@
 import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
-import { exploratory, judgeTrend, type Judgement, type SeedPoint } from './verdict/index.js';
+import { exploratory, judgeTrend, type Judgement, type SeedPoint } from './index.js';
 
 /**
  * What a reviewer asks for beside M/F over S3 (the seed paper's critique: "M/F over S3 is just the

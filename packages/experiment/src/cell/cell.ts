@@ -4,9 +4,9 @@ import { mesoGroups, type Analysis } from '@mgdl/forgetting';
 import { runFiles } from '@mgdl/io';
 import { gradientClipping, train, type KernelPlugin, type OptimizerSpec } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
-import { cellFingerprint } from './identity.js';
+import { cellFingerprint } from '../runner/identity.js';
 import { reportedRun, type ReportedRun } from './reported-run.js';
-import { cellStopSignal } from './stop.js';
+import { cellStopSignal } from '../runner/stop.js';
 import type { TrainingConfig } from './training-config.js';
 
 export interface CellSpec {

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseExecutor, type Executor } from './executor-args.js';
 import { UsageError } from './usage-error.js';
 import type { z } from 'zod';
-import type { Experiment, PresetName } from './define.js';
+import type { Experiment, PresetName } from '../runner/define.js';
 
 
 export interface ParsedArgs {

@@ -1,7 +1,7 @@
 import type { MeanInterval, RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { studentT } from './stats/location.js';
-import { LEVEL, MIN_SEEDS } from './verdict/judgement.js';
+import { LEVEL, MIN_SEEDS } from './judgement.js';
 
 /** One number of a cell's metrics, chosen by a typed accessor (e.g. `(m) => m.test?.loss`). */
 export type MetricOf = (metrics: RunMetrics) => number | null | undefined;

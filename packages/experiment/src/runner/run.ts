@@ -6,20 +6,20 @@ import { acquireLock, experimentFiles, LockHeldError, removeLeftoverPartials, ru
 import { RunInterruptedError } from '@mgdl/kernel';
 import { buildReport, escapeHtml, readRunMetrics, renderSvg, tableHtml, writeFigures, type Section } from '@mgdl/report';
 import { CellIdentityError, collectResults, GridError, runSweep, slurmStatus, staleCells, WATCHDOG_NODE_ARGS, type CellCommand, type SweepCell } from '@mgdl/sweep';
-import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from './args.js';
+import { helpText, parseExperimentArgs, resolveConfig, type ParsedArgs } from '../command-line/args.js';
 import { runStageOnSlurm } from './slurm-stage.js';
 import { seedGroupKey } from './seed-groups.js';
 import type { Experiment, ExperimentResult, Verdict } from './define.js';
-import { describeError } from './describe-error.js';
+import { describeError } from '../command-line/describe-error.js';
 import { cellIdentity } from './identity.js';
-import { checkRunsDir } from './runs-dir.js';
+import { checkRunsDir } from '../command-line/runs-dir.js';
 import { planStages, stageSlurmDir, type PlannedStage } from './stages.js';
-import { printStatus } from './status.js';
-import { PROCEDURE, type Judgement } from './verdict/index.js';
-import { writeVerdictFile } from './verdict/file.js';
-import { judgementTable } from './verdict/table.js';
+import { printStatus } from '../command-line/status.js';
+import { PROCEDURE, type Judgement } from '../verdict/index.js';
+import { writeVerdictFile } from '../verdict/file.js';
+import { judgementTable } from '../verdict/table.js';
 import { PREEMPTED_EXIT, stopOnSignals } from './stop.js';
-import { UsageError } from './usage-error.js';
+import { UsageError } from '../command-line/usage-error.js';
 
 /** How a user started this experiment, so its cells and its messages can say the same. */
 export interface Invocation {

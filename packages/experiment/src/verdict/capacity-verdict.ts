@@ -2,8 +2,8 @@ import type { RunMetrics } from '@mgdl/report';
 import type { CellResult } from '@mgdl/sweep';
 import { aggregateBy, formatSpread, metric, type Aggregate, type MetricOf } from './conclude.js';
 import { companionColumns, companionJudgements } from './companions.js';
-import { combine, describeJudgement, holmAdjust, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './verdict/index.js';
-import type { Verdict } from './define.js';
+import { combine, describeJudgement, holmAdjust, judgeInteriorMinimum, judgeTrend, type SeedPoint } from './index.js';
+import type { Verdict } from '../runner/define.js';
 
 export interface CapacitySweep {
   /** The swept grid key, e.g. 'width', 'dropout', 'l2'. */

@@ -7,8 +7,8 @@ import { mesoGroups } from '@mgdl/forgetting';
 import { isDenseNet, progressReporter, trainEnsemble } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
 import { optimizerOf, prepareCell, type CellSpec, type PreparedCell } from './cell.js';
-import { cellFingerprint } from './identity.js';
-import { cellStopSignal } from './stop.js';
+import { cellFingerprint } from '../runner/identity.js';
+import { cellStopSignal } from '../runner/stop.js';
 import type { TrainingConfig } from './training-config.js';
 
 /** One cell of a group the runner trains together: its config (grid values set) and its directory. */

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { collectResults, describeMixedProvenance, doneProblem, mixedProvenance, slurmStatus, staleCells } from '@mgdl/sweep';
-import { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './identity.js';
-import type { Experiment } from './define.js';
-import { planStages, stageSlurmDir } from './stages.js';
+import { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from '../runner/identity.js';
+import type { Experiment } from '../runner/define.js';
+import { planStages, stageSlurmDir } from '../runner/stages.js';
 
 /** `--status` exits with this when some cell is not done (0: every cell is done and certified). */
 export const NOT_DONE_EXIT = 3;
