@@ -14,8 +14,9 @@ for (const file of readdirSync(resultsDir).filter((f) => f.endsWith('.json'))) {
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + result.numTodoTests;
-  // A test file that fails to load counts no test but fails the suite.
-  failed += result.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+  // A test file that fails to load, or whose beforeAll throws (its tests then read "skipped"),
+  // counts no failed test but fails the suite: it counts as one failure.
+  failed += result.testResults.filter((t) => t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed')).length;
 }
 // nx lists each failed task after "Failed tasks:" as "- project:target".
 // eslint-disable-next-line no-control-regex -- strips the terminal colour codes nx writes
