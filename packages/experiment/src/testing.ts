@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +84,25 @@ export function resultDifferences(a: CellResults, b: CellResults, relative = 0):
   };
   walk(a.metrics, b.metrics, 'metrics');
   return found;
+}
+
+/**
+ * Runs an app's smoke preset (with `options.args`) twice — its seed groups as ensembles, then every
+ * cell alone (`--ensemble off`) — and lists what is wrong, [] when nothing is: a run that failed, a
+ * first cell without its group's ensemble checkpoint, a cell whose results differ from alone (beyond
+ * `relative`, 0: every number equal), or two cells with equal results (their seeds differ, so a
+ * member would have copied another).
+ */
+export function ensembleProblems(options: SmokeRunOptions, relative = 0): string[] {
+  const together = runSmoke(options);
+  const alone = runSmoke({ ...options, args: [...(options.args ?? []), '--ensemble', 'off'] });
+  const failed = [together, alone].filter((smoke) => smoke.run.status !== 0).map((smoke) => `${smoke.out} exited ${smoke.run.status}: ${smoke.run.stderr.split('\n').slice(-5).join(' | ')}`);
+  if (failed.length > 0) return failed;
+  const cells = readdirSync(join(together.out, 'cells')).sort();
+  const results = (out: string, cell: string) => cellResults(join(out, 'cells', cell));
+  const problems: string[] = [];
+  if (!readdirSync(join(together.out, 'cells', cells[0]!, 'checkpoints')).some((name) => /^ensemble-[0-9a-f]{16}$/.test(name))) problems.push(`${cells[0]}: no ensemble checkpoint, so its seeds did not train together`);
+  for (const cell of cells) problems.push(...resultDifferences(results(together.out, cell), results(alone.out, cell), relative).map((line) => `${cell}: ${line}`));
+  if (cells.length > 1 && resultDifferences(results(together.out, cells[0]!), results(together.out, cells[1]!)).length === 0) problems.push(`${cells[0]} and ${cells[1]} have equal results although their seeds differ`);
+  return problems;
 }
