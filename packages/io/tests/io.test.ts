@@ -126,14 +126,13 @@ describe('withFileLock', () => {
         parentPort.postMessage('ready');
       });`;
     const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
-    const next = nextMessage;
     try {
-      await Promise.all(workers.map(next));
+      await Promise.all(workers.map(nextMessage));
       for (let round = 0; round < 40; round++) {
         const lock = join(dir, `download-${round}.lock`);
         writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
         const gate = new Int32Array(new SharedArrayBuffer(16));
-        const results = workers.map(next);
+        const results = workers.map(nextMessage);
         for (const worker of workers) worker.postMessage({ lock, gate: gate.buffer });
         while (Atomics.load(gate, 1) < workers.length) await new Promise((resolve) => setTimeout(resolve, 1));
         Atomics.store(gate, 0, 1);
@@ -244,14 +243,13 @@ describe('acquireLock', () => {
         parentPort.postMessage('ready');
       });`;
     const workers = Array.from({ length: 4 }, () => new Worker(script, { eval: true }));
-    const next = nextMessage;
     try {
-      await Promise.all(workers.map(next));
+      await Promise.all(workers.map(nextMessage));
       for (let round = 0; round < 40; round++) {
         const lock = join(dir, `run-${round}.lock`);
         writeFileSync(lock, `${hostname()} ${dead.pid} 2026-01-01T00:00:00.000Z\n`);
         const gate = new Int32Array(new SharedArrayBuffer(8));
-        const results = workers.map(next);
+        const results = workers.map(nextMessage);
         for (const worker of workers) worker.postMessage({ lock, gate: gate.buffer });
         while (Atomics.load(gate, 1) < workers.length) await new Promise((resolve) => setTimeout(resolve, 1));
         Atomics.store(gate, 0, 1);
