@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SeededMathRandom } from '@mgdl/random';
-import type { OptimizerState } from '../optimizers/types.js';
 import type { DenseLayerSpec } from './architecture.js';
-import type { MemberNets } from './member-nets.js';
+import { OwnModelVariables, type MemberNets } from './member-nets.js';
 
 export interface DenseWeights {
   kernel: tf.Variable;
@@ -25,13 +24,14 @@ export const denseWeightsOf = (layers: readonly DenseLayerSpec[], model: tfl.Lay
  * dropout multipliers made for all members at once, the loss and per-sample statistics on all
  * members' rows together, and one optimizer call for all variables.
  */
-export class PerMemberProducts implements MemberNets {
+export class PerMemberProducts extends OwnModelVariables implements MemberNets {
   private readonly weights: DenseWeights[][];
 
   constructor(
     readonly layers: readonly DenseLayerSpec[],
     models: readonly tfl.LayersModel[],
   ) {
+    super();
     this.weights = models.map((model) => denseWeightsOf(layers, model));
   }
 
@@ -74,19 +74,6 @@ export class PerMemberProducts implements MemberNets {
   assignWeights(m: number, weights: readonly tf.Tensor[]): void {
     this.variablesOf(m).forEach((v, i) => v.assign(weights[i]!));
   }
-
-  /** The models' variables are the ones trained: nothing to copy. */
-  syncModels(): void {}
-
-  toMemberSlots(state: OptimizerState): OptimizerState {
-    return state;
-  }
-
-  fromMemberSlots(state: OptimizerState): OptimizerState {
-    return state;
-  }
-
-  dispose(): void {}
 
   private variablesOf(member: number): tf.Variable[] {
     return this.weights[member]!.flatMap(({ kernel, bias }) => [kernel, bias]);

@@ -38,3 +38,21 @@ export interface MemberNets {
   /** Frees what the layout made (the models' own variables stay). */
   dispose(): void;
 }
+
+/**
+ * The part of a layout that trains the members' own model variables: nothing to copy back into the
+ * models, the optimizer's state is per member already, and nothing of its own to free.
+ */
+export abstract class OwnModelVariables {
+  syncModels(): void {}
+
+  toMemberSlots(state: OptimizerState): OptimizerState {
+    return state;
+  }
+
+  fromMemberSlots(state: OptimizerState): OptimizerState {
+    return state;
+  }
+
+  dispose(): void {}
+}

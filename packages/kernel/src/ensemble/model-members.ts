@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { SeededMathRandom } from '@mgdl/random';
 import { KernelError } from '../errors.js';
-import type { OptimizerState } from '../optimizers/types.js';
-import type { MemberNets } from './member-nets.js';
+import { OwnModelVariables, type MemberNets } from './member-nets.js';
 
 const trainableOf = (model: tfl.LayersModel): tf.Variable[] => model.trainableWeights.map((w) => w.read() as tf.Variable);
 
@@ -16,8 +15,10 @@ const trainableOf = (model: tfl.LayersModel): tf.Variable[] => model.trainableWe
  * tfjs has no grouped convolution, so every member's ops are still dispatched on their own: the
  * per-op overhead grows with the members.
  */
-export class PerMemberModels implements MemberNets {
-  constructor(private readonly models: readonly tfl.LayersModel[]) {}
+export class PerMemberModels extends OwnModelVariables implements MemberNets {
+  constructor(private readonly models: readonly tfl.LayersModel[]) {
+    super();
+  }
 
   get count(): number {
     return this.models.length;
@@ -63,19 +64,6 @@ export class PerMemberModels implements MemberNets {
     this.models[m]!.weights.forEach((w, i) => w.write(weights[i]!));
   }
 
-  /** The models' variables are the ones trained: nothing to copy. */
-  syncModels(): void {}
-
-  /** The variables are listed member by member already. */
-  toMemberSlots(state: OptimizerState): OptimizerState {
-    return state;
-  }
-
-  fromMemberSlots(state: OptimizerState): OptimizerState {
-    return state;
-  }
-
-  dispose(): void {}
 }
 
 /** A model's layers as classes and configs without their names (which tfjs numbers per model built). */
