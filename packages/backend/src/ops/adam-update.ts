@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { kernelIO } from './kernel-io.js';
+import { jsKernelRegistrar, kernelIO } from './kernel-io.js';
 import { ADAM_COEFFICIENTS, adamStep } from '../wasm/simd/adam-loop.js';
 import { CallList } from '../wasm/simd/call-list.js';
 import { heapFloats, heapScratch, memoryOffset, simdKernels, type SimdKernels } from '../wasm/simd/module.js';
@@ -109,13 +109,5 @@ function adamUpdate({ inputs, attrs, backend }: { inputs: NamedTensorInfoMap; at
   return out.infos;
 }
 
-let registered = false;
-
 /** Registers the kernel for the two backends whose memory JS can touch (wasm heap, cpu arrays). */
-export function registerAdamUpdateKernel(): string[] {
-  if (!registered) {
-    for (const backendName of ['wasm', 'cpu']) tf.registerKernel({ kernelName: ADAM_UPDATE, backendName, kernelFunc: adamUpdate as unknown as tf.KernelFunc });
-    registered = true;
-  }
-  return [ADAM_UPDATE];
-}
+export const registerAdamUpdateKernel = jsKernelRegistrar({ [ADAM_UPDATE]: adamUpdate });

@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
+import { jsKernelRegistrar, kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
 
 /**
  * A classification batch's per-sample statistics in one kernel, as the rows of one [5, batch]
@@ -52,13 +51,5 @@ function classificationStats({ inputs, backend }: KernelArgs): TensorInfo {
   return infos[0]!;
 }
 
-let registered = false;
-
 /** Registers the kernel on wasm and cpu (the backends whose memory JS can touch). */
-export function registerClassificationStatsKernel(): string[] {
-  if (!registered) {
-    for (const backendName of ['wasm', 'cpu']) tf.registerKernel({ kernelName: CLASSIFICATION_STATS, backendName, kernelFunc: classificationStats as unknown as tf.KernelFunc });
-    registered = true;
-  }
-  return [CLASSIFICATION_STATS];
-}
+export const registerClassificationStatsKernel = jsKernelRegistrar({ [CLASSIFICATION_STATS]: classificationStats });

@@ -1,4 +1,4 @@
-import type { DataType, KernelBackend, NamedTensorInfoMap, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import { registerGradient, registerKernel, type DataType, type GradConfig, type KernelBackend, type KernelFunc, type NamedTensorInfoMap, type TensorInfo, type TypedArray } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /**
@@ -46,4 +46,20 @@ export interface KernelArgs {
 export function labelsOf(backend: KernelBackend, labels: TensorInfo): ArrayLike<number> {
   if ('typedArrayFromHeap' in backend) return (backend as unknown as { typedArrayFromHeap(t: TensorInfo): ArrayLike<number> }).typedArrayFromHeap(labels);
   return backend.readSync(labels.dataId) as ArrayLike<number>;
+}
+
+/**
+ * A `register…()` for kernels written in JS: the first call registers them on wasm and cpu (the
+ * backends whose memory JS can touch) and their gradient, if any; every call returns their names.
+ */
+export function jsKernelRegistrar(kernels: Record<string, (args: never) => TensorInfo | TensorInfo[]>, gradient?: GradConfig): () => string[] {
+  let registered = false;
+  return () => {
+    if (!registered) {
+      for (const backendName of ['wasm', 'cpu']) for (const [kernelName, kernelFunc] of Object.entries(kernels)) registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as unknown as KernelFunc });
+      if (gradient) registerGradient(gradient);
+      registered = true;
+    }
+    return Object.keys(kernels);
+  };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelIO, type KernelArgs } from './kernel-io.js';
+import { jsKernelRegistrar, kernelIO, type KernelArgs } from './kernel-io.js';
 
 /**
  * Per-sample mean squared error, mean over each sample's outputs of (prediction − target)², as one
@@ -71,18 +71,5 @@ const gradient: tf.GradConfig = {
   },
 };
 
-let registered = false;
-
 /** Registers the kernels on wasm and cpu (the backends whose memory JS can touch) and the gradient. */
-export function registerMeanSquaredErrorKernels(): string[] {
-  const names = [MEAN_SQUARED_ERROR, MEAN_SQUARED_ERROR_GRAD];
-  if (!registered) {
-    for (const backendName of ['wasm', 'cpu']) {
-      tf.registerKernel({ kernelName: MEAN_SQUARED_ERROR, backendName, kernelFunc: forward as unknown as tf.KernelFunc });
-      tf.registerKernel({ kernelName: MEAN_SQUARED_ERROR_GRAD, backendName, kernelFunc: backward as unknown as tf.KernelFunc });
-    }
-    tf.registerGradient(gradient);
-    registered = true;
-  }
-  return names;
-}
+export const registerMeanSquaredErrorKernels = jsKernelRegistrar({ [MEAN_SQUARED_ERROR]: forward, [MEAN_SQUARED_ERROR_GRAD]: backward }, gradient);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
+import { jsKernelRegistrar, kernelIO, labelsOf, type KernelArgs } from './kernel-io.js';
 
 /**
  * Per-sample softmax cross-entropy, −log softmax(logits)[label], as one kernel; its gradient,
@@ -76,18 +76,5 @@ const gradient: tf.GradConfig = {
   },
 };
 
-let registered = false;
-
 /** Registers the kernels on wasm and cpu (the backends whose memory JS can touch) and the gradient. */
-export function registerSoftmaxCrossEntropyKernels(): string[] {
-  const names = [SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD];
-  if (!registered) {
-    for (const backendName of ['wasm', 'cpu']) {
-      tf.registerKernel({ kernelName: SOFTMAX_CROSS_ENTROPY, backendName, kernelFunc: forward as unknown as tf.KernelFunc });
-      tf.registerKernel({ kernelName: SOFTMAX_CROSS_ENTROPY_GRAD, backendName, kernelFunc: backward as unknown as tf.KernelFunc });
-    }
-    tf.registerGradient(gradient);
-    registered = true;
-  }
-  return names;
-}
+export const registerSoftmaxCrossEntropyKernels = jsKernelRegistrar({ [SOFTMAX_CROSS_ENTROPY]: forward, [SOFTMAX_CROSS_ENTROPY_GRAD]: backward }, gradient);
