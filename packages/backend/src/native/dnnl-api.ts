@@ -1,4 +1,5 @@
 import type * as Koffi from 'koffi';
+import type { SignalsHeld } from './signal-mask.js';
 
 /**
  * oneDNN 2.x's C API for primitives (convolutions, reorders), bound through koffi. Descriptors are
@@ -66,7 +67,8 @@ export interface ConvGeometry {
 /** oneDNN's dnnl_status_t names, for errors. */
 export const DNNL_STATUS = ['success', 'out_of_memory', 'invalid_arguments', 'unimplemented', 'iterator_ends', 'runtime_error', 'not_required'];
 
-export function bindDnnl(koffi: typeof Koffi, lib: Koffi.LibraryHandle): DnnlApi {
+/** `held` runs a call with signals blocked (see signal-mask.ts): every primitive's execution goes through it. */
+export function bindDnnl(koffi: typeof Koffi, lib: Koffi.LibraryHandle, held: SignalsHeld): DnnlApi {
   const f = <T>(declaration: string): T => lib.func(declaration) as unknown as T;
   const check = (status: number, what: string): void => {
     if (status !== 0) throw new Error(`mgdl native kernels: oneDNN ${what} returned ${DNNL_STATUS[status] ?? status}; MGDL_NATIVE=0 runs the wasm kernels instead`);
@@ -134,8 +136,10 @@ export function bindDnnl(koffi: typeof Koffi, lib: Koffi.LibraryHandle): DnnlApi
     memory: (md) => created((out) => memoryCreate(out, md, engine, null), 'dnnl_memory_create'),
     setData: (memory, data) => check(setDataHandle(memory, koffi.address(data)), 'dnnl_memory_set_data_handle'),
     execute(primitive, args) {
-      check(primitiveExecute(primitive, stream, args.length, args), 'dnnl_primitive_execute');
-      check(streamWait(stream), 'dnnl_stream_wait');
+      held(() => {
+        check(primitiveExecute(primitive, stream, args.length, args), 'dnnl_primitive_execute');
+        check(streamWait(stream), 'dnnl_stream_wait');
+      });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { bindDnnl, type DnnlApi } from './dnnl-api.js';
+import { bindSignalMask, type SignalsHeld } from './signal-mask.js';
 
 /** The oneDNN shared library, found by the dynamic loader's search path (never an absolute path). */
 export const DEFAULT_ONEDNN_LIBRARY = 'libdnnl.so.2';
@@ -72,16 +73,23 @@ function tryLoad(threads: number, library: string): OneDnnLoad {
   } catch (error) {
     return { ok: false, reason: `${library} not found (${firstLine(error)}); ${INSTALL_HINT}` };
   }
+  let held: SignalsHeld;
   try {
-    const sgemm = lib.func(
+    held = bindSignalMask(koffi);
+  } catch (error) {
+    return { ok: false, reason: `cannot hold signals around oneDNN's calls (${firstLine(error)}), which oneDNN 2.6 needs (a signal during a product corrupts the heap); glibc's libc.so.6 is required` };
+  }
+  try {
+    const rawSgemm = lib.func(
       'int dnnl_sgemm(char transa, char transb, int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)',
     ) as unknown as Sgemm;
+    const sgemm: Sgemm = (...args) => held(() => rawSgemm(...args));
     const Version = koffi.struct({ major: 'int', minor: 'int', patch: 'int', hash: 'const char *', cpu_runtime: 'unsigned int', gpu_runtime: 'unsigned int' });
     const dnnlVersion = lib.func('dnnl_version', koffi.pointer(Version), []) as unknown as () => unknown;
     const v = koffi.decode(dnnlVersion(), Version) as { major: number; minor: number; patch: number; cpu_runtime: number };
     const runtime = RUNTIMES[v.cpu_runtime] ?? `runtime ${v.cpu_runtime}`;
     const actualThreads = runtime === 'OpenMP' ? setOpenMpThreads(threads) : runtime === 'sequential' ? 1 : undefined;
-    const primitives = bindPrimitives(koffi, lib);
+    const primitives = bindPrimitives(koffi, lib, held);
     return { ok: true, onednn: { sgemm, version: `${v.major}.${v.minor}.${v.patch}`, runtime, threads: actualThreads ?? threads, primitives } };
   } catch (error) {
     return { ok: false, reason: `${library} loaded but lacks oneDNN's C API (${firstLine(error)}); ${INSTALL_HINT}` };
@@ -107,9 +115,9 @@ function withOpenMpEnv<T>(threads: number, load: () => T): T {
   }
 }
 
-function bindPrimitives(koffi: typeof import('koffi'), lib: ReturnType<typeof koffi.load>): DnnlApi | string {
+function bindPrimitives(koffi: typeof import('koffi'), lib: ReturnType<typeof koffi.load>, held: SignalsHeld): DnnlApi | string {
   try {
-    return bindDnnl(koffi, lib);
+    return bindDnnl(koffi, lib, held);
   } catch (error) {
     return `oneDNN's 2.x primitive API did not bind (${firstLine(error)})`;
   }
