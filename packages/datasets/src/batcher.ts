@@ -18,6 +18,13 @@ export interface BatcherOptions {
    * batch is a copy of rows; larger datasets are converted batch by batch.
    */
   floatCacheBytes?: number;
+  /**
+   * A fixed number of batches per epoch instead of one pass: each batch holds min(batchSize, n) rows,
+   * taken in turn from seeded reshuffles of the rows (pass p of epoch e ordered by (seed, e, p), pass 0
+   * being the epoch's usual order), so that training sets of any size get the same number of optimizer
+   * steps per epoch (small-data experiments). Needs `shuffle` and no `dropLast`.
+   */
+  batchesPerEpoch?: number;
 }
 
 const DEFAULT_FLOAT_CACHE_BYTES = 256 * 1024 * 1024;
@@ -44,14 +51,20 @@ export class Batcher {
   readonly seed: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
+  private readonly fixedBatches?: number;
   private readonly pixelTable?: Float32Array[];
   private readonly floatPixels?: Float32Array;
   private readonly featureScale?: { mean: Float32Array; std: Float32Array };
 
-  constructor(readonly dataset: Dataset, { batchSize, seed = 0, shuffle = true, dropLast = false, normalize = true, floatCacheBytes = DEFAULT_FLOAT_CACHE_BYTES }: BatcherOptions) {
+  constructor(readonly dataset: Dataset, { batchSize, seed = 0, shuffle = true, dropLast = false, normalize = true, floatCacheBytes = DEFAULT_FLOAT_CACHE_BYTES, batchesPerEpoch }: BatcherOptions) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new DatasetError('bad-argument', `batch size ${batchSize}`, { expected: 'a positive integer' });
     if (dropLast && batchSize > sampleCount(dataset)) {
       throw new DatasetError('bad-argument', `batch size ${batchSize} with dropLast leaves no batch of ${sampleCount(dataset)} samples`);
+    }
+    if (batchesPerEpoch !== undefined) {
+      if (!Number.isInteger(batchesPerEpoch) || batchesPerEpoch < 1) throw new DatasetError('bad-argument', `batchesPerEpoch ${batchesPerEpoch}`, { expected: 'a positive integer' });
+      if (!shuffle || dropLast) throw new DatasetError('bad-argument', `batchesPerEpoch with ${shuffle ? 'dropLast' : 'shuffle: false'}`, { expected: 'shuffle on and dropLast off: a fixed number of batches draws its rows from reshuffles' });
+      this.fixedBatches = batchesPerEpoch;
     }
     this.batchSize = batchSize;
     this.seed = seed;
@@ -67,6 +80,7 @@ export class Batcher {
   }
 
   get batchesPerEpoch(): number {
+    if (this.fixedBatches !== undefined) return this.fixedBatches;
     const n = sampleCount(this.dataset);
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
@@ -93,17 +107,29 @@ export class Batcher {
 
   /** Batches of one epoch, from batch `from` on (to resume mid-epoch). */
   *epoch(epoch: number, from = 0): Generator<Batch, void, undefined> {
-    const order = this.order(epoch);
+    const [positions, size] = this.fixedBatches === undefined ? [this.order(epoch), this.batchSize] : this.reshuffles(epoch);
     let current: Batch | undefined;
     try {
       for (let index = from; index < this.batchesPerEpoch; index++) {
         if (current) tf.dispose([current.x, current.y]);
-        current = this.batch(order.subarray(index * this.batchSize, (index + 1) * this.batchSize), epoch, index);
+        current = this.batch(positions.subarray(index * size, (index + 1) * size), epoch, index);
         yield current;
       }
     } finally {
       if (current) tf.dispose([current.x, current.y]);
     }
+  }
+
+  /** With `batchesPerEpoch`: the row positions of the epoch's batches, from as many reshuffles as they need, and the batch size. */
+  private reshuffles(epoch: number): [Int32Array, number] {
+    const n = sampleCount(this.dataset);
+    const size = Math.min(this.batchSize, n);
+    const positions = new Int32Array(this.fixedBatches! * size);
+    for (let pass = 0, filled = 0; filled < positions.length; pass++, filled += n) {
+      const order = pass === 0 ? this.order(epoch) : permutation(n, hashInts(this.seed, epoch, pass));
+      positions.set(order.subarray(0, Math.min(n, positions.length - filled)), filled);
+    }
+    return [positions, size];
   }
 
   private batch(positions: Int32Array, epoch: number, index: number): Batch {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '@mgdl/backend';
-import { Batcher, DatasetError } from '../src/index.js';
+import { Batcher, DatasetError, fromArrays } from '../src/index.js';
 import { toyImages } from './fixtures/toy.js';
 
 beforeAll(async () => {
@@ -20,6 +20,31 @@ describe('Batcher', () => {
     expect(idsOfEpoch(batcher, 1)).not.toEqual(first);
     expect(idsOfEpoch(new Batcher(data, { batchSize: 10, seed: 4 }), 0)).toEqual(first);
     expect(idsOfEpoch(new Batcher(data, { batchSize: 10, seed: 5 }), 0)).not.toEqual(first);
+  });
+
+  it('serves a fixed number of full batches per epoch from reshuffles, the first pass in the epoch\'s usual order', async () => {
+    const rows = 7;
+    const table = fromArrays({ x: Float32Array.from({ length: rows * 2 }, (_, i) => i), shape: [rows, 2], targets: Float32Array.from({ length: rows }, (_, i) => 10 * i) });
+    const cycling = new Batcher(table, { batchSize: 3, seed: 9, batchesPerEpoch: 5, normalize: false });
+    expect(cycling.batchesPerEpoch).toBe(5);
+    const batches = [...cycling.epoch(1)].map((b) => Array.from(b.ids));
+    expect(batches.map((b) => b.length)).toEqual([3, 3, 3, 3, 3]);
+    const served = batches.flat();
+    // 15 rows = two whole passes (each a permutation of the 7) and one more row; pass 0 is the plain shuffle.
+    expect(served.slice(0, 7)).toEqual(Array.from(cycling.order(1)));
+    expect([...served.slice(7, 14)].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(served.slice(7, 14)).not.toEqual(served.slice(0, 7));
+    expect(idsOfEpoch(cycling, 2)).not.toEqual(served);
+    expect([...cycling.epoch(1, 3)].map((b) => Array.from(b.ids))).toEqual(batches.slice(3));
+    // A batch larger than the table takes every row, in each batch.
+    const whole = [...new Batcher(table, { batchSize: 100, seed: 9, batchesPerEpoch: 2 }).epoch(0)].map((b) => [...b.ids].sort());
+    expect(whole).toEqual([[0, 1, 2, 3, 4, 5, 6], [0, 1, 2, 3, 4, 5, 6]]);
+    for (const batch of cycling.epoch(0)) {
+      const [x, y] = [await batch.x.data(), await batch.y.data()];
+      batch.ids.forEach((id, k) => expect([x[2 * k], y[k]]).toEqual([2 * id, 10 * id]));
+    }
+    expect(() => new Batcher(table, { batchSize: 3, batchesPerEpoch: 0 })).toThrow(/batchesPerEpoch 0.*positive integer/);
+    expect(() => new Batcher(table, { batchSize: 3, batchesPerEpoch: 2, shuffle: false })).toThrow(/shuffle: false/);
   });
 
   it('drops the last short batch on request and resumes mid-epoch', () => {

@@ -6,7 +6,7 @@ import { runFiles } from '@mgdl/io';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { runWriter } from '@mgdl/report';
-import { cyclingBatches, inOrder, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, withMeasuredBubbleFraction } from './data.js';
+import { evaluationBatches, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, trainingBatches, withMeasuredBubbleFraction } from './data.js';
 import type { CellConfig } from './config.js';
 import type { MgdlMetrics } from './metrics.js';
 
@@ -50,12 +50,12 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
   });
   const result = await train({
     model: () => buildModel('regression-mlp', { inputSize: 3, outputs: 4, width: config.width, depth: config.depth }),
-    data: cyclingBatches(data.train.x, data.train.y, { batchSize: config.batchSize, batchesPerEpoch: config.batchesPerEpoch, seed: config.seed }),
+    data: trainingBatches(data.train, { batchSize: config.batchSize, batchesPerEpoch: config.batchesPerEpoch, seed: config.seed }),
     epochs: config.epochs,
     learningRate: config.learningRate,
     loss: 'mse',
     seed: config.seed,
-    evaluation: { test: inOrder(data.test.x, data.test.y) },
+    evaluation: { test: evaluationBatches(data.test) },
     checkpoint: { dir: runFiles(cellDir).checkpoints, fingerprint: cellFingerprint(config) },
     resume: true,
     signal: cellStopSignal,

@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { Affine } from '@mgdl/constraints';
 import { simulateBubblingBed, solveStructure, twoPhaseBed, type FluidizedBed } from '@mgdl/fluidization';
-import type { KernelBatch, TrainingData } from '@mgdl/kernel';
-import { permutation, xoshiro128ss } from '@mgdl/random';
+import { Batcher, fromArrays } from '@mgdl/datasets';
+import { hashInts, permutation, xoshiro128ss } from '@mgdl/random';
 
 /** Geldart B sand in a 0.5 m column (the bed of the fluidization and constraints READMEs). */
 export const sand: FluidizedBed = {
@@ -64,7 +63,7 @@ export function shuffled(n: number, seed: number): number[] {
 export function withMeasuredBubbleFraction(samples: Samples, window: number, seed: number): Samples {
   const y = samples.x.map(([U, dp, rho], i) => {
     const system = systemAt(dp!, rho!);
-    const series = simulateBubblingBed(system, U!, { seed: seed * 100_003 + i, steps: Math.max(1, Math.round(window / 0.01)), sizeSpread: 0 });
+    const series = simulateBubblingBed(system, U!, { seed: hashInts(seed, i), steps: Math.max(1, Math.round(window / 0.01)), sizeSpread: 0 });
     const mean = series.bubbleFraction.reduce((a, b) => a + b, 0) / series.bubbleFraction.length;
     const row = [...samples.y[i]!];
     row[2] = row[2]! * (mean / twoPhaseBed(system, U!).meanBubbleFraction);
@@ -83,47 +82,19 @@ export function standardisation(rows: readonly (readonly number[])[]): Affine {
 export const scaleRows = (rows: readonly (readonly number[])[], { mean, std }: Affine): number[][] => rows.map((r) => r.map((v, j) => (v - mean[j]!) / std[j]!));
 
 /**
- * Minibatches of (x, y) rows. An "epoch" is `batchesPerEpoch` batches of min(batchSize, n) rows
- * taken in turn from a seeded reshuffle of the rows (reshuffled whenever it runs out), so every
- * training fraction gets the same number of optimizer steps per epoch. Seeded by (seed, epoch), so
- * a resumed run sees the same batches.
+ * The training batches: an "epoch" is `batchesPerEpoch` batches of min(batchSize, n) rows taken in
+ * turn from seeded reshuffles of the rows (the Batcher's fixed batch count), so every training
+ * fraction gets the same number of optimizer steps per epoch. Seeded by (seed, epoch), so a resumed
+ * run sees the same batches.
  */
-export function cyclingBatches(x: number[][], y: number[][], options: { batchSize: number; batchesPerEpoch: number; seed: number }): TrainingData {
-  const size = Math.min(options.batchSize, x.length);
-  return {
-    batchesPerEpoch: options.batchesPerEpoch,
-    *epoch(epoch = 0, fromBatch = 0) {
-      const order: number[] = [];
-      let pass = 0;
-      while (order.length < options.batchesPerEpoch * size) order.push(...shuffled(x.length, options.seed * 1_000_003 + epoch * 1009 + pass++));
-      for (let index = fromBatch; index < options.batchesPerEpoch; index++) {
-        const ids = Int32Array.from(order.slice(index * size, (index + 1) * size));
-        const batch: KernelBatch = { x: tf.tensor2d(Array.from(ids, (i) => x[i]!)), y: tf.tensor2d(Array.from(ids, (i) => y[i]!)), ids, index };
-        try {
-          yield batch;
-        } finally {
-          tf.dispose([batch.x, batch.y]);
-        }
-      }
-    },
-  };
+export function trainingBatches(rows: Samples, options: { batchSize: number; batchesPerEpoch: number; seed: number }): Batcher {
+  return new Batcher(regressionTable(rows, 'train'), { ...options, normalize: false });
 }
 
 /** All rows in order, in batches of `batchSize` (for evaluation). */
-export function inOrder(x: number[][], y: number[][], batchSize = 1000): TrainingData {
-  const batches = Math.ceil(x.length / batchSize);
-  return {
-    batchesPerEpoch: batches,
-    *epoch(_epoch = 0, fromBatch = 0) {
-      for (let index = fromBatch; index < batches; index++) {
-        const ids = Int32Array.from({ length: Math.min(batchSize, x.length - index * batchSize) }, (_, i) => index * batchSize + i);
-        const batch: KernelBatch = { x: tf.tensor2d(Array.from(ids, (i) => x[i]!)), y: tf.tensor2d(Array.from(ids, (i) => y[i]!)), ids, index };
-        try {
-          yield batch;
-        } finally {
-          tf.dispose([batch.x, batch.y]);
-        }
-      }
-    },
-  };
+export function evaluationBatches(rows: Samples, batchSize = 1000): Batcher {
+  return new Batcher(regressionTable(rows, 'test'), { batchSize, shuffle: false, normalize: false });
 }
+
+/** Rows already standardised by the cell (with the pool's scaling), as a regression table; sample id = row. */
+const regressionTable = ({ x, y }: Samples, split: 'train' | 'test') => fromArrays({ name: 'bubbling-bed', split, x: x.flat(), shape: [x.length, x[0]!.length], targets: y.flat() });
