@@ -75,7 +75,7 @@ export async function ensembleStep(nets: MemberNets, batches: readonly KernelBat
   const termValues = terms.flatMap((t) => t.values);
   const packed = tf.tidy(() => {
     const scalars = tf.reshape(means, [members, 1]);
-    let perMember: tf.Tensor2D;
+    let perMember: tf.Tensor;
     if (!keepPerSample) {
       const counts = loss.classification ? tf.sum(tf.reshape(correctness(logits, y), [members, rows]), 1) : tf.zeros([members]);
       perMember = tf.concat([scalars, tf.reshape(tf.cast(counts, 'float32'), [members, 1])], 1);
