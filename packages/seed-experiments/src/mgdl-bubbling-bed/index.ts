@@ -1,6 +1,7 @@
 import { spreadChart } from '@mgdl/report';
-import { aggregateBy, defineExperiment, describeJudgement, exploratory, formatSpread, holmAdjust, judgePairedDifference, metric, type Aggregate, type ExperimentResult, type Verdict } from '@mgdl/experiment';
+import { aggregateBy, defineExperiment, describeJudgement, exploratory, formatSpread, holmAdjust, judgePairedDifference, metric, type Aggregate, type ExperimentResult, type GroupedCell, type Verdict } from '@mgdl/experiment';
 import { regressionCell } from './cell.js';
+import { regressionEnsemble } from './ensemble-cell.js';
 import { arms, schema, type Arm, type CellConfig } from './config.js';
 import { mgdlOf, type MgdlMetrics } from './metrics.js';
 
@@ -51,6 +52,10 @@ export const bubblingBed = defineExperiment({
   grid: (config) => ({ arm: config.arms, fraction: config.fractions, seed: config.seeds }),
   cell: async (config, cellDir) => {
     await regressionCell(config as CellConfig, cellDir);
+  },
+  // The seeds of an arm and fraction as one ensemble, each cell getting what `cell` writes.
+  ensembleCell: async (cells) => {
+    await regressionEnsemble(cells as readonly GroupedCell<CellConfig>[]);
   },
   conclude: (results, config) => concludeArms(results, config),
 });
