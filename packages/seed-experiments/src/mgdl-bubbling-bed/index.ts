@@ -36,6 +36,9 @@ const common = {
  * on 2 idle cores; the one default run here took 18 min 18 s with another session's training sharing them.
  * paper: 3 × 7 × 10 = 210 cells × 6,000 steps — about 1.5 h on 2 idle cores (not the paper's own
  * settings, which the available summary does not give: a larger version of default).
+ * These are cells alone (`--ensemble off`); by default an arm and fraction's seeds train as one
+ * ensemble (`ensembleCell`), which shares the per-op overhead and start-up: on the 5-arm × 2-seed smoke
+ * grid 54 s against 79 s alone, on the 2 cores at load average ~6 (a rough figure, not a benchmark).
  */
 export const bubblingBed = defineExperiment({
   name: 'mgdl-bubbling-bed',
