@@ -47,18 +47,25 @@ export function runSmoke({ app, main, datasets = [], sharedData, args = [], time
 /** What a cell wrote that must not depend on how it was trained: its metrics without what measures time, and its per-sample record. */
 export interface CellResults {
   metrics: unknown;
-  /** samples/forgetting.csv, as text. */
-  forgetting: string;
+  /** samples/forgetting.csv, as text; absent for cells that keep no per-sample record (regression cells). */
+  forgetting?: string;
+}
+
+/** Which of a cell's files its results include besides metrics.json. */
+export interface ResultFiles {
+  /** samples/forgetting.csv (default true; false for cells that write none, such as the bubbling bed's). */
+  forgetting?: boolean;
 }
 
 /** The results in `cellDir` (a cell's directory of a run): metrics.json without rates, seconds and dates, and samples/forgetting.csv. */
-export function cellResults(cellDir: string): CellResults {
+export function cellResults(cellDir: string, { forgetting = true }: ResultFiles = {}): CellResults {
   const timeless = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(timeless);
     if (value === null || typeof value !== 'object') return value;
     return Object.fromEntries(Object.entries(value).filter(([key]) => !/seconds|samplesPerSec|At$|started/i.test(key)).map(([key, v]) => [key, timeless(v)]));
   };
-  return { metrics: timeless(JSON.parse(readFileSync(join(cellDir, 'metrics.json'), 'utf8'))), forgetting: readFileSync(join(cellDir, 'samples', 'forgetting.csv'), 'utf8') };
+  const metrics = timeless(JSON.parse(readFileSync(join(cellDir, 'metrics.json'), 'utf8')));
+  return forgetting ? { metrics, forgetting: readFileSync(join(cellDir, 'samples', 'forgetting.csv'), 'utf8') } : { metrics };
 }
 
 /**
@@ -91,15 +98,15 @@ export function resultDifferences(a: CellResults, b: CellResults, relative = 0):
  * cell alone (`--ensemble off`) — and lists what is wrong, [] when nothing is: a run that failed, a
  * first cell without its group's ensemble checkpoint, a cell whose results differ from alone (beyond
  * `relative`, 0: every number equal), or two cells with equal results (their seeds differ, so a
- * member would have copied another).
+ * member would have copied another). `files`: what besides metrics.json a cell's results hold.
  */
-export function ensembleProblems(options: SmokeRunOptions, relative = 0): string[] {
+export function ensembleProblems(options: SmokeRunOptions, relative = 0, files: ResultFiles = {}): string[] {
   const together = runSmoke(options);
   const alone = runSmoke({ ...options, args: [...(options.args ?? []), '--ensemble', 'off'] });
   const failed = [together, alone].filter((smoke) => smoke.run.status !== 0).map((smoke) => `${smoke.out} exited ${smoke.run.status}: ${smoke.run.stderr.split('\n').slice(-5).join(' | ')}`);
   if (failed.length > 0) return failed;
   const cells = readdirSync(join(together.out, 'cells')).sort();
-  const results = (out: string, cell: string) => cellResults(join(out, 'cells', cell));
+  const results = (out: string, cell: string) => cellResults(join(out, 'cells', cell), files);
   const problems: string[] = [];
   if (!readdirSync(join(together.out, 'cells', cells[0]!, 'checkpoints')).some((name) => /^ensemble-[0-9a-f]{16}$/.test(name))) problems.push(`${cells[0]}: no ensemble checkpoint, so its seeds did not train together`);
   for (const cell of cells) problems.push(...resultDifferences(results(together.out, cell), results(alone.out, cell), relative).map((line) => `${cell}: ${line}`));

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSmoke } from '../src/testing.js';
+import { cellResults, resultDifferences, runSmoke } from '../src/testing.js';
 
 const main = new URL('./fixtures/echo-main.ts', import.meta.url);
 const started = (stdout: string) => JSON.parse(stdout) as { argv: string[]; verify: string | null };
@@ -37,5 +37,32 @@ describe('runSmoke', () => {
     const { run, dataDir } = runSmoke({ app: 'demo', main });
     expect(dataDir).toBeUndefined();
     expect(started(run.stdout).argv).not.toContain('--set');
+  });
+});
+
+describe('cellResults', () => {
+  /** A cell directory with metrics.json (timings included) and, unless `record` is undefined, samples/forgetting.csv. */
+  const cellDir = (loss: number, record?: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgdl-cell-'));
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ test: { loss }, train: { seconds: 3.2, samplesPerSec: 900 } }));
+    if (record !== undefined) {
+      mkdirSync(join(dir, 'samples'));
+      writeFileSync(join(dir, 'samples', 'forgetting.csv'), record);
+    }
+    return dir;
+  };
+
+  it('reads metrics.json without timings and the per-sample record, and compares both', () => {
+    const a = cellResults(cellDir(0.5, 'id,events\n0,1\n'));
+    expect(a).toEqual({ metrics: { test: { loss: 0.5 }, train: {} }, forgetting: 'id,events\n0,1\n' });
+    expect(resultDifferences(a, cellResults(cellDir(0.5, 'id,events\n0,2\n')))).toEqual(['samples/forgetting.csv differs']);
+    expect(resultDifferences(a, cellResults(cellDir(0.25, 'id,events\n0,1\n')))).toEqual(['metrics.test.loss: 0.5 vs 0.25']);
+  });
+
+  it('reads metrics.json alone with { forgetting: false } (cells without a per-sample record), and needs the record otherwise', () => {
+    const regression = cellDir(0.5);
+    expect(cellResults(regression, { forgetting: false })).toEqual({ metrics: { test: { loss: 0.5 }, train: {} } });
+    expect(resultDifferences(cellResults(regression, { forgetting: false }), cellResults(cellDir(0.5), { forgetting: false }))).toEqual([]);
+    expect(() => cellResults(regression)).toThrow(/forgetting\.csv/);
   });
 });

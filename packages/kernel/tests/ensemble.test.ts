@@ -187,7 +187,8 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 112) }] })).rejects.toThrow(/member 1 has 7 batches per epoch, member 0 5/);
     await expect(run({ members: [{ seed: 0, data: memberData(0) }, { seed: 1, data: memberData(1, 70) }] })).rejects.toThrow(/batch 4, member 1's batch is x \[6, 8, 8, 1\]/);
     const warmup: KernelPlugin = { name: 'warmup', adjustLearningRate: ({ step }) => Math.min(1, (step + 1) / 5) };
-    await expect(run({ members: [{ seed: 0, data: memberData(0), plugins: [warmup] }] })).rejects.toThrow(/member 0's plugin 'warmup' changes training \(adjustLearningRate\)/);
+    // Per member a learning-rate factor is the member's own (tests/ensemble-mutators.test.ts); stacked, it is refused.
+    await expect(run({ products: 'stacked', members: [{ seed: 0, data: memberData(0), plugins: [warmup] }] })).rejects.toThrow(/member 0's plugin 'warmup' changes training \(adjustLearningRate\)/);
     await expect(run({ members: [] })).rejects.toThrow(KernelError);
     const l1 = () => tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [64], units: 2, kernelRegularizer: tfl.regularizers.l1({ l1: 0.1 }) })] });
     // Per member, such a net runs as its own model (tests/ensemble-models.test.ts); stacked, it is refused.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@mgdl/backend';
+import { ADAM_UPDATE, initBackend } from '@mgdl/backend';
 import { createRandom } from '@mgdl/random';
 import { adam, createOptimizer, sgd, type AdamOptions, type OptimizerSpec, type SgdOptions } from '../src/optimizers/index.js';
 import type { Optimizer, OptimizerState } from '../src/optimizers/types.js';
@@ -23,7 +23,7 @@ function randomArrays(seed: number): Float32Array[] {
 const variablesFrom = (arrays: Float32Array[]) => arrays.map((values, i) => tf.variable(tf.tensor(values, SHAPES[i])));
 const gradsAt = (step: number) => randomArrays(1000 + step).map((values, i) => tf.tensor(values, SHAPES[i]));
 
-function step(optimizer: Optimizer, variables: tf.Variable[], k: number, learningRate = RATES[k % RATES.length]!): void {
+function step(optimizer: Optimizer, variables: tf.Variable[], k: number, learningRate: number | readonly number[] = RATES[k % RATES.length]!): void {
   const grads = gradsAt(k);
   optimizer.apply(variables, grads, learningRate);
   tf.dispose(grads);
@@ -221,6 +221,91 @@ describe('state', () => {
     expect(await optimizer.state()).toEqual(good);
     optimizer.dispose();
     tf.dispose(variables);
+  });
+});
+
+describe('per-variable learning rates (an ensemble member each)', () => {
+  /** Variable 1 at its own rate, variables 0 and 2 at one shared rate, changing every step. */
+  const ratesAt = (k: number) => [RATES[k % RATES.length]!, 0.5 * RATES[(k + 1) % RATES.length]!, RATES[k % RATES.length]!];
+
+  /** Weights after 8 steps: once with rates per variable in one apply per step, once with each variable its own optimizer and single rate. */
+  function bothWays(make: () => Optimizer) {
+    const together = variablesFrom(randomArrays(1));
+    const optimizer = make();
+    const separate = variablesFrom(randomArrays(1));
+    const ownOptimizers = separate.map(() => make());
+    for (let k = 0; k < 8; k++) {
+      const grads = gradsAt(k);
+      optimizer.apply(together, grads, ratesAt(k));
+      separate.forEach((v, i) => ownOptimizers[i]!.apply([v], [grads[i]!], ratesAt(k)[i]!));
+      tf.dispose(grads);
+    }
+    const result = { together: read(together), separate: read(separate) };
+    for (const o of [optimizer, ...ownOptimizers]) o.dispose();
+    tf.dispose([...together, ...separate]);
+    return result;
+  }
+
+  /** Runs `fn` without the fused Adam kernel registered on the current backend, so adam takes its per-op path. */
+  function withoutFusedAdam<T>(fn: () => T): T {
+    const fused = tf.getKernel(ADAM_UPDATE, tf.getBackend())!;
+    tf.unregisterKernel(ADAM_UPDATE, tf.getBackend());
+    try {
+      return fn();
+    } finally {
+      tf.registerKernel(fused);
+    }
+  }
+
+  it.each<[string, () => Optimizer]>([
+    ['sgd with momentum and weight decay', () => sgd({ momentum: 0.9, weightDecay: 0.05 })],
+    ['adam, fused kernel', () => adam({ weightDecay: 0.05 })],
+    ['adamw, fused kernel', () => adam({ weightDecay: 0.05, decoupled: true })],
+  ])('%s: one apply with a rate per variable equals each variable stepped alone at its rate, bit for bit', (_, make) => {
+    expect(tf.getKernel(ADAM_UPDATE, tf.getBackend()), 'the fused Adam kernel is registered').toBeDefined();
+    const { together, separate } = bothWays(make);
+    expect(together).toEqual(separate);
+  });
+
+  it.each<[string, () => Optimizer]>([
+    ['adam, per-op path', () => adam({ weightDecay: 0.05 })],
+    ['adamw, per-op path', () => adam({ weightDecay: 0.05, decoupled: true })],
+  ])('%s: the same, bit for bit', (_, make) => {
+    const { together, separate } = withoutFusedAdam(() => bothWays(make));
+    expect(together).toEqual(separate);
+  });
+
+  it('counts one step per apply: the bias correction is that of a solo run at every rate', async () => {
+    const optimizer = adam();
+    const variables = variablesFrom(randomArrays(1));
+    for (let k = 0; k < 3; k++) step(optimizer, variables, k, ratesAt(k));
+    expect((await optimizer.state()).scalars).toEqual({ step: 3 });
+    optimizer.dispose();
+    tf.dispose(variables);
+  });
+
+  it('runs the fused Adam kernel once per distinct rate: once when all are equal', async () => {
+    const variables = variablesFrom(randomArrays(1));
+    const grads = gradsAt(0);
+    const optimizer = adam();
+    const fusedCalls = async (rates: number | number[]) => (await tf.profile(() => optimizer.apply(variables, grads, rates))).kernels.filter((k) => k.name === ADAM_UPDATE).length;
+    expect(await fusedCalls([0.1, 0.1, 0.1])).toBe(1);
+    expect(await fusedCalls(0.1)).toBe(1);
+    expect(await fusedCalls([0.1, 0.2, 0.1])).toBe(2);
+    expect(await fusedCalls([0.1, 0.2, 0.3])).toBe(3);
+    optimizer.dispose();
+    tf.dispose([...variables, ...grads]);
+  });
+
+  it('refuses a list of rates that does not fit the variables, or holds a bad rate, naming it', () => {
+    const variables = variablesFrom(randomArrays(1));
+    const grads = gradsAt(0);
+    for (const optimizer of [adam(), sgd()]) {
+      expect(() => optimizer.apply(variables, grads, [0.1, 0.1])).toThrow(`${optimizer.name}: 2 learning rates for 3 variables; give one rate, or one per variable`);
+      expect(() => optimizer.apply(variables, grads, [0.1, -1, 0.1])).toThrow(`${optimizer.name}: learningRate of variable 1 must be in [0, ∞), got -1`);
+      optimizer.dispose();
+    }
+    tf.dispose([...variables, ...grads]);
   });
 });
 

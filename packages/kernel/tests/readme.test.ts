@@ -14,4 +14,9 @@ describe('the README example', () => {
     const block = /<!-- example: kernel-ensemble -->\s*\n```ts\n([\s\S]*?)\n```/.exec(read('README.md'));
     expect(block?.[1]).toBe(read('examples/seed-ensemble.ts').trimEnd());
   });
+
+  it('of trainEnsemble with mutator plugins is examples/ensemble-mutators.ts, word for word', () => {
+    const block = /<!-- example: kernel-ensemble-mutators -->\s*\n```ts\n([\s\S]*?)\n```/.exec(read('README.md'));
+    expect(block?.[1]).toBe(read('examples/ensemble-mutators.ts').trimEnd());
+  });
 });

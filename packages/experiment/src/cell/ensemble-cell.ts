@@ -21,6 +21,19 @@ export interface GroupedCell<C = TrainingConfig & { grid: Record<string, unknown
 const ENSEMBLE_CHECKPOINTS = 'ensemble-';
 
 /**
+ * A group's one ensemble checkpoint: its directory (`ensemble-<fingerprint>` in the first cell's
+ * checkpoints folder) and the fingerprint of the whole group (its cells' fingerprints), which a
+ * resume must match. Another group's checkpoint there (other members pending then) cannot be
+ * resumed by this one and is removed.
+ */
+export function groupCheckpoint(cells: readonly { config: unknown; dir: string }[]): { dir: string; fingerprint: string } {
+  const fingerprint = createHash('sha256').update(cells.map(({ config }) => cellFingerprint(config)).join('\n')).digest('hex').slice(0, 16);
+  const checkpoints = runFiles(cells[0]!.dir).checkpoints;
+  for (const entry of safeList(checkpoints)) if (entry.startsWith(ENSEMBLE_CHECKPOINTS) && entry !== `${ENSEMBLE_CHECKPOINTS}${fingerprint}`) rmSync(join(checkpoints, entry), { recursive: true, force: true });
+  return { dir: join(checkpoints, `${ENSEMBLE_CHECKPOINTS}${fingerprint}`), fingerprint };
+}
+
+/**
  * The cells of a grid that differ only in their seeds, trained as one ensemble (`trainEnsemble`):
  * each member has its own training subset, label noise, batch order, initial weights and dropout
  * (its cell's seeds), and each cell's directory gets exactly what `classificationCell` writes there
@@ -37,10 +50,6 @@ export async function classificationEnsemble(cells: readonly GroupedCell[], spec
   const modelOptions = prepared[0]!.modelOptions;
   const model = typeof spec === 'function' ? spec(cells[0]!).model : spec.model;
   const first = cells[0]!.config;
-  const fingerprint = createHash('sha256').update(cells.map(({ config }) => cellFingerprint(config)).join('\n')).digest('hex').slice(0, 16);
-  const checkpoints = runFiles(cells[0]!.dir).checkpoints;
-  // Another group's checkpoint (other members pending then) cannot be resumed by this one.
-  for (const entry of safeList(checkpoints)) if (entry.startsWith(ENSEMBLE_CHECKPOINTS) && entry !== `${ENSEMBLE_CHECKPOINTS}${fingerprint}`) rmSync(join(checkpoints, entry), { recursive: true, force: true });
   await trainEnsemble({
     model: () => buildModel(model, modelOptions),
     members: prepared.map((cell, m) => ({
@@ -55,7 +64,7 @@ export async function classificationEnsemble(cells: readonly GroupedCell[], spec
     optimizer: optimizerOf(first),
     evaluation: { test: prepared[0]!.testData },
     ...(first.series === 'inference-pass' ? { inferencePass: {} } : {}),
-    checkpoint: { dir: join(checkpoints, `${ENSEMBLE_CHECKPOINTS}${fingerprint}`), fingerprint, ...(first.checkpointEverySteps ? { everySteps: first.checkpointEverySteps } : {}) },
+    checkpoint: { ...groupCheckpoint(cells), ...(first.checkpointEverySteps ? { everySteps: first.checkpointEverySteps } : {}) },
     resume: true,
     signal: cellStopSignal,
     products: backend.native.kernels.includes('BatchMatMul') && isDense(model, modelOptions) ? 'stacked' : 'per-member',

@@ -17,8 +17,9 @@ export const denseWeightsOf = (layers: readonly DenseLayerSpec[], model: tfl.Lay
   });
 
 /**
- * The dense nets of S members, each member's products its own 2-D matMuls on its own model's
- * variables, exactly the kernels tfjs-layers runs for it: on plain wasm a batched matMul over
+ * The dense nets of S members, each member's Dense layers run by its own model's layers (their
+ * `apply`), so its products are exactly the kernels its solo run takes — tfjs-layers' 2-D matMuls,
+ * or a fused dense kernel where the layer is one (the zoo's FusedDense with oneDNN): on plain wasm a batched matMul over
  * [S, b, in] takes a slower path (about 10× slower than S separate XNNPACK products for the
  * cic-width FCNN) that also rounds differently from S = 1. What is shared is everything else:
  * dropout multipliers made for all members at once, the loss and per-sample statistics on all
@@ -26,6 +27,8 @@ export const denseWeightsOf = (layers: readonly DenseLayerSpec[], model: tfl.Lay
  */
 export class PerMemberProducts extends OwnModelVariables implements MemberNets {
   private readonly weights: DenseWeights[][];
+  /** [member][dense layer]: the members' own Dense layers. */
+  private readonly denseLayers: tfl.layers.Layer[][];
 
   constructor(
     readonly layers: readonly DenseLayerSpec[],
@@ -33,6 +36,7 @@ export class PerMemberProducts extends OwnModelVariables implements MemberNets {
   ) {
     super();
     this.weights = models.map((model) => denseWeightsOf(layers, model));
+    this.denseLayers = models.map((model) => layers.map((spec) => model.layers[spec.layerIndex]!));
   }
 
   get count(): number {
@@ -48,7 +52,7 @@ export class PerMemberProducts extends OwnModelVariables implements MemberNets {
     const inputs = xs.length === 1 ? new Array<tf.Tensor>(this.count).fill(xs[0]!) : xs;
     let hs = inputs.map((x) => tf.reshape(x, [x.shape[0]!, -1]) as tf.Tensor2D);
     this.layers.forEach((spec, l) => {
-      hs = hs.map((h, m) => dense(h, this.weights[m]![l]!, spec.activation));
+      hs = hs.map((h, m) => this.denseLayers[m]![l]!.apply(h) as tf.Tensor2D);
       if (spec.dropout > 0 && dropoutStreams) {
         const multipliers = tf.unstack(dropoutMultiplier([hs.length, ...(hs[0]!.shape as [number, number])], spec.dropout, dropoutStreams));
         hs = hs.map((h, m) => tf.mul(h, multipliers[m]!));
@@ -78,12 +82,6 @@ export class PerMemberProducts extends OwnModelVariables implements MemberNets {
   private variablesOf(member: number): tf.Variable[] {
     return this.weights[member]!.flatMap(({ kernel, bias }) => [kernel, bias]);
   }
-}
-
-/** One member's Dense layer as tfjs-layers computes it: relu and linear fused with the bias into the product, tanh after an added bias. */
-function dense(h: tf.Tensor2D, { kernel, bias }: DenseWeights, activation: DenseLayerSpec['activation']): tf.Tensor2D {
-  if (activation === 'tanh') return tf.tanh(tf.add(tf.fused.matMul({ a: h, b: kernel }), bias)) as tf.Tensor2D;
-  return tf.fused.matMul({ a: h, b: kernel, bias, activation }) as tf.Tensor2D;
 }
 
 /**

@@ -37,6 +37,11 @@ export interface MemberNets {
   fromMemberSlots(state: OptimizerState): OptimizerState;
   /** Frees what the layout made (the models' own variables stay). */
   dispose(): void;
+  /**
+   * The member each of `variables` belongs to, for per-member learning rates; absent where each
+   * variable holds every member's weights (stacked), which therefore takes none.
+   */
+  variableMembers?(): number[];
 }
 
 /**
@@ -44,6 +49,9 @@ export interface MemberNets {
  * models, the optimizer's state is per member already, and nothing of its own to free.
  */
 export abstract class OwnModelVariables {
+  abstract readonly count: number;
+  abstract readonly variables: tf.Variable[];
+
   syncModels(): void {}
 
   toMemberSlots(state: OptimizerState): OptimizerState {
@@ -55,4 +63,10 @@ export abstract class OwnModelVariables {
   }
 
   dispose(): void {}
+
+  /** Every member has the same number of variables, listed member by member. */
+  variableMembers(): number[] {
+    const perMember = this.variables.length / this.count;
+    return this.variables.map((_, i) => Math.floor(i / perMember));
+  }
 }

@@ -14,14 +14,18 @@ export interface EnsembleMember {
   seed: number;
   /** The member's own batches: its training subset, labels and order. */
   data: TrainingData;
-  /** Observers of this member's run only. */
+  /**
+   * This member's plugins, seeing only its run: observers, and mutators as in train() — loss terms
+   * on its own forward pass, gradient transforms of its own gradients, factors on its own learning rate.
+   */
   plugins?: readonly KernelPlugin[];
   /** The member's training set in a fixed order, for the inference pass (trainEnsemble's `inferencePass`). */
   inferencePass?: TrainingData;
 }
 
-// transformGrads is allowed: a member's gradients are its own variables', so its plugins transform them alone.
-const MUTATORS = ['lossTerms', 'adjustLearningRate'] as const;
+const MUTATORS = ['lossTerms', 'transformGrads', 'adjustLearningRate'] as const;
+/** What stacked products cannot give a member: a term computed on its model, or a rate of its own. */
+const PER_MEMBER_MUTATORS = ['lossTerms', 'adjustLearningRate'] as const;
 
 /** A member's run: its model, seeded stream, plugins and what it has done so far. */
 export class MemberRun {
@@ -46,15 +50,6 @@ export class MemberRun {
   ) {
     this.plugins = sortPlugins(member.plugins ?? []);
     this.hooks = observers(this.plugins, this.control);
-    for (const plugin of this.plugins) {
-      const mutator = MUTATORS.find((hook) => plugin[hook]);
-      if (mutator) {
-        throw new KernelError(
-          `trainEnsemble: member ${index}'s plugin '${plugin.name}' changes training (${mutator}); an ensemble's plugins may observe and ` +
-            'transform their member\'s gradients, but one loss and one learning rate serve every member — train this member with train(), or drop the plugin',
-        );
-      }
-    }
     this.random = new SeededMathRandom(member.seed);
     this.random.install();
     try {
@@ -68,9 +63,33 @@ export class MemberRun {
     return this.summary === undefined;
   }
 
+  /** Whether any of its plugins changes training (a loss term, a gradient transform, a learning-rate factor). */
+  get mutates(): boolean {
+    return this.plugins.some((plugin) => MUTATORS.some((hook) => plugin[hook]));
+  }
+
   summarize(started: number): RunSummary {
     return { epochs: this.epochMetrics.length, steps: this.steps, ...(this.control.reason ? { stopped: this.control.reason } : {}), ...epochMetricsFields(this.epochMetrics), seconds: (performance.now() - started) / 1000 };
   }
+}
+
+/**
+ * With stacked products the ensemble trains stacked copies of the members' weights, not their
+ * models' variables, and one rate per stacked variable: a loss term computed on a member's model
+ * would get no gradient, and a member's learning-rate factor could not be applied to it alone.
+ */
+export function refuseStackedMutators(members: readonly EnsembleMember[]): void {
+  members.forEach((member, m) => {
+    for (const plugin of member.plugins ?? []) {
+      const hook = PER_MEMBER_MUTATORS.find((name) => plugin[name]);
+      if (hook) {
+        throw new KernelError(
+          `trainEnsemble: member ${m}'s plugin '${plugin.name}' changes training (${hook}), which needs the layout that trains each member's own model: ` +
+            "use products 'per-member' (stacked products train stacked copies of the members' weights at one learning rate)",
+        );
+      }
+    }
+  });
 }
 
 /** The members' batches of one step, whose rows the loss lays side by side as [S, b]: each must have member 0's shapes. */

@@ -12,7 +12,7 @@ import type { KernelBatch, TrainingData } from '../types.js';
 import { denseArchitecture, isDenseNet, sameArchitecture } from './architecture.js';
 import { restore, snapshot } from './checkpoint.js';
 import { evaluateMembers, inferencePassMembers } from './evaluate.js';
-import { checkStackable, MemberRun, nextBatches, type EnsembleMember } from './member.js';
+import { checkStackable, MemberRun, nextBatches, refuseStackedMutators, type EnsembleMember } from './member.js';
 import { PerMemberProducts } from './dense-members.js';
 import type { MemberNets } from './member-nets.js';
 import { PerMemberModels, sameModels } from './model-members.js';
@@ -51,7 +51,8 @@ export interface TrainEnsembleOptions {
    * product per layer and one optimizer update per stacked variable, so per-op costs do not grow
    * with the members — the fast layout where BatchMatMul is native (initBackend's report lists it
    * in `native.kernels`), about 10× slower on plain wasm. Both give the same numbers with the native
-   * kernels; a checkpoint resumes in either. 'stacked' takes dense nets only.
+   * kernels; a checkpoint resumes in either. 'stacked' takes dense nets only, and no plugin with
+   * `lossTerms` or `adjustLearningRate` (those need each member's own model and learning rate).
    */
   products?: 'per-member' | 'stacked';
   /** Continue from the checkpoint in `checkpoint.dir` when there is one. */
@@ -70,9 +71,9 @@ export interface EnsembleResult {
  * Trains S members of one architecture in one pass: one forward and backward pass, one download
  * and one optimizer update per step for all (see PerMemberProducts, StackedProducts and
  * PerMemberModels for what is shared), each
- * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its events.
- * Members are independent: a member's results do not depend on its companions. Plugins only
- * observe and transform their member's gradients (no loss terms or lr factors); no progress bar yet.
+ * member on its own batches, initial weights and dropout masks, with its own plugins seeing only its
+ * events and changing only its training (loss terms, gradient transforms, learning-rate factors).
+ * Members are independent: a member's results do not depend on its companions. No progress bar yet.
  */
 export async function trainEnsemble(options: TrainEnsembleOptions): Promise<EnsembleResult> {
   const { members: specs, epochs, learningRate } = options;
@@ -87,6 +88,7 @@ export async function trainEnsemble(options: TrainEnsembleOptions): Promise<Ense
       throw new KernelError(`trainEnsemble: member ${m} has ${data.batchesPerEpoch} batches per epoch, member 0 ${batchesPerEpoch}; members step together, so give them training sets of one size and one batchSize`);
     }
   });
+  if (options.products === 'stacked') refuseStackedMutators(specs);
   const members: MemberRun[] = [];
   const given = options.optimizer && 'apply' in options.optimizer ? options.optimizer : undefined;
   const optimizer = given ?? createOptimizer((options.optimizer as OptimizerSpec | undefined) ?? { name: 'adam' });
@@ -199,27 +201,26 @@ async function run(options: TrainEnsembleOptions, members: readonly MemberRun[],
           checkStackable(batches, epoch, batchIndex);
           const t0 = performance.now();
           const learningRate = options.learningRate * schedule.factor({ epoch, step: position.step, stepsPerEpoch: batchesPerEpoch, epochs });
-          const transforming = members.some((member) => member.active && member.plugins.some((p) => p.transformGrads));
-          // A gradient transform may read its member's model.
-          if (transforming) nets.syncModels();
-          const gradientTransforms = members.map((member) =>
-            member.active && member.plugins.some((p) => p.transformGrads)
-              ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, ...epochMetricsFields(member.epochMetrics) } }
-              : undefined,
+          const mutating = members.filter((member) => member.active && member.mutates);
+          // A mutator may read its member's model.
+          if (mutating.length > 0) nets.syncModels();
+          const mutators = members.map((member) =>
+            mutating.includes(member) ? { plugins: member.plugins, ctx: { epoch, step: position.step, batchIndex, batchesPerEpoch, epochs, model: member.model, ...epochMetricsFields(member.epochMetrics) } } : undefined,
           );
-          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, gradientTransforms, keepPerSample, keepLogits });
+          const results = await ensembleStep(nets, batches, { loss, optimizer, learningRate, dropoutStreams, mutators, keepPerSample, keepLogits });
           const step = ++position.step;
           const seconds = (performance.now() - t0) / 1000;
           for (const member of active()) {
-            const { meanLoss, correct, perSample } = results[member.index]!;
+            const { meanLoss, correct, terms, learningRate: memberRate, perSample } = results[member.index]!;
             const batch: KernelBatch = batches[member.index]!;
-            if (!Number.isFinite(meanLoss)) {
-              throw new KernelError(`trainEnsemble: member ${member.index} (seed ${member.member.seed}): loss is ${meanLoss} at epoch ${epoch + 1}, step ${step} (batch ${batch.index}); lower the learning rate or check that member's data`);
+            const total = meanLoss + Object.values(terms).reduce((a, b) => a + b, 0);
+            if (!Number.isFinite(total)) {
+              throw new KernelError(`trainEnsemble: member ${member.index} (seed ${member.member.seed}): loss is ${total} at epoch ${epoch + 1}, step ${step} (batch ${batch.index}); lower the learning rate or check that member's data`);
             }
             member.steps = step;
-            addStep(member.tally, { meanLoss, correct, samples: batch.ids.length, terms: {}, learningRate });
+            addStep(member.tally, { meanLoss, correct, samples: batch.ids.length, terms, learningRate: memberRate });
             member.tally.seconds += seconds;
-            const event = { ...perSample, epoch, step, batchIndex: batch.index, ids: batch.ids, meanLoss, ...(loss.classification ? { correctCount: correct } : {}), terms: {}, learningRate };
+            const event = { ...perSample, epoch, step, batchIndex: batch.index, ids: batch.ids, meanLoss, ...(loss.classification ? { correctCount: correct } : {}), terms, learningRate: memberRate };
             await member.hooks.onBatchEnd(event);
             // A stopped member ends its epoch here, as train() does; its weights are kept aside (see `finish`).
             if (member.control.reason) await endEpoch([member], epoch);

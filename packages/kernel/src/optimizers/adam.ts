@@ -37,39 +37,54 @@ export function adam({ beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8, weightDecay =
   return {
     name: 'adam',
     apply(variables, grads, learningRate) {
-      const [ms, vs] = slots.begin(variables, grads, learningRate);
+      const { slots: [ms, vs], rates } = slots.begin(variables, grads, learningRate);
       const t = slots.step;
       // Bias corrections in float64 on the host, as torch computes them in Python.
-      const stepSize = learningRate / (1 - beta1 ** t);
       const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
-      if (tf.getKernel(FUSED_ADAM, tf.getBackend())) {
-        const inputs: Record<string, tf.Tensor> = {};
-        variables.forEach((w, i) => Object.assign(inputs, { [`w${i}`]: w, [`g${i}`]: grads[i]!, [`m${i}`]: ms![i]!, [`v${i}`]: vs![i]! }));
-        const attrs = { count: variables.length, beta1, beta2, epsilon, stepSize, rootCorrection2, weightDecay, decoupled, learningRate };
-        const updated = tf.engine().runKernel(FUSED_ADAM, inputs, attrs) as tf.Tensor[];
-        variables.forEach((w, i) => {
-          w.assign(updated[3 * i]!);
-          ms![i]!.assign(updated[3 * i + 1]!);
-          vs![i]!.assign(updated[3 * i + 2]!);
-        });
-        tf.dispose(updated);
-        return;
+      const fused = Boolean(tf.getKernel(FUSED_ADAM, tf.getBackend()));
+      for (const [rate, indices] of byRate(rates)) {
+        const stepSize = rate / (1 - beta1 ** t);
+        if (fused) {
+          const inputs: Record<string, tf.Tensor> = {};
+          indices.forEach((i, k) => Object.assign(inputs, { [`w${k}`]: variables[i]!, [`g${k}`]: grads[i]!, [`m${k}`]: ms![i]!, [`v${k}`]: vs![i]! }));
+          const attrs = { count: indices.length, beta1, beta2, epsilon, stepSize, rootCorrection2, weightDecay, decoupled, learningRate: rate };
+          const updated = tf.engine().runKernel(FUSED_ADAM, inputs, attrs) as tf.Tensor[];
+          indices.forEach((i, k) => {
+            variables[i]!.assign(updated[3 * k]!);
+            ms![i]!.assign(updated[3 * k + 1]!);
+            vs![i]!.assign(updated[3 * k + 2]!);
+          });
+          tf.dispose(updated);
+          continue;
+        }
+        for (const i of indices) {
+          tf.tidy(() => {
+            const w = variables[i]!;
+            const g = coupledDecay ? tf.add(grads[i]!, tf.mul(w, weightDecay)) : grads[i]!;
+            const m = tf.add(tf.mul(ms![i]!, beta1), tf.mul(g, 1 - beta1));
+            const v = tf.add(tf.mul(vs![i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+            ms![i]!.assign(m);
+            vs![i]!.assign(v);
+            const denominator = tf.add(tf.div(tf.sqrt(v), rootCorrection2), epsilon);
+            const decayed = decoupledDecay ? tf.mul(w, 1 - rate * weightDecay) : w;
+            w.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)));
+          });
+        }
       }
-      variables.forEach((w, i) =>
-        tf.tidy(() => {
-          const g = coupledDecay ? tf.add(grads[i]!, tf.mul(w, weightDecay)) : grads[i]!;
-          const m = tf.add(tf.mul(ms![i]!, beta1), tf.mul(g, 1 - beta1));
-          const v = tf.add(tf.mul(vs![i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
-          ms![i]!.assign(m);
-          vs![i]!.assign(v);
-          const denominator = tf.add(tf.div(tf.sqrt(v), rootCorrection2), epsilon);
-          const decayed = decoupledDecay ? tf.mul(w, 1 - learningRate * weightDecay) : w;
-          w.assign(tf.sub(decayed, tf.mul(tf.div(m, denominator), stepSize)));
-        }),
-      );
     },
     state: () => slots.download(),
     loadState: (state, variables) => slots.load(state, variables),
     dispose: () => slots.dispose(),
   };
+}
+
+/** The variables' indices grouped by learning rate, in order of first use: one fused update per rate (one in the common case). */
+function byRate(rates: readonly number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  rates.forEach((rate, i) => {
+    const group = groups.get(rate);
+    if (group) group.push(i);
+    else groups.set(rate, [i]);
+  });
+  return groups;
 }

@@ -20,7 +20,7 @@ export function sgd({ momentum = 0, nesterov = false, weightDecay = 0 }: SgdOpti
   return {
     name: 'sgd',
     apply(variables, grads, learningRate) {
-      const [buffers] = slots.begin(variables, grads, learningRate);
+      const { slots: [buffers], rates } = slots.begin(variables, grads, learningRate);
       variables.forEach((w, i) =>
         tf.tidy(() => {
           let g = grads[i]!;
@@ -31,7 +31,7 @@ export function sgd({ momentum = 0, nesterov = false, weightDecay = 0 }: SgdOpti
             buffers[i]!.assign(buf);
             g = nesterov ? tf.add(g, tf.mul(buf, momentum)) : buf;
           }
-          w.assign(tf.sub(w, tf.mul(g, learningRate)));
+          w.assign(tf.sub(w, tf.mul(g, rates[i]!)));
         }),
       );
     },
@@ -60,6 +60,17 @@ export function checkBoolean(owner: string, option: string, value: unknown): voi
   if (typeof value !== 'boolean') throw new Error(`${owner}: ${option} must be true or false, got ${show(value)}`);
 }
 
+/** Each variable's learning rate: the one rate for all, or the list given per variable. */
+function ratesOf(owner: string, learningRate: number | readonly number[], count: number): number[] {
+  if (typeof learningRate === 'number') {
+    checkRange(owner, 'learningRate', learningRate, '[0, ∞)');
+    return new Array<number>(count).fill(learningRate);
+  }
+  if (learningRate.length !== count) throw new Error(`${owner}: ${learningRate.length} learning rates for ${count} variables; give one rate, or one per variable`);
+  learningRate.forEach((rate, i) => checkRange(owner, `learningRate of variable ${i}`, rate, '[0, ∞)'));
+  return [...learningRate];
+}
+
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
 
 /**
@@ -77,9 +88,9 @@ export class Slots {
     private readonly names: readonly string[],
   ) {}
 
-  /** Validates one step's arguments, counts the step and returns the slots as [slot][variable]. */
-  begin(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], learningRate: number): tf.Variable[][] {
-    checkRange(this.owner, 'learningRate', learningRate, '[0, ∞)');
+  /** Validates one step's arguments, counts the step and returns the slots as [slot][variable] and each variable's learning rate. */
+  begin(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], learningRate: number | readonly number[]): { slots: tf.Variable[][]; rates: number[] } {
+    const rates = ratesOf(this.owner, learningRate, variables.length);
     if (grads.length !== variables.length) {
       throw new Error(`${this.owner}: ${grads.length} gradients for ${variables.length} variables`);
     }
@@ -99,7 +110,7 @@ export class Slots {
       throw new Error(`${this.owner}: the variables differ in number or shape from those its state was made for`);
     }
     this.step += 1;
-    return this.variables;
+    return { slots: this.variables, rates };
   }
 
   async download(): Promise<OptimizerState> {

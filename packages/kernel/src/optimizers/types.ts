@@ -7,8 +7,12 @@ import type * as tf from '@tensorflow/tfjs-core';
  */
 export interface Optimizer {
   readonly name: string;
-  /** Updates each variable in place from its gradient, with this step's learning rate. */
-  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], learningRate: number): void;
+  /**
+   * Updates each variable in place from its gradient, with this step's learning rate: one for all,
+   * or one per variable (an ensemble's members each step at their own). Either way it is one step:
+   * the step count (Adam's bias correction) advances once for every variable.
+   */
+  apply(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], learningRate: number | readonly number[]): void;
   /** Named state tensors' values (moments, step count) for a checkpoint. */
   state(): Promise<OptimizerState>;
   loadState(state: OptimizerState, variables: readonly tf.Variable[]): void;

@@ -3,9 +3,10 @@ import { initBackend } from '@mgdl/backend';
 import { bedConstraints, constraintLearningRate, constraintLoss, type Constraint, type ConstraintLossPlugin } from '@mgdl/constraints';
 import { cellFingerprint, cellStopSignal } from '@mgdl/experiment';
 import { runFiles } from '@mgdl/io';
-import { train, type KernelPlugin } from '@mgdl/kernel';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { train, type EpochMetrics, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
-import { runWriter } from '@mgdl/report';
+import { runWriter, type RunWriter } from '@mgdl/report';
 import { evaluationBatches, operatingPoints, sand, scaleRows, shuffled, standardisation, structureOf, trainingBatches, withMeasuredBubbleFraction } from './data.js';
 import type { CellConfig } from './config.js';
 import type { MgdlMetrics } from './metrics.js';
@@ -35,9 +36,20 @@ export function cellData(config: CellConfig) {
   };
 }
 
-/** One run: data, regression-mlp, kernel with the arm's plugin, run directory and the MGDL summary in metrics.json. */
-export async function regressionCell(config: CellConfig, cellDir: string): Promise<void> {
-  const backend = await initBackend();
+/** A cell ready to train, alone or as an ensemble member: its data, constraints, plugins (run writer last) and batches. */
+export interface RegressionCell {
+  config: CellConfig;
+  data: ReturnType<typeof cellData>;
+  constraints: ReturnType<typeof bedConstraints>;
+  lossTerm: ConstraintLossPlugin | undefined;
+  writer: RunWriter;
+  /** The run writer and the arm's plugin. */
+  plugins: KernelPlugin[];
+  batches: TrainingData;
+}
+
+/** The cell's data, the arm's plugin and its run directory's writer (what the cell trains with, alone or in an ensemble). */
+export function prepareRegressionCell(config: CellConfig, cellDir: string, backend: { name: string; threads: number }): RegressionCell {
   const data = cellData(config);
   const constraints = bedConstraints({ system: sand, inputScaling: data.inputScaling, outputScaling: data.outputScaling });
   const lossTerm = lossTermOf(config, constraints.all, data.collocation);
@@ -48,21 +60,36 @@ export async function regressionCell(config: CellConfig, cellDir: string): Promi
     config,
     environment: { grid: config.grid, backend: backend.name, threads: backend.threads, trainSamples: data.train.x.length, testSamples: data.test.x.length },
   });
+  const batches = trainingBatches(data.train, { batchSize: config.batchSize, batchesPerEpoch: config.batchesPerEpoch, seed: config.seed });
+  return { config, data, constraints, lossTerm, writer, plugins: [writer, ...plugins], batches };
+}
+
+/** The cell's net, regression-mlp of its width and depth. */
+export const regressionModel = (config: CellConfig) => () => buildModel('regression-mlp', { inputSize: 3, outputs: 4, width: config.width, depth: config.depth });
+
+/** One run: data, regression-mlp, kernel with the arm's plugin, run directory and the MGDL summary in metrics.json. */
+export async function regressionCell(config: CellConfig, cellDir: string): Promise<void> {
+  const cell = prepareRegressionCell(config, cellDir, await initBackend());
   const result = await train({
-    model: () => buildModel('regression-mlp', { inputSize: 3, outputs: 4, width: config.width, depth: config.depth }),
-    data: trainingBatches(data.train, { batchSize: config.batchSize, batchesPerEpoch: config.batchesPerEpoch, seed: config.seed }),
+    model: regressionModel(config),
+    data: cell.batches,
     epochs: config.epochs,
     learningRate: config.learningRate,
     loss: 'mse',
     seed: config.seed,
-    evaluation: { test: evaluationBatches(data.test) },
+    evaluation: { test: evaluationBatches(cell.data.test) },
     checkpoint: { dir: runFiles(cellDir).checkpoints, fingerprint: cellFingerprint(config) },
     resume: true,
     signal: cellStopSignal,
-    plugins: [writer, ...plugins],
+    plugins: cell.plugins,
     progress: { stream: process.stdout, intervalSeconds: 30 },
   });
-  // Test MSE per epoch (standardised outputs, mean over the 4 outputs), from the kernel's epoch metrics (restored on resume).
+  summarizeRegressionCell(cell, result);
+}
+
+/** Writes the MGDL summary into the cell's metrics.json from its trained model and epoch metrics (restored on resume), then frees the model. */
+export function summarizeRegressionCell({ config, data, constraints, lossTerm, writer }: RegressionCell, result: { epochMetrics: readonly EpochMetrics[]; model: tfl.LayersModel }): void {
+  // Test MSE per epoch (standardised outputs, mean over the 4 outputs).
   const curve = result.epochMetrics.map((epoch) => epoch.test?.loss ?? Number.NaN);
   const reached = curve.findIndex((mse) => mse <= config.target);
   const tail = curve.slice(-Math.max(2, Math.ceil(0.2 * curve.length))).map(Math.log10);
