@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataDirOrSynthetic } from '@mgdl/datasets';
 import { describe, expect, it } from 'vitest';
-import { cellResults, resultDifferences, runSmoke } from '@mgdl/experiment/testing';
+import { cellResults, killAtFirstGroupCheckpoint, resultDifferences, runSmoke } from '@mgdl/experiment/testing';
 
 const cellsOf = ['width=2,seed=0', 'width=2,seed=1'];
 const main = new URL('../src/main.ts', import.meta.url);
@@ -44,16 +44,8 @@ describe('cic-width: a width\'s seeds as one ensemble', () => {
     const env = { ...process.env, ...(data.synthetic ? { MGDL_VERIFY: '0' } : {}) };
     const out = join(runs, 'cic-width', 'smoke');
     const checkpoints = join(out, 'cells', cellsOf[0]!, 'checkpoints');
-    const runner = spawn(process.execPath, args, { env, stdio: 'ignore', detached: true });
-    const deadline = Date.now() + 300_000;
-    while (!existsSync(checkpoints) || !readdirSync(checkpoints, { withFileTypes: true }).some((d) => d.isDirectory() && existsSync(join(checkpoints, d.name, 'checkpoint.json')))) {
-      if (Date.now() > deadline) throw new Error('no ensemble checkpoint within 300 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    process.kill(-runner.pid!, 'SIGKILL');
-    await new Promise((resolve) => runner.once('exit', resolve));
+    await killAtFirstGroupCheckpoint(args, checkpoints, env);
     expect(existsSync(join(out, 'cells', cellsOf[0]!, 'done.json')), 'the kill came after the run had finished').toBe(false);
-    const { spawnSync } = await import('node:child_process');
     const rerun = spawnSync(process.execPath, args, { env, encoding: 'utf8', timeout: 600_000 });
     expect(rerun.status, rerun.stderr + rerun.stdout).toBe(0);
     for (const cell of cellsOf) expect(results(out, cell)).toEqual(results(uninterrupted.out, cell));

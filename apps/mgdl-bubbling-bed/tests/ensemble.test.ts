@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cellResults, ensembleProblems, runSmoke } from '@mgdl/experiment/testing';
+import { cellResults, ensembleProblems, killAtFirstGroupCheckpoint, runSmoke } from '@mgdl/experiment/testing';
 
 const main = new URL('../src/main.ts', import.meta.url);
 const options = { app: 'mgdl-bubbling-bed', main };
@@ -28,14 +28,7 @@ describe("mgdl-bubbling-bed: an arm's seeds as one ensemble, each member with it
     const args = ['--conditions=source', '--import', 'tsx', fileURLToPath(main), '--config', 'smoke', '--runs-dir', runs, ...longer];
     const out = join(runs, 'mgdl-bubbling-bed', 'smoke');
     const checkpoints = join(out, 'cells', cells[0]!, 'checkpoints');
-    const runner = spawn(process.execPath, args, { stdio: 'ignore', detached: true });
-    const deadline = Date.now() + 300_000;
-    while (!existsSync(checkpoints) || !readdirSync(checkpoints, { withFileTypes: true }).some((d) => d.isDirectory() && existsSync(join(checkpoints, d.name, 'checkpoint.json')))) {
-      if (Date.now() > deadline) throw new Error('no ensemble checkpoint within 300 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    process.kill(-runner.pid!, 'SIGKILL');
-    await new Promise((resolve) => runner.once('exit', resolve));
+    await killAtFirstGroupCheckpoint(args, checkpoints);
     expect(existsSync(join(out, 'cells', cells[0]!, 'done.json')), 'the kill came after the cell had finished').toBe(false);
     const rerun = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 600_000 });
     expect(rerun.status, rerun.stderr + rerun.stdout).toBe(0);

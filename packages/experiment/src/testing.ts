@@ -1,5 +1,5 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,4 +112,25 @@ export function ensembleProblems(options: SmokeRunOptions, relative = 0, files: 
   for (const cell of cells) problems.push(...resultDifferences(results(together.out, cell), results(alone.out, cell), relative).map((line) => `${cell}: ${line}`));
   if (cells.length > 1 && resultDifferences(results(together.out, cells[0]!), results(together.out, cells[1]!)).length === 0) problems.push(`${cells[0]} and ${cells[1]} have equal results although their seeds differ`);
   return problems;
+}
+
+/**
+ * Starts a run (`node ...args`) as its own process group and SIGKILLs the whole group (runner and
+ * cells) once an ensemble checkpoint — a folder holding `checkpoint.json` — exists under
+ * `checkpoints`: a crash mid-group, for resume tests. The deadline is a hang guard, not a speed check.
+ */
+export async function killAtFirstGroupCheckpoint(args: readonly string[], checkpoints: string, env: NodeJS.ProcessEnv = process.env, deadlineMs = 300_000): Promise<void> {
+  const runner = spawn(process.execPath, [...args], { env, stdio: 'ignore', detached: true });
+  const exited = new Promise((resolve) => runner.once('exit', resolve));
+  const checkpointed = () => existsSync(checkpoints) && readdirSync(checkpoints, { withFileTypes: true }).some((d) => d.isDirectory() && existsSync(join(checkpoints, d.name, 'checkpoint.json')));
+  const deadline = Date.now() + deadlineMs;
+  while (!checkpointed()) {
+    if (Date.now() > deadline) {
+      process.kill(-runner.pid!, 'SIGKILL');
+      throw new Error(`no ensemble checkpoint under ${checkpoints} within ${deadlineMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  process.kill(-runner.pid!, 'SIGKILL');
+  await exited;
 }
