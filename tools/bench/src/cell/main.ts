@@ -22,7 +22,7 @@ import type { CellProfile } from './profile.js';
 
 const HELP = `Usage: npm run bench:cell -- [options]
   --cells LIST        ${cellNames.join(', ')} (default: both): cic-width's default cell at w = 4, cic-noise's at w = 3, noise 0.4
-  --epochs N          fewer epochs than the default preset's (40 and 30)
+  --epochs N          epochs per cell (default: the default preset's, 40 for cic-width and 30 for cic-noise)
   --threads N         wasm and torch threads (default: 1)
   --runs N            runs of each side; the table shows the median (default: 1)
   --backends LIST     mgdl's backends: wasm (mgdl's wasm kernels only) and wasm+native (with oneDNN's);
