@@ -25,7 +25,7 @@ const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
  */
 export function commandLine<const O extends ParseArgsOptionsConfig>(command: string, usage: string, options: O, argv: readonly string[] = process.argv.slice(2)): CommandLine<O> {
   // Every flag must be in the usage text: a new flag without its line there is the author's slip.
-  const unnamed = Object.keys(options).filter((flag) => !usage.includes(`--${flag}`));
+  const unnamed = Object.keys(options).filter((flag) => !new RegExp(`--${flag}(?![\\w-])`).test(usage));
   if (unnamed.length > 0) throw new Error(`${command}: the usage text does not name ${unnamed.map((f) => `--${f}`).join(', ')}`);
   const fail = (message: string): never => {
     process.stderr.write(`${command}: ${message}\n${usage}\n`);

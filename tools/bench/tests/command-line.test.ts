@@ -73,5 +73,7 @@ describe('commandLine', () => {
 
   it('refuses a usage text that does not name every flag (the author forgot its line)', () => {
     expect(() => commandLine('demo', 'Usage: demo [--steps N]', OPTIONS, [])).toThrow('demo: the usage text does not name --only, --quiet');
+    // --quiet-mode is another flag: it does not name --quiet.
+    expect(() => commandLine('demo', 'Usage: demo [--steps N] [--only LIST] [--quiet-mode]', OPTIONS, [])).toThrow('demo: the usage text does not name --quiet');
   });
 });
