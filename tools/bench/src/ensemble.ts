@@ -13,37 +13,39 @@
  * samples ÷ the ensemble's time (wall); the speed-ups are the S solo runs' time ÷ the ensemble's,
  * in wall and in process CPU time. Each round measures solo then ensemble; the best round of each counts.
  */
-import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { train, trainEnsemble, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { createRandom } from '@mgdl/random';
+import { commandLine, positiveInteger, positiveIntegers } from './command-line.js';
 import { markdownTable } from './markdown.js';
 
-const { values } = parseArgs({
-  options: {
-    steps: { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '2' },
-    widths: { type: 'string', default: '1,10' },
-    members: { type: 'string', default: '1,2,5,10' },
-    net: { type: 'string', default: 'fcnn' },
-  },
-});
 /** The nets it measures and their input images (MNIST-shaped, or CIFAR-shaped for mcnn). */
 const SHAPES: Record<string, [number, number, number]> = { fcnn: [28, 28, 1], cnn4: [28, 28, 1], 'toneva-mnist': [28, 28, 1], mcnn: [32, 32, 3] };
-const net = values.net;
-const usage = (message: string): never => {
-  process.stderr.write(`bench:ensemble: ${message}\n`);
-  process.exit(2);
-};
-const shape: [number, number, number] = SHAPES[net] ?? usage(`--net '${net}' must be one of ${Object.keys(SHAPES).join(', ')}`);
+const HELP = `Usage: npm run bench:ensemble -- [options]
+  --net NAME      ${Object.keys(SHAPES).join(', ')} (default: fcnn, the only one with the stacked layout)
+  --steps N       training steps (batches of 128) per member (default: 20)
+  --rounds N      rounds of solo then ensemble runs; the best of each counts (default: 2)
+  --widths LIST   net widths, comma-separated (default: 1,10)
+  --members LIST  ensemble sizes S, comma-separated (default: 1,2,5,10)
+  -h, --help      this text`;
+const cli = commandLine('bench:ensemble', HELP, {
+  steps: { type: 'string', default: '20' },
+  rounds: { type: 'string', default: '2' },
+  widths: { type: 'string', default: '1,10' },
+  members: { type: 'string', default: '1,2,5,10' },
+  net: { type: 'string', default: 'fcnn' },
+});
+const net = cli.values.net;
+const shape: [number, number, number] = SHAPES[net] ?? cli.fail(`--net '${net}' must be one of ${Object.keys(SHAPES).join(', ')}`);
+const steps = cli.value('steps', positiveInteger);
+const rounds = cli.value('rounds', positiveInteger);
+const widths = cli.value('widths', positiveIntegers);
+const memberCounts = cli.value('members', positiveIntegers);
 const stackable = net === 'fcnn';
 const build = (width: number) => () => buildModel(net, { width, inputShape: shape });
-const steps = Number(values.steps);
-const rounds = Number(values.rounds);
 const batchSize = 128;
-const list = (text: string) => text.split(',').map(Number);
 const backend = await initBackend({ backend: 'wasm', threads: 1 });
 
 function randomImages(n: number, seed: number): Dataset {
@@ -57,7 +59,7 @@ function randomImages(n: number, seed: number): Dataset {
   };
 }
 /** Member m's own samples, labels and order, as a cic-width cell's. */
-const memberData = Array.from({ length: Math.max(...list(values.members)) }, (_, m): TrainingData => new Batcher(randomImages(batchSize * steps, 1 + m), { batchSize, seed: 100 + m }));
+const memberData = Array.from({ length: Math.max(...memberCounts) }, (_, m): TrainingData => new Batcher(randomImages(batchSize * steps, 1 + m), { batchSize, seed: 100 + m }));
 /** Reads every per-sample array, as forgetting statistics do. */
 const perSampleConsumer = (): KernelPlugin => {
   let correct = 0;
@@ -98,11 +100,11 @@ const none = (): Timing => ({ wall: Infinity, cpu: Infinity });
 
 const rows: string[][] = [];
 const samples = batchSize * steps;
-for (const width of list(values.widths)) {
+for (const width of widths) {
   await soloRuns(width, 1); // warm-up: kernel compilation, allocator
   await ensembleRun(width, 2, 'per-member');
   if (stackable) await ensembleRun(width, 2, 'stacked');
-  for (const members of list(values.members)) {
+  for (const members of memberCounts) {
     let [solo, perMember, stacked] = [none(), none(), none()];
     for (let round = 0; round < rounds; round++) {
       solo = best(solo, await soloRuns(width, members));

@@ -6,14 +6,18 @@
  * plugin against a training step of mcnn k=3 (batch 128, wasm, 1 thread) measured in this process.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { History, analyze } from '@mgdl/forgetting';
 import { adam, softmaxCrossEntropy } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
+import { commandLine, positiveInteger } from './command-line.js';
 
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '1000000' }, steps: { type: 'string', default: '200' } } });
-const [n, steps] = [Number(values.samples), Number(values.steps)];
+const HELP = `Usage: npm run bench:forgetting -- [options]
+  --samples N   samples in the synthetic history (default: 1000000)
+  --steps N     recorded steps per sample (default: 200)
+  -h, --help    this text`;
+const cli = commandLine('bench:forgetting', HELP, { samples: { type: 'string', default: '1000000' }, steps: { type: 'string', default: '200' } });
+const [n, steps] = [cli.value('samples', positiveInteger), cli.value('steps', positiveInteger)];
 
 let state = 0x12345678;
 const random = () => {

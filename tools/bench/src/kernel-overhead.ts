@@ -1,5 +1,5 @@
 /**
- * npm run bench:kernel [-- --steps 60 --rounds 5 --threads 1]
+ * npm run bench:kernel [-- --steps 40 --rounds 5 --threads 1]
  *
  * The cost of the mgdl kernel over a bare tfjs loop doing the same math (forward, mean softmax
  * cross-entropy, gradients, the same Adam, one scalar download per step), and the extra cost of a
@@ -7,17 +7,23 @@
  * batches of 128. Rounds alternate the three variants so machine noise hits all of them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { adam, softmaxCrossEntropy, train, type KernelPlugin, type TrainingData } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { createRandom } from '@mgdl/random';
+import { commandLine, positiveInteger } from './command-line.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1' } } });
-const steps = Number(values.steps);
-const rounds = Number(values.rounds);
-await initBackend({ backend: 'wasm', threads: Number(values.threads) });
+const HELP = `Usage: npm run bench:kernel -- [options]
+  --steps N     training steps (batches of 128) per measurement (default: 40)
+  --rounds N    rounds, each timing the bare loop, the kernel and the kernel with a per-sample plugin; the medians count (default: 5)
+  --threads N   wasm threads (default: 1)
+  -h, --help    this text`;
+const cli = commandLine('bench:kernel', HELP, { steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '5' }, threads: { type: 'string', default: '1' } });
+const steps = cli.value('steps', positiveInteger);
+const rounds = cli.value('rounds', positiveInteger);
+const threads = cli.value('threads', positiveInteger);
+await initBackend({ backend: 'wasm', threads });
 
 function randomImages(n: number): Dataset {
   const random = createRandom(1);
@@ -67,7 +73,7 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const [b, k, p] = [median(times.bare), median(times.kernel), median(times.perSample)];
-console.log(`mcnn k=3, batch 128, ${steps} steps × ${rounds} rounds, wasm ${values.threads} thread(s); median ms/step`);
+console.log(`mcnn k=3, batch 128, ${steps} steps × ${rounds} rounds, wasm ${threads} thread(s); median ms/step`);
 console.log(`bare tfjs loop              ${b.toFixed(2)} ms`);
 console.log(`mgdl kernel                 ${k.toFixed(2)} ms  (${((k / b - 1) * 100).toFixed(1)}% over bare)`);
 console.log(`kernel + per-sample plugin  ${p.toFixed(2)} ms  (${((p / k - 1) * 100).toFixed(1)}% over kernel)`);

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '@mgdl/io';
 import { loadOneDnn } from '@mgdl/backend';
+import { commandLine, positiveInteger, positiveIntegers, positiveNumber } from './command-line.js';
 import { benchNets, NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
 import { referencesFromFlags, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, type TorchReference } from './torch.js';
 import { formatTable, joinRows, medianRows, type ReferenceRows, type TfjsRow } from './rows.js';
@@ -34,30 +34,19 @@ const HELP = `Usage: npm run bench -- [options]
   --no-torch        skip the PyTorch reference
   -h, --help        this text`;
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    threads: { type: 'string', default: '1,2' },
-    seconds: { type: 'string', default: '5' },
-    runs: { type: 'string', default: '1' },
-    backends: { type: 'string' },
-    json: { type: 'string' },
-    'torch-python': { type: 'string', multiple: true },
-    'no-torch-venv': { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const cli = commandLine('bench', HELP, {
+  only: { type: 'string' },
+  threads: { type: 'string', default: '1,2' },
+  seconds: { type: 'string', default: '5' },
+  runs: { type: 'string', default: '1' },
+  backends: { type: 'string' },
+  json: { type: 'string' },
+  'torch-python': { type: 'string', multiple: true },
+  'no-torch-venv': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-
+const { values, fail } = cli;
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
-const fail = (message: string): never => {
-  process.stderr.write(`bench: ${message}\n${HELP}\n`);
-  process.exit(2);
-};
 
 const BATCH = 128;
 const nets = (() => {
@@ -67,12 +56,9 @@ const nets = (() => {
     return fail((error as Error).message);
   }
 })();
-const threadCounts = values.threads.split(',').map(Number);
-if (threadCounts.some((t) => !Number.isInteger(t) || t < 1)) fail(`--threads '${values.threads}' must list positive integers`);
-const seconds = Number(values.seconds);
-if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
-const repeats = Number(values.runs);
-if (!Number.isInteger(repeats) || repeats < 1) fail(`--runs '${values.runs}' must be a positive integer`);
+const threadCounts = cli.value('threads', positiveIntegers);
+const seconds = cli.value('seconds', positiveNumber);
+const repeats = cli.value('runs', positiveInteger);
 
 // Checked before any measurement, so a wrong path fails at once rather than after minutes of tfjs runs.
 const references: TorchReference[] = referencesFromFlags(values, log, fail);

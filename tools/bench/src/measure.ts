@@ -6,32 +6,49 @@
  * `webgpu` runs on the adapter Dawn finds (a software one too: pass it in --backends to measure it).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
-import { initBackend, type BackendName } from '@mgdl/backend';
+import { backendNames, initBackend, type BackendName } from '@mgdl/backend';
 import { adam, meanSquaredError, softmaxCrossEntropy } from '@mgdl/kernel';
-import { NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
+import { commandLine, nonNegativeInteger, positiveInteger, positiveNumber } from './command-line.js';
+import { benchNets, NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
 
 const LEARNING_RATE = 1e-3;
 
-const { values } = parseArgs({
-  options: {
-    backend: { type: 'string' },
-    threads: { type: 'string', default: '1' },
-    nets: { type: 'string' },
-    batch: { type: 'string', default: '128' },
-    seconds: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2' },
-  },
+const BACKENDS = [...backendNames, NATIVE_BENCH_BACKEND];
+const HELP = `Usage: node --conditions=source --import tsx tools/bench/src/measure.ts [options]
+  --backend NAME  ${BACKENDS.join(', ')} (default: env MGDL_BACKEND, else the first that loads)
+  --threads N     wasm threads (default: 1)
+  --nets LIST     comma-separated nets (default: all): ${benchNets.map((n) => n.name).join(', ')}
+  --batch N       samples per step (default: 128)
+  --seconds S     timed seconds per net, at least 3 steps (default: 5)
+  --warmup N      untimed steps before timing (default: 2)
+  -h, --help      this text`;
+const cli = commandLine('measure', HELP, {
+  backend: { type: 'string' },
+  threads: { type: 'string', default: '1' },
+  nets: { type: 'string' },
+  batch: { type: 'string', default: '128' },
+  seconds: { type: 'string', default: '5' },
+  warmup: { type: 'string', default: '2' },
 });
+const { backend } = cli.values;
+if (backend !== undefined && !BACKENDS.includes(backend)) cli.fail(`--backend '${backend}' must be one of ${BACKENDS.join(', ')}`);
+const nets = (() => {
+  try {
+    return selectNets(cli.values.nets, '--nets');
+  } catch (error) {
+    return cli.fail((error as Error).message);
+  }
+})();
+const [threads, batch, warmup] = [cli.value('threads', positiveInteger), cli.value('batch', positiveInteger), cli.value('warmup', nonNegativeInteger)];
+const budget = cli.value('seconds', positiveNumber) * 1000;
 
-const native = values.backend === NATIVE_BENCH_BACKEND;
+const native = backend === NATIVE_BENCH_BACKEND;
 const report = await initBackend({
-  backend: (native ? 'wasm' : values.backend) as BackendName,
-  threads: Number(values.threads),
-  ...(values.backend?.startsWith('wasm') ? { native } : {}),
+  backend: (native ? 'wasm' : backend) as BackendName,
+  threads,
+  ...(backend?.startsWith('wasm') ? { native } : {}),
 });
-const batch = Number(values.batch);
-for (const net of selectNets(values.nets)) {
+for (const net of nets) {
   const model = net.build();
   // mgdl's own optimizer and losses, as its training kernel (train) runs them: the fused Adam update
   // and the fused softmax cross-entropy where the backend has them, tfjs ops elsewhere.
@@ -49,8 +66,7 @@ for (const net of selectNets(values.nets)) {
     await value.data();
     tf.dispose([value, ...Object.values(grads)]);
   };
-  for (let i = 0; i < Number(values.warmup); i++) await step();
-  const budget = Number(values.seconds) * 1000;
+  for (let i = 0; i < warmup; i++) await step();
   const start = performance.now();
   let steps = 0;
   while (steps < 3 || performance.now() - start < budget) {

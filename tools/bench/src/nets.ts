@@ -36,12 +36,13 @@ export const benchNets: readonly BenchNet[] = [
   { name: 'regression-mlp', build: () => buildModel('regression-mlp'), inputShape: [4], loss: 'mse', outputs: 1 },
 ];
 
-export function selectNets(only: string | undefined): BenchNet[] {
+/** The nets a comma-separated list names (all when undefined); an unknown one throws, naming `flag`. */
+export function selectNets(only: string | undefined, flag = '--only'): BenchNet[] {
   if (!only) return [...benchNets];
   const names = only.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = names.filter((n) => !benchNets.some((net) => net.name === n));
   if (unknown.length > 0) {
-    throw new Error(`--only: unknown net(s) ${unknown.join(', ')}; known: ${benchNets.map((n) => n.name).join(', ')}`);
+    throw new Error(`${flag}: unknown net(s) ${unknown.join(', ')}; known: ${benchNets.map((n) => n.name).join(', ')}`);
   }
   return benchNets.filter((net) => names.includes(net.name));
 }

@@ -10,21 +10,30 @@
  * line gets an `unfused` object with the same measures (tfjs's ops run those parts instead).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { parseArgs } from 'node:util';
 import { CLASSIFICATION_STATS, DENSE, DENSE_GRAD, initBackend, MEAN_SQUARED_ERROR, MEAN_SQUARED_ERROR_GRAD, SOFTMAX_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY_GRAD } from '@mgdl/backend';
 import { Batcher, type Dataset } from '@mgdl/datasets';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
 import { createRandom } from '@mgdl/random';
+import { commandLine, positiveInteger } from './command-line.js';
 import { benchNets, type BenchNet } from './nets.js';
-
-const { values } = parseArgs({ options: { nets: { type: 'string', default: 'fcnn4' }, threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '3' }, unfused: { type: 'boolean', default: false } } });
-const backend = await initBackend({ backend: 'wasm', threads: Number(values.threads) });
-const steps = Number(values.steps);
 
 /** The cic-width cell's net (FCNN w = 4 on MNIST), besides the bench nets. */
 const cellNet: BenchNet = { name: 'fcnn4', build: () => buildModel('fcnn', { width: 4, inputShape: [28, 28, 1] }), inputShape: [28, 28, 1], loss: 'softmax', outputs: 10 };
 const byName = new Map([...benchNets, cellNet].map((n) => [n.name, n]));
+
+const HELP = `Usage: node --conditions=source --import tsx tools/bench/src/step-profile.ts [options]
+  --nets LIST   comma-separated nets (default: fcnn4): ${[...byName.keys()].join(', ')}
+  --threads N   wasm threads (default: 1)
+  --steps N     training steps (batches of 128) per round (default: 40)
+  --rounds N    timed rounds; ms/step and cpuMs/step are their medians (default: 3)
+  --unfused     also run every round with mgdl's fused step kernels unregistered, alternating (default: off)
+  -h, --help    this text`;
+const cli = commandLine('step-profile', HELP, { nets: { type: 'string', default: 'fcnn4' }, threads: { type: 'string', default: '1' }, steps: { type: 'string', default: '40' }, rounds: { type: 'string', default: '3' }, unfused: { type: 'boolean', default: false } });
+const nets = cli.values.nets.split(',').map((name) => byName.get(name.trim()) ?? cli.fail(`--nets: unknown net '${name}'; known: ${[...byName.keys()].join(', ')}`));
+const steps = cli.value('steps', positiveInteger);
+const rounds = cli.value('rounds', positiveInteger);
+const backend = await initBackend({ backend: 'wasm', threads: cli.value('threads', positiveInteger) });
 
 function randomData(net: BenchNet, n: number): Dataset {
   const random = createRandom(1);
@@ -41,21 +50,19 @@ function randomData(net: BenchNet, n: number): Dataset {
 /** Consumes the per-sample arrays each batch, as a cell's forgetting statistics do. */
 const perSampleConsumer: KernelPlugin = { name: 'per-sample', perSample: true, onBatchEnd: () => undefined };
 
-for (const name of values.nets.split(',')) {
-  const net = byName.get(name);
-  if (!net) throw new Error(`step-profile: unknown net '${name}'; known: ${[...byName.keys()].join(', ')}`);
+for (const net of nets) {
   const data = new Batcher(randomData(net, 128 * steps), { batchSize: 128, seed: 0 });
   const model = net.build();
   const run = () => train({ model, data, epochs: 1, learningRate: 1e-3, loss: net.loss === 'mse' ? 'mse' : 'softmax-cross-entropy', plugins: [perSampleConsumer], progress: false });
   await run();
-  const variants = values.unfused ? [measure(), measure()] : [measure()];
-  for (let round = 0; round < Number(values.rounds); round++) {
+  const variants = cli.values.unfused ? [measure(), measure()] : [measure()];
+  for (let round = 0; round < rounds; round++) {
     await variants[0]!.round(run);
     if (variants[1]) await withoutFusedKernels(() => variants[1]!.round(run));
   }
   const fused = await variants[0]!.profile(run);
   const unfused = variants[1] && (await withoutFusedKernels(() => variants[1]!.profile(run)));
-  console.log(JSON.stringify({ net: name, threads: backend.threads, ...fused, ...(unfused ? { unfused } : {}) }));
+  console.log(JSON.stringify({ net: net.name, threads: backend.threads, ...fused, ...(unfused ? { unfused } : {}) }));
   model.dispose();
 }
 process.exit(0);

@@ -10,9 +10,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadOneDnn } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
+import { commandLine, positiveInteger } from '../command-line.js';
 import { NATIVE_BENCH_BACKEND } from '../nets.js';
 import { referencesFromFlags, type TorchReference } from '../torch.js';
 import { benchCell, cellNames, type BenchCell, type CellName } from './cases.js';
@@ -22,7 +22,7 @@ import type { CellProfile } from './profile.js';
 
 const HELP = `Usage: npm run bench:cell -- [options]
   --cells LIST        ${cellNames.join(', ')} (default: both): cic-width's default cell at w = 4, cic-noise's at w = 3, noise 0.4
-  --epochs N          fewer epochs than the default preset's (40 and 30)
+  --epochs N          epochs per cell (default: the default preset's, 40 for cic-width and 30 for cic-noise)
   --threads N         wasm and torch threads (default: 1)
   --runs N            runs of each side; the table shows the median (default: 1)
   --backends LIST     mgdl's backends: wasm (mgdl's wasm kernels only) and wasm+native (with oneDNN's);
@@ -35,42 +35,27 @@ const HELP = `Usage: npm run bench:cell -- [options]
   --json FILE         also write the results as JSON
   -h, --help          this text`;
 
-const { values } = parseArgs({
-  options: {
-    cells: { type: 'string', default: cellNames.join(',') },
-    epochs: { type: 'string' },
-    threads: { type: 'string', default: '1' },
-    runs: { type: 'string', default: '1' },
-    backends: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'torch-python': { type: 'string', multiple: true },
-    'no-torch-venv': { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const cli = commandLine('bench:cell', HELP, {
+  cells: { type: 'string', default: cellNames.join(',') },
+  epochs: { type: 'string' },
+  threads: { type: 'string', default: '1' },
+  runs: { type: 'string', default: '1' },
+  backends: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'torch-python': { type: 'string', multiple: true },
+  'no-torch-venv': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
+  json: { type: 'string' },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values, fail } = cli;
 const log = (line: string): void => void process.stderr.write(`[bench:cell] ${line}\n`);
-const fail = (message: string): never => {
-  process.stderr.write(`bench:cell: ${message}\n${HELP}\n`);
-  process.exit(2);
-};
-const positive = (flag: string, value: string | undefined): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : fail(`--${flag} '${value}' must be a positive integer`);
-};
 
 const names = values.cells.split(',').map((s) => s.trim()).filter(Boolean);
 const unknown = names.filter((n) => !(cellNames as readonly string[]).includes(n));
 if (unknown.length > 0 || names.length === 0) fail(`--cells: unknown cell(s) ${unknown.join(', ') || '(none given)'}; known: ${cellNames.join(', ')}`);
-const epochs = positive('epochs', values.epochs);
-const threads = positive('threads', values.threads)!;
-const runs = positive('runs', values.runs)!;
+const epochs = cli.value('epochs', positiveInteger);
+const threads = cli.value('threads', positiveInteger);
+const runs = cli.value('runs', positiveInteger);
 const backends = values.backends?.split(',').map((s) => s.trim()).filter(Boolean) ?? defaultBackends();
 const unknownBackends = backends.filter((b) => b !== 'wasm' && b !== NATIVE_BENCH_BACKEND);
 if (backends.length === 0 || unknownBackends.length > 0) fail(`--backends: unknown backend(s) ${unknownBackends.join(', ') || '(none given)'}; known: wasm, ${NATIVE_BENCH_BACKEND}`);

@@ -13,49 +13,46 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
+import { commandLine, positiveInteger } from '../command-line.js';
 import { markdownTable } from '../markdown.js';
 import { referencesFromFlags } from '../torch.js';
 import { benchCell } from './cases.js';
 import { cellDataset, cellSplits, writeCellData } from './data.js';
 
-const HELP = `Usage: npm run bench:seeds -- [--app cic-width|cic-noise] [--seeds 10] [--epochs 5] [--width W (default 4 for cic-width's fcnn, 3 for cic-noise's mcnn)] [--data-dir DIR] [--torch-python PATH] [--no-torch] [--json FILE]`;
-const { values } = parseArgs({
-  options: {
-    seeds: { type: 'string', default: '10' },
-    epochs: { type: 'string', default: '5' },
-    app: { type: 'string', default: 'cic-width' },
-    width: { type: 'string' },
-    'data-dir': { type: 'string' },
-    'torch-python': { type: 'string', multiple: true },
-    'no-torch-venv': { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const HELP = `Usage: npm run bench:seeds -- [options]
+  --app NAME          cic-width (the dense fcnn) or cic-noise (the conv net mcnn, noise 0.4) (default: cic-width)
+  --seeds S           seeds 0…S−1 in the column (default: 10)
+  --epochs N          epochs of each seed (default: 5)
+  --width W           the net's width (default: 4 for cic-width's fcnn, 3 for cic-noise's mcnn)
+  --data-dir DIR      the folder holding mnist/ (default: env MGDL_DATA_DIR)
+  --torch-python PATH the python whose torch runs the cell script once per seed (default: as npm run bench chooses)
+  --no-torch-venv     do not create the bench's PyTorch venv
+  --no-torch          mgdl only
+  --json FILE         also write {app, width, seeds, epochs, seconds: {ensemble, alone, torch}, torchVersion}
+  -h, --help          this text`;
+const cli = commandLine('bench:seeds', HELP, {
+  seeds: { type: 'string', default: '10' },
+  epochs: { type: 'string', default: '5' },
+  app: { type: 'string', default: 'cic-width' },
+  width: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'torch-python': { type: 'string', multiple: true },
+  'no-torch-venv': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
+  json: { type: 'string' },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+const { values, fail } = cli;
 const log = (line: string): void => void process.stderr.write(`[bench:seeds] ${line}\n`);
-const fail = (message: string): never => {
-  process.stderr.write(`bench:seeds: ${message}\n${HELP}\n`);
-  process.exit(2);
-};
-const positive = (flag: string, value: string): number => {
-  const n = Number(value);
-  return Number.isInteger(n) && n >= 1 ? n : fail(`--${flag} '${value}' must be a positive integer`);
-};
 /** Per app: its net (the PyTorch twin's name without the width), default width and the grid values besides width and seed. */
 const APPS = {
-  'cic-width': { net: 'fcnn', width: '4', grid: [] as string[] },
-  'cic-noise': { net: 'mcnn', width: '3', grid: ['--set', 'noises=[0.4]'] },
+  'cic-width': { net: 'fcnn', width: 4, grid: [] as string[] },
+  'cic-noise': { net: 'mcnn', width: 3, grid: ['--set', 'noises=[0.4]'] },
 } as const;
 const app = Object.hasOwn(APPS, values.app) ? (values.app as keyof typeof APPS) : fail(`--app '${values.app}' must be one of ${Object.keys(APPS).join(', ')}`);
-const [seeds, epochs, width] = [positive('seeds', values.seeds), positive('epochs', values.epochs), positive('width', values.width ?? APPS[app].width)];
+const [seeds, epochs] = [cli.value('seeds', positiveInteger), cli.value('epochs', positiveInteger)];
+const width = cli.value('width', positiveInteger) ?? APPS[app].width;
 const dataDir = values['data-dir'] ?? process.env['MGDL_DATA_DIR'] ?? fail('no data folder: pass --data-dir DIR or set MGDL_DATA_DIR to the folder that holds mnist/');
 const reference = referencesFromFlags(values, log, fail)[0];
 

@@ -8,9 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
+import { commandLine, positiveInteger, positiveNumber } from '../command-line.js';
 import { referencesFromFlags, type TorchReference } from '../torch.js';
 import { markdownTable } from '../markdown.js';
 import { flopsKernels, timeKernel, type FlopsMode } from './kernels.js';
@@ -25,29 +25,17 @@ const HELP = `Usage: npm run bench:flops -- [options]
   --json FILE          also write {simdPeakGflops, threads, torch, rows: [{kernel, where, mode, gflops, shareOfLimit, cpuPerWall, torchGflops, ratio}]}
   -h, --help           this text`;
 
-const { values } = parseArgs({
-  options: {
-    threads: { type: 'string', default: '1' },
-    seconds: { type: 'string', default: '1' },
-    'torch-python': { type: 'string', multiple: true },
-    'no-torch-venv': { type: 'boolean', default: false },
-    'no-torch': { type: 'boolean', default: false },
-    json: { type: 'string' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
+const cli = commandLine('bench:flops', HELP, {
+  threads: { type: 'string', default: '1' },
+  seconds: { type: 'string', default: '1' },
+  'torch-python': { type: 'string', multiple: true },
+  'no-torch-venv': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
+  json: { type: 'string' },
 });
-const fail = (message: string): never => {
-  process.stderr.write(`bench:flops: ${message}\n${HELP}\n`);
-  process.exit(2);
-};
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-const threads = Number(values.threads);
-if (!Number.isInteger(threads) || threads < 1) fail(`--threads '${values.threads}' must be a positive integer`);
-const seconds = Number(values.seconds);
-if (!(seconds > 0)) fail(`--seconds '${values.seconds}' must be a positive number`);
+const { values, fail } = cli;
+const threads = cli.value('threads', positiveInteger);
+const seconds = cli.value('seconds', positiveNumber);
 const log = (line: string): void => void process.stderr.write(`[bench:flops] ${line}\n`);
 
 const reference: TorchReference | undefined = referencesFromFlags(values, log, fail)[0];
