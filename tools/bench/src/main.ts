@@ -13,7 +13,7 @@ import { writeFileAtomic } from '@mgdl/io';
 import { loadOneDnn } from '@mgdl/backend';
 import { commandLine, positiveInteger, positiveIntegers, positiveNumber } from './command-line.js';
 import { benchNets, NATIVE_BENCH_BACKEND, selectNets } from './nets.js';
-import { referencesFromFlags, runTorch, TORCH_PYTHON_ENV, TORCH_VENV_ENV, type TorchReference } from './torch.js';
+import { referencesFromFlags, runTorch, TORCH_OPTIONS, TORCH_PYTHON_ENV, TORCH_VENV_ENV, type TorchReference } from './torch.js';
 import { formatTable, joinRows, medianRows, type ReferenceRows, type TfjsRow } from './rows.js';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -41,9 +41,7 @@ const cli = commandLine('bench', HELP, {
   runs: { type: 'string', default: '1' },
   backends: { type: 'string' },
   json: { type: 'string' },
-  'torch-python': { type: 'string', multiple: true },
-  'no-torch-venv': { type: 'boolean', default: false },
-  'no-torch': { type: 'boolean', default: false },
+  ...TORCH_OPTIONS,
 });
 const { values, fail } = cli;
 const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);

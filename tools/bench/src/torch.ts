@@ -123,6 +123,13 @@ export function runTorch(reference: TorchReference, nets: string[], threads: num
   return run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as TorchRow);
 }
 
+/** The benches' shared torch flags, as parseArgs options (their usage lines are each bench's). */
+export const TORCH_OPTIONS = {
+  'torch-python': { type: 'string', multiple: true },
+  'no-torch-venv': { type: 'boolean', default: false },
+  'no-torch': { type: 'boolean', default: false },
+} as const;
+
 /** The benches' shared torch flags, as parseArgs gives them. */
 export interface TorchFlags {
   'torch-python'?: string[];

@@ -14,7 +14,7 @@ import { loadOneDnn } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { commandLine, positiveInteger } from '../command-line.js';
 import { NATIVE_BENCH_BACKEND } from '../nets.js';
-import { referencesFromFlags, type TorchReference } from '../torch.js';
+import { referencesFromFlags, TORCH_OPTIONS, type TorchReference } from '../torch.js';
 import { benchCell, cellNames, type BenchCell, type CellName } from './cases.js';
 import { CellDataError, cellDataset } from './data.js';
 import { formatCellTables, median, type CellResult, type TorchCellRun } from './table.js';
@@ -42,9 +42,7 @@ const cli = commandLine('bench:cell', HELP, {
   runs: { type: 'string', default: '1' },
   backends: { type: 'string' },
   'data-dir': { type: 'string' },
-  'torch-python': { type: 'string', multiple: true },
-  'no-torch-venv': { type: 'boolean', default: false },
-  'no-torch': { type: 'boolean', default: false },
+  ...TORCH_OPTIONS,
   json: { type: 'string' },
 });
 const { values, fail } = cli;

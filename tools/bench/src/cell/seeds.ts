@@ -17,7 +17,7 @@ import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { commandLine, positiveInteger } from '../command-line.js';
 import { markdownTable } from '../markdown.js';
-import { referencesFromFlags } from '../torch.js';
+import { referencesFromFlags, TORCH_OPTIONS } from '../torch.js';
 import { benchCell } from './cases.js';
 import { cellDataset, cellSplits, writeCellData } from './data.js';
 
@@ -38,9 +38,7 @@ const cli = commandLine('bench:seeds', HELP, {
   app: { type: 'string', default: 'cic-width' },
   width: { type: 'string' },
   'data-dir': { type: 'string' },
-  'torch-python': { type: 'string', multiple: true },
-  'no-torch-venv': { type: 'boolean', default: false },
-  'no-torch': { type: 'boolean', default: false },
+  ...TORCH_OPTIONS,
   json: { type: 'string' },
 });
 const { values, fail } = cli;

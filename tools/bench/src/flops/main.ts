@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '@mgdl/backend';
 import { writeFileAtomic } from '@mgdl/io';
 import { commandLine, positiveInteger, positiveNumber } from '../command-line.js';
-import { referencesFromFlags, type TorchReference } from '../torch.js';
+import { referencesFromFlags, TORCH_OPTIONS, type TorchReference } from '../torch.js';
 import { markdownTable } from '../markdown.js';
 import { flopsKernels, timeKernel, type FlopsMode } from './kernels.js';
 import { simdPeakGflops } from './simd-peak.js';
@@ -28,9 +28,7 @@ const HELP = `Usage: npm run bench:flops -- [options]
 const cli = commandLine('bench:flops', HELP, {
   threads: { type: 'string', default: '1' },
   seconds: { type: 'string', default: '1' },
-  'torch-python': { type: 'string', multiple: true },
-  'no-torch-venv': { type: 'boolean', default: false },
-  'no-torch': { type: 'boolean', default: false },
+  ...TORCH_OPTIONS,
   json: { type: 'string' },
 });
 const { values, fail } = cli;
