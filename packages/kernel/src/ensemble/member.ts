@@ -37,6 +37,8 @@ export class MemberRun {
   readonly control = new StopSignal();
   /** This member's plugins' observer hooks, with its own control. */
   readonly hooks: ObserverDispatch;
+  /** Whether any of its plugins changes training (a loss term, a gradient transform, a learning-rate factor): known once, read every step. */
+  readonly mutates: boolean;
   epochMetrics: EpochMetrics[] = [];
   tally: EpochTally = emptyTally();
   steps = 0;
@@ -50,6 +52,7 @@ export class MemberRun {
   ) {
     this.plugins = sortPlugins(member.plugins ?? []);
     this.hooks = observers(this.plugins, this.control);
+    this.mutates = this.plugins.some((plugin) => MUTATORS.some((hook) => plugin[hook]));
     this.random = new SeededMathRandom(member.seed);
     this.random.install();
     try {
@@ -61,11 +64,6 @@ export class MemberRun {
 
   get active(): boolean {
     return this.summary === undefined;
-  }
-
-  /** Whether any of its plugins changes training (a loss term, a gradient transform, a learning-rate factor). */
-  get mutates(): boolean {
-    return this.plugins.some((plugin) => MUTATORS.some((hook) => plugin[hook]));
   }
 
   summarize(started: number): RunSummary {
