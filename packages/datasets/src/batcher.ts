@@ -72,9 +72,7 @@ export class Batcher {
     this.dropLast = dropLast;
     if (dataset.kind === 'image') {
       this.pixelTable = pixelTables(dataset, normalize);
-      if (dataset.x.length * Float32Array.BYTES_PER_ELEMENT <= floatCacheBytes) {
-        this.floatPixels = lookUpPixels(dataset.x, Int32Array.from({ length: sampleCount(dataset) }, (_, i) => i), sampleSize(dataset), this.pixelTable);
-      }
+      if (dataset.x.length * Float32Array.BYTES_PER_ELEMENT <= floatCacheBytes) this.floatPixels = floatImages(dataset, this.pixelTable);
     }
     if (dataset.kind === 'table' && normalize && dataset.normalization) this.featureScale = featureScale(dataset);
   }
@@ -187,6 +185,22 @@ function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number,
       for (let j = c; j < size; j += channels) values[to + j] = table[pixels[from + j]!]!;
     }
   }
+  return values;
+}
+
+/**
+ * Batchers of one dataset share its float copy (a training set's shuffled and in-order Batchers, a
+ * test set every ensemble member evaluates on): keyed by the pixel array, which datasets never
+ * change in place (every transform makes a new dataset), and by the lookup tables' values.
+ */
+const floatCopies = new WeakMap<Dataset['x'], Map<string, Float32Array>>();
+
+function floatImages(dataset: Dataset, tables: Float32Array[]): Float32Array {
+  const key = tables.map((table) => table.join(',')).join(';');
+  let copies = floatCopies.get(dataset.x);
+  if (!copies) floatCopies.set(dataset.x, (copies = new Map()));
+  let values = copies.get(key);
+  if (!values) copies.set(key, (values = lookUpPixels(dataset.x, Int32Array.from({ length: sampleCount(dataset) }, (_, i) => i), sampleSize(dataset), tables)));
   return values;
 }
 

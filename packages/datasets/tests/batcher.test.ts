@@ -85,6 +85,24 @@ describe('Batcher', () => {
     expect(await batches(0)).toEqual(await batches(data.x.length * 4));
   });
 
+
+  it("shares one float copy between Batchers of the same pixels only where their scaling agrees", async () => {
+    const data = toyImages(12, 3);
+    const restated = { ...data, normalization: { mean: [0.2], std: [0.5] } }; // the same pixel array, other statistics
+    const firstPixel = async (batcher: Batcher) => {
+      const batch = batcher.epoch(0).next().value!;
+      return [batch.ids[0]!, (await batch.x.data())[0]!] as const;
+    };
+    for (let round = 0; round < 2; round++) {
+      // Each configuration built twice: the second of each reads a shared copy and must still be right.
+      const [id, scaled] = await firstPixel(new Batcher(data, { batchSize: 4, shuffle: false }));
+      expect(scaled).toBeCloseTo((id / 255 - 0.5) / 0.25, 5);
+      const [id2, raw] = await firstPixel(new Batcher(data, { batchSize: 4, shuffle: false, normalize: false }));
+      expect(raw).toBeCloseTo(id2 / 255, 6);
+      const [id3, other] = await firstPixel(new Batcher(restated, { batchSize: 4, shuffle: false }));
+      expect(other).toBeCloseTo((id3 / 255 - 0.2) / 0.5, 5);
+    }
+  });
   it('makes int32 token tensors for text', async () => {
     const text = { ...toyImages(4), kind: 'text' as const, x: Int32Array.from({ length: 12 }, (_, j) => j), sampleShape: [3] };
     for (const batch of new Batcher(text, { batchSize: 4, shuffle: false }).epoch(0)) {

@@ -4,7 +4,7 @@ export { planStages, stageDirectory, type PlannedStage } from './runner/stages.j
 export { parseExperimentArgs, resolveConfig, setPath, setPathReplacing, suggestion } from './command-line/args.js';
 export { UsageError } from './command-line/usage-error.js';
 export { MAX_WIDTH, trainingFields, trainingSchema, type TrainingConfig } from './cell/training-config.js';
-export { classificationCell, prepareCell, trainingSubset, type CellSpec, type PreparedCell, type TrainSubset } from './cell/cell.js';
+export { classificationCell, loadCellSplits, prepareCell, trainingSubset, type CellSplits, type CellSpec, type PreparedCell, type TrainSubset } from './cell/cell.js';
 export { classificationEnsemble, groupCheckpoint, type GroupedCell } from './cell/ensemble-cell.js';
 export { reportedRun, type FinishOptions, type ReportedRun, type ReportedRunOptions, type ReportedRunResult } from './cell/reported-run.js';
 export { cellFingerprint, cellIdentity, PROVENANCE_FIELDS } from './runner/identity.js';

@@ -62,14 +62,24 @@ export function writeCheckpoint(dir: string, state: CheckpointState): void {
   const slots = state.optimizer.slots.map(describe);
   const manifest = { format: FORMAT, dataFile, bytes: bytes.length, dataSha256: sha256(bytes), ...state, weights, optimizer: { ...state.optimizer, slots } };
   writeFileAtomic(join(dir, dataFile), bytes);
-  const previous = existsSync(join(dir, MANIFEST)) ? parseManifest(join(dir, MANIFEST)).dataFile : undefined;
+  const previous = existsSync(join(dir, MANIFEST)) ? (latestDataFile.get(dir) ?? parseManifest(join(dir, MANIFEST)).dataFile) : undefined;
   if (previous !== undefined) writeFileAtomic(join(dir, PREVIOUS), readFileSync(join(dir, MANIFEST)));
+  // The checksum goes last, so the text with it is the text without it and one more key (plugin
+  // state makes manifests megabytes long: stringified once, not twice).
   const text = JSON.stringify(manifest);
-  writeFileAtomic(join(dir, MANIFEST), JSON.stringify({ ...manifest, manifestSha256: sha256(text) }));
+  writeFileAtomic(join(dir, MANIFEST), `${text.slice(0, -1)},"manifestSha256":"${sha256(text)}"}`);
+  latestDataFile.set(dir, dataFile);
   for (const file of readdirSync(dir)) {
     if (/^checkpoint-\d+\.bin$/.test(file) && file !== dataFile && file !== previous) rmSync(join(dir, file), { force: true });
   }
 }
+
+/**
+ * The data file of the manifest this process last wrote in each directory: the next write keeps it
+ * as the previous checkpoint's without parsing and verifying that manifest again (one run writes a
+ * directory, holding its lock). The first write after a start reads it from the manifest.
+ */
+const latestDataFile = new Map<string, string>();
 
 interface Manifest extends Omit<CheckpointState, 'weights' | 'optimizer'> {
   format: string;

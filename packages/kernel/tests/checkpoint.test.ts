@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +48,20 @@ describe('checkpoint checksums', () => {
     expect(read.step).toBe(4);
     expect(Array.from(read.weights[0]!.values)).toEqual([4, 2, 3, 4]);
     expect(told).toEqual([expect.stringMatching(/checkpoint-8\.bin: its SHA-256 does not match the manifest's; the checkpoint is damaged: resuming from the checkpoint before it \(step 4\)/)]);
+  });
+
+  it('keeps the latest two checkpoints, in the writing process and in a directory it did not write (a restart)', () => {
+    const dir = twoCheckpoints();
+    writeCheckpoint(dir, state(12));
+    const dataFiles = (d: string) => readdirSync(d).filter((f) => f.endsWith('.bin')).sort();
+    expect(dataFiles(dir)).toEqual(['checkpoint-12.bin', 'checkpoint-8.bin']);
+    expect(JSON.parse(readFileSync(join(dir, 'checkpoint-previous.json'), 'utf8')).dataFile).toBe('checkpoint-8.bin');
+    const restarted = mkdtempSync(join(tmpdir(), 'mgdl-checkpoint-restart-'));
+    cpSync(dir, restarted, { recursive: true });
+    writeCheckpoint(restarted, state(16));
+    expect(dataFiles(restarted)).toEqual(['checkpoint-12.bin', 'checkpoint-16.bin']);
+    flipBit(join(restarted, 'checkpoint-16.bin'), 0);
+    expect(readCheckpoint(restarted, { onDamaged: () => {} })!.step).toBe(12);
   });
 
   it('names an edited manifest', () => {

@@ -6,7 +6,8 @@ export function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
   if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   let out: Buffer;
   try {
-    out = gunzipSync(bytes);
+    // 1 MiB output chunks: with zlib's 16 KiB default, MNIST's 47 MB took twice as long (collecting 2,900 chunks).
+    out = gunzipSync(bytes, { chunkSize: 1 << 20 });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new DatasetError('corrupt-archive', `gzip data cannot be decompressed (${reason})`, {

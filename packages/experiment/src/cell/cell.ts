@@ -61,12 +61,28 @@ export interface PreparedCell {
   plugins: KernelPlugin[];
 }
 
-/** Loads and prepares one cell's data (subset, noise, padding), model options and run directory writer. */
-export async function prepareCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec, backend: BackendReport): Promise<PreparedCell> {
+/** What a cell's data comes from: the whole training split and its test set. */
+export interface CellSplits {
+  dataset: { name: string; note?: string };
+  train: Dataset;
+  /** The first `testSize` test samples. */
+  test: Dataset;
+}
+
+/** Loads a cell's splits; an ensemble's members (cells differing in seeds only) share one load. */
+export async function loadCellSplits(config: TrainingConfig): Promise<CellSplits> {
   const dataset = await resolveDataset(config);
   const source = { dataDir: config.dataDir, split: 'train' as const };
-  let trainSet = trainingSubset(await loadDataset(dataset.name, source), config, spec.trainSubset);
-  let testSet: Dataset = takeFirst(await loadDataset(dataset.name, { ...source, split: 'test', ...(trainSet.vocabulary ? { vocabulary: trainSet.vocabulary } : {}) }), config.testSize);
+  const train = await loadDataset(dataset.name, source);
+  const test = takeFirst(await loadDataset(dataset.name, { ...source, split: 'test', ...(train.vocabulary ? { vocabulary: train.vocabulary } : {}) }), config.testSize);
+  return { dataset, train, test };
+}
+
+/** Prepares one cell's data (subset, noise, padding), model options and run directory writer, from its splits (loaded here unless given). */
+export async function prepareCell(config: TrainingConfig & { grid: Record<string, unknown> }, cellDir: string, spec: CellSpec, backend: BackendReport, splits?: CellSplits): Promise<PreparedCell> {
+  const { dataset, train, test } = splits ?? (await loadCellSplits(config));
+  let trainSet = trainingSubset(train, config, spec.trainSubset);
+  let testSet: Dataset = test;
   if (spec.needs32 && trainSet.sampleShape[0] !== 32) [trainSet, testSet] = [padImages(trainSet), padImages(testSet)];
   const inOrder = (data: Dataset) => new Batcher(data, { batchSize: 500, shuffle: false });
   const run = reportedRun({

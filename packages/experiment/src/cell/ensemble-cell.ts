@@ -6,7 +6,7 @@ import { runFiles } from '@mgdl/io';
 import { mesoGroups } from '@mgdl/forgetting';
 import { isDenseNet, progressReporter, trainEnsemble } from '@mgdl/kernel';
 import { buildModel, type ZooOptions } from '@mgdl/models';
-import { optimizerOf, prepareCell, type CellSpec, type PreparedCell } from './cell.js';
+import { loadCellSplits, optimizerOf, prepareCell, type CellSpec, type PreparedCell } from './cell.js';
 import { cellFingerprint } from '../runner/identity.js';
 import { cellStopSignal } from '../runner/stop.js';
 import type { TrainingConfig } from './training-config.js';
@@ -45,8 +45,10 @@ export function groupCheckpoint(cells: readonly { config: unknown; dir: string }
  */
 export async function classificationEnsemble(cells: readonly GroupedCell[], spec: CellSpec | ((cell: GroupedCell) => CellSpec)): Promise<void> {
   const backend = await initBackend();
+  // The members differ in seeds only: one load of the splits serves them all.
+  const splits = await loadCellSplits(cells[0]!.config);
   const prepared: PreparedCell[] = [];
-  for (const cell of cells) prepared.push(await prepareCell(cell.config, cell.dir, typeof spec === 'function' ? spec(cell) : spec, backend));
+  for (const cell of cells) prepared.push(await prepareCell(cell.config, cell.dir, typeof spec === 'function' ? spec(cell) : spec, backend, splits));
   const modelOptions = prepared[0]!.modelOptions;
   const model = typeof spec === 'function' ? spec(cells[0]!).model : spec.model;
   const first = cells[0]!.config;
