@@ -55,6 +55,8 @@ export class Batcher {
   private readonly pixelTable?: Float32Array[];
   private readonly floatPixels?: Float32Array;
   private readonly featureScale?: { mean: Float32Array; std: Float32Array };
+  /** The arrays batches are built in, reused where the backend copies what a tensor is made of. */
+  private readonly buffers = new Map<string, Float32Array | Int32Array>();
 
   constructor(readonly dataset: Dataset, { batchSize, seed = 0, shuffle = true, dropLast = false, normalize = true, floatCacheBytes = DEFAULT_FLOAT_CACHE_BYTES, batchesPerEpoch }: BatcherOptions) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new DatasetError('bad-argument', `batch size ${batchSize}`, { expected: 'a positive integer' });
@@ -118,6 +120,18 @@ export class Batcher {
     }
   }
 
+  /**
+   * An array of `length` to build a batch's values in: fresh each time where the backend keeps the
+   * array a tensor is made of (cpu), else one per purpose, reused — a fresh 400 kB array per batch
+   * cost 5–8× the copy itself (allocation, page faults and the garbage collections it triggers).
+   */
+  private buffer<A extends Float32Array | Int32Array>(purpose: string, make: new (length: number) => A, length: number): A {
+    if (!backendCopiesTensorValues()) return new make(length);
+    let buffer = this.buffers.get(purpose);
+    if (!(buffer instanceof make) || buffer.length !== length) this.buffers.set(purpose, (buffer = new make(length)));
+    return buffer as A;
+  }
+
   /** With `batchesPerEpoch`: the row positions of the epoch's batches, from as many reshuffles as they need, and the batch size. */
   private reshuffles(epoch: number): [Int32Array, number] {
     const n = sampleCount(this.dataset);
@@ -138,21 +152,24 @@ export class Batcher {
     const ids = Int32Array.from(positions, (i) => dataset.ids[i]!);
     let x: tf.Tensor;
     if (this.pixelTable) {
-      x = tf.tensor(this.floatPixels ? copyRows(this.floatPixels, positions, size, Float32Array) : lookUpPixels(dataset.x, positions, size, this.pixelTable), [b, ...dataset.sampleShape], 'float32');
+      const values = this.buffer('x', Float32Array, b * size);
+      if (this.floatPixels) copyRows(this.floatPixels, positions, size, values);
+      else lookUpPixels(dataset.x, positions, size, this.pixelTable, values);
+      x = tf.tensor(values, [b, ...dataset.sampleShape], 'float32');
     } else if (dataset.kind === 'table') {
-      const values = copyRows(dataset.x, positions, size, Float32Array);
+      const values = copyRows(dataset.x, positions, size, this.buffer('x', Float32Array, b * size));
       if (this.featureScale) {
         const { mean, std } = this.featureScale;
         for (let j = 0; j < values.length; j++) values[j] = (values[j]! - mean[j % size]!) / std[j % size]!;
       }
       x = tf.tensor(values, [b, ...dataset.sampleShape], 'float32');
     } else {
-      x = tf.tensor(copyRows(dataset.x, positions, size, Int32Array), [b, ...dataset.sampleShape], 'int32');
+      x = tf.tensor(copyRows(dataset.x, positions, size, this.buffer('x', Int32Array, b * size)), [b, ...dataset.sampleShape], 'int32');
     }
     let y: tf.Tensor;
     if (dataset.targets) {
       const k = dataset.targetSize ?? 1;
-      const targets = new Float32Array(b * k);
+      const targets = this.buffer('targets', Float32Array, b * k);
       for (let r = 0; r < b; r++) targets.set(dataset.targets.subarray(positions[r]! * k, (positions[r]! + 1) * k), r * k);
       y = tf.tensor2d(targets, [b, k], 'float32');
     } else {
@@ -162,9 +179,8 @@ export class Batcher {
   }
 }
 
-/** The rows at `positions`, one after another. */
-function copyRows<A extends Float32Array | Int32Array>(from: Dataset['x'], positions: Int32Array, size: number, make: new (length: number) => A): A {
-  const values = new make(positions.length * size);
+/** The rows at `positions`, one after another, into `values`. */
+function copyRows<A extends Float32Array | Int32Array>(from: Dataset['x'], positions: Int32Array, size: number, values: A): A {
   for (let k = 0; k < positions.length; k++) values.set(from.subarray(positions[k]! * size, (positions[k]! + 1) * size), k * size);
   return values;
 }
@@ -174,8 +190,7 @@ function copyRows<A extends Float32Array | Int32Array>(from: Dataset['x'], posit
  * applied over a stride. Done once per dataset where the float copy fits `floatCacheBytes`: per batch,
  * this lookup was most of a cell's batching time.
  */
-function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number, tables: Float32Array[]): Float32Array {
-  const values = new Float32Array(positions.length * size);
+function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number, tables: Float32Array[], values = new Float32Array(positions.length * size)): Float32Array {
   const channels = tables.length;
   for (let k = 0; k < positions.length; k++) {
     const from = positions[k]! * size;
@@ -186,6 +201,27 @@ function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number,
     }
   }
   return values;
+}
+
+const copiesByBackend = new Map<string, boolean>();
+
+/**
+ * Whether the active backend copies a typed array into its own memory when a tensor is made of it
+ * (wasm does; cpu keeps the array as the tensor's storage), probed once per backend: only then may
+ * the array be reused for the next batch.
+ */
+function backendCopiesTensorValues(): boolean {
+  const backend = tf.getBackend();
+  let copies = copiesByBackend.get(backend);
+  if (copies === undefined) {
+    const probe = Float32Array.of(1);
+    const tensor = tf.tensor1d(probe);
+    probe[0] = 2;
+    copies = tensor.dataSync()[0] === 1;
+    tensor.dispose();
+    copiesByBackend.set(backend, copies);
+  }
+  return copies;
 }
 
 /**
