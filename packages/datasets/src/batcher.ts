@@ -148,8 +148,13 @@ export class Batcher {
     const { dataset } = this;
     const size = sampleSize(dataset);
     const b = positions.length;
-    const labels = Int32Array.from(positions, (i) => dataset.labels[i]!);
-    const ids = Int32Array.from(positions, (i) => dataset.ids[i]!);
+    // Plain loops: Int32Array.from with a mapping function took ~30 µs per 128-row batch.
+    const labels = new Int32Array(b);
+    const ids = new Int32Array(b);
+    for (let k = 0; k < b; k++) {
+      labels[k] = dataset.labels[positions[k]!]!;
+      ids[k] = dataset.ids[positions[k]!]!;
+    }
     let x: tf.Tensor;
     if (this.pixelTable) {
       const values = this.buffer('x', Float32Array, b * size);
