@@ -14,6 +14,17 @@ describe('maybeGunzip', () => {
     expect(Buffer.isBuffer(out)).toBe(false);
   });
 
+  it('decompresses whole when the trailer states less than the output (the last of two members), and reports a damaged size', () => {
+    const second = Uint8Array.from({ length: 500 }, (_, i) => (i * 11) & 0xff);
+    const twoMembers = new Uint8Array([...gzip(payload), ...gzip(second)]);
+    expect(maybeGunzip(twoMembers, FILE)).toEqual(new Uint8Array([...payload, ...second]));
+    for (const stated of [[1, 0, 0, 0], [0xff, 0xff, 0xff, 0xff]]) {
+      const damaged = gzip(payload);
+      damaged.set(stated, damaged.length - 4);
+      expectDatasetError(() => maybeGunzip(damaged, FILE), 'corrupt-archive', FILE);
+    }
+  });
+
   it('returns bytes without the gzip magic unchanged', () => {
     for (const bytes of [payload, new Uint8Array(0), Uint8Array.of(0x1f), Uint8Array.of(0x1f, 0x8c, 0)]) {
       expect(maybeGunzip(bytes, FILE)).toBe(bytes);
