@@ -24,22 +24,29 @@ function classificationStats({ inputs, backend }: KernelArgs): TensorInfo {
   const loss = io.read(inputs['loss']!);
   const [rows] = data() as [Float32Array];
   const f = Math.fround;
+  // A row's exp(z − best), computed once for the sum and the squares (exp was most of the kernel's time).
+  const exps = new Float64Array(classes);
   for (let b = 0; b < batch; b++) {
     const from = b * classes;
     const label = Math.trunc(labels[b]!);
     const hasGold = label >= 0 && label < classes;
     // argmax's first maximum, the best logit other than the gold one, and the softmax's sum.
-    let [best, bestAt, other] = [-Infinity, -1, -Infinity];
+    let best = -Infinity;
+    let bestAt = -1;
+    let other = -Infinity;
     for (let c = 0; c < classes; c++) {
       const v = z[from + c]!;
-      if (v > best || bestAt < 0) [best, bestAt] = [v, c];
+      if (v > best || bestAt < 0) {
+        best = v;
+        bestAt = c;
+      }
       if (c !== label && v > other) other = v;
     }
     let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(z[from + c]! - best);
+    for (let c = 0; c < classes; c++) sum += exps[c] = Math.exp(z[from + c]! - best);
     let squares = 0;
     for (let c = 0; c < classes; c++) {
-      const diff = Math.exp(z[from + c]! - best) / sum - (c === label ? 1 : 0);
+      const diff = exps[c]! / sum - (c === label ? 1 : 0);
       squares += diff * diff;
     }
     rows[b] = loss[b]!;
