@@ -6,6 +6,7 @@ import { Batcher, type Dataset } from '@mgdl/datasets';
 import { createRandom } from '@mgdl/random';
 import { train, type KernelPlugin } from '@mgdl/kernel';
 import { analyze, forgettingStatistics, History } from '../src/index.js';
+import { olderForm, throughCheckpoint } from './through-checkpoint.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
@@ -72,8 +73,12 @@ describe('forgettingStatistics plugin', () => {
     const first = forgettingStatistics({ ids: data.ids });
     await train({ model, data: new Batcher(data, { batchSize: 8, seed: 2 }), epochs: 3, learningRate: 0.01, plugins: [first], progress: false });
     const second = forgettingStatistics({ ids: data.ids });
-    second.loadStateDict!(JSON.parse(JSON.stringify(first.stateDict!())));
+    second.loadStateDict!(throughCheckpoint(first.stateDict!()));
     expect(Array.from(second.history('presentation').words())).toEqual(Array.from(first.history('presentation').words()));
+    // A checkpoint written before typed arrays (base64, the history's toState()) restores the same.
+    const older = forgettingStatistics({ ids: data.ids });
+    older.loadStateDict!(JSON.parse(JSON.stringify({ passesSeen: 0, histories: { presentation: first.history('presentation').toState() } })));
+    expect(Array.from(older.history('presentation').words())).toEqual(Array.from(first.history('presentation').words()));
     expect(analyze(second.history('presentation')).perSample.forgettingEvents).toEqual(analyze(first.history('presentation')).perSample.forgettingEvents);
     expect(() => second.history('inference-pass')).toThrow(/records 'presentation', not 'inference-pass'/);
   });
@@ -86,7 +91,7 @@ describe('forgettingStatistics plugin', () => {
     const old = { sweepsSeen: 1, histories: { sweep: { ...histories['inference-pass']!, series: 'sweep' } } };
     const restored = forgettingStatistics({ ids, mode: 'inference-pass' });
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    restored.loadStateDict!(JSON.parse(JSON.stringify(old)));
+    restored.loadStateDict!(JSON.parse(JSON.stringify(olderForm(old))));
     warn.mockRestore();
     expect(Array.from({ length: 3 }, (_, p) => restored.history('inference-pass').correct(p, 0))).toEqual([1, 0, 1]);
     // The pass counter came back too: the next pass is recorded as step 1.
