@@ -9,7 +9,7 @@ import { readCheckpoint, writeCheckpoint, type KernelPlugin } from '@mgdl/kernel
 
 /** Counts, per sample id, how often it was classified correctly. */
 function correctCounts(samples: number): KernelPlugin & { counts: () => Uint32Array } {
-  let counts = new Uint32Array(samples);
+  let counts: Uint32Array = new Uint32Array(samples);
   return {
     name: 'correct-counts',
     perSample: true,
