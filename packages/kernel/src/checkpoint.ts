@@ -106,7 +106,7 @@ function keepAsPrevious(dir: string): void {
 }
 
 /** What link() fails with where a file system has no hard links (FAT, some network and FUSE mounts). */
-const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /**
  * The data file of the manifest this process last wrote in each directory: the next write keeps it
