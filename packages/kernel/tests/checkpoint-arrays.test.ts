@@ -1,4 +1,5 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,5 +120,30 @@ describe('typed arrays in checkpoint state', () => {
     expect(read.step).toBe(4);
     expect(Array.from((read.plugins['a'] as { values: Float32Array }).values)).toEqual([4, -4]);
     expect(told[0]).toMatch(/checkpoint\.json: not a readable checkpoint manifest.*resuming from the checkpoint before it \(step 4\)/);
+  });
+
+  it('copies the previous manifest where the file system has no hard links', () => {
+    // As on FAT or some network mounts: link() fails with ENOTSUP (set on node:fs itself, so the kernel's import sees it).
+    const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+    const link = fs.linkSync;
+    const tried: string[] = [];
+    fs.linkSync = (existing) => {
+      tried.push(String(existing));
+      throw Object.assign(new Error('ENOTSUP: operation not supported'), { code: 'ENOTSUP' });
+    };
+    syncBuiltinESMExports();
+    const dir = newDir();
+    try {
+      for (let step = 1; step <= 3; step++) writeCheckpoint(dir, state(step, { a: { values: Float32Array.of(step) } }));
+    } finally {
+      fs.linkSync = link;
+      syncBuiltinESMExports();
+    }
+    expect(tried).toHaveLength(2);
+    expect(readdirSync(dir).sort()).toEqual(['checkpoint-2.bin', 'checkpoint-3.bin', 'checkpoint-previous.json', 'checkpoint.json']);
+    expect((JSON.parse(readFileSync(join(dir, 'checkpoint-previous.json'), 'utf8')) as { step: number }).step).toBe(2);
+    writeFileSync(join(dir, 'checkpoint.json'), '{');
+    const read = readCheckpoint(dir, { onDamaged: () => undefined })!;
+    expect(Array.from((read.plugins['a'] as { values: Float32Array }).values)).toEqual([2]);
   });
 });
