@@ -1,6 +1,7 @@
-import { decodeBase64 as base64Bytes, encodeBase64 } from './base64.js';
+import { encodeBase64 } from './base64.js';
 import { HistoryError } from './errors.js';
 import { renamedSeries } from './legacy-names.js';
+import { stateBytes, type StateArrayKind } from './state-arrays.js';
 
 /** Optional per-sample float series a history can keep next to correctness. */
 export type FloatSeries = 'loss' | 'margin' | 'pGold';
@@ -46,6 +47,17 @@ export interface HistoryState {
   readonly correct: string;
   readonly observed: string;
   readonly floats: Partial<Record<FloatSeries, string>>;
+}
+
+/**
+ * `HistoryState` with copies of the typed arrays in place of their base64: forgettingStatistics'
+ * checkpoint state, since the kernel's checkpoints store typed arrays as bytes. `fromState` reads both.
+ */
+export interface HistoryBinaryState extends Omit<HistoryState, 'ids' | 'correct' | 'observed' | 'floats'> {
+  readonly ids: Int32Array;
+  readonly correct: Uint32Array;
+  readonly observed: Uint32Array;
+  readonly floats: Partial<Record<FloatSeries, Float32Array>>;
 }
 
 const STATE_FORMAT = 'mgdl-forgetting-history';
@@ -175,6 +187,24 @@ export class History {
     };
   }
 
+  /** `toState()` with copies of the arrays instead of base64 (see HistoryBinaryState). */
+  toBinaryState(): HistoryBinaryState {
+    const floats: Partial<Record<FloatSeries, Float32Array>> = {};
+    for (const name of this.floatNames) floats[name] = this.float(name)!.slice();
+    return {
+      format: STATE_FORMAT,
+      version: 1,
+      series: this.series,
+      samples: this.samples,
+      steps: this.#steps,
+      ids: this.ids.slice(),
+      correct: this.words().slice(),
+      observed: this.observedWords().slice(),
+      floats,
+    };
+  }
+
+  /** A history from a `toState()` or `toBinaryState()` result (copying its arrays). */
   static fromState(state: unknown): History {
     const s = recordOf(state, 'history state');
     if (s.format !== STATE_FORMAT) throw new HistoryError(`history state: format is ${JSON.stringify(s.format)}`, {}, `expected '${STATE_FORMAT}'`);
@@ -185,14 +215,14 @@ export class History {
     const floats: Partial<Record<FloatSeries, Float32Array>> = {};
     for (const [name, text] of Object.entries(recordOf(s.floats, 'history state floats'))) {
       if (!FLOAT_SERIES.includes(name as FloatSeries)) throw new HistoryError(`history state: unknown float series '${name}'`);
-      floats[name as FloatSeries] = decodeBase64(text, `floats.${name}`, steps * samples, Float32Array);
+      floats[name as FloatSeries] = decodeArray(text, `floats.${name}`, steps * samples, Float32Array);
     }
     return History.fromArrays({
-      ids: decodeBase64(s.ids, 'ids', samples, Int32Array),
+      ids: decodeArray(s.ids, 'ids', samples, Int32Array),
       series: parseSeries(s.series, 'history state'),
       steps,
-      words: decodeBase64(s.correct, 'correct', steps * rowWords, Uint32Array),
-      observed: decodeBase64(s.observed, 'observed', steps * rowWords, Uint32Array),
+      words: decodeArray(s.correct, 'correct', steps * rowWords, Uint32Array),
+      observed: decodeArray(s.observed, 'observed', steps * rowWords, Uint32Array),
       floats,
     });
   }
@@ -343,15 +373,11 @@ function base64Of(view: Int32Array | Uint32Array | Float32Array): string {
   return encodeBase64(bytesOf(view));
 }
 
-function decodeBase64<A>(text: unknown, what: string, count: number, make: new (buffer: ArrayBuffer) => A): A {
-  // A corrupt state must not decode silently: base64Bytes refuses anything but canonical base64.
-  let bytes: Uint8Array;
-  try {
-    if (typeof text !== 'string') throw new TypeError();
-    bytes = base64Bytes(text);
-  } catch {
-    throw new HistoryError(`history state: ${what} is not a base64 string`);
-  }
+/** An array of a state: base64 (toState) or the typed array itself (toBinaryState), copied either way. */
+function decodeArray<A>(value: unknown, what: string, count: number, make: StateArrayKind & (new (buffer: ArrayBuffer) => A)): A {
+  // A corrupt state must not decode silently: stateBytes refuses anything but canonical base64.
+  const bytes = stateBytes(value, make);
+  if (!bytes) throw new HistoryError(`history state: ${what} is not a base64 string or a ${make.name}`);
   if (bytes.length !== 4 * count) throw new HistoryError(`history state: ${what} holds ${bytes.length} bytes`, {}, `expected ${4 * count}`);
   return arrayOf(bytes, make);
 }

@@ -1,6 +1,6 @@
 // The core: no tfjs, no Node built-ins, so it runs in a browser too. File readers are in './node.ts' (@mgdl/forgetting/node).
 export { HistoryError } from './errors.js';
-export { FLOAT_SERIES, History, parseSeries, SERIES, type FloatSeries, type HistoryArrays, type HistoryState, type Series } from './history.js';
+export { FLOAT_SERIES, History, parseSeries, SERIES, type FloatSeries, type HistoryArrays, type HistoryBinaryState, type HistoryState, type Series } from './history.js';
 export * from './history-io.js';
 export { analyze, classifyRegime, compromise, settle, type Analysis, type AnalyzeOptions, type CompromiseTrace, type Regime, type Settling } from './stats/analyze.js';
 export { eventPass, type InitialState, type SampleStats, type ScaleTrace } from './stats/events.js';

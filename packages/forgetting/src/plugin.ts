@@ -57,7 +57,8 @@ export function forgettingStatistics({ ids, mode = 'presentation', floats = [] }
     onRunStart: (info) => {
       if (histories.has('inference-pass')) requireInferencePass(info, 'forgettingStatistics', "forgettingStatistics({ ids, mode: 'presentation' })");
     },
-    stateDict: () => ({ passesSeen, histories: Object.fromEntries([...histories].map(([s, h]) => [s, h.toState()])) }),
+    // Typed arrays (kernel checkpoints store them as bytes); loadStateDict reads the base64 of older checkpoints too.
+    stateDict: () => ({ passesSeen, histories: Object.fromEntries([...histories].map(([s, h]) => [s, h.toBinaryState()])) }),
     loadStateDict(state) {
       const saved = renamedStatisticsState(state);
       passesSeen = saved.passesSeen;

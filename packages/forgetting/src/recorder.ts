@@ -3,6 +3,7 @@ import { SERIES, type History, type Series } from './history.js';
 import { perSampleEvent, type CorrectnessUpdate, type RecorderUpdate, type ScoredUpdate } from './per-sample-event.js';
 import { forgettingStatistics, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 import { analyze, type Analysis, type AnalyzeOptions } from './stats/analyze.js';
+import { base64Arrays } from './state-arrays.js';
 import { aum, type AumPlugin, type AumResult } from './dynamics/aum.js';
 import { dataMaps, type DataMap, type DataMapsPlugin, type RegionThresholds } from './dynamics/data-maps.js';
 import { el2n, type El2nEpochs, type El2nPlugin, type El2nResult } from './dynamics/el2n.js';
@@ -123,12 +124,16 @@ export function dynamicsRecorder({ ids, names, mode = 'presentation' }: Dynamics
     p.got.margins ||= Boolean(event.margin);
     p.got.scores ||= Boolean(event.el2n);
   };
+  // JSON-safe, for whatever checkpoints the caller writes: the plugins' typed arrays as base64, which they load back too.
   const state = () => ({
     epoch,
     passes,
     lastPassEpoch,
     series: Object.fromEntries(
-      [...plugins].map(([s, p]) => [s, { history: p.stats.history(s).toState(), maps: p.maps.stateDict!(), margins: p.margins.stateDict!(), scores: p.scores.stateDict!(), got: { ...p.got } }]),
+      [...plugins].map(([s, p]) => [
+        s,
+        { history: p.stats.history(s).toState(), maps: base64Arrays(p.maps.stateDict!()), margins: base64Arrays(p.margins.stateDict!()), scores: base64Arrays(p.scores.stateDict!()), got: { ...p.got } },
+      ]),
     ),
   });
   return {

@@ -3,6 +3,7 @@ import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
 import { aum, dataMaps, el2n } from '../src/dynamics/index.js';
 import { encodeBase64 } from '../src/base64.js';
+import { olderForm, throughCheckpoint } from './through-checkpoint.js';
 
 /* The training-dynamics plugins' states: their size, the layout before rows, and EL2N's running mean. */
 
@@ -24,7 +25,8 @@ const makers = {
 type Maker = keyof typeof makers;
 const kinds = Object.keys(makers) as Maker[];
 const resultOf = (plugin: KernelPlugin): unknown => (plugin as unknown as { result(): unknown }).result();
-const stateSize = (plugin: KernelPlugin): number => JSON.stringify(plugin.stateDict!()).length;
+/** The length of a state's JSON-safe form (its typed arrays as base64, as dynamicsRecorder saves it). */
+const stateSize = (plugin: KernelPlugin): number => JSON.stringify(olderForm(plugin.stateDict!())).length;
 
 describe('state size', () => {
   // 600 samples of a 60,000-sample dataset, as a smoke cell trains on a subset of MNIST.
@@ -76,8 +78,10 @@ describe('states saved before rows', () => {
   });
 
   it('refuse repeated ids', () => {
-    const state = feed2(aum({ source: 'presentation' })).stateDict!() as { ids: string };
+    const state = feed2(aum({ source: 'presentation' })).stateDict!() as { ids: Int32Array };
     expect(() => aum().loadStateDict!({ ...state, ids: encodeBase64(new Uint8Array(Int32Array.of(4, 4).buffer)) })).toThrow(/repeated or negative sample ids/);
+    expect(() => aum().loadStateDict!({ ...state, ids: Int32Array.of(4, 4) })).toThrow(/repeated or negative sample ids/);
+    expect(() => aum().loadStateDict!({ ...state, ids: Float32Array.of(4, 7) })).toThrow(/column 'ids' is not a base64 string or a Int32Array/);
   });
 });
 
@@ -114,14 +118,17 @@ describe("el2n keep 'mean'", () => {
     }
   });
 
-  it('continues exactly from a state that went through JSON', () => {
+  it('continues exactly from a state that went through a checkpoint, or through JSON in the older base64 form', () => {
     const before = el2n({ source: 'presentation', keep: 'mean' });
     epochs.slice(0, 3).forEach(({ presented, scores }, e) => present(before, e, presented, (k) => scores[k]!));
-    const after = el2n({ source: 'presentation', keep: 'mean' });
-    after.loadStateDict!(JSON.parse(JSON.stringify(before.stateDict!())));
-    run(after, 3);
-    expect(after.result()).toEqual((run(el2n({ source: 'presentation', keep: 'mean' })) as ReturnType<typeof el2n>).result());
-    expect(after.recordedEpochs()).toEqual([1, 2, 3, 4, 5, 6]);
+    const uninterrupted = (run(el2n({ source: 'presentation', keep: 'mean' })) as ReturnType<typeof el2n>).result();
+    for (const saved of [throughCheckpoint(before.stateDict!()), JSON.parse(JSON.stringify(olderForm(before.stateDict!())))]) {
+      const after = el2n({ source: 'presentation', keep: 'mean' });
+      after.loadStateDict!(saved);
+      run(after, 3);
+      expect(after.result()).toEqual(uninterrupted);
+      expect(after.recordedEpochs()).toEqual([1, 2, 3, 4, 5, 6]);
+    }
   });
 
   it('refuses an epoch or a range, an epoch older than the latest, and the other layout’s state', () => {

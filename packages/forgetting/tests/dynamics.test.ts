@@ -3,6 +3,7 @@ import { createRandom, permutation } from '@mgdl/random';
 import type { KernelPlugin, RunControl } from '@mgdl/kernel';
 import { aum, dataMapRegions, dataMaps, DATA_MAP_REGIONS, el2n, lastLoss, thresholdSamples } from '../src/dynamics/index.js';
 import { forgettingStatistics, type Series } from '../src/index.js';
+import { olderForm, throughCheckpoint } from './through-checkpoint.js';
 
 const control: RunControl = { stop: () => undefined };
 
@@ -236,17 +237,22 @@ describe('all three plugins', () => {
     }
   });
 
-  it.each(Object.keys(makers) as (keyof typeof makers)[])('%s: stateDict survives JSON and continues exactly', (kind) => {
+  it.each(Object.keys(makers) as (keyof typeof makers)[])('%s: stateDict survives a checkpoint, or JSON in the older base64 form, and continues exactly', (kind) => {
     for (const source of sources) {
       const uninterrupted = makers[kind](source);
       const before = makers[kind](source);
       feedEpochs(uninterrupted, source, ids, run);
       feedEpochs(before, source, ids, run.slice(0, 3));
       const after = makers[kind](source);
-      after.loadStateDict!(JSON.parse(JSON.stringify(before.stateDict!())));
+      after.loadStateDict!(throughCheckpoint(before.stateDict!()));
       expect(resultOf(after)).toEqual(resultOf(before));
       feedEpochs(after, source, ids, run.slice(3), 3);
       expect(resultOf(after)).toEqual(resultOf(uninterrupted));
+      // A checkpoint written before typed arrays held base64 of the same bytes: it resumes the same.
+      const older = makers[kind](source);
+      older.loadStateDict!(JSON.parse(JSON.stringify(olderForm(before.stateDict!()))));
+      feedEpochs(older, source, ids, run.slice(3), 3);
+      expect(resultOf(older)).toEqual(resultOf(uninterrupted));
       // Loading replaces the contents, whatever the plugin held before.
       before.loadStateDict!(uninterrupted.stateDict!());
       expect(resultOf(before)).toEqual(resultOf(uninterrupted));
@@ -290,12 +296,16 @@ describe('lastLoss', () => {
     expect([...passed.values]).toEqual([[4, 99]]);
   });
 
-  it('continues from its checkpoint state', () => {
+  it('continues from its checkpoint state, and from the number lists of older checkpoints', () => {
     const first = lastLoss({ source: 'presentation' });
-    first.onBatchEnd!(batch([3, 1], [0.5, 0.25]));
+    first.onBatchEnd!(batch([3, 1], [0.5, 0.1]));
+    expect(first.stateDict!()).toEqual({ ids: Int32Array.of(3, 1), loss: Float32Array.of(0.5, 0.1) });
     const resumed = lastLoss({ source: 'presentation' });
-    resumed.loadStateDict!(JSON.parse(JSON.stringify(first.stateDict!())));
+    resumed.loadStateDict!(throughCheckpoint(first.stateDict!()));
     resumed.onBatchEnd!(batch([1], [4]));
     expect([...resumed.values]).toEqual([[3, 0.5], [1, 4]]);
+    const older = lastLoss({ source: 'presentation' });
+    older.loadStateDict!({ ids: [3, 1], loss: [0.5, Math.fround(0.1)] });
+    expect([...older.values]).toEqual([...first.values]);
   });
 });

@@ -264,6 +264,34 @@ describe('History state', () => {
     );
   });
 
+  it('round-trips exactly through its binary state (copies both ways), which base64 of the same bytes equals', () => {
+    fc.assert(
+      fc.property(historyArbitrary, (spec) => {
+        const history = randomHistory(spec);
+        const binary = history.toBinaryState();
+        const restored = History.fromState(binary);
+        expectSameHistory(restored, history);
+        const encoded = (array: Int32Array | Uint32Array | Float32Array) => Buffer.from(array.buffer, array.byteOffset, array.byteLength).toString('base64');
+        const floats = Object.fromEntries(Object.entries(binary.floats).map(([name, values]) => [name, encoded(values)]));
+        expect({ ...binary, ids: encoded(binary.ids), correct: encoded(binary.correct), observed: encoded(binary.observed), floats }).toEqual(history.toState());
+        if (spec.samples > 0 && spec.steps > 0) {
+          // Neither shares storage with the state: a later write to it changes no history.
+          binary.correct[0] = ~binary.correct[0]!;
+          binary.observed[0] = ~binary.observed[0]!;
+          expectSameHistory(restored, history);
+          expectSameHistory(History.fromState(history.toBinaryState()), restored);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a binary state whose arrays are of the wrong kind or length', () => {
+    const good = History.fromMatrix({ ids: range(33), series: 'inference-pass', steps: 2, correct: () => 1 }).toBinaryState();
+    expect(thrown(() => History.fromState({ ...good, ids: Uint32Array.from(good.ids) })).message).toMatch(/ids is not a base64 string or a Int32Array/);
+    expect(thrown(() => History.fromState({ ...good, correct: good.correct.subarray(1) })).message).toMatch(/correct holds 12 bytes/);
+  });
+
   it('rejects malformed states with a HistoryError', () => {
     const good = History.fromMatrix({ ids: range(33), series: 'inference-pass', steps: 2, correct: (p) => (p % 2 === 0 ? 1 : 0) }).toState();
     const padded = Buffer.from(good.correct, 'base64');

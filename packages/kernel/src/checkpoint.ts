@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKPOINT_FILE_NAMES, writeFileAtomic } from '@mgdl/io';
+import { CHECKPOINT_FILE_NAMES, FileWriteError, writeFileAtomic } from '@mgdl/io';
+import { extractArrays, fillArrays, restoreArrays } from './checkpoint-arrays.js';
 import { KernelError } from './errors.js';
 import { tallyFromCheckpoint, type EpochTally } from './epoch-tally.js';
 import type { EpochMetrics } from './types.js';
@@ -44,11 +45,16 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
  * temp-file-and-rename, and the manifest last, so a crash at any moment leaves the previous
  * checkpoint whole. Keeps the previous manifest and data file until the next checkpoint lands.
  * The manifest carries the SHA-256 of the data file and of itself, verified on every read.
+ * Typed arrays anywhere in the other fields (plugin states, ensemble members') are stored in the
+ * data file too, after the weights, with a placeholder in the manifest (checkpoint-arrays.ts).
  */
 export function writeCheckpoint(dir: string, state: CheckpointState): void {
   mkdirSync(dir, { recursive: true });
-  const arrays = [...state.weights, ...state.optimizer.slots];
-  const bytes = new Uint8Array(arrays.reduce((n, a) => n + a.values.byteLength, 0));
+  const { weights: stateWeights, optimizer: stateOptimizer, ...rest } = state;
+  const arrays = [...stateWeights, ...stateOptimizer.slots];
+  const weightBytes = arrays.reduce((n, a) => n + a.values.byteLength, 0);
+  const extracted = extractArrays(rest, weightBytes);
+  const bytes = new Uint8Array(extracted.end);
   let offset = 0;
   const describe = (a: NamedArray) => {
     bytes.set(new Uint8Array(a.values.buffer, a.values.byteOffset, a.values.byteLength), offset);
@@ -57,15 +63,15 @@ export function writeCheckpoint(dir: string, state: CheckpointState): void {
     return entry;
   };
   const dataFile = `checkpoint-${state.step}.bin`;
-  // describe() fills `bytes`: the entries first, then the checksum of what they filled.
-  const weights = state.weights.map(describe);
-  const slots = state.optimizer.slots.map(describe);
-  const manifest = { format: FORMAT, dataFile, bytes: bytes.length, dataSha256: sha256(bytes), ...state, weights, optimizer: { ...state.optimizer, slots } };
+  // describe() and fillArrays() fill `bytes`: the entries first, then the checksum of what they filled.
+  const weights = stateWeights.map(describe);
+  const slots = stateOptimizer.slots.map(describe);
+  fillArrays(bytes, extracted.arrays);
+  const manifest = { format: FORMAT, dataFile, bytes: bytes.length, dataSha256: sha256(bytes), ...(extracted.json as object), weights, optimizer: { ...stateOptimizer, slots } };
   writeFileAtomic(join(dir, dataFile), bytes);
   const previous = existsSync(join(dir, MANIFEST)) ? (latestDataFile.get(dir) ?? parseManifest(join(dir, MANIFEST)).dataFile) : undefined;
-  if (previous !== undefined) writeFileAtomic(join(dir, PREVIOUS), readFileSync(join(dir, MANIFEST)));
-  // The checksum goes last, so the text with it is the text without it and one more key (plugin
-  // state makes manifests megabytes long: stringified once, not twice).
+  if (previous !== undefined) keepAsPrevious(dir);
+  // The checksum goes last, so the text with it is the text without it and one more key.
   const text = JSON.stringify(manifest);
   writeFileAtomic(join(dir, MANIFEST), `${text.slice(0, -1)},"manifestSha256":"${sha256(text)}"}`);
   latestDataFile.set(dir, dataFile);
@@ -73,6 +79,34 @@ export function writeCheckpoint(dir: string, state: CheckpointState): void {
     if (/^checkpoint-\d+\.bin$/.test(file) && file !== dataFile && file !== previous) rmSync(join(dir, file), { force: true });
   }
 }
+
+/**
+ * Makes the current manifest the previous one without reading it: a hard link under a temporary
+ * name renamed over the previous manifest, so either name always holds a whole manifest (the
+ * rename is atomic, and the latest stays in place until its replacement is renamed over it).
+ * Where the file system has no hard links, a copy through writeFileAtomic does the same.
+ * The temporary name is writeFileAtomic's, so removeLeftoverPartials clears one a crash left.
+ */
+function keepAsPrevious(dir: string): void {
+  const target = join(dir, PREVIOUS);
+  const link = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.partial`;
+  try {
+    linkSync(join(dir, MANIFEST), link);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw new FileWriteError(target, error as NodeJS.ErrnoException);
+    writeFileAtomic(target, readFileSync(join(dir, MANIFEST)));
+    return;
+  }
+  try {
+    renameSync(link, target);
+  } catch (error) {
+    rmSync(link, { force: true });
+    throw new FileWriteError(target, error as NodeJS.ErrnoException);
+  }
+}
+
+/** What link() fails with where a file system has no hard links (FAT, some network and FUSE mounts). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /**
  * The data file of the manifest this process last wrote in each directory: the next write keeps it
@@ -122,15 +156,17 @@ function loadState(dir: string, path: string): CheckpointState {
   const data = readFileSync(dataPath);
   if (data.length !== manifest.bytes) throw new KernelError(`${dataPath}: ${data.length} bytes, the manifest says ${manifest.bytes}; the checkpoint is damaged`);
   if (manifest.dataSha256 !== undefined && sha256(data) !== manifest.dataSha256) throw new KernelError(`${dataPath}: its SHA-256 does not match the manifest's; the checkpoint is damaged`);
-  // Copy into an aligned buffer: typed-array views need offsets that are multiples of 4.
-  const buffer = new Uint8Array(data).buffer;
+  // Copy into an aligned buffer: typed-array views need offsets that are multiples of their element size.
+  const aligned = new Uint8Array(data);
+  const buffer = aligned.buffer;
   const load = (e: ArrayEntry): NamedArray => ({
     name: e.name,
     shape: e.shape,
     dtype: e.dtype,
     values: e.dtype === 'int32' ? new Int32Array(buffer, e.offset, e.length) : new Float32Array(buffer, e.offset, e.length),
   });
-  const { format: _format, dataFile: _dataFile, bytes: _bytes, dataSha256: _data, manifestSha256: _manifest, ...state } = manifest;
+  const { format: _format, dataFile: _dataFile, bytes: _bytes, dataSha256: _data, manifestSha256: _manifest, weights: _weights, optimizer: _optimizer, ...json } = manifest;
+  const state = restoreArrays(json, aligned, path) as typeof json;
   const old = state as typeof state & { epochTotals?: Record<string, number> };
   const epochTally = tallyFromCheckpoint(old.epochTally ?? old.epochTotals ?? {});
   delete old.epochTotals;

@@ -191,7 +191,13 @@ export interface KernelPlugin extends ObserverHooks, MutatorHooks {
   perSample?: boolean;
   /** Set when onBatchEnd or onInferencePass needs every sample's logits and label too (classification; implies perSample). */
   logits?: boolean;
-  /** JSON-serialisable state, saved with every checkpoint. */
+  /**
+   * State saved with every checkpoint: JSON values, plus typed arrays (Float32Array, Float64Array,
+   * Int32Array, Uint32Array, Uint8Array) anywhere inside, which the checkpoint stores as bytes in
+   * its data file (no base64, exact to the bit). The key '$mgdl-checkpoint-array' is reserved.
+   * Return copies, not views of storage that training goes on changing.
+   */
   stateDict?(): unknown;
+  /** Gets back what `stateDict` returned: equal JSON values and equal typed arrays of the same kinds, each in its own buffer. */
   loadStateDict?(state: unknown): void;
 }

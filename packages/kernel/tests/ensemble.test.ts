@@ -128,9 +128,9 @@ describe.each(['per-member', 'stacked'] as const)('trainEnsemble, %s products', 
   });
 
   it('resumes after a crash or a preemption exactly where an uninterrupted ensemble would be, a member that had ended included', async () => {
-    /** Per-sample correct counts by id, as forgetting statistics keep them: JSON state saved with every checkpoint. */
-    const tally = (): KernelPlugin & { state: { correct: number[] } } => {
-      const state = { correct: new Array<number>(80).fill(0) };
+    /** Per-sample correct counts by id, as forgetting statistics keep them: a typed array in each member's state, which checkpoints store in binary. */
+    const tally = (): KernelPlugin & { state: { correct: Int32Array } } => {
+      const state = { correct: new Int32Array(80) };
       return {
         name: 'tally',
         perSample: true,

@@ -10,6 +10,7 @@ const ENTRY_POINTS = [
   { file: 'flops/main.ts', command: 'bench:flops', flags: ['threads', 'seconds', 'torch-python', 'no-torch-venv', 'no-torch', 'json'], bad: ['--seconds=-1'], says: "--seconds '-1' must be a positive number" },
   { file: 'cell/seeds.ts', command: 'bench:seeds', flags: ['app', 'seeds', 'epochs', 'width', 'data-dir', 'torch-python', 'no-torch-venv', 'no-torch', 'json'], bad: ['--width', '2.5'], says: "--width '2.5' must be a positive integer" },
   { file: 'ensemble.ts', command: 'bench:ensemble', flags: ['net', 'steps', 'rounds', 'widths', 'members'], bad: ['--members', '1,0'], says: "--members '1,0' must list positive integers, e.g. 1,2,5" },
+  { file: 'checkpoint.ts', command: 'bench:checkpoint', flags: ['members', 'samples', 'epochs', 'writes'], bad: ['--writes', '0'], says: "--writes '0' must be a positive integer" },
   { file: 'forgetting.ts', command: 'bench:forgetting', flags: ['samples', 'steps'], bad: ['--samples', 'many'], says: "--samples 'many' must be a positive integer" },
   { file: 'step-profile.ts', command: 'step-profile', flags: ['nets', 'threads', 'steps', 'rounds', 'unfused'], bad: ['--rounds', 'x'], says: "--rounds 'x' must be a positive integer" },
   { file: 'measure.ts', command: 'measure', flags: ['backend', 'threads', 'nets', 'batch', 'seconds', 'warmup'], bad: ['--warmup=-1'], says: "--warmup '-1' must be a whole number ≥ 0" },

@@ -26,11 +26,13 @@ export function lastLoss({ source }: LastLossOptions): LastLossPlugin {
     name: `last-loss:${source}`,
     values,
     ...(source === 'presentation' ? { perSample: true, onBatchEnd: take } : { onInferencePass: take }),
-    stateDict: () => ({ ids: [...values.keys()], loss: [...values.values()] }),
+    // Typed arrays, which checkpoints store as bytes; the losses came as float32, so nothing is lost.
+    stateDict: () => ({ ids: Int32Array.from(values.keys()), loss: Float32Array.from(values.values()) }),
     loadStateDict(state) {
-      const saved = state as { ids: number[]; loss: number[] };
+      // Number lists in states saved before typed arrays, typed arrays since: both index alike.
+      const saved = state as { ids: ArrayLike<number>; loss: ArrayLike<number> };
       values.clear();
-      saved.ids.forEach((id, i) => values.set(id, saved.loss[i]!));
+      for (let i = 0; i < saved.ids.length; i++) values.set(saved.ids[i]!, saved.loss[i]!);
     },
   };
 }

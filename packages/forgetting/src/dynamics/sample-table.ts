@@ -1,11 +1,11 @@
-import { decodeBase64, encodeBase64 } from '../base64.js';
 import { requireInferencePass } from '../inference-pass.js';
 import type { PerSampleArrays, PerSampleEvent, PerSamplePlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
+import { stateBytes } from '../state-arrays.js';
 
 /*
  * Shared by the three training-dynamics plugins (data maps, AUM, EL2N): where values come
- * from, per-sample storage by id, and its JSON state.
+ * from, per-sample storage by id, and its checkpoint state.
  */
 
 export interface DynamicsOptions {
@@ -30,14 +30,13 @@ const fresh = (kind: Kind, capacity: number): Column => {
   return kind === 'value' ? column.fill(Number.NaN) : column;
 };
 
-const bytesOf = (array: Column | Int32Array): string => encodeBase64(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
-
+/** A table's checkpoint state; states saved before typed arrays hold base64 of the same bytes, which `load` reads too. */
 interface TableState {
   /** Rows: one per sample id seen. */
   size: number;
-  /** Each row's sample id (int32). */
-  ids: string;
-  columns: Record<string, { kind: Kind; data: string }>;
+  /** Each row's sample id. */
+  ids: Int32Array;
+  columns: Record<string, { kind: Kind; data: Column }>;
 }
 
 /**
@@ -114,29 +113,29 @@ export class SampleTable<S extends Record<string, Kind>> {
     return { ids: Int32Array.from(rows, (row) => this.rowIds[row]!), rows: Int32Array.from(rows) };
   }
 
-  /** The ids and the first `size` entries of every column, as base64 of their bytes (exact, and JSON-safe). */
+  /** Copies of the ids and of the first `size` entries of every column (kernel checkpoints store them as bytes). */
   toState(): TableState {
     const columns = this.columns as Record<string, Column>;
-    const encoded = Object.entries(this.kinds).map(([name, kind]) => [name, { kind, data: bytesOf(columns[name]!.subarray(0, this.size)) }]);
-    return { size: this.size, ids: bytesOf(this.rowIds.subarray(0, this.size)), columns: Object.fromEntries(encoded) };
+    const copied = Object.entries(this.kinds).map(([name, kind]) => [name, { kind, data: columns[name]!.slice(0, this.size) }]);
+    return { size: this.size, ids: this.rowIds.slice(0, this.size), columns: Object.fromEntries(copied) };
   }
 
-  /** Replaces the contents with a `toState()` result, which must hold at least the constructor's columns. */
+  /** Replaces the contents with a `toState()` result (or its base64 form), which must hold at least the constructor's columns. */
   load(state: unknown): void {
-    const { size, ids, columns } = (state ?? {}) as Partial<TableState>;
+    const { size, ids, columns } = (state ?? {}) as { size?: number; ids?: unknown; columns?: Record<string, { kind: Kind; data: unknown }> };
     if (!Number.isInteger(size) || size! < 0 || typeof columns !== 'object' || columns === null) throw new Error('not a training-dynamics plugin state');
     const missing = Object.keys(this.kinds).find((name) => !(name in columns));
     if (missing) throw new Error(`training-dynamics state lacks column '${missing}'`);
     // States saved before rows (mgdl 0.1) have no ids: a column's index was the sample id, so every id below size becomes a row (unseen ones keep fresh values, which no result counts).
     const rowIds = Int32Array.from({ length: size! }, (_, i) => i);
-    if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, rowIds.byteLength));
+    if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, Int32Array, rowIds.byteLength));
     const rowOf = new Map<number, number>();
     rowIds.forEach((id, row) => rowOf.set(id, row));
     if (rowOf.size !== size || rowIds.some((id) => id < 0)) throw new Error('training-dynamics state has repeated or negative sample ids');
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
       if (!(kind in KINDS)) throw new Error(`training-dynamics state column '${name}' has unknown kind '${kind}'`);
       const column = fresh(kind, size!);
-      new Uint8Array(column.buffer).set(decodeBytes(name, data, column.byteLength));
+      new Uint8Array(column.buffer).set(decodeBytes(name, data, KINDS[kind], column.byteLength));
       return [name, column, kind] as const;
     });
     this.columns = {} as typeof this.columns;
@@ -148,14 +147,10 @@ export class SampleTable<S extends Record<string, Kind>> {
   }
 }
 
-/** The bytes of a column's base64, which must be `byteLength` long. */
-function decodeBytes(name: string, data: unknown, byteLength: number): Uint8Array {
-  let bytes: Uint8Array;
-  try {
-    bytes = decodeBase64(String(data));
-  } catch {
-    throw new Error(`training-dynamics state column '${name}' is not a base64 string`);
-  }
+/** The bytes of a column (its typed array or, in older states, its base64), which must be `byteLength` long. */
+function decodeBytes(name: string, data: unknown, kind: Parameters<typeof stateBytes>[1], byteLength: number): Uint8Array {
+  const bytes = stateBytes(data, kind);
+  if (!bytes) throw new Error(`training-dynamics state column '${name}' is not a base64 string or a ${kind.name}`);
   if (bytes.length !== byteLength) throw new Error(`training-dynamics state column '${name}' has ${bytes.length} bytes, expected ${byteLength}`);
   return bytes;
 }
