@@ -151,10 +151,11 @@ export class History {
       observed[w]! |= bit;
     }
     const offset = step * this.samples;
-    for (const [name, values] of Object.entries(floats)) {
+    for (const name of this.floatNames) {
+      const values = floats[name];
       if (values === undefined) continue;
       // Looked up only now: starting a step may have moved the storage.
-      const store = this.#floats.get(name as FloatSeries)!;
+      const store = this.#floats.get(name)!;
       for (let k = 0; k < n; k++) store[offset + positions[k]!] = values[k]!;
     }
   }
@@ -245,11 +246,20 @@ export class History {
     if (this.#positions.length < ids.length) this.#positions = new Int32Array(Math.max(ids.length, 2 * this.#positions.length));
     const positions = this.#positions;
     const lookup = this.#lookup;
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      const p = (lookup instanceof Int32Array ? lookup[id] : lookup.get(id)) ?? -1;
-      if (p < 0) throw new HistoryError(`record: unknown sample id ${id}`, {}, 'the history was created without it');
-      positions[k] = p;
+    // The kind of lookup is tested once per batch, not per sample.
+    if (lookup instanceof Int32Array) {
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        const p = id >= 0 && id < lookup.length ? lookup[id]! : -1;
+        if (p < 0) throw unknownId(id);
+        positions[k] = p;
+      }
+    } else {
+      for (let k = 0; k < ids.length; k++) {
+        const p = lookup.get(ids[k]!) ?? -1;
+        if (p < 0) throw unknownId(ids[k]!);
+        positions[k] = p;
+      }
     }
     return positions;
   }
@@ -281,6 +291,8 @@ export class History {
     this.#capacity = capacity;
   }
 }
+
+const unknownId = (id: number) => new HistoryError(`record: unknown sample id ${id}`, {}, 'the history was created without it');
 
 /** Raw little-endian bytes of a typed array (a view, not a copy). */
 export function bytesOf(view: Int32Array | Uint32Array | Float32Array): Uint8Array {

@@ -2,6 +2,7 @@ import { decodeBase64, encodeBase64 } from '../base64.js';
 import { requireInferencePass } from '../inference-pass.js';
 import type { PerSampleArrays, PerSampleEvent, PerSamplePlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
+import { BatchBuffer, IdLookup } from '../sample-index.js';
 
 /*
  * Shared by the three training-dynamics plugins (data maps, AUM, EL2N): where values come
@@ -51,7 +52,9 @@ export class SampleTable<S extends Record<string, Kind>> {
   size = 0;
   private capacity = 0;
   private rowIds = new Int32Array(0);
-  private rowOf = new Map<number, number>();
+  private rowOf = new IdLookup();
+  /** What `rows` returns: a buffer reused while batches keep their length. */
+  private batchRows = new BatchBuffer();
   /** Indexed by row (`rows`, `row`), not by id. */
   columns = {} as { [K in keyof S]: ColumnOf<S[K]> };
   private kinds: Record<string, Kind> = {};
@@ -71,18 +74,21 @@ export class SampleTable<S extends Record<string, Kind>> {
 
   /** The row of `id`, or undefined when it never arrived. */
   row(id: number): number | undefined {
-    return this.rowOf.get(id);
+    const row = this.rowOf.get(id);
+    return row < 0 ? undefined : row;
   }
 
-  /** Each id's row, adding rows (with fresh values) for ids not seen before. */
+  /** Each id's row, adding rows (with fresh values) for ids not seen before. The result is valid until the next call. */
   rows(ids: Int32Array): Int32Array {
-    const bad = ids.find((id) => id < 0);
-    if (bad !== undefined) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${bad}`);
-    const rows = new Int32Array(ids.length);
+    // Checked before any row is added, so a refused batch changes nothing.
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i]! < 0) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${ids[i]}`);
+    }
+    const rows = this.batchRows.of(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       let row = this.rowOf.get(id);
-      if (row === undefined) {
+      if (row < 0) {
         if (this.size === this.capacity) this.grow();
         row = this.size++;
         this.rowIds[row] = id;
@@ -130,7 +136,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     // States saved before rows (mgdl 0.1) have no ids: a column's index was the sample id, so every id below size becomes a row (unseen ones keep fresh values, which no result counts).
     const rowIds = Int32Array.from({ length: size! }, (_, i) => i);
     if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, rowIds.byteLength));
-    const rowOf = new Map<number, number>();
+    const rowOf = new IdLookup();
     rowIds.forEach((id, row) => rowOf.set(id, row));
     if (rowOf.size !== size || rowIds.some((id) => id < 0)) throw new Error('training-dynamics state has repeated or negative sample ids');
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
@@ -174,8 +180,9 @@ export function observe<F extends Field>(
   table: Pick<SampleTable<Record<string, Kind>>, 'rows'>,
   take: (epoch: number, rows: Int32Array, values: Fields<F>) => void,
 ): Pick<PerSamplePlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
+  // Refilled by every batch rather than made anew: `take` reads it before the next one.
+  const values = {} as Fields<F>;
   const deliver = (event: PerSampleEvent): void => {
-    const values = {} as Fields<F>;
     for (const field of fields) {
       const array = event[field];
       if (!array) throw new Error(`${plugin} needs per-sample '${field}', which only classification losses provide`);
