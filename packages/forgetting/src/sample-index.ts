@@ -3,8 +3,13 @@
  * sample instead of a Map lookup, built once and kept for the whole run.
  */
 
-/** Dense slots beyond 4 per entry (plus this many) would waste memory: such ids go to a Map instead. */
-const DENSE_SLACK = 1 << 16;
+/**
+ * Dense slots are 4 bytes per id up to the largest: free up to this many (1 MiB, any dataset's
+ * indices up to 262,143), beyond it allowed up to 8 per entry; larger ids go to a Map instead.
+ */
+const DENSE_FREE = 1 << 18;
+/** The first dense array's slots (256 KiB): one allocation for the ids of MNIST's or CIFAR's training split, in any order. */
+const DENSE_FIRST = 1 << 16;
 
 /**
  * Maps sample ids to non-negative integers (a row, a position). While the ids are compact (the
@@ -40,9 +45,9 @@ export class IdLookup {
 
   private makeRoom(id: number): void {
     const dense = this.dense!;
-    const length = Math.max(16, 2 * dense.length, id + 1);
-    if (id >= 0 && length <= 4 * (this.size + 1) + DENSE_SLACK) {
-      const grown = new Int32Array(length);
+    const limit = Math.max(DENSE_FREE, 8 * (this.size + 1));
+    if (id >= 0 && id < limit) {
+      const grown = new Int32Array(Math.min(limit, Math.max(DENSE_FIRST, 2 * dense.length, id + 1)));
       grown.set(dense);
       this.dense = grown;
       return;
