@@ -311,7 +311,9 @@ function assertLittleEndian(): void {
   if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new HistoryError('history serialisation needs a little-endian host');
 }
 
-// Dense when ids are compact (the usual 0…N−1), since a Map costs far more per lookup and per entry.
+// Dense when ids are compact (the usual 0…N−1) or small (a subset of a dataset's indices, 1 MiB at
+// most), since a Map costs far more per lookup and per entry.
+const DENSE_FREE = 1 << 18;
 function lookupOf(ids: Int32Array): Int32Array | Map<number, number> {
   let max = -1;
   for (let i = 0; i < ids.length; i++) {
@@ -321,7 +323,7 @@ function lookupOf(ids: Int32Array): Int32Array | Map<number, number> {
   }
   const duplicate = (id: number, first: number, i: number) =>
     new HistoryError(`sample id ${id} appears at positions ${first} and ${i}`, {}, 'ids must be distinct non-negative integers');
-  if (max < 4 * ids.length) {
+  if (max < Math.max(DENSE_FREE, 4 * ids.length)) {
     const dense = new Int32Array(max + 1).fill(-1);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
