@@ -130,3 +130,17 @@ describe('per-sample plugins over ids that repeat, are far apart, or first arriv
     expect(margins.stateDict!()).toEqual(before);
   });
 });
+
+describe('the README example', () => {
+  it('numbers ids as the README says', () => {
+    const index = new SampleIndex();
+    const loss = new Float32Array(60_000);
+    const positions = index.add(Int32Array.of(41_007, 5, 41_007));
+    expect(Array.from(positions)).toEqual([0, 1, 0]);
+    loss.set([0.7], positions[0]);
+    expect(loss[0]).toBe(Math.fround(0.7));
+    expect(index.positionOf(5)).toBe(1);
+    expect(index.positionOf(6)).toBe(-1);
+    expect(Array.from(index.ids())).toEqual([41007, 5]);
+  });
+});
