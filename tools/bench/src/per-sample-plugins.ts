@@ -27,7 +27,7 @@ const HELP = `Usage: npm run bench:per-sample -- [options]
   -h, --help    this text`;
 const cli = commandLine('bench:per-sample', HELP, { members: { type: 'string', default: '10' }, epochs: { type: 'string', default: '5' }, samples: { type: 'string', default: '10000' } });
 const [members, epochs, samples] = [cli.value('members', positiveInteger), cli.value('epochs', positiveInteger), cli.value('samples', positiveInteger)];
-if (samples > 60_000) throw new Error(`--samples ${samples}: at most 60000 (MNIST's training split)`);
+if (samples > 60_000) cli.fail(`--samples '${samples}' must be at most 60000 (the ids are MNIST's training split)`);
 const BATCH = 128;
 const control: RunControl = { stop: () => undefined };
 
