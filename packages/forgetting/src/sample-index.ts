@@ -129,11 +129,10 @@ export class BatchBuffer {
   }
 }
 
-/** `array` when it holds `length` entries, else a copy padded with `fill`, length at least `length`. */
-export function withRoom<A extends Float32Array | Float64Array | Int32Array | Uint32Array>(array: A, length: number, fill = 0): A {
+/** `array` when it holds at least `length` entries, else a copy of it padded with zeros to `length`. */
+export function withRoom<A extends Float32Array | Float64Array | Int32Array | Uint32Array>(array: A, length: number): A {
   if (array.length >= length) return array;
   const grown = new (array.constructor as new (length: number) => A)(length);
-  if (fill !== 0) grown.fill(fill, array.length);
   grown.set(array);
   return grown;
 }

@@ -11,6 +11,8 @@ export function perSampleHistograms(forgetting: (() => History) | undefined) {
   const index = new SampleIndex();
   const loss = new EpochLatest();
   const margin = new EpochLatest();
+  /** The finite values the epoch's histograms show, in the order their samples first arrived in it. */
+  const epochValues = () => ({ loss: loss.finiteValues(), margin: margin.finiteValues() });
   return {
     observe(event: { ids: Int32Array; loss?: Float32Array; margin?: Float32Array }) {
       if (!event.loss && !event.margin) return;
@@ -18,14 +20,13 @@ export function perSampleHistograms(forgetting: (() => History) | undefined) {
       if (event.loss) loss.observe(positions, event.loss, index.capacity);
       if (event.margin) margin.observe(positions, event.margin, index.capacity);
     },
-    /** The finite values the epoch's histograms show, in the order their samples first arrived in it. */
-    epochValues(): { loss: number[]; margin: number[] } {
-      return { loss: loss.finiteValues(), margin: margin.finiteValues() };
-    },
+    epochValues,
     /** Writes the epoch's histograms and starts the next epoch. */
     write(file: EventFileWriter, step: number) {
-      if (loss.count) file.histogram('per_sample/loss', loss.finiteValues(), step);
-      if (margin.count) file.histogram('per_sample/margin', margin.finiteValues(), step);
+      const values = epochValues();
+      // A series observed this epoch gets its histogram even when none of its values is finite.
+      if (loss.count) file.histogram('per_sample/loss', values.loss, step);
+      if (margin.count) file.histogram('per_sample/margin', values.margin, step);
       const counts = forgetting ? forgettingEventsSoFar(forgetting()) : [];
       if (counts.length) {
         // One bucket per count: forgetting counts are small integers.
