@@ -23,6 +23,13 @@ export class IdLookup {
   private dense: Int32Array | undefined = new Int32Array(0);
   private sparse: Map<number, number> | undefined;
 
+  /** Each of `ids` to its index in `ids` (the last index of a repeated id). */
+  static of(ids: Int32Array): IdLookup {
+    const lookup = new IdLookup();
+    for (let i = 0; i < ids.length; i++) lookup.set(ids[i]!, i);
+    return lookup;
+  }
+
   /** The value of `id`, −1 when none was set. */
   get(id: number): number {
     const dense = this.dense;

@@ -1,8 +1,8 @@
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { requireInferencePass } from '../inference-pass.js';
 import type { PerSampleArrays, PerSampleEvent, PerSamplePlugin } from '../kernel-shape.js';
-import type { Series } from '../history.js';
 import { BatchBuffer, IdLookup } from '../sample-index.js';
+import type { Series } from '../history.js';
 
 /*
  * Shared by the three training-dynamics plugins (data maps, AUM, EL2N): where values come
@@ -136,7 +136,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     // States saved before rows (mgdl 0.1) have no ids: a column's index was the sample id, so every id below size becomes a row (unseen ones keep fresh values, which no result counts).
     const rowIds = Int32Array.from({ length: size! }, (_, i) => i);
     if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, rowIds.byteLength));
-    const rowOf = new IdLookup();
+    const rowOf = new Map<number, number>();
     rowIds.forEach((id, row) => rowOf.set(id, row));
     if (rowOf.size !== size || rowIds.some((id) => id < 0)) throw new Error('training-dynamics state has repeated or negative sample ids');
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
@@ -150,7 +150,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     for (const [name, column, kind] of decoded) this.install(name, column, kind);
     this.size = this.capacity = size!;
     this.rowIds = rowIds;
-    this.rowOf = rowOf;
+    this.rowOf = IdLookup.of(rowIds);
   }
 }
 
