@@ -98,19 +98,20 @@ export class SampleIndex {
   /** The position of each of `ids`, adding the ids not seen before. The result is a buffer reused by the next call. */
   add(ids: Int32Array): Int32Array {
     const positions = this.positions.of(ids.length);
-    const lookup = this.lookup;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      let position = lookup.get(id);
-      if (position < 0) {
-        position = lookup.size;
-        if (position === this.order.length) this.grow();
-        this.order[position] = id;
-        lookup.set(id, position);
-      }
-      positions[i] = position;
-    }
+    for (let i = 0; i < ids.length; i++) positions[i] = this.addOne(ids[i]!);
     return positions;
+  }
+
+  /** The position of `id`, which it gets now if it never arrived. */
+  addOne(id: number): number {
+    let position = this.lookup.get(id);
+    if (position < 0) {
+      position = this.lookup.size;
+      if (position === this.order.length) this.grow();
+      this.order[position] = id;
+      this.lookup.set(id, position);
+    }
+    return position;
   }
 
   private grow(): void {

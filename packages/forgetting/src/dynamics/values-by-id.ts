@@ -22,7 +22,9 @@ export class ValuesById implements Map<number, number> {
   }
 
   set(id: number, value: number): this {
-    this.setBatch(Int32Array.of(id), [value]);
+    const position = this.index.addOne(id);
+    this.stored = withRoom(this.stored, this.index.capacity);
+    this.stored[position] = value;
     return this;
   }
 
