@@ -163,10 +163,11 @@ export class History {
       observed[w]! |= bit;
     }
     const offset = step * this.samples;
-    for (const [name, values] of Object.entries(floats)) {
+    for (const name of this.floatNames) {
+      const values = floats[name];
       if (values === undefined) continue;
       // Looked up only now: starting a step may have moved the storage.
-      const store = this.#floats.get(name as FloatSeries)!;
+      const store = this.#floats.get(name)!;
       for (let k = 0; k < n; k++) store[offset + positions[k]!] = values[k]!;
     }
   }
@@ -275,11 +276,20 @@ export class History {
     if (this.#positions.length < ids.length) this.#positions = new Int32Array(Math.max(ids.length, 2 * this.#positions.length));
     const positions = this.#positions;
     const lookup = this.#lookup;
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
-      const p = (lookup instanceof Int32Array ? lookup[id] : lookup.get(id)) ?? -1;
-      if (p < 0) throw new HistoryError(`record: unknown sample id ${id}`, {}, 'the history was created without it');
-      positions[k] = p;
+    // The kind of lookup is tested once per batch, not per sample.
+    if (lookup instanceof Int32Array) {
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        const p = id >= 0 && id < lookup.length ? lookup[id]! : -1;
+        if (p < 0) throw unknownId(id);
+        positions[k] = p;
+      }
+    } else {
+      for (let k = 0; k < ids.length; k++) {
+        const p = lookup.get(ids[k]!) ?? -1;
+        if (p < 0) throw unknownId(ids[k]!);
+        positions[k] = p;
+      }
     }
     return positions;
   }
@@ -312,6 +322,8 @@ export class History {
   }
 }
 
+const unknownId = (id: number) => new HistoryError(`record: unknown sample id ${id}`, {}, 'the history was created without it');
+
 /** Raw little-endian bytes of a typed array (a view, not a copy). */
 export function bytesOf(view: Int32Array | Uint32Array | Float32Array): Uint8Array {
   assertLittleEndian();
@@ -329,7 +341,9 @@ function assertLittleEndian(): void {
   if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new HistoryError('history serialisation needs a little-endian host');
 }
 
-// Dense when ids are compact (the usual 0…N−1), since a Map costs far more per lookup and per entry.
+// Dense when ids are compact (the usual 0…N−1) or small (a subset of a dataset's indices, 1 MiB at
+// most), since a Map costs far more per lookup and per entry.
+const DENSE_FREE = 1 << 18;
 function lookupOf(ids: Int32Array): Int32Array | Map<number, number> {
   let max = -1;
   for (let i = 0; i < ids.length; i++) {
@@ -339,7 +353,7 @@ function lookupOf(ids: Int32Array): Int32Array | Map<number, number> {
   }
   const duplicate = (id: number, first: number, i: number) =>
     new HistoryError(`sample id ${id} appears at positions ${first} and ${i}`, {}, 'ids must be distinct non-negative integers');
-  if (max < 4 * ids.length) {
+  if (max < Math.max(DENSE_FREE, 4 * ids.length)) {
     const dense = new Int32Array(max + 1).fill(-1);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;

@@ -12,6 +12,7 @@ export { mesoGroups, parseGroups, type BatchOrder } from './groups.js';
 export type { PerSampleArrays, PerSampleEvent, PerSamplePlugin, RecorderPlugin } from './kernel-shape.js';
 export { forgettingStatistics, type ForgettingStatisticsOptions, type ForgettingStatisticsPlugin, type RecordingMode } from './plugin.js';
 export * from './dynamics/index.js';
+export { SampleIndex, withRoom } from './sample-index.js';
 export { dynamicsRecorder, type DynamicsRecorder, type DynamicsRecorderOptions } from './recorder.js';
 export { perSampleEvent, scoreRow, type CorrectnessUpdate, type RecorderUpdate, type ScoredArrays, type ScoredUpdate, type Scores } from './per-sample-event.js';
 export { FORMAT_DESCRIPTIONS, IMPORT_FORMATS, recordsToDynamics, type DynamicsRecord, type ImportedDynamics, type ImportFormat, type RecordSource } from './import/records.js';

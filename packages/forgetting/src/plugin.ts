@@ -27,8 +27,11 @@ export interface ForgettingStatisticsPlugin extends PerSamplePlugin {
   analyze(series: Series, options?: AnalyzeOptions): Analysis;
 }
 
-const floatsOf = (event: PerSampleEvent, names: readonly FloatSeries[]) =>
-  Object.fromEntries(names.map((name) => [name, event[name]])) as Partial<Record<FloatSeries, Float32Array>>;
+/** `names`' arrays of the event, in `into` (one object refilled by every batch: `record` reads it and keeps nothing). */
+const floatsOf = (event: PerSampleEvent, names: readonly FloatSeries[], into: Partial<Record<FloatSeries, Float32Array>>) => {
+  for (const name of names) into[name] = event[name];
+  return into;
+};
 
 /**
  * Records per-sample correctness histories during training, for the forgetting statistics:
@@ -43,15 +46,16 @@ export function forgettingStatistics({ ids, mode = 'presentation', floats = [] }
     return history;
   };
   let passesSeen = 0;
+  const batchFloats: Partial<Record<FloatSeries, Float32Array>> = {};
   return {
     name: 'forgetting-statistics',
     perSample: histories.has('presentation'),
     onBatchEnd: histories.has('presentation')
-      ? (event) => get('presentation').record(event.epoch, event.ids, event.correct!, floatsOf(event, floats))
+      ? (event) => get('presentation').record(event.epoch, event.ids, event.correct!, floatsOf(event, floats, batchFloats))
       : undefined,
     onInferencePass: histories.has('inference-pass')
       ? (event) => {
-          get('inference-pass').record(passesSeen++, event.ids, event.correct!, floatsOf(event, floats));
+          get('inference-pass').record(passesSeen++, event.ids, event.correct!, floatsOf(event, floats, batchFloats));
         }
       : undefined,
     onRunStart: (info) => {

@@ -12,6 +12,7 @@ const ENTRY_POINTS = [
   { file: 'ensemble.ts', command: 'bench:ensemble', flags: ['net', 'steps', 'rounds', 'widths', 'members'], bad: ['--members', '1,0'], says: "--members '1,0' must list positive integers, e.g. 1,2,5" },
   { file: 'checkpoint.ts', command: 'bench:checkpoint', flags: ['members', 'samples', 'epochs', 'writes'], bad: ['--writes', '0'], says: "--writes '0' must be a positive integer" },
   { file: 'forgetting.ts', command: 'bench:forgetting', flags: ['samples', 'steps'], bad: ['--samples', 'many'], says: "--samples 'many' must be a positive integer" },
+  { file: 'per-sample-plugins.ts', command: 'bench:per-sample', flags: ['members', 'epochs', 'samples'], bad: ['--samples', '60001'], says: "--samples '60001' must be at most 60000 (the ids are MNIST's training split)" },
   { file: 'step-profile.ts', command: 'step-profile', flags: ['nets', 'threads', 'steps', 'rounds', 'unfused'], bad: ['--rounds', 'x'], says: "--rounds 'x' must be a positive integer" },
   { file: 'measure.ts', command: 'measure', flags: ['backend', 'threads', 'nets', 'batch', 'seconds', 'warmup'], bad: ['--warmup=-1'], says: "--warmup '-1' must be a whole number ≥ 0" },
 ];

@@ -1,5 +1,6 @@
 import type { PerSamplePlugin } from '../kernel-shape.js';
 import type { Series } from '../history.js';
+import { ValuesById } from './values-by-id.js';
 
 export interface LastLossOptions {
   /** Which per-sample losses to keep: each batch's training-mode 'presentation' or the 'inference-pass' after each epoch. */
@@ -17,10 +18,9 @@ export interface LastLossPlugin extends PerSamplePlugin {
  * travels with checkpoints, so a resumed run keeps the losses of samples not yet seen again.
  */
 export function lastLoss({ source }: LastLossOptions): LastLossPlugin {
-  const values = new Map<number, number>();
+  const values = new ValuesById();
   const take = (event: { ids: Int32Array; loss?: Float32Array }) => {
-    if (!event.loss) return;
-    for (let i = 0; i < event.ids.length; i++) values.set(event.ids[i]!, event.loss[i]!);
+    if (event.loss) values.setBatch(event.ids, event.loss);
   };
   return {
     name: `last-loss:${source}`,

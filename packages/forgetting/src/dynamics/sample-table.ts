@@ -1,5 +1,6 @@
 import { requireInferencePass } from '../inference-pass.js';
 import type { PerSampleArrays, PerSampleEvent, PerSamplePlugin } from '../kernel-shape.js';
+import { BatchBuffer, IdLookup } from '../sample-index.js';
 import type { Series } from '../history.js';
 import { stateBytes } from '../state-arrays.js';
 
@@ -50,7 +51,9 @@ export class SampleTable<S extends Record<string, Kind>> {
   size = 0;
   private capacity = 0;
   private rowIds = new Int32Array(0);
-  private rowOf = new Map<number, number>();
+  private rowOf = new IdLookup();
+  /** What `rows` returns: a buffer reused while batches keep their length. */
+  private batchRows = new BatchBuffer();
   /** Indexed by row (`rows`, `row`), not by id. */
   columns = {} as { [K in keyof S]: ColumnOf<S[K]> };
   private kinds: Record<string, Kind> = {};
@@ -70,18 +73,21 @@ export class SampleTable<S extends Record<string, Kind>> {
 
   /** The row of `id`, or undefined when it never arrived. */
   row(id: number): number | undefined {
-    return this.rowOf.get(id);
+    const row = this.rowOf.get(id);
+    return row < 0 ? undefined : row;
   }
 
-  /** Each id's row, adding rows (with fresh values) for ids not seen before. */
+  /** Each id's row, adding rows (with fresh values) for ids not seen before. The result is valid until the next call. */
   rows(ids: Int32Array): Int32Array {
-    const bad = ids.find((id) => id < 0);
-    if (bad !== undefined) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${bad}`);
-    const rows = new Int32Array(ids.length);
+    // Checked before any row is added, so a refused batch changes nothing.
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i]! < 0) throw new RangeError(`sample ids must be dataset indices (non-negative), got ${ids[i]}`);
+    }
+    const rows = this.batchRows.of(ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       let row = this.rowOf.get(id);
-      if (row === undefined) {
+      if (row < 0) {
         if (this.size === this.capacity) this.grow();
         row = this.size++;
         this.rowIds[row] = id;
@@ -143,7 +149,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     for (const [name, column, kind] of decoded) this.install(name, column, kind);
     this.size = this.capacity = size!;
     this.rowIds = rowIds;
-    this.rowOf = rowOf;
+    this.rowOf = IdLookup.of(rowIds);
   }
 }
 
@@ -169,8 +175,9 @@ export function observe<F extends Field>(
   table: Pick<SampleTable<Record<string, Kind>>, 'rows'>,
   take: (epoch: number, rows: Int32Array, values: Fields<F>) => void,
 ): Pick<PerSamplePlugin, 'perSample' | 'onRunStart' | 'onBatchEnd' | 'onInferencePass'> {
+  // Refilled by every batch rather than made anew: `take` reads it before the next one.
+  const values = {} as Fields<F>;
   const deliver = (event: PerSampleEvent): void => {
-    const values = {} as Fields<F>;
     for (const field of fields) {
       const array = event[field];
       if (!array) throw new Error(`${plugin} needs per-sample '${field}', which only classification losses provide`);

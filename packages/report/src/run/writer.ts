@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { eventPass, type History } from '@mgdl/forgetting';
+import type { History } from '@mgdl/forgetting';
 import { writeFileAtomic } from '@mgdl/io';
 import type { EpochMetrics, KernelPlugin, RunSummary } from '@mgdl/kernel';
 import { EventFileWriter } from '../tensorboard/index.js';
@@ -11,6 +11,7 @@ import { scaleTracesSchema, type ScaleTraces } from './traces.js';
 import { gitSha, packageVersions } from './params.js';
 import { recordedSeeds, writeRunParams } from './params-file.js';
 import { galleryJson, type GalleryFile } from '../samples/gallery.js';
+import { perSampleHistograms } from './per-sample-histograms.js';
 
 export interface RunWriterOptions {
   dir: string;
@@ -210,49 +211,6 @@ function wholeLines(path: string): string[] {
   const end = text.lastIndexOf('\n') + 1;
   if (end < text.length) process.emitWarning(`${path}: dropped a last line cut short (${text.length - end} bytes without a newline, e.g. by a full disk); the resumed run writes it again`);
   return text.slice(0, end).split('\n').filter(Boolean);
-}
-
-/**
- * Per-sample values of the current epoch for the TensorBoard histograms: loss and margin of each
- * sample's latest presentation, and, from the `forgetting` history, each sample's forgetting events
- * so far (right → wrong between observations), for the samples observed so far.
- */
-function perSampleHistograms(forgetting: (() => History) | undefined) {
-  let loss = new Map<number, number>();
-  let margin = new Map<number, number>();
-  return {
-    observe(event: { ids: Int32Array; loss?: Float32Array; margin?: Float32Array }) {
-      const { ids } = event;
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        if (event.loss) loss.set(id, event.loss[i]!);
-        if (event.margin) margin.set(id, event.margin[i]!);
-      }
-    },
-    write(file: EventFileWriter, step: number) {
-      const finite = (values: Iterable<number>) => [...values].filter(Number.isFinite);
-      if (loss.size) file.histogram('per_sample/loss', finite(loss.values()), step);
-      if (margin.size) file.histogram('per_sample/margin', finite(margin.values()), step);
-      const counts = forgetting ? forgettingEventsSoFar(forgetting()) : [];
-      if (counts.length) {
-        // One bucket per count: forgetting counts are small integers.
-        file.histogram('per_sample/forgetting_events', counts, step, { buckets: Math.max(1, Math.min(50, Math.max(...counts) - Math.min(...counts))) });
-      }
-      if (loss.size || margin.size || counts.length) file.flush();
-      loss = new Map();
-      margin = new Map();
-    },
-  };
-}
-
-/** Each observed sample's forgetting events, as @mgdl/forgetting counts them (Toneva's "not learned" start). */
-function forgettingEventsSoFar(history: History): number[] {
-  if (history.steps === 0) return [];
-  const events = eventPass(history).perSample.forgettingEvents;
-  const observed = history.observedWords();
-  const seen = new Uint32Array(history.rowWords);
-  for (let w = 0; w < observed.length; w++) seen[w % history.rowWords]! |= observed[w]!;
-  return Array.from(events).filter((_, p) => (seen[p >>> 5]! >>> (p & 31)) & 1);
 }
 
 /** @deprecated use `runWriter` (a recorder is now only @mgdl/forgetting's `dynamicsRecorder`); removed in 0.3.0. */
