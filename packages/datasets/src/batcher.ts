@@ -210,6 +210,9 @@ function lookUpPixels(pixels: Dataset['x'], positions: Int32Array, size: number,
 
 const copiesByBackend = new Map<string, boolean>();
 
+/** GPU backends upload from the array they were given when a kernel first needs it, and a synchronous read stalls them: no probe, no reuse. */
+const LAZY_UPLOAD_BACKENDS = new Set(['webgpu', 'webgl']);
+
 /**
  * Whether the active backend copies a typed array into its own memory when a tensor is made of it
  * (wasm does; cpu keeps the array as the tensor's storage), probed once per backend: only then may
@@ -217,6 +220,7 @@ const copiesByBackend = new Map<string, boolean>();
  */
 function backendCopiesTensorValues(): boolean {
   const backend = tf.getBackend();
+  if (LAZY_UPLOAD_BACKENDS.has(backend)) return false;
   let copies = copiesByBackend.get(backend);
   if (copies === undefined) {
     const probe = Float32Array.of(1);
