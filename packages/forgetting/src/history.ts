@@ -173,19 +173,10 @@ export class History {
   }
 
   toState(): HistoryState {
-    const floats: Partial<Record<FloatSeries, string>> = {};
-    for (const name of this.floatNames) floats[name] = base64Of(this.float(name)!);
-    return {
-      format: STATE_FORMAT,
-      version: 1,
-      series: this.series,
-      samples: this.samples,
-      steps: this.#steps,
-      ids: base64Of(this.ids),
-      correct: base64Of(this.words()),
-      observed: base64Of(this.observedWords()),
-      floats,
-    };
+    const { ids, correct, observed, floats, ...header } = this.toBinaryState();
+    const encoded: Partial<Record<FloatSeries, string>> = {};
+    for (const [name, values] of Object.entries(floats) as [FloatSeries, Float32Array][]) encoded[name] = base64Of(values);
+    return { ...header, ids: base64Of(ids), correct: base64Of(correct), observed: base64Of(observed), floats: encoded };
   }
 
   /** `toState()` with copies of the arrays instead of base64 (see HistoryBinaryState). */
