@@ -1,6 +1,7 @@
 import { encodeBase64 } from './base64.js';
 import { HistoryError } from './errors.js';
 import { renamedSeries } from './legacy-names.js';
+import { BatchBuffer, IdLookup } from './sample-index.js';
 import { stateBytes, type StateArrayKind } from './state-arrays.js';
 
 /** Optional per-sample float series a history can keep next to correctness. */
@@ -83,14 +84,14 @@ export class History {
   readonly samples: number;
   readonly rowWords: number;
   readonly floatNames: readonly FloatSeries[];
-  readonly #lookup: Int32Array | Map<number, number>;
+  readonly #lookup: IdLookup;
   #steps = 0;
   #capacity = 0;
   #bits: Uint32Array = new Uint32Array(0);
   #observed: Uint32Array = new Uint32Array(0);
   readonly #floats = new Map<FloatSeries, Float32Array>();
   /** Positions of the batch being recorded, reused so that `record` allocates nothing per call. */
-  #positions: Int32Array = new Int32Array(0);
+  readonly #positions = new BatchBuffer();
 
   constructor({ ids, series, floats = [] }: { ids: Int32Array; series: Series; floats?: readonly FloatSeries[] }) {
     if (!SERIES.includes(series)) throw new HistoryError(`unknown series '${String(series)}'`, {}, `expected ${SERIES.map((x) => `'${x}'`).join(' or ')}`);
@@ -112,8 +113,7 @@ export class History {
 
   /** Position of a sample id, −1 when the history does not hold it. */
   positionOf(id: number): number {
-    const lookup = this.#lookup;
-    return (lookup instanceof Int32Array ? lookup[id] : lookup.get(id)) ?? -1;
+    return this.#lookup.get(id);
   }
 
   correct(position: number, step: number): 0 | 1 {
@@ -264,23 +264,11 @@ export class History {
   }
 
   #resolve(ids: Int32Array): Int32Array {
-    if (this.#positions.length < ids.length) this.#positions = new Int32Array(Math.max(ids.length, 2 * this.#positions.length));
-    const positions = this.#positions;
-    const lookup = this.#lookup;
-    // The kind of lookup is tested once per batch, not per sample.
-    if (lookup instanceof Int32Array) {
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
-        const p = id >= 0 && id < lookup.length ? lookup[id]! : -1;
-        if (p < 0) throw unknownId(id);
-        positions[k] = p;
-      }
-    } else {
-      for (let k = 0; k < ids.length; k++) {
-        const p = lookup.get(ids[k]!) ?? -1;
-        if (p < 0) throw unknownId(ids[k]!);
-        positions[k] = p;
-      }
+    const positions = this.#positions.of(ids.length);
+    for (let k = 0; k < ids.length; k++) {
+      const p = this.#lookup.get(ids[k]!);
+      if (p < 0) throw new HistoryError(`record: unknown sample id ${ids[k]}`, {}, 'the history was created without it');
+      positions[k] = p;
     }
     return positions;
   }
@@ -313,8 +301,6 @@ export class History {
   }
 }
 
-const unknownId = (id: number) => new HistoryError(`record: unknown sample id ${id}`, {}, 'the history was created without it');
-
 /** Raw little-endian bytes of a typed array (a view, not a copy). */
 export function bytesOf(view: Int32Array | Uint32Array | Float32Array): Uint8Array {
   assertLittleEndian();
@@ -332,35 +318,18 @@ function assertLittleEndian(): void {
   if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new HistoryError('history serialisation needs a little-endian host');
 }
 
-// Dense when ids are compact (the usual 0…N−1) or small (a subset of a dataset's indices, 1 MiB at
-// most), since a Map costs far more per lookup and per entry.
-const DENSE_FREE = 1 << 18;
-function lookupOf(ids: Int32Array): Int32Array | Map<number, number> {
-  let max = -1;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id < 0) throw new HistoryError(`sample id ${id} at position ${i} is negative`, {}, 'ids must be distinct non-negative integers');
-    if (id > max) max = id;
+/** The position of each id; refuses negative and repeated ids, naming them. */
+function lookupOf(ids: Int32Array): IdLookup {
+  const rule = 'ids must be distinct non-negative integers';
+  const negative = ids.findIndex((id) => id < 0);
+  if (negative >= 0) throw new HistoryError(`sample id ${ids[negative]} at position ${negative} is negative`, {}, rule);
+  const lookup = IdLookup.of(ids);
+  if (lookup.size !== ids.length) {
+    // IdLookup keeps a repeated id's last position: the first position whose id maps elsewhere is its first occurrence.
+    const first = ids.findIndex((id, i) => lookup.get(id) !== i);
+    throw new HistoryError(`sample id ${ids[first]} appears at positions ${first} and ${ids.indexOf(ids[first]!, first + 1)}`, {}, rule);
   }
-  const duplicate = (id: number, first: number, i: number) =>
-    new HistoryError(`sample id ${id} appears at positions ${first} and ${i}`, {}, 'ids must be distinct non-negative integers');
-  if (max < Math.max(DENSE_FREE, 4 * ids.length)) {
-    const dense = new Int32Array(max + 1).fill(-1);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      if (dense[id] !== -1) throw duplicate(id, dense[id]!, i);
-      dense[id] = i;
-    }
-    return dense;
-  }
-  const sparse = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    const first = sparse.get(id);
-    if (first !== undefined) throw duplicate(id, first, i);
-    sparse.set(id, i);
-  }
-  return sparse;
+  return lookup;
 }
 
 function checkRows(words: Uint32Array, what: string, size: number, samples: number, rowWords: number): void {

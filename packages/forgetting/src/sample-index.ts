@@ -26,6 +26,13 @@ export class IdLookup {
   /** Each of `ids` to its index in `ids` (the last index of a repeated id). */
   static of(ids: Int32Array): IdLookup {
     const lookup = new IdLookup();
+    let [min, max] = [0, -1];
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i]! < min) min = ids[i]!;
+      if (ids[i]! > max) max = ids[i]!;
+    }
+    // Sized for the largest id at once: ids in any order stay dense where they fit, not only ascending ones.
+    if (min >= 0 && max < Math.max(DENSE_FREE, 8 * ids.length)) lookup.dense = new Int32Array(max + 1);
     for (let i = 0; i < ids.length; i++) lookup.set(ids[i]!, i);
     return lookup;
   }
@@ -33,7 +40,8 @@ export class IdLookup {
   /** The value of `id`, −1 when none was set. */
   get(id: number): number {
     const dense = this.dense;
-    if (dense) return id >= 0 && id < dense.length ? dense[id]! - 1 : -1;
+    // `?? 0`: a fractional id reads undefined, and is no id.
+    if (dense) return id >= 0 && id < dense.length ? (dense[id] ?? 0) - 1 : -1;
     return this.sparse!.get(id) ?? -1;
   }
 

@@ -135,8 +135,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     // States saved before rows (mgdl 0.1) have no ids: a column's index was the sample id, so every id below size becomes a row (unseen ones keep fresh values, which no result counts).
     const rowIds = Int32Array.from({ length: size! }, (_, i) => i);
     if (ids !== undefined) new Uint8Array(rowIds.buffer).set(decodeBytes('ids', ids, Int32Array, rowIds.byteLength));
-    const rowOf = new Map<number, number>();
-    rowIds.forEach((id, row) => rowOf.set(id, row));
+    const rowOf = IdLookup.of(rowIds);
     if (rowOf.size !== size || rowIds.some((id) => id < 0)) throw new Error('training-dynamics state has repeated or negative sample ids');
     const decoded = Object.entries(columns).map(([name, { kind, data }]) => {
       if (!(kind in KINDS)) throw new Error(`training-dynamics state column '${name}' has unknown kind '${kind}'`);
@@ -149,7 +148,7 @@ export class SampleTable<S extends Record<string, Kind>> {
     for (const [name, column, kind] of decoded) this.install(name, column, kind);
     this.size = this.capacity = size!;
     this.rowIds = rowIds;
-    this.rowOf = IdLookup.of(rowIds);
+    this.rowOf = rowOf;
   }
 }
 
