@@ -69,12 +69,11 @@ export function writeCheckpoint(dir: string, state: CheckpointState): void {
   fillArrays(bytes, extracted.arrays);
   const manifest = { format: FORMAT, dataFile, bytes: bytes.length, dataSha256: sha256(bytes), ...(extracted.json as object), weights, optimizer: { ...stateOptimizer, slots } };
   writeFileAtomic(join(dir, dataFile), bytes);
-  const previous = existsSync(join(dir, MANIFEST)) ? (latestDataFile.get(dir) ?? parseManifest(join(dir, MANIFEST)).dataFile) : undefined;
+  const previous = existsSync(join(dir, MANIFEST)) ? parseManifest(join(dir, MANIFEST)).dataFile : undefined;
   if (previous !== undefined) keepAsPrevious(dir);
   // The checksum goes last, so the text with it is the text without it and one more key.
   const text = JSON.stringify(manifest);
   writeFileAtomic(join(dir, MANIFEST), `${text.slice(0, -1)},"manifestSha256":"${sha256(text)}"}`);
-  latestDataFile.set(dir, dataFile);
   for (const file of readdirSync(dir)) {
     if (/^checkpoint-\d+\.bin$/.test(file) && file !== dataFile && file !== previous) rmSync(join(dir, file), { force: true });
   }
@@ -107,13 +106,6 @@ function keepAsPrevious(dir: string): void {
 
 /** What link() fails with where a file system has no hard links (FAT, some network and FUSE mounts). */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
-
-/**
- * The data file of the manifest this process last wrote in each directory: the next write keeps it
- * as the previous checkpoint's without parsing and verifying that manifest again (one run writes a
- * directory, holding its lock). The first write after a start reads it from the manifest.
- */
-const latestDataFile = new Map<string, string>();
 
 interface Manifest extends Omit<CheckpointState, 'weights' | 'optimizer'> {
   format: string;

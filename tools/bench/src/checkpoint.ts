@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aum, dataMaps, el2n, forgettingStatistics, lastLoss } from '@mgdl/forgetting';
 import { writeCheckpoint, type CheckpointState, type KernelPlugin } from '@mgdl/kernel';
+import { createRandom } from '@mgdl/random';
 import { commandLine, positiveInteger } from './command-line.js';
 
 const HELP = `Usage: npm run bench:checkpoint -- [options]
@@ -29,13 +30,7 @@ const cli = commandLine('bench:checkpoint', HELP, {
 });
 const [memberCount, samples, epochs, writes] = (['members', 'samples', 'epochs', 'writes'] as const).map((flag) => cli.value(flag, positiveInteger));
 
-let seed = 0x2545f491;
-const random = () => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 4294967296;
-};
+const random = createRandom(0x2545f491);
 const BATCH = 100;
 const control = { stop: () => undefined };
 // Ids spread over MNIST's 60,000 indices, as a cell's stratified subset is.

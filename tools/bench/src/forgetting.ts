@@ -10,6 +10,7 @@ import { initBackend } from '@mgdl/backend';
 import { History, analyze } from '@mgdl/forgetting';
 import { adam, softmaxCrossEntropy } from '@mgdl/kernel';
 import { buildModel } from '@mgdl/models';
+import { createRandom } from '@mgdl/random';
 import { commandLine, positiveInteger } from './command-line.js';
 
 const HELP = `Usage: npm run bench:forgetting -- [options]
@@ -19,13 +20,7 @@ const HELP = `Usage: npm run bench:forgetting -- [options]
 const cli = commandLine('bench:forgetting', HELP, { samples: { type: 'string', default: '1000000' }, steps: { type: 'string', default: '200' } });
 const [n, steps] = [cli.value('samples', positiveInteger), cli.value('steps', positiveInteger)];
 
-let state = 0x12345678;
-const random = () => {
-  state ^= state << 13;
-  state ^= state >>> 17;
-  state ^= state << 5;
-  return (state >>> 0) / 4294967296;
-};
+const random = createRandom(0x12345678);
 const ids = Int32Array.from({ length: n }, (_, i) => i);
 const skill = Float32Array.from({ length: n }, () => random());
 const history = new History({ ids, series: 'inference-pass' });
